@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config'
+
+// One runner for every suite: core, interpreter, labs, stores, and the browser end-to-end tests.
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+  },
+})
