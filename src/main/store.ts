@@ -1,0 +1,127 @@
+/*
+ * The learner's saved state on disk, under Electron's userData folder:
+ *   policies/<key>.c     policy text per lab or workbench policy
+ *   progress.json        lab statuses
+ *   window.json          last window size
+ * Plain Node (no Electron), so it is unit-tested directly. Every write is
+ * atomic: a crash or a full disk mid-write leaves the previous file whole.
+ */
+import { randomBytes } from 'node:crypto'
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import type { Progress } from '../shared/bootlab-api'
+import { sanitizeProgress, STORAGE_KEY_PATTERN } from '../shared/bootlab-api'
+
+/** The file-system calls an atomic write makes; tests substitute failing ones. */
+export interface AtomicWriteFs {
+  open: typeof open
+  rename: typeof rename
+  rm: typeof rm
+}
+
+const nodeFs: AtomicWriteFs = { open, rename, rm }
+
+/** Write temp file, fsync it, rename over the target, fsync the folder so the rename survives power loss. */
+export async function writeFileAtomic(target: string, text: string, fs: AtomicWriteFs = nodeFs): Promise<void> {
+  const folder = dirname(target)
+  await mkdir(folder, { recursive: true })
+  const temp = join(folder, `.${randomBytes(6).toString('hex')}.tmp`)
+  try {
+    const file = await fs.open(temp, 'wx')
+    try {
+      await file.writeFile(text, 'utf8')
+      await file.sync()
+    } finally {
+      await file.close()
+    }
+    await fs.rename(temp, target)
+  } catch (error) {
+    await fs.rm(temp, { force: true })
+    throw error
+  }
+  await syncFolder(folder, fs)
+}
+
+async function syncFolder(folder: string, fs: AtomicWriteFs): Promise<void> {
+  // Windows cannot open a directory for fsync; there the rename is already durable enough.
+  if (process.platform === 'win32') return
+  const handle = await fs.open(folder, 'r')
+  try {
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+}
+
+async function readIfExists(path: string): Promise<string | null> {
+  try {
+    return await readFile(path, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
+    throw error
+  }
+}
+
+export interface WindowBounds {
+  width: number
+  height: number
+}
+
+export const DEFAULT_WINDOW_BOUNDS: WindowBounds = { width: 1400, height: 900 }
+const MIN_WINDOW = { width: 800, height: 560 }
+const MAX_WINDOW = { width: 10_000, height: 10_000 }
+
+/** A stored window size clamped to something that fits on a screen; anything else gives the default. */
+export function sanitizeWindowBounds(data: unknown): WindowBounds {
+  const { width, height } = (data ?? {}) as Partial<Record<keyof WindowBounds, unknown>>
+  if (typeof width !== 'number' || typeof height !== 'number' || !Number.isFinite(width) || !Number.isFinite(height)) {
+    return { ...DEFAULT_WINDOW_BOUNDS }
+  }
+  const clamp = (v: number, lo: number, hi: number) => Math.round(Math.min(hi, Math.max(lo, v)))
+  return {
+    width: clamp(width, MIN_WINDOW.width, MAX_WINDOW.width),
+    height: clamp(height, MIN_WINDOW.height, MAX_WINDOW.height),
+  }
+}
+
+function parseJson(text: string | null): unknown {
+  if (text === null) return null
+  try {
+    return JSON.parse(text)
+  } catch {
+    return null
+  }
+}
+
+export class UserStore {
+  constructor(private readonly root: string) {}
+
+  private policyPath(key: string): string {
+    if (!STORAGE_KEY_PATTERN.test(key)) throw new Error(`invalid policy key '${key}'`)
+    return join(this.root, 'policies', `${key}.c`)
+  }
+
+  async loadPolicy(key: string): Promise<string | null> {
+    return readIfExists(this.policyPath(key))
+  }
+
+  async savePolicy(key: string, text: string): Promise<void> {
+    return writeFileAtomic(this.policyPath(key), text)
+  }
+
+  async loadProgress(): Promise<Progress> {
+    return sanitizeProgress(parseJson(await readIfExists(join(this.root, 'progress.json'))))
+  }
+
+  saveProgress(progress: Progress): Promise<void> {
+    return writeFileAtomic(join(this.root, 'progress.json'), JSON.stringify(sanitizeProgress(progress), null, 2))
+  }
+
+  async loadWindowBounds(): Promise<WindowBounds> {
+    return sanitizeWindowBounds(parseJson(await readIfExists(join(this.root, 'window.json'))))
+  }
+
+  saveWindowBounds(bounds: WindowBounds): Promise<void> {
+    return writeFileAtomic(join(this.root, 'window.json'), JSON.stringify(sanitizeWindowBounds(bounds)))
+  }
+}

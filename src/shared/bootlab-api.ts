@@ -1,0 +1,110 @@
+/*
+ * The preload API contract: `window.bootlab`, the only way the renderer reaches
+ * files and saved state. Two hosts implement it: src/preload (Electron, over IPC
+ * to src/main) and src/renderer/web-api.ts (web mode, bundled files plus
+ * localStorage). Every value crossing it is plain, structured-cloneable data.
+ *
+ * Labs (issue 4) are folders of plain files; this contract hands the renderer a
+ * lab's files and leaves reading its manifest to the lab schema, so the schema
+ * lives in one place for the app and the command line alike.
+ */
+
+/** A text file shipped with the app or read from a lab folder. */
+export interface TextFile {
+  /** Path relative to its root (`unpatched.c`, `scenarios/realm.yaml`), '/'-separated. */
+  path: string
+  text: string
+}
+
+/** The kernel states and machines every workbench can boot. */
+export interface KernelResources {
+  /** resources/policies/*.c; `unpatched.c` is the base kernel. */
+  policies: TextFile[]
+  /** resources/scenarios/*.yaml */
+  scenarios: TextFile[]
+}
+
+export interface LabRef {
+  /** The lab folder's name, e.g. `01-linear-map`. */
+  id: string
+  /** Shipped with the app, or from a folder the learner opened. */
+  origin: 'bundled' | 'opened'
+}
+
+export interface LabFolder {
+  id: string
+  /** Every text file of the folder (manifest, Markdown, policies, scenarios). */
+  files: TextFile[]
+}
+
+/** Lab ids and policy keys: lower-case folder-safe names, so either can name a file. */
+export const STORAGE_KEY_PATTERN = /^[a-z0-9][a-z0-9._-]{0,79}$/
+
+/** The largest policy text or export accepted (a policy is a few KB; a report well under this). */
+export const MAX_TEXT_BYTES = 4 * 1024 * 1024
+
+export type LabStatus = 'not-started' | 'in-progress' | 'passed'
+
+/** The learner's progress, keyed by lab id; a lab missing here has not been started. */
+export interface Progress {
+  labs: Record<string, LabStatus>
+}
+
+const LAB_STATUSES: readonly LabStatus[] = ['not-started', 'in-progress', 'passed']
+
+/** Keeps the entries of a stored progress file that still make sense; a corrupt file reads as no progress. */
+export function sanitizeProgress(data: unknown): Progress {
+  const labs: Record<string, LabStatus> = {}
+  const stored = (data as { labs?: unknown } | null)?.labs
+  if (stored && typeof stored === 'object') {
+    for (const [id, status] of Object.entries(stored)) {
+      if (STORAGE_KEY_PATTERN.test(id) && LAB_STATUSES.includes(status as LabStatus)) labs[id] = status as LabStatus
+    }
+  }
+  return { labs }
+}
+
+export interface ExportRequest {
+  /** File name offered to the learner, e.g. `bootlab-report.md`. */
+  suggestedName: string
+  mimeType: ExportMimeType
+  text: string
+}
+
+export const EXPORT_MIME_TYPES = ['text/markdown', 'application/json', 'text/plain'] as const
+export type ExportMimeType = (typeof EXPORT_MIME_TYPES)[number]
+
+/** `saved: false` when the learner cancelled the save dialog. */
+export type ExportOutcome = { saved: true; location: string } | { saved: false }
+
+export interface BootlabApi {
+  readonly host: 'electron' | 'web'
+  loadKernelResources(): Promise<KernelResources>
+  listLabs(): Promise<LabRef[]>
+  loadLab(id: string): Promise<LabFolder>
+  /** The learner's policy text saved under `key` (a lab id, or `workbench-patched-v1` for a bundled policy), or null. */
+  loadPolicy(key: string): Promise<string | null>
+  savePolicy(key: string, text: string): Promise<void>
+  loadProgress(): Promise<Progress>
+  saveProgress(progress: Progress): Promise<void>
+  exportFile(request: ExportRequest): Promise<ExportOutcome>
+}
+
+/** IPC channel of each method; src/preload invokes them and src/main handles them. */
+export const BOOTLAB_CHANNELS = {
+  loadKernelResources: 'bootlab:load-kernel-resources',
+  listLabs: 'bootlab:list-labs',
+  loadLab: 'bootlab:load-lab',
+  loadPolicy: 'bootlab:load-policy',
+  savePolicy: 'bootlab:save-policy',
+  loadProgress: 'bootlab:load-progress',
+  saveProgress: 'bootlab:save-progress',
+  exportFile: 'bootlab:export-file',
+} as const satisfies Record<Exclude<keyof BootlabApi, 'host'>, string>
+
+declare global {
+  interface Window {
+    /** Present under Electron (src/preload); absent in web mode. */
+    bootlab?: BootlabApi
+  }
+}

@@ -1,0 +1,111 @@
+import { mkdtemp, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { DEFAULT_WINDOW_BOUNDS, sanitizeWindowBounds, UserStore, writeFileAtomic, type AtomicWriteFs } from '../../src/main/store'
+
+let dir: string
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'bootlab-store-'))
+})
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+const realFs: AtomicWriteFs = { open, rename, rm }
+
+describe('writeFileAtomic', () => {
+  it('creates the folder and writes the file', async () => {
+    const target = join(dir, 'nested', 'a.txt')
+    await writeFileAtomic(target, 'hello')
+    expect(await readFile(target, 'utf8')).toBe('hello')
+    expect(await readdir(join(dir, 'nested'))).toEqual(['a.txt'])
+  })
+
+  it('replaces an existing file', async () => {
+    const target = join(dir, 'a.txt')
+    await writeFile(target, 'old')
+    await writeFileAtomic(target, 'new')
+    expect(await readFile(target, 'utf8')).toBe('new')
+  })
+
+  it('leaves the old file intact and no temp file when fsync fails', async () => {
+    const target = join(dir, 'a.txt')
+    await writeFile(target, 'old')
+    const failingSync: AtomicWriteFs = {
+      ...realFs,
+      open: (async (path: string, flags: string) => {
+        const handle = await open(path, flags)
+        if (flags === 'wx') handle.sync = async () => Promise.reject(Object.assign(new Error('EIO'), { code: 'EIO' }))
+        return handle
+      }) as typeof open,
+    }
+    await expect(writeFileAtomic(target, 'new', failingSync)).rejects.toThrow('EIO')
+    expect(await readFile(target, 'utf8')).toBe('old')
+    expect(await readdir(dir)).toEqual(['a.txt'])
+  })
+
+  it('leaves the old file intact and no temp file when the rename fails', async () => {
+    const target = join(dir, 'a.txt')
+    await writeFile(target, 'old')
+    const failingRename: AtomicWriteFs = { ...realFs, rename: async () => Promise.reject(new Error('EXDEV')) }
+    await expect(writeFileAtomic(target, 'new', failingRename)).rejects.toThrow('EXDEV')
+    expect(await readFile(target, 'utf8')).toBe('old')
+    expect(await readdir(dir)).toEqual(['a.txt'])
+  })
+
+  it('never shows a half-written file to concurrent writers', async () => {
+    const target = join(dir, 'a.txt')
+    const versions = Array.from({ length: 20 }, (_, i) => String(i).repeat(100_000))
+    await Promise.all(versions.map((v) => writeFileAtomic(target, v)))
+    expect(versions).toContain(await readFile(target, 'utf8'))
+    expect(await readdir(dir)).toEqual(['a.txt'])
+  })
+})
+
+describe('UserStore', () => {
+  it('round-trips policy text per key and returns null for an unsaved key', async () => {
+    const store = new UserStore(dir)
+    expect(await store.loadPolicy('workbench-patched-v1')).toBeNull()
+    await store.savePolicy('workbench-patched-v1', 'int x;\n')
+    expect(await store.loadPolicy('workbench-patched-v1')).toBe('int x;\n')
+    expect(await readFile(join(dir, 'policies', 'workbench-patched-v1.c'), 'utf8')).toBe('int x;\n')
+  })
+
+  it('refuses keys that could name another path', async () => {
+    const store = new UserStore(dir)
+    for (const key of ['../escape', 'a/b', '', '.hidden', 'UPPER']) {
+      await expect(store.savePolicy(key, 'x')).rejects.toThrow('invalid policy key')
+    }
+  })
+
+  it('round-trips progress and drops unknown statuses from a tampered file', async () => {
+    const store = new UserStore(dir)
+    expect(await store.loadProgress()).toEqual({ labs: {} })
+    await store.saveProgress({ labs: { '01-linear-map': 'passed' } })
+    expect(await store.loadProgress()).toEqual({ labs: { '01-linear-map': 'passed' } })
+    await writeFile(join(dir, 'progress.json'), JSON.stringify({ labs: { a: 'passed', b: 'hacked', '../x': 'passed' } }))
+    expect(await store.loadProgress()).toEqual({ labs: { a: 'passed' } })
+    await writeFile(join(dir, 'progress.json'), '{not json')
+    expect(await store.loadProgress()).toEqual({ labs: {} })
+  })
+
+  it('remembers the window size, clamped to a usable one', async () => {
+    const store = new UserStore(dir)
+    expect(await store.loadWindowBounds()).toEqual(DEFAULT_WINDOW_BOUNDS)
+    await store.saveWindowBounds({ width: 1234.4, height: 777 })
+    expect(await store.loadWindowBounds()).toEqual({ width: 1234, height: 777 })
+  })
+})
+
+describe('sanitizeWindowBounds', () => {
+  it.each([
+    [null, DEFAULT_WINDOW_BOUNDS],
+    [{ width: 'wide', height: 10 }, DEFAULT_WINDOW_BOUNDS],
+    [{ width: Number.NaN, height: 900 }, DEFAULT_WINDOW_BOUNDS],
+    [{ width: 10, height: 10 }, { width: 800, height: 560 }],
+    [{ width: 1e9, height: 1e9 }, { width: 10_000, height: 10_000 }],
+  ])('%j gives %j', (stored, expected) => {
+    expect(sanitizeWindowBounds(stored)).toEqual(expected)
+  })
+})
