@@ -1,0 +1,180 @@
+/*
+ * The workbench session: which kernel policy the learner edits and its text,
+ * which scenario boots, and the latest boot outcome. Boots run in the boot
+ * worker (BootClient); this store only decides when to ask and keeps the
+ * newest answer. The learner's text is saved per policy through window.bootlab.
+ */
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef } from 'vue'
+import type { Diagnostic } from '../../core/policy/value'
+import type { BootlabApi } from '../../shared/bootlab-api'
+import type { BootClient } from '../boot-client'
+import type { BootOutcome } from '../workers/boot-protocol'
+import { useKernelResourcesStore } from './kernel-resources'
+
+/** Quiet time after a keystroke before booting again. */
+export const BOOT_DEBOUNCE_MS = 250
+/** Quiet time after a keystroke before saving the learner's text. */
+export const SAVE_DEBOUNCE_MS = 1000
+
+export interface WorkbenchDeps {
+  api: BootlabApi
+  boots: Pick<BootClient, 'run'>
+}
+
+/** Where the learner's text of a bundled policy edited outside a lab is saved: `workbench-patched-v1`. */
+export const workbenchPolicyKey = (policyPath: string) => `workbench-${policyPath.replace(/\.c$/, '')}`
+
+export const useWorkbenchStore = defineStore('workbench', () => {
+  const resources = useKernelResourcesStore()
+  let deps: WorkbenchDeps | null = null
+  let bootTimer: ReturnType<typeof setTimeout> | undefined
+  let saveTimer: ReturnType<typeof setTimeout> | undefined
+  let bootsInFlight = 0
+
+  const policyPath = ref<string | null>(null)
+  const policyText = ref('')
+  const scenarioPath = ref<string | null>(null)
+  /** The newest boot's outcome; shallow because a BootResult is large, immutable data. */
+  const outcome = shallowRef<BootOutcome | null>(null)
+  /** The policy text `outcome` was computed from. */
+  const bootedText = ref<string | null>(null)
+  const running = ref(false)
+  /** A request for the editor to show a line; the nonce makes a repeated click on the same line count. */
+  const reveal = ref<{ line: number; nonce: number } | null>(null)
+  const saveError = ref<string | null>(null)
+
+  const result = computed(() => (outcome.value?.kind === 'booted' ? outcome.value.result : null))
+
+  /** Compile and run-time diagnostics located in the edited file, one per position and message. */
+  const diagnostics = computed<Diagnostic[]>(() => {
+    const o = outcome.value
+    if (!o || o.kind === 'crashed') return []
+    const all = o.kind === 'booted' ? [...o.diagnostics, ...o.result.diagnostics] : o.diagnostics
+    const seen = new Set<string>()
+    return all.filter((d) => {
+      const key = `${d.line}:${d.column}:${d.code}:${d.message}`
+      if (d.file !== policyPath.value || seen.has(key)) return false
+      seen.add(key)
+      return true
+    })
+  })
+
+  const bundledText = computed(() => resources.policy(policyPath.value)?.text ?? null)
+  const edited = computed(() => bundledText.value !== null && policyText.value !== bundledText.value)
+  /** The shown outcome belongs to older text than the editor holds. */
+  const stale = computed(() => bootedText.value !== null && bootedText.value !== policyText.value)
+
+  function needDeps(): WorkbenchDeps {
+    if (!deps) throw new Error('workbench used before connect()')
+    return deps
+  }
+
+  function connect(given: WorkbenchDeps): void {
+    deps = given
+  }
+
+  /** Opens the base kernel and the first scenario once resources are loaded. */
+  async function start(): Promise<void> {
+    const firstPolicy = resources.basePolicy?.path ?? resources.policies[0]?.path
+    scenarioPath.value = resources.scenarios[0]?.path ?? null
+    if (firstPolicy) await selectPolicy(firstPolicy)
+  }
+
+  async function bootNow(): Promise<void> {
+    clearTimeout(bootTimer)
+    const base = resources.basePolicy
+    const scenario = resources.scenario(scenarioPath.value)
+    if (!base || !scenario || !policyPath.value) return
+    // Plain copies: store state is reactive proxies, which structured clone cannot post to a worker.
+    const policy = { path: policyPath.value, text: policyText.value }
+    const input = { base: { path: base.path, text: base.text }, policy, scenario: { path: scenario.path, text: scenario.text } }
+    bootsInFlight++
+    running.value = true
+    try {
+      const answer = await needDeps().boots.run(input)
+      if (answer) {
+        outcome.value = answer
+        bootedText.value = policy.text
+      }
+    } finally {
+      running.value = --bootsInFlight > 0
+    }
+  }
+
+  function scheduleBoot(): void {
+    clearTimeout(bootTimer)
+    bootTimer = setTimeout(() => void bootNow(), BOOT_DEBOUNCE_MS)
+  }
+
+  async function saveNow(): Promise<void> {
+    clearTimeout(saveTimer)
+    saveTimer = undefined
+    if (!policyPath.value) return
+    try {
+      await needDeps().api.savePolicy(workbenchPolicyKey(policyPath.value), policyText.value)
+      saveError.value = null
+    } catch (e) {
+      saveError.value = e instanceof Error ? e.message : String(e)
+    }
+  }
+
+  function edit(text: string): void {
+    if (text === policyText.value) return
+    policyText.value = text
+    scheduleBoot()
+    clearTimeout(saveTimer)
+    saveTimer = setTimeout(() => void saveNow(), SAVE_DEBOUNCE_MS)
+  }
+
+  async function selectPolicy(path: string): Promise<void> {
+    const bundled = resources.policy(path)
+    if (!bundled) return
+    if (saveTimer !== undefined) await saveNow()
+    const saved = await needDeps().api.loadPolicy(workbenchPolicyKey(path))
+    policyPath.value = path
+    policyText.value = saved ?? bundled.text
+    outcome.value = null
+    bootedText.value = null
+    await bootNow()
+  }
+
+  async function selectScenario(path: string): Promise<void> {
+    if (!resources.scenario(path)) return
+    scenarioPath.value = path
+    await bootNow()
+  }
+
+  async function resetPolicy(): Promise<void> {
+    if (bundledText.value === null) return
+    policyText.value = bundledText.value
+    await Promise.all([saveNow(), bootNow()])
+  }
+
+  function revealLine(line: number): void {
+    reveal.value = { line, nonce: (reveal.value?.nonce ?? 0) + 1 }
+  }
+
+  return {
+    policyPath,
+    policyText,
+    scenarioPath,
+    outcome,
+    bootedText,
+    running,
+    reveal,
+    saveError,
+    result,
+    diagnostics,
+    edited,
+    stale,
+    connect,
+    start,
+    bootNow,
+    edit,
+    selectPolicy,
+    selectScenario,
+    resetPolicy,
+    revealLine,
+  }
+})

@@ -1,0 +1,100 @@
+/*
+ * window.bootlab for web mode (no Electron): the kernel policies, scenarios and
+ * labs are bundled into the page at build time, saves go to localStorage and
+ * exports become downloads. Same contract, same checks as src/main.
+ */
+import type { BootlabApi, ExportRequest, LabFolder, LabRef, Progress, TextFile } from '../shared/bootlab-api'
+import { sanitizeProgress, STORAGE_KEY_PATTERN } from '../shared/bootlab-api'
+
+const bundledPolicies = import.meta.glob<string>('../../resources/policies/*.c', { query: '?raw', import: 'default', eager: true })
+const bundledScenarios = import.meta.glob<string>('../../resources/scenarios/*.yaml', {
+  query: '?raw',
+  import: 'default',
+  eager: true,
+})
+// Labs are few and small; bundling them lets web mode work offline like the desktop app.
+const bundledLabFiles = import.meta.glob<string>('../../labs/*/**/*.{md,c,yaml,yml,json}', {
+  query: '?raw',
+  import: 'default',
+  eager: true,
+})
+
+/** Glob results keyed by module path, re-keyed by the path below `prefix` and sorted. */
+function filesUnder(modules: Record<string, string>, prefix: string): TextFile[] {
+  return Object.entries(modules)
+    .map(([path, text]) => ({ path: path.slice(prefix.length), text }))
+    .sort((a, b) => a.path.localeCompare(b.path))
+}
+
+const LAB_PREFIX = '../../labs/'
+
+function labIdOf(modulePath: string): string {
+  return modulePath.slice(LAB_PREFIX.length).split('/')[0]
+}
+
+/** What web mode needs of localStorage (tests pass a Map-backed fake). */
+export type KeyValueStorage = Pick<Storage, 'getItem' | 'setItem'>
+
+/** What web mode needs to offer a file download. */
+export type Download = (request: ExportRequest) => void
+
+function downloadInBrowser({ suggestedName, mimeType, text }: ExportRequest): void {
+  const url = URL.createObjectURL(new Blob([text], { type: mimeType }))
+  const link = Object.assign(document.createElement('a'), { href: url, download: suggestedName })
+  link.click()
+  // The click starts the download synchronously; the URL can go once the event has been handled.
+  setTimeout(() => URL.revokeObjectURL(url), 0)
+}
+
+const STORAGE_PREFIX = 'bootlab:'
+
+function checkKey(key: string, what: string): string {
+  if (!STORAGE_KEY_PATTERN.test(key)) throw new Error(`${what} must match ${STORAGE_KEY_PATTERN}`)
+  return key
+}
+
+export function createWebApi(storage: KeyValueStorage = localStorage, download: Download = downloadInBrowser): BootlabApi {
+  return {
+    host: 'web',
+    async loadKernelResources() {
+      return {
+        policies: filesUnder(bundledPolicies, '../../resources/policies/'),
+        scenarios: filesUnder(bundledScenarios, '../../resources/scenarios/'),
+      }
+    },
+    async listLabs(): Promise<LabRef[]> {
+      const ids = new Set(Object.keys(bundledLabFiles).map(labIdOf))
+      return [...ids].filter((id) => STORAGE_KEY_PATTERN.test(id)).sort().map((id) => ({ id, origin: 'bundled' }))
+    },
+    async loadLab(id: string): Promise<LabFolder> {
+      checkKey(id, 'lab id')
+      const files = filesUnder(
+        Object.fromEntries(Object.entries(bundledLabFiles).filter(([path]) => labIdOf(path) === id)),
+        `${LAB_PREFIX}${id}/`,
+      )
+      if (files.length === 0) throw new Error(`no lab '${id}'`)
+      return { id, files }
+    },
+    async loadPolicy(key: string) {
+      return storage.getItem(`${STORAGE_PREFIX}policy:${checkKey(key, 'policy key')}`)
+    },
+    async savePolicy(key: string, text: string) {
+      storage.setItem(`${STORAGE_PREFIX}policy:${checkKey(key, 'policy key')}`, text)
+    },
+    async loadProgress(): Promise<Progress> {
+      const stored = storage.getItem(`${STORAGE_PREFIX}progress`)
+      try {
+        return sanitizeProgress(stored ? JSON.parse(stored) : null)
+      } catch {
+        return sanitizeProgress(null)
+      }
+    },
+    async saveProgress(progress: Progress) {
+      storage.setItem(`${STORAGE_PREFIX}progress`, JSON.stringify(sanitizeProgress(progress)))
+    },
+    async exportFile(request: ExportRequest) {
+      download(request)
+      return { saved: true, location: `Downloads/${request.suggestedName}` }
+    },
+  }
+}

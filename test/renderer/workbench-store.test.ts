@@ -1,0 +1,223 @@
+import { createPinia, setActivePinia } from 'pinia'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { BootResult } from '../../src/core/boot/result'
+import type { Diagnostic } from '../../src/core/policy/value'
+import type { BootlabApi, KernelResources } from '../../src/shared/bootlab-api'
+import { useKernelResourcesStore } from '../../src/renderer/stores/kernel-resources'
+import { BOOT_DEBOUNCE_MS, SAVE_DEBOUNCE_MS, useWorkbenchStore } from '../../src/renderer/stores/workbench'
+import type { BootInput, BootOutcome } from '../../src/renderer/workers/boot-protocol'
+
+const RESOURCES: KernelResources = {
+  policies: [
+    { path: 'patched-v1.c', text: 'int v1;\n' },
+    { path: 'unpatched.c', text: 'int base;\n' },
+  ],
+  scenarios: [
+    { path: 'host.yaml', text: 'name: host' },
+    { path: 'realm.yaml', text: 'name: realm' },
+  ],
+}
+
+function fakeApi(saved: Record<string, string> = {}): BootlabApi & { saved: Record<string, string> } {
+  return {
+    host: 'web',
+    saved,
+    loadKernelResources: async () => RESOURCES,
+    listLabs: async () => [],
+    loadLab: async (id) => Promise.reject(new Error(`no lab '${id}'`)),
+    loadPolicy: async (key) => saved[key] ?? null,
+    savePolicy: async (key, text) => void (saved[key] = text),
+    loadProgress: async () => ({ labs: {} }),
+    saveProgress: async () => {},
+    exportFile: async () => ({ saved: false }),
+  }
+}
+
+const diagnostic = (file: string, line: number, message = 'expected ;'): Diagnostic => ({
+  severity: 'error',
+  code: 'syntax',
+  message,
+  file,
+  line,
+  column: 1,
+  endLine: line,
+  endColumn: 2,
+})
+
+/** The minimal BootResult the store reads; the core fills every field for real. */
+const result = (diagnostics: Diagnostic[] = []) =>
+  ({ diagnostics, verdict: { status: 'booted', headline: 'ok', causes: [] }, console: [], splats: [] }) as unknown as BootResult
+
+/** Records what the store asked to boot and answers with `answer` (a clean boot unless told otherwise). */
+function fakeBoots(answer: (input: BootInput) => BootOutcome | null = () => ({ kind: 'booted', diagnostics: [], result: result() })) {
+  const runs: BootInput[] = []
+  return { runs, run: vi.fn(async (input: BootInput) => (runs.push(input), answer(input))) }
+}
+
+async function startedWorkbench(api = fakeApi(), boots = fakeBoots()) {
+  const resources = useKernelResourcesStore()
+  await resources.load(api)
+  const workbench = useWorkbenchStore()
+  workbench.connect({ api, boots })
+  await workbench.start()
+  return { workbench, resources, api, boots }
+}
+
+beforeEach(() => {
+  setActivePinia(createPinia())
+  vi.useFakeTimers()
+})
+afterEach(() => {
+  vi.useRealTimers()
+})
+
+describe('kernel resources store', () => {
+  it('loads the bundled policies and finds the base kernel', async () => {
+    const resources = useKernelResourcesStore()
+    await resources.load(fakeApi())
+    expect(resources.status).toBe('ready')
+    expect(resources.basePolicy?.text).toBe('int base;\n')
+  })
+
+  it('fails with a reason when the base kernel is missing or loading throws', async () => {
+    const resources = useKernelResourcesStore()
+    await resources.load({ ...fakeApi(), loadKernelResources: async () => ({ policies: [], scenarios: [] }) })
+    expect(resources.status).toBe('failed')
+    expect(resources.error).toContain('unpatched.c is missing')
+    await resources.load({ ...fakeApi(), loadKernelResources: async () => Promise.reject(new Error('EACCES')) })
+    expect(resources.error).toBe('EACCES')
+  })
+})
+
+describe('workbench store', () => {
+  it('starts on the base kernel and the first scenario and boots them', async () => {
+    const { workbench, boots } = await startedWorkbench()
+    expect(workbench.policyPath).toBe('unpatched.c')
+    expect(workbench.scenarioPath).toBe('host.yaml')
+    expect(boots.runs).toEqual([
+      {
+        base: { path: 'unpatched.c', text: 'int base;\n' },
+        policy: { path: 'unpatched.c', text: 'int base;\n' },
+        scenario: { path: 'host.yaml', text: 'name: host' },
+      },
+    ])
+    expect(workbench.result?.verdict.status).toBe('booted')
+    expect(workbench.running).toBe(false)
+  })
+
+  it('hands the worker plain data, never reactive proxies (postMessage cannot clone them)', async () => {
+    const { boots } = await startedWorkbench()
+    expect(() => structuredClone(boots.runs[0])).not.toThrow()
+  })
+
+  it('boots once, 250 ms after the last keystroke', async () => {
+    const { workbench, boots } = await startedWorkbench()
+    workbench.edit('int a')
+    await vi.advanceTimersByTimeAsync(BOOT_DEBOUNCE_MS - 1)
+    workbench.edit('int ab')
+    await vi.advanceTimersByTimeAsync(BOOT_DEBOUNCE_MS - 1)
+    expect(boots.runs).toHaveLength(1)
+    expect(workbench.stale).toBe(true)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(boots.runs.map((r) => r.policy.text)).toEqual(['int base;\n', 'int ab'])
+    expect(workbench.stale).toBe(false)
+  })
+
+  it('boots at once on request (Ctrl/Cmd+Enter) and drops the pending debounced boot', async () => {
+    const { workbench, boots } = await startedWorkbench()
+    workbench.edit('int a;')
+    await workbench.bootNow()
+    await vi.advanceTimersByTimeAsync(BOOT_DEBOUNCE_MS * 2)
+    expect(boots.runs.map((r) => r.policy.text)).toEqual(['int base;\n', 'int a;'])
+  })
+
+  it('keeps the previous outcome when a boot is superseded', async () => {
+    const boots = fakeBoots((input) => (input.policy.text === 'old' ? null : { kind: 'booted', diagnostics: [], result: result() }))
+    const { workbench } = await startedWorkbench(fakeApi(), boots)
+    const before = workbench.outcome
+    workbench.edit('old')
+    await workbench.bootNow()
+    expect(workbench.outcome).toBe(before)
+    expect(workbench.bootedText).toBe('int base;\n')
+  })
+
+  it('shows compile and run-time diagnostics of the edited file only, without duplicates', async () => {
+    const boots = fakeBoots(() => ({
+      kind: 'booted',
+      diagnostics: [diagnostic('patched-v1.c', 3), diagnostic('unpatched.c', 9)],
+      result: result([diagnostic('patched-v1.c', 3), diagnostic('patched-v1.c', 5, 'step budget exhausted')]),
+    }))
+    const { workbench } = await startedWorkbench(fakeApi(), boots)
+    await workbench.selectPolicy('patched-v1.c')
+    expect(workbench.diagnostics.map((d) => [d.line, d.message])).toEqual([
+      [3, 'expected ;'],
+      [5, 'step budget exhausted'],
+    ])
+  })
+
+  it('shows the diagnostics of a policy even when the scenario is invalid', async () => {
+    const boots = fakeBoots(() => ({ kind: 'scenario-invalid', diagnostics: [diagnostic('unpatched.c', 2)], problems: [] }))
+    const { workbench } = await startedWorkbench(fakeApi(), boots)
+    expect(workbench.result).toBeNull()
+    expect(workbench.diagnostics.map((d) => d.line)).toEqual([2])
+  })
+
+  it('saves the learner text a second after typing and restores it when the policy is opened again', async () => {
+    const api = fakeApi()
+    const { workbench } = await startedWorkbench(api)
+    await workbench.selectPolicy('patched-v1.c')
+    workbench.edit('int mine;')
+    await vi.advanceTimersByTimeAsync(SAVE_DEBOUNCE_MS)
+    expect(api.saved).toEqual({ 'workbench-patched-v1': 'int mine;' })
+    await workbench.selectPolicy('unpatched.c')
+    expect(workbench.policyText).toBe('int base;\n')
+    await workbench.selectPolicy('patched-v1.c')
+    expect(workbench.policyText).toBe('int mine;')
+    expect(workbench.edited).toBe(true)
+  })
+
+  it('saves unsaved text before switching policy', async () => {
+    const api = fakeApi()
+    const { workbench } = await startedWorkbench(api)
+    workbench.edit('int quick;')
+    await workbench.selectPolicy('patched-v1.c')
+    expect(api.saved['workbench-unpatched']).toBe('int quick;')
+  })
+
+  it('reset restores the bundled text, saves it and boots it', async () => {
+    const api = fakeApi({ 'workbench-unpatched': 'int mine;' })
+    const { workbench, boots } = await startedWorkbench(api)
+    expect(workbench.policyText).toBe('int mine;')
+    await workbench.resetPolicy()
+    expect(workbench.policyText).toBe('int base;\n')
+    expect(workbench.edited).toBe(false)
+    expect(api.saved['workbench-unpatched']).toBe('int base;\n')
+    expect(boots.runs.at(-1)?.policy.text).toBe('int base;\n')
+  })
+
+  it('switching scenario boots the same policy on the new machine', async () => {
+    const { workbench, boots } = await startedWorkbench()
+    await workbench.selectScenario('realm.yaml')
+    expect(boots.runs.at(-1)?.scenario.path).toBe('realm.yaml')
+    await workbench.selectScenario('missing.yaml')
+    expect(workbench.scenarioPath).toBe('realm.yaml')
+  })
+
+  it('asks the editor to reveal a line, again when the same line is clicked twice', async () => {
+    const { workbench } = await startedWorkbench()
+    workbench.revealLine(12)
+    const first = workbench.reveal
+    workbench.revealLine(12)
+    expect(first?.line).toBe(12)
+    expect(workbench.reveal?.line).toBe(12)
+    expect(workbench.reveal).not.toEqual(first)
+  })
+
+  it('reports a failed save instead of losing it silently', async () => {
+    const api = { ...fakeApi(), savePolicy: async () => Promise.reject(new Error('ENOSPC')) }
+    const { workbench } = await startedWorkbench(api)
+    workbench.edit('int x;')
+    await vi.advanceTimersByTimeAsync(SAVE_DEBOUNCE_MS)
+    expect(workbench.saveError).toBe('ENOSPC')
+  })
+})
