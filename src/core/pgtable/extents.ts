@@ -1,0 +1,115 @@
+/*
+ * Summaries of what a VA range maps, in the spirit of arch/arm64/mm/ptdump.c (note_page()
+ * merges consecutive entries with the same attributes into one line).
+ *
+ * The kernel's ptdump visits every entry; the model visits table forms, so a run costs
+ * one step whatever its size and a repainted 1 TiB linear map is one extent.
+ */
+import type { LeafKind, MapExtent } from '../boot/result'
+import { leafKind } from './lookup'
+import type { PageTable } from './pgd'
+import { Attr, type Attrs, type Level } from './prot'
+import type { PgTable } from './table'
+
+/** A clipped piece of [start, end): either leaves (contiguous output, one kind) or a hole. */
+interface Span {
+  va: number
+  size: number
+  /** Level of the leaf, or of the none entry the walk stopped at. */
+  level: Level
+  leaf: boolean
+  attrs: Attrs
+  pa: number
+}
+
+type SpanFn = (s: Span) => void
+
+/** Visit [start, end) as leaf spans and holes, in address order. */
+function forEachSpan(pt: PageTable, start: number, end: number, fn: SpanFn): void {
+  if (start < end) spansOf(pt.pgd, start, end, fn)
+}
+
+function spansOf(table: PgTable, start: number, end: number, fn: SpanFn): void {
+  const lo = Math.max(start, table.va)
+  const hi = Math.min(end, table.va + table.span)
+  const run = table.leafRun()
+  if (run) {
+    fn({ va: lo, size: hi - lo, level: table.level, leaf: true, attrs: run.attrs, pa: run.pa + (lo - table.va) })
+    return
+  }
+  const tables = table.tableRun()
+  if (tables) {
+    fn({ va: lo, size: hi - lo, level: 3, leaf: true, attrs: tables.attrs, pa: tables.pa + (lo - table.va) })
+    return
+  }
+  for (let addr = lo, next: number; addr < hi; addr = next) {
+    const i = table.index(addr)
+    next = Math.min(table.entryVa(i + 1), hi)
+    const child = table.isTable(i) ? table.childIfReal(i) : null
+    if (child) spansOf(child, addr, next, fn)
+    else if (table.isLeaf(i)) {
+      fn({ va: addr, size: next - addr, level: table.level, leaf: true, attrs: table.leafAttrs(i), pa: table.leafPa(i) + (addr - table.entryVa(i)) })
+    } else fn({ va: addr, size: next - addr, level: table.level, leaf: false, attrs: 0, pa: 0 })
+  }
+}
+
+/**
+ * The leaves of [start, end) as MapExtents: adjacent leaves merge when they have the same
+ * LeafKind and attributes and contiguous output. Holes (none entries) produce no extent.
+ */
+export function extents(pt: PageTable, start: number, end: number): MapExtent[] {
+  const out: MapExtent[] = []
+  let lastAttrs = -1
+  forEachSpan(pt, start, end, (s) => {
+    if (!s.leaf) {
+      lastAttrs = -1
+      return
+    }
+    const kind = leafKind(s.level, s.attrs)
+    const last = out[out.length - 1]
+    if (last && lastAttrs === s.attrs && last.leaf === kind && last.va + last.size === s.va && last.pa + last.size === s.pa) {
+      last.size += s.size
+      return
+    }
+    out.push({
+      va: s.va,
+      pa: s.pa,
+      size: s.size,
+      leaf: kind,
+      valid: (s.attrs & Attr.VALID) !== 0,
+      shared: (s.attrs & Attr.NS_SHARED) !== 0,
+      readOnly: (s.attrs & Attr.RDONLY) !== 0,
+      noExec: (s.attrs & Attr.PXN) !== 0,
+    })
+    lastAttrs = s.attrs
+  })
+  return out
+}
+
+export interface RangeSummary {
+  /** Every byte is mapped by a valid leaf. */
+  allValid: boolean
+  /** Every byte is mapped by a leaf with PROT_NS_SHARED. */
+  allShared: boolean
+  /** First byte not mapped by a valid leaf, and the level of the entry that failed. */
+  firstInvalid?: { va: number; level: Level }
+  firstNotShared?: number
+  leafKinds: Set<LeafKind>
+}
+
+/** Is [start, end) all valid / all shared, and with which kinds of leaves? */
+export function rangeSummary(pt: PageTable, start: number, end: number): RangeSummary {
+  const s: RangeSummary = { allValid: true, allShared: true, leafKinds: new Set() }
+  forEachSpan(pt, start, end, (span) => {
+    if (span.leaf) s.leafKinds.add(leafKind(span.level, span.attrs))
+    if (s.allValid && !(span.leaf && span.attrs & Attr.VALID)) {
+      s.allValid = false
+      s.firstInvalid = { va: span.va, level: span.level }
+    }
+    if (s.allShared && !(span.leaf && span.attrs & Attr.NS_SHARED)) {
+      s.allShared = false
+      s.firstNotShared = span.va
+    }
+  })
+  return s
+}

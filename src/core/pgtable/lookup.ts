@@ -1,0 +1,88 @@
+/*
+ * Reading the tables for one address: what arch/arm64/mm/fault.c show_pte() prints in an
+ * Oops ("[va] pgd=..., p4d=..., pud=..., pmd=...") and what the hardware walk would find.
+ *
+ * The kernel reads descriptors from memory; the model builds them from the table forms,
+ * without materialising anything (a PTE table inside a run is read virtually). The folded
+ * P4D is not a separate level: show_pte prints the PGD entry again as p4d.
+ */
+import type { LeafKind } from '../boot/result'
+import { PAGE_SIZE, PMD_SIZE, type PhysAddr, formatVirt, phys, virt } from '../memory/addr'
+import type { PageTable } from './pgd'
+import { Attr, type Attrs, type Entry, LEVEL_SIZE, type Level, toDescriptor } from './prot'
+import type { PgTable } from './table'
+
+export interface WalkStep {
+  level: Level
+  /** Index of the entry in its table. */
+  index: number
+  desc: bigint
+  /** PA of the table page holding the entry. */
+  tablePa: PhysAddr
+}
+
+export interface LeafInfo {
+  level: 1 | 2 | 3
+  kind: LeafKind
+  /** VA and PA of the leaf's first byte, and its size. */
+  va: number
+  pa: PhysAddr
+  size: number
+  attrs: Attrs
+}
+
+function checkVa(va: number): void {
+  if (!Number.isInteger(va) || va < 0 || va >= 2 ** 48) throw new Error(`VA offset ${va} outside the 48-bit space`)
+}
+
+/** The entries a hardware walk of `va` reads: PGD down to the leaf or the first non-table entry. */
+export function lookup(pt: PageTable, va: number): WalkStep[] {
+  checkVa(va)
+  const out: WalkStep[] = []
+  let table: PgTable = pt.pgd
+  for (;;) {
+    const i = table.index(va)
+    const e = table.entry(i)
+    out.push({ level: table.level, index: i, desc: toDescriptor(table.level, e, pt.nsSharedBit), tablePa: table.pa })
+    if (e.kind !== 'table') return out
+    const child = table.childIfReal(i)
+    if (!child) {
+      // A PTE table that exists only as part of a PMD table's run.
+      const j = Math.floor((va % PMD_SIZE) / PAGE_SIZE)
+      out.push({ level: 3, index: j, desc: toDescriptor(3, table.childEntry(i, j), pt.nsSharedBit), tablePa: e.pa })
+      return out
+    }
+    table = child
+  }
+}
+
+/** The leaf mapping `va` (valid or not), or null when the walk ends on a none entry. */
+export function leafAt(pt: PageTable, va: number): LeafInfo | null {
+  checkVa(va)
+  let table: PgTable = pt.pgd
+  for (;;) {
+    const i = table.index(va)
+    if (table.isLeaf(i)) return leafInfo(table.level, table.entry(i), table.entryVa(i))
+    if (!table.isTable(i)) return null
+    const child = table.childIfReal(i)
+    if (!child) {
+      const j = Math.floor((va % PMD_SIZE) / PAGE_SIZE)
+      return leafInfo(3, table.childEntry(i, j), table.entryVa(i) + j * PAGE_SIZE)
+    }
+    table = child
+  }
+}
+
+/** The LeafKind of a leaf at `level` with `attrs`. */
+export function leafKind(level: Level, attrs: Attrs): LeafKind {
+  const cont = (attrs & Attr.CONT) !== 0
+  if (level === 1) return 'PUD'
+  if (level === 2) return cont ? 'CONT_PMD' : 'PMD'
+  if (level === 3) return cont ? 'CONT_PTE' : 'PTE'
+  throw new Error(`no leaves at level ${level}`)
+}
+
+function leafInfo(level: Level, e: Entry, va: number): LeafInfo {
+  if (e.kind !== 'leaf') throw new Error(`expected a leaf at ${formatVirt(virt(va))}`)
+  return { level: level as 1 | 2 | 3, kind: leafKind(level, e.attrs), va, pa: phys(e.pa), size: LEVEL_SIZE[level], attrs: e.attrs }
+}
