@@ -2,10 +2,12 @@
 import vue from '@vitejs/plugin-vue'
 import { defineConfig } from 'electron-vite'
 import { resolve } from 'node:path'
-import { rendererWorker } from './vite.renderer.config'
+import { CONTENT_SECURITY_POLICY, cspHeaders, rendererWorker } from './vite.renderer.config'
 
 export default defineConfig({
   main: {
+    // The app:// handler sends the renderer's CSP as a header, which is what the boot worker obeys.
+    define: { __BOOTLAB_CSP__: JSON.stringify(CONTENT_SECURITY_POLICY) },
     build: { outDir: 'out/main' },
   },
   preload: {
@@ -19,6 +21,7 @@ export default defineConfig({
     root: resolve(import.meta.dirname, 'src/renderer'),
     plugins: [vue()],
     worker: rendererWorker,
+    server: { headers: cspHeaders },
     build: {
       outDir: resolve(import.meta.dirname, 'out/renderer'),
       // electron-vite leaves the renderer unminified by default; Monaco alone is ~2 MB smaller minified.

@@ -1,14 +1,14 @@
 /*
  * Electron main process: one locked-down window and the IPC handlers behind
  * window.bootlab. Everything with logic lives in plain Node modules next to
- * this file (store, bundled-files, ipc-arguments, security) and is tested
- * without Electron; this file only wires them to Electron.
+ * this file (store, bundled-files, ipc-arguments, security, app-protocol) and
+ * is tested without Electron; this file only wires them to Electron.
  */
-import { app, BrowserWindow, dialog, ipcMain, session, type IpcMainInvokeEvent } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, protocol, session, type IpcMainInvokeEvent } from 'electron'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import type { BootlabApi, ExportMimeType } from '../shared/bootlab-api'
 import { BOOTLAB_CHANNELS } from '../shared/bootlab-api'
+import { APP_INDEX_URL, APP_SCHEME, appResponse } from './app-protocol'
 import { LabLibrary, readKernelResources } from './bundled-files'
 import * as args from './ipc-arguments'
 import { isAppRequest, isTrustedSender } from './security'
@@ -18,8 +18,17 @@ import { UserStore, writeFileAtomic } from './store'
 const appFiles = app.isPackaged ? process.resourcesPath : app.getAppPath()
 const userStore = new UserStore(app.getPath('userData'))
 const labs = new LabLibrary([{ dir: join(appFiles, 'labs'), origin: 'bundled' }])
-const rendererUrl =
-  process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(join(import.meta.dirname, '../renderer/index.html')).href
+const rendererDir = join(import.meta.dirname, '../renderer')
+// electron-vite dev sets ELECTRON_RENDERER_URL to its dev server; built apps load app://bootlab.
+const rendererUrl = process.env.ELECTRON_RENDERER_URL || APP_INDEX_URL
+
+/** src/renderer/index.html's CSP, put here by electron.vite.config.ts. */
+declare const __BOOTLAB_CSP__: string
+
+// Must happen before ready: a standard, secure scheme gets an origin, fetch and module workers.
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
+])
 
 let mainWindow: BrowserWindow | null = null
 
@@ -61,6 +70,13 @@ function registerIpc(): void {
       return handlers[method](...raw)
     })
   }
+}
+
+function serveRenderer(): void {
+  protocol.handle(APP_SCHEME, async (request) => {
+    const { status, headers, body } = await appResponse(rendererDir, request.url, __BOOTLAB_CSP__)
+    return new Response(body, { status, headers })
+  })
 }
 
 function lockDownSession(): void {
@@ -107,6 +123,7 @@ app.on('web-contents-created', (_event, contents) => {
 })
 
 app.whenReady().then(async () => {
+  serveRenderer()
   lockDownSession()
   registerIpc()
   await createWindow()

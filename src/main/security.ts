@@ -1,7 +1,7 @@
 /*
  * Which pages and requests belong to the app. The renderer is either the
- * electron-vite dev server (development) or out/renderer/index.html on disk;
- * nothing else may call IPC, be navigated to, or be fetched.
+ * electron-vite dev server (development) or app://bootlab (built, see
+ * app-protocol.ts); nothing else may call IPC or be fetched.
  */
 
 function parse(url: string | undefined): URL | null {
@@ -13,26 +13,22 @@ function parse(url: string | undefined): URL | null {
   }
 }
 
-/** Only the app's own page may call IPC: the dev server origin, or the built index.html itself. */
+// URL.origin is "null" for custom schemes such as app:, so compare scheme and host:port directly.
+const sameSite = (a: URL, b: URL) => a.protocol === b.protocol && a.host === b.host
+
+/** Only the app's own page may call IPC. */
 export function isTrustedSender(frameUrl: string | undefined, rendererUrl: string): boolean {
   const frame = parse(frameUrl)
   const expected = parse(rendererUrl)
-  if (!frame || !expected) return false
-  if (expected.protocol === 'file:') return frame.protocol === 'file:' && frame.pathname === expected.pathname
-  return frame.origin === expected.origin
+  return !!frame && !!expected && sameSite(frame, expected)
 }
 
-/** Requests the app makes for itself: its own files, the dev server, inline data and blobs (Monaco workers, fonts). */
+/** Requests the app makes for itself: its own pages, inline data and blobs (Monaco), the dev server's HMR socket. */
 export function isAppRequest(requestUrl: string, rendererUrl: string): boolean {
   const request = parse(requestUrl)
   const expected = parse(rendererUrl)
   if (!request || !expected) return false
   if (request.protocol === 'data:' || request.protocol === 'blob:' || request.protocol === 'devtools:') return true
-  if (expected.protocol === 'file:') {
-    const appFolder = expected.pathname.slice(0, expected.pathname.lastIndexOf('/') + 1)
-    return request.protocol === 'file:' && request.pathname.startsWith(appFolder)
-  }
-  // The dev server's HMR socket is ws:// on the same host and port.
-  const sameHostSocket = (request.protocol === 'ws:' || request.protocol === 'wss:') && request.host === expected.host
-  return request.origin === expected.origin || sameHostSocket
+  const hmrSocket = expected.protocol === 'http:' && request.protocol === 'ws:' && request.host === expected.host
+  return sameSite(request, expected) || hmrSocket
 }
