@@ -1,0 +1,83 @@
+/*
+ * System capabilities for BBML2_NOABORT (arch/arm64/kernel/cpufeature.c).
+ *
+ * ARM64_HAS_BBML2_NOABORT is an EARLY_LOCAL_CPU_FEATURE with
+ * MATCH_ALL_EARLY_CPUS: the bit is set while probing the boot CPU and cleared
+ * when an early secondary fails the match, so no secondary can turn it on.
+ * system_supports_bbml2_noabort() reads it through alternatives and is false
+ * until caps are finalized in setup_system_features() (kernel reference §3).
+ */
+import type { Kernel } from '../boot/kernel'
+import { bool, type NativeRow } from '../boot/native-row'
+
+const CPUFEATURE = 'arch/arm64/kernel/cpufeature.c'
+
+export function bootCpuCapabilities(k: Kernel): void {
+  k.bbml2Cap = k.cpus[0].bbml2
+}
+
+/** smp_init(): bring each secondary online in turn; `onOnline` runs on that CPU once it is online. */
+export function onlineSecondaries(k: Kernel, onOnline: (cpu: number) => void): void {
+  for (const cpu of k.cpus.slice(1)) {
+    if (k.halted) return
+    // secondary_start_kernel() → check_local_cpu_capabilities(): MATCH_ALL_EARLY_CPUS.
+    if (!cpu.bbml2) k.bbml2Cap = false
+    cpu.online = true
+    k.events.push({ kind: 'cpu-online', cpu: cpu.id, bbml2: cpu.bbml2, step: k.currentStep(), online: k.onlineCpus() })
+    k.pr('info', `CPU${cpu.id}: Booted secondary processor 0x${cpu.id.toString(16).padStart(10, '0')} [0x${cpu.midr.toString(16)}]`)
+    const previous = k.currentCpu
+    k.currentCpu = cpu.id
+    try {
+      onOnline(cpu.id)
+    } finally {
+      k.currentCpu = previous
+    }
+  }
+  k.pr('info', `smp: Brought up 1 node, ${k.onlineCpus()} CPUs`)
+}
+
+export function finalizeSystemCapabilities(k: Kernel): void {
+  k.capsFinalized = true
+  k.events.push({ kind: 'caps-finalized', step: k.currentStep(), bbml2System: k.bbml2Cap })
+  if (k.bbml2Cap) k.pr('info', 'CPU features: detected: BBM Level 2 without TLB conflict abort')
+  k.assume('The "CPU features: detected" text for BBML2_NOABORT and finalization after alternatives are unverified (kernel reference §3).')
+}
+
+export const CPUFEATURE_NATIVES: NativeRow[] = [
+  {
+    name: 'cpu_supports_bbml2_noabort',
+    arity: 0,
+    file: CPUFEATURE,
+    doc: 'Does the CPU this code runs on have BBML2_NOABORT? The MIDR allow-list match; callable any time.',
+    impl: (k) => bool(k.cpus[k.currentCpu].bbml2),
+  },
+  {
+    name: 'system_supports_bbml2_noabort',
+    arity: 0,
+    file: CPUFEATURE,
+    doc: 'The system capability ARM64_HAS_BBML2_NOABORT: false until caps are finalized, even if every CPU has it.',
+    impl: (k) => bool(k.capsFinalized && k.bbml2Cap),
+  },
+  {
+    name: 'system_capabilities_finalized',
+    arity: 0,
+    file: CPUFEATURE,
+    doc: 'True once setup_system_features() has applied the system alternatives (after smp_init).',
+    unverified: true,
+    impl: (k) => bool(k.capsFinalized),
+  },
+  {
+    name: 'num_online_cpus',
+    arity: 0,
+    file: 'include/linux/cpumask.h',
+    doc: 'CPUs marked online. 1 until smp_init() brings up secondaries.',
+    impl: (k) => BigInt(k.onlineCpus()),
+  },
+  {
+    name: 'smp_processor_id',
+    arity: 0,
+    file: 'include/linux/smp.h',
+    doc: 'The CPU this code runs on.',
+    impl: (k) => BigInt(k.currentCpu),
+  },
+]
