@@ -1,0 +1,97 @@
+/*
+ * printk and the WARN/BUG family as a policy calls them (include/asm-generic/bug.h,
+ * include/linux/printk.h). A WARN fires at the policy's call site (file:line)
+ * inside the innermost policy function; WARN_ON_ONCE once per site per boot.
+ * Each returns its condition, so `if (WARN_ON(x)) return -EBUSY;` works as in C.
+ */
+import type { Kernel } from '../boot/kernel'
+import { type NativeRow, truth } from '../boot/native-row'
+import type { CValue, NativeContext } from '../policy/value'
+import { formatPrintk } from './format'
+
+const BUG_H = 'include/asm-generic/bug.h'
+
+/** The WARN site: the policy line that called the macro, in its enclosing policy function. */
+function policySite(ctx: NativeContext) {
+  const pos = ctx.callSite()
+  const frames = ctx.stack()
+  const fn = [...frames].reverse().find((f) => f.origin === 'policy')?.fn ?? 'policy'
+  return { fn, file: pos?.file ?? 'policy', line: pos?.line ?? 0, origin: 'policy' as const }
+}
+
+function fire(k: Kernel, ctx: NativeContext, cond: CValue, once: boolean, message?: string): bigint {
+  if (!truth(cond)) return 0n
+  const site = policySite(ctx)
+  // The WARN macro is not a frame of its own: drop the native frame of WARN_ON itself.
+  const printed = once ? k.warnOnce(site, message, 1) : (k.warn(site, message, 1), true)
+  if (printed) k.probe?.warnSites.push(`${site.fn} (${site.file}:${site.line})`)
+  return 1n
+}
+
+const printkRow = (name: string, level: 'info' | 'warn' | 'err' | 'notice'): NativeRow => ({
+  name,
+  arity: { min: 1 },
+  file: 'include/linux/printk.h',
+  doc: `${name}(fmt, ...): print to the kernel log at ${level} level.`,
+  impl: (k, _ctx, [fmt, ...rest]) => k.pr(level, formatPrintk(String(fmt), rest)),
+})
+
+export const CONSOLE_NATIVES: NativeRow[] = [
+  printkRow('pr_info', 'info'),
+  printkRow('pr_notice', 'notice'),
+  printkRow('pr_warn', 'warn'),
+  printkRow('pr_err', 'err'),
+  printkRow('printk', 'info'),
+  {
+    name: 'WARN_ON',
+    arity: 1,
+    file: BUG_H,
+    doc: 'WARN_ON(cond): if cond, print a WARNING splat with a call trace; boot goes on. Returns cond.',
+    impl: (k, ctx, [cond]) => fire(k, ctx, cond, false),
+  },
+  {
+    name: 'WARN_ON_ONCE',
+    arity: 1,
+    file: BUG_H,
+    doc: 'WARN_ON_ONCE(cond): as WARN_ON, but prints only the first time this site fires in a boot. Returns cond.',
+    impl: (k, ctx, [cond]) => fire(k, ctx, cond, true),
+  },
+  {
+    name: 'WARN',
+    arity: { min: 2 },
+    file: BUG_H,
+    doc: 'WARN(cond, fmt, ...): WARN_ON with a message line. Returns cond.',
+    impl: (k, ctx, [cond, fmt, ...rest]) => fire(k, ctx, cond, false, formatPrintk(String(fmt), rest)),
+  },
+  {
+    name: 'WARN_ONCE',
+    arity: { min: 2 },
+    file: BUG_H,
+    doc: 'WARN_ONCE(cond, fmt, ...): WARN, once per site per boot. Returns cond.',
+    impl: (k, ctx, [cond, fmt, ...rest]) => fire(k, ctx, cond, true, formatPrintk(String(fmt), rest)),
+  },
+  {
+    name: 'BUG_ON',
+    arity: 1,
+    file: BUG_H,
+    doc: 'BUG_ON(cond): if cond, the kernel cannot go on: panic.',
+    impl: (k, ctx, [cond]) => {
+      if (!truth(cond)) return
+      const site = policySite(ctx)
+      k.pr('emerg', `kernel BUG at ${site.file}:${site.line}!`)
+      k.fault({ kind: 'panic', message: `BUG_ON() at ${site.file}:${site.line}` })
+      k.panic('Oops - BUG: Fatal exception')
+    },
+  },
+  {
+    name: 'panic',
+    arity: { min: 1 },
+    file: 'kernel/panic.c',
+    doc: 'panic(fmt, ...): stop the boot with a message (e.g. to refuse an unsafe configuration).',
+    impl: (k, _ctx, [fmt, ...rest]) => {
+      const message = formatPrintk(String(fmt), rest)
+      k.fault({ kind: 'panic', message: `panic(): ${message}` })
+      k.panic(message)
+    },
+  },
+]
