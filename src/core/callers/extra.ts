@@ -1,0 +1,23 @@
+/*
+ * set_memory_decrypted() users a scenario adds: to put a caller where no known
+ * kernel caller is (e.g. a CPU-online callback inside black-out window 2) and
+ * watch what each policy does with it. Marked hypothetical unless the scenario
+ * says otherwise.
+ */
+import type { Kernel } from '../boot/kernel'
+import { PAGE_SIZE } from '../memory/addr'
+import { decryptFor } from './decrypt'
+
+export function runExtraCallers(k: Kernel, at: 'early_initcall' | 'cpu_online' | 'device_initcall', cpu?: number): void {
+  for (const c of k.scenario.extraCallers) {
+    if (k.halted) return
+    if (c.at !== at) continue
+    if (at === 'cpu_online' && (c.cpu ?? 1) !== cpu) continue
+    k.frame(c.name, '(scenario)', () => {
+      const order = Math.ceil(Math.log2(c.size / PAGE_SIZE))
+      const pa = k.allocPages(order, c.name)
+      if (pa === null) return
+      decryptFor(k, c.name, c.name, pa, c.size, { assumption: c.hypothetical })
+    })
+  }
+}

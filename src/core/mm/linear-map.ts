@@ -1,0 +1,223 @@
+/*
+ * The linear map as arch/arm64/mm/mmu.c builds and changes it.
+ *
+ * - map_mem(): every memblock memory range except the kernel image alias with the
+ *   policy's flags, then the alias [_text, __init_begin) with NO_CONT_MAPPINGS
+ *   (blocks allowed; never split or repainted afterwards). Table pages come from
+ *   memblock (early_pgtable_alloc).
+ * - split_kernel_leaf_mapping_locked(): table pages from the policy's
+ *   split_pgtable_alloc() (the buddy allocator in the kernel).
+ * - linear_map_split_to_ptes(): the stop_machine() repaint, GFP_ATOMIC pages.
+ * Every split of a live leaf is checked against the BBML2 invariant: no CPU that
+ * lacks BBML2_NOABORT may be running on the linear map while it changes size
+ * (on hardware: a TLB conflict abort). CPUs parked by stop_machine() are exempt.
+ */
+import type { Kernel } from '../boot/kernel'
+import { num, type NativeRow } from '../boot/native-row'
+import type { MapExtent } from '../boot/result'
+import { bigToVirt, formatSize, formatVirt, LINEAR_MAP_SIZE, PAGE_SIZE, physToVirt, phys, type VirtAddr, virt } from '../memory/addr'
+import { subtractRanges } from '../memblock/ranges'
+import {
+  counters,
+  createMapping,
+  extents,
+  lookup,
+  NO_CONT_MAPPINGS,
+  PAGE_KERNEL,
+  type PgtableAlloc,
+  rangeSplitToPtes,
+  rangeSummary,
+  type SplitEvent,
+  splitKernelLeafMappingLocked,
+} from '../pgtable'
+import { kernelDataAbort } from './access'
+
+export { NO_BLOCK_MAPPINGS, NO_CONT_MAPPINGS, NO_EXEC_MAPPINGS } from '../pgtable'
+
+const MMU = 'arch/arm64/mm/mmu.c'
+
+/** early_pgtable_alloc(): memblock pages, top-down. */
+function earlyPgtableAlloc(k: Kernel): PgtableAlloc {
+  return (_type, count) => {
+    const pa = k.memblockAlloc(count * PAGE_SIZE, PAGE_SIZE, 'page tables')
+    return pa === null ? null : { pa, source: 'memblock' }
+  }
+}
+
+/** The policy decides where a lazy split's table page comes from (split_pgtable_alloc()). */
+function policyPgtableAlloc(k: Kernel): PgtableAlloc {
+  return (_type, count) => {
+    let first: number | null = null
+    for (let i = 0; i < count; i++) {
+      const pa = num(k.call('split_pgtable_alloc'))
+      if (pa === 0) return null
+      first ??= pa
+    }
+    return first === null ? null : { pa: phys(first), source: k.lastPgtableSource }
+  }
+}
+
+/** GFP_ATOMIC pages from the buddy allocator, in bulk for the repaint. */
+function atomicPgtableAlloc(k: Kernel): PgtableAlloc {
+  return (_type, count) => {
+    if (!k.buddy) k.allocPages(0, 'repaint page tables')
+    const pa = k.buddy!.allocRun(count)
+    return pa === null ? null : { pa, source: 'buddy' }
+  }
+}
+
+/** A CPU running on the linear map without BBML2_NOABORT sees a live block change size. */
+export function checkLiveSplit(k: Kernel, e: SplitEvent): void {
+  const victim = k.cpus.find((c) => c.online && !c.parked && !c.bbml2)
+  if (!victim) return
+  k.assume('A live split while a CPU without BBML2_NOABORT runs is modelled as a certain TLB conflict abort on that CPU; on hardware it may or may not be taken.')
+  const previous = k.currentCpu
+  k.currentCpu = victim.id
+  k.pid = victim.id === 0 ? k.pid : 0
+  k.pr('emerg', `CPU${victim.id} (no BBML2_NOABORT) sees the ${e.kind} split at ${formatVirt(virt(e.va))} change size under it`)
+  try {
+    kernelDataAbort(k, virt(e.va), 0x30, false, `live ${e.kind} split while CPU${victim.id} lacks BBML2_NOABORT`)
+  } finally {
+    k.currentCpu = previous
+  }
+}
+
+/** map_mem()'s loop: all RAM but the kernel alias with `flags`, then the alias with NO_CONT_MAPPINGS. */
+function mapMemblockRanges(k: Kernel, flags: number): void {
+  const alloc = earlyPgtableAlloc(k)
+  const image = { start: k.kernelImage.pa, end: k.kernelImage.pa + k.kernelImage.size }
+  for (const r of subtractRanges(k.memblock.memory, [image])) {
+    createMapping(k.pt, physToVirt(k.layout, phys(r.start)), r.start, r.end - r.start, PAGE_KERNEL, flags, alloc)
+    k.events.push({ kind: 'pgtable', op: 'map', step: k.currentStep(), va: physToVirt(k.layout, phys(r.start)), size: r.end - r.start, detail: `linear map of RAM, flags 0x${flags.toString(16)}` })
+  }
+  const va = physToVirt(k.layout, k.kernelImage.pa)
+  createMapping(k.pt, va, k.kernelImage.pa, k.kernelImage.size, PAGE_KERNEL, NO_CONT_MAPPINGS, alloc)
+  k.events.push({ kind: 'pgtable', op: 'map', step: k.currentStep(), va, size: k.kernelImage.size, detail: 'kernel image alias, NO_CONT_MAPPINGS' })
+}
+
+/** split_kernel_leaf_mapping_locked(addr): split so that addr is a leaf boundary. */
+function splitLocked(k: Kernel, addr: VirtAddr): number {
+  const snapshotSplits = { ...k.pt.splits }
+  const ret = splitKernelLeafMappingLocked(k.pt, addr, policyPgtableAlloc(k))
+  const made = (Object.keys(snapshotSplits) as (keyof typeof snapshotSplits)[])
+    .filter((key) => k.pt.splits[key] > snapshotSplits[key])
+    .map((key) => `${key}×${k.pt.splits[key] - snapshotSplits[key]}`)
+  if (made.length) {
+    k.probe?.splits.push(`${made.join(' ')} at ${formatVirt(addr)}`)
+    k.events.push({ kind: 'pgtable', op: 'split', step: k.currentStep(), va: addr, size: PAGE_SIZE, detail: made.join(', ') })
+  }
+  return ret
+}
+
+/** linear_map_split_to_ptes() under stop_machine(): secondaries parked, CPU0 repaints. */
+function repaint(k: Kernel): void {
+  const online = k.cpus.filter((c) => c.online)
+  for (const c of online) if (c.id !== k.currentCpu) c.parked = true
+  try {
+    const image = physToVirt(k.layout, k.kernelImage.pa)
+    const end = physToVirt(k.layout, phys(k.memblock.end()))
+    let tablesAllocated = 0
+    let ptesWritten = 0
+    for (const [s, e] of [[0, image], [image + k.kernelImage.size, Math.min(end, LINEAR_MAP_SIZE)]]) {
+      if (e <= s) continue
+      const r = rangeSplitToPtes(k.pt, s, e, atomicPgtableAlloc(k))
+      if (r.ret) k.panic('Failed to split linear map')
+      tablesAllocated += r.tablesAllocated
+      ptesWritten += r.ptesWritten
+    }
+    k.repaint = { happened: true, tablesAllocated, ptesWritten }
+    k.events.push({ kind: 'pgtable', op: 'repaint', step: k.currentStep(), va: 0, size: end, detail: `${k.repaint.tablesAllocated} tables, ${k.repaint.ptesWritten} PTEs` })
+    k.pr('info', `mm: linear map split to PTEs: ${k.repaint.tablesAllocated} page-table pages (${formatSize(k.repaint.tablesAllocated * PAGE_SIZE)})`)
+  } finally {
+    for (const c of online) c.parked = false
+  }
+}
+
+// ---- views of the map for the rest of the model --------------------------
+
+/** Record the linear map as the timeline's memory-map picture after the current step. */
+export function snapshot(k: Kernel, label: string): void {
+  const all = extents(k.pt, virt(0), virt(LINEAR_MAP_SIZE))
+  const image = physToVirt(k.layout, k.kernelImage.pa)
+  const marked: MapExtent[] = all.map((e) => (e.va >= image && e.va < image + k.kernelImage.size ? { ...e, kernelImage: true } : e))
+  k.snapshots.push({ step: k.currentStep(), label, extents: marked })
+}
+
+export function sharedValidExtents(k: Kernel): MapExtent[] {
+  return extents(k.pt, virt(0), virt(LINEAR_MAP_SIZE)).filter((e) => e.shared && e.valid)
+}
+
+/** The first invalid leaf and the valid-but-private parts of [va, va+size). */
+export function leafSummary(k: Kernel, va: VirtAddr, size: number): { firstInvalid?: { va: VirtAddr; level: number }; private: { va: VirtAddr; size: number }[] } {
+  const s = rangeSummary(k.pt, va, virt(va + size))
+  const priv = extents(k.pt, va, virt(va + size))
+    .filter((e) => e.valid && !e.shared)
+    .map((e) => ({ va: virt(Math.max(e.va, va)), size: Math.min(e.va + e.size, va + size) - Math.max(e.va, va) }))
+  return { firstInvalid: s.firstInvalid ? { va: virt(s.firstInvalid.va), level: s.firstInvalid.level } : undefined, private: priv }
+}
+
+/** The Oops walk line: `[va] pgd=..., p4d=..., pud=..., pmd=...`. */
+export function describeWalk(k: Kernel, va: VirtAddr): string {
+  const steps = lookup(k.pt, va)
+  const names = ['pgd', 'pud', 'pmd', 'pte']
+  const parts: string[] = []
+  for (const s of steps) {
+    const d = s.desc.toString(16).padStart(16, '0')
+    parts.push(`${names[s.level]}=${d}`)
+    if (s.level === 0) parts.push(`p4d=${d}`)
+  }
+  return `[${formatVirt(va)}] ${parts.join(', ')}`
+}
+
+export function finalCounters(k: Kernel) {
+  return { ...counters(k.pt), repaint: k.repaint }
+}
+
+export const LINEAR_MAP_NATIVES: NativeRow[] = [
+  {
+    name: 'map_memblock_ranges',
+    arity: 1,
+    file: MMU,
+    doc: "map_mem()'s loop: for_each_mem_range() → __map_memblock(start, end, PAGE_KERNEL, flags), skipping the kernel image, then the image alias [_text, __init_begin) with NO_CONT_MAPPINGS. Table pages from memblock.",
+    impl: (k, _ctx, [flags]) => mapMemblockRanges(k, num(flags)),
+  },
+  {
+    name: 'split_kernel_leaf_mapping_locked',
+    arity: 1,
+    file: MMU,
+    doc: 'Split the leaf around addr so that addr becomes a leaf boundary: PUD → CONT_PMDs, contPMD → PMDs, PMD → CONT_PTEs, contPTE → PTEs. Table pages from split_pgtable_alloc(); returns 0 or -ENOMEM. No break-before-make: relies on BBML2_NOABORT.',
+    impl: (k, _ctx, [addr]) => {
+      const va = typeof addr === 'bigint' ? bigToVirt(addr) : null
+      return va === null ? 0n : BigInt(splitLocked(k, va))
+    },
+  },
+  {
+    name: 'linear_map_split_to_ptes',
+    arity: 0,
+    file: MMU,
+    doc: 'The stop_machine() repaint: secondaries park in the idmap, CPU0 splits every block and contiguous run of the linear map (except the kernel alias) to PTEs with GFP_ATOMIC pages, panics on failure.',
+    impl: (k) => repaint(k),
+  },
+  {
+    name: 'pagetable_alloc',
+    arity: 1,
+    file: 'include/linux/mm.h',
+    doc: 'One page-table page from the buddy allocator (0 on failure). Before memblock_free_all() the buddy allocator does not exist: a modelled fault.',
+    impl: (k) => {
+      const pa = k.allocPages(0, 'page table')
+      k.lastPgtableSource = 'buddy'
+      return BigInt(pa ?? 0)
+    },
+  },
+  {
+    name: 'memblock_phys_alloc',
+    arity: 2,
+    file: 'mm/memblock.c',
+    doc: 'memblock_phys_alloc(size, align): early memory, top-down (0 on failure). After memblock_free_all() memblock owns nothing: a modelled fault.',
+    impl: (k, _ctx, [size, align]) => {
+      const pa = k.memblockAlloc(num(size), num(align) || PAGE_SIZE, 'memblock_phys_alloc')
+      k.lastPgtableSource = 'memblock'
+      return BigInt(pa ?? 0)
+    },
+  },
+]

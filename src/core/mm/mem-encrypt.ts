@@ -1,0 +1,137 @@
+/*
+ * Realm "decrypt"/"encrypt" entry points (arch/arm64/mm/mem_encrypt.c,
+ * arch/arm64/mm/pageattr.c realm_set_memory_{en,de}crypted, arch/arm64/kernel/rsi.c).
+ *
+ * set_memory_decrypted() does nothing outside a realm (no crypt ops
+ * registered). In a realm it reaches realm_set_memory_decrypted(), which calls
+ * the policy's __set_memory_enc_dec() and WARNs "Failed to decrypt memory, N
+ * pages will be leaked" on every failure (WARN, not WARN_ONCE).
+ */
+import type { Kernel } from '../boot/kernel'
+import { bool, num, type NativeRow } from '../boot/native-row'
+import { bigToVirt, LINEAR_MAP_SIZE, virtToPhys } from '../memory/addr'
+import { type CValue, isRef } from '../policy/value'
+
+const MEM_ENCRYPT = 'arch/arm64/mm/mem_encrypt.c'
+const PAGEATTR = 'arch/arm64/mm/pageattr.c'
+const RSI = 'arch/arm64/kernel/rsi.c'
+/** Approximate lines of the WARNs in pageattr.c (not observed in any log: unverified). */
+const DECRYPT_WARN_LINE = 266
+const ENCRYPT_WARN_LINE = 256
+
+function realmCrypt(k: Kernel, call: (name: string, args: CValue[]) => CValue, args: CValue[], encrypt: boolean): bigint {
+  const ret = BigInt.asIntN(32, call('__set_memory_enc_dec', [args[0], args[1], bool(encrypt)]) as bigint)
+  if (ret !== 0n) {
+    const message = `Failed to ${encrypt ? 'encrypt' : 'decrypt'} memory, ${num(args[1])} pages will be leaked`
+    k.warn({ fn: `realm_set_memory_${encrypt ? 'encrypted' : 'decrypted'}`, file: PAGEATTR, line: encrypt ? ENCRYPT_WARN_LINE : DECRYPT_WARN_LINE, origin: 'kernel' }, message)
+    k.probe?.warnSites.push(`realm_set_memory_${encrypt ? 'en' : 'de'}crypted ("${message}")`)
+  }
+  return ret
+}
+
+export const MEM_ENCRYPT_NATIVES: NativeRow[] = [
+  {
+    name: 'set_memory_decrypted',
+    arity: 2,
+    file: MEM_ENCRYPT,
+    doc: 'Share numpages at addr with the host. No-op returning 0 unless realm crypt ops are registered.',
+    impl: (k, ctx, args) => (k.realm.cryptOps ? ctx.call('realm_set_memory_decrypted', args) : 0n),
+  },
+  {
+    name: 'set_memory_encrypted',
+    arity: 2,
+    file: MEM_ENCRYPT,
+    doc: 'Take numpages at addr back from the host. No-op returning 0 unless realm crypt ops are registered.',
+    impl: (k, ctx, args) => (k.realm.cryptOps ? ctx.call('realm_set_memory_encrypted', args) : 0n),
+  },
+  {
+    name: 'realm_set_memory_decrypted',
+    arity: 2,
+    file: PAGEATTR,
+    doc: '__set_memory_enc_dec(addr, numpages, false); WARN("Failed to decrypt memory, %d pages will be leaked") on error.',
+    impl: (k, ctx, args) => realmCrypt(k, ctx.call, args, false),
+  },
+  {
+    name: 'realm_set_memory_encrypted',
+    arity: 2,
+    file: PAGEATTR,
+    doc: '__set_memory_enc_dec(addr, numpages, true); WARN("Failed to encrypt memory, ...") on error.',
+    impl: (k, ctx, args) => realmCrypt(k, ctx.call, args, true),
+  },
+  {
+    name: 'is_realm_world',
+    arity: 0,
+    file: 'arch/arm64/include/asm/rsi.h',
+    doc: 'static_branch_likely(&rsi_present): true only after arm64_rsi_init() detected a realm (after map_mem()).',
+    impl: (k) => bool(k.realm.detected),
+  },
+  {
+    name: 'rsi_version_matches',
+    arity: 0,
+    file: RSI,
+    doc: 'RSI_VERSION handshake over the SMCCC conduit (known only after the PSCI probe): answered only inside a realm.',
+    impl: (k) => {
+      if (!k.smcccConduit || !k.scenario.realm) return 0n
+      k.pr('info', 'RME: Using RSI version 1.0')
+      return 1n
+    },
+  },
+  {
+    name: 'realm_register_memory_enc_ops',
+    arity: 0,
+    file: PAGEATTR,
+    doc: 'Register realm_set_memory_{en,de}crypted as the crypt ops behind set_memory_{en,de}crypted(). Where this is called is unverified.',
+    unverified: true,
+    impl: (k) => {
+      k.realm.cryptOps = true
+      k.assume('The realm crypt ops are registered from arm64_rsi_init() (registration site unverified, kernel reference §6).')
+      return 0n
+    },
+  },
+  {
+    name: 'static_branch_enable',
+    arity: 1,
+    file: 'include/linux/jump_label.h',
+    doc: 'Enable a static key. static_branch_enable(&rsi_present) makes is_realm_world() true.',
+    impl: (k, _ctx, [key]) => {
+      if (isRef(key) && key.name === 'rsi_present') k.realm.detected = true
+    },
+  },
+  {
+    name: 'rsi_set_memory_range_shared',
+    arity: 2,
+    file: 'arch/arm64/include/asm/rsi.h',
+    doc: 'RSI_IPA_STATE_SET: RIPAS of [start, end) becomes EMPTY (given up so the host can back the shared alias). Returns 0.',
+    impl: (k, _ctx, [start, end]) => {
+      k.realm.setShared(num(start), num(end))
+      return 0n
+    },
+  },
+  {
+    name: 'rsi_set_memory_range_protected',
+    arity: 2,
+    file: 'arch/arm64/include/asm/rsi.h',
+    doc: 'RSI_IPA_STATE_SET: RIPAS of [start, end) becomes RAM (private to the realm again). Returns 0.',
+    impl: (k, _ctx, [start, end]) => {
+      k.realm.setProtected(num(start), num(end))
+      return 0n
+    },
+  },
+  {
+    name: '__is_lm_address',
+    arity: 1,
+    file: 'arch/arm64/include/asm/memory.h',
+    doc: 'Is addr inside the linear map?',
+    impl: (_k, _ctx, [addr]) => bool(typeof addr === 'bigint' && bigToVirt(addr) !== null && Number(bigToVirt(addr)) < LINEAR_MAP_SIZE),
+  },
+  {
+    name: '__virt_to_phys',
+    arity: 1,
+    file: 'arch/arm64/include/asm/memory.h',
+    doc: 'Linear-map VA to PA.',
+    impl: (k, _ctx, [addr]) => {
+      const va = typeof addr === 'bigint' ? bigToVirt(addr) : null
+      return va === null ? 0n : BigInt(virtToPhys(k.layout, va))
+    },
+  },
+]
