@@ -1,0 +1,69 @@
+/*
+ * boot(scenario, policy) → BootResult: one simulated arm64 boot.
+ *
+ * A fresh Kernel and page table per boot; the policy's program (already linked
+ * over the base kernel policy) runs in an interpreter bound to this kernel's
+ * natives; the whole boot is the call `start_kernel()`. A panic unwinds as
+ * KernelHalt, a broken policy as PolicyError; both still yield a full result.
+ */
+import { Interpreter, PolicyError, type Program } from '../policy'
+import { type Diagnostic, KernelHalt } from '../policy/value'
+import type { Scenario } from '../scenario/schema'
+import { Kernel } from './kernel'
+import { bindNatives } from './natives'
+import { type BootResult, MODEL_VERSION } from './result'
+import { verdictOf } from './verdict'
+import { finalCounters, snapshot } from '../mm/linear-map'
+import { checkRealmExposure } from '../mm/realm-checks'
+
+/** A kernel state ready to boot: the learner's file linked over the base kernel. */
+export interface KernelPolicy {
+  name: string
+  program: Program | null
+  diagnostics: Diagnostic[]
+}
+
+export interface BootOptions {
+  /** Policy statements a boot may execute before it is stopped as a runaway. */
+  maxSteps?: number
+}
+
+export function boot(scenario: Scenario, policy: KernelPolicy, options: BootOptions = {}): BootResult {
+  const k = new Kernel(scenario)
+  const errors = policy.diagnostics.filter((d) => d.severity === 'error')
+  let diagnostics = [...policy.diagnostics]
+  if (policy.program && errors.length === 0) {
+    k.interp = new Interpreter(policy.program, bindNatives(k), { maxSteps: options.maxSteps ?? 200_000 })
+    try {
+      k.call('start_kernel')
+    } catch (e) {
+      if (e instanceof PolicyError) diagnostics = [...diagnostics, e.diagnostic]
+      else if (!(e instanceof KernelHalt)) throw e
+    }
+    if (!k.halted) checkRealmExposure(k)
+    snapshot(k, 'end of boot')
+  }
+  const runtimeError = diagnostics.find((d) => d.severity === 'error')
+  const verdict = runtimeError
+    ? { status: 'policy-error' as const, headline: `The policy could not run: ${runtimeError.message}`, causes: diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.file}:${d.line}:${d.column}: ${d.message}`) }
+    : verdictOf(k)
+  return {
+    version: MODEL_VERSION,
+    scenarioName: scenario.name,
+    policyName: policy.name,
+    kernelVersion: scenario.kernel,
+    events: k.events,
+    console: k.log.lines,
+    splats: k.report.splats,
+    steps: k.steps,
+    windows: k.windows,
+    calls: k.calls,
+    faults: k.faults,
+    snapshots: k.snapshots,
+    counters: { ...finalCounters(k), ...k.counters, policySteps: k.interp?.steps ?? 0 },
+    assumptions: k.assumptions,
+    diagnostics,
+    verdict,
+    reached: k.reached,
+  }
+}

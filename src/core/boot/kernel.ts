@@ -1,0 +1,328 @@
+/*
+ * One simulated kernel instance: the state a single boot mutates.
+ *
+ * Every boot step and every native helper runs through the policy interpreter
+ * (`call`), so one call stack holds kernel and policy frames alike and a WARN's
+ * call trace is the real call chain of the simulation. The windows W0..W3 are
+ * not stored: they follow from the allocator stage, smp_init and caps
+ * finalization, as in the kernel reference §1.
+ */
+import { Buddy } from '../buddy/buddy'
+import type { DecryptProbe } from '../callers/decrypt'
+import type { ItsState } from '../callers/gic-its'
+import type { SwiotlbPool } from '../callers/swiotlb'
+import { KernelLog } from '../console/printk'
+import { Reporter, type SplatSite, type TaskContext } from '../console/splat'
+import { cpuModel, midr, modelHasBbml2Noabort } from '../cpufeature/cputable'
+import { Memblock } from '../memblock/memblock'
+import { type LinearMapLayout, PAGE_SIZE, type PhysAddr, physOffsetFor, phys, SZ_2M } from '../memory/addr'
+import { RealmState } from '../mm/rsi'
+import { PageTable } from '../pgtable'
+import { checkLiveSplit } from '../mm/linear-map'
+import type { Interpreter } from '../policy'
+import { type CValue, type Frame, KernelHalt } from '../policy/value'
+import type { Scenario } from '../scenario/schema'
+import type { BootStep, CallerRecord, Counters, Fault, PgtableCounters, MapSnapshot, TraceEvent, WindowId, WindowInterval } from './result'
+
+export interface CpuState {
+  id: number
+  model: string
+  revision: string
+  midr: number
+  /** cpu_supports_bbml2_noabort() on this CPU: the MIDR allow-list match. */
+  bbml2: boolean
+  online: boolean
+  /** Parked in the idmap by the stop_machine repaint: not using the linear map. */
+  parked: boolean
+}
+
+/** A native function on the simulated call stack that did not go through the interpreter (a boot step, a driver path). */
+interface NativeFrame {
+  fn: string
+  file: string
+  /** Interpreter stack depth when it was entered: it sits just outside those frames. */
+  depth: number
+}
+
+/** Nominal seconds a step takes once the clock runs (deterministic, for the timeline only). */
+const STEP_SECONDS = 0.0008
+
+export class Kernel {
+  readonly layout: LinearMapLayout
+  readonly log: KernelLog
+  readonly report: Reporter
+  readonly events: TraceEvent[] = []
+  readonly memblock = new Memblock()
+  buddy: Buddy | null = null
+  slabAvailable = false
+  readonly cpus: CpuState[]
+  /** ARM64_HAS_BBML2_NOABORT: set while probing the boot CPU, cleared by an early CPU that lacks it. */
+  bbml2Cap = false
+  capsFinalized = false
+  smpStarted = false
+  currentCpu = 0
+  pid = 0
+  readonly realm = new RealmState()
+  readonly steps: BootStep[] = []
+  readonly windows: WindowInterval[] = []
+  readonly calls: CallerRecord[] = []
+  readonly faults: Fault[] = []
+  readonly assumptions: string[] = []
+  readonly snapshots: MapSnapshot[] = []
+  readonly warnedOnce = new Set<string>()
+  time = 0
+  clockRunning = false
+  initFreed = false
+  rodataReadOnly = false
+  halted: string | null = null
+  /** Deepest step entered, for "how far the boot got". */
+  reached = 'start_kernel'
+  userspace = false
+  /** The PSCI probe found the SMCCC conduit: RSI calls can be made from here on. */
+  smcccConduit = false
+  /** [_text, __init_begin): mapped separately with NO_CONT_MAPPINGS, never split or repainted. */
+  readonly kernelImage: { pa: PhysAddr; size: number }
+  swiotlb: SwiotlbPool | null = null
+  its: ItsState | null = null
+  /** Observations of the set_memory_decrypted() call in progress, if any. */
+  probe: DecryptProbe | null = null
+  readonly exposureReported = new Set<string>()
+  readonly counters: Pick<Counters, 'warns' | 'decryptCalls' | 'decryptFailures'> = { warns: 0, decryptCalls: 0, decryptFailures: 0 }
+  private readonly openSteps: number[] = []
+  private readonly nativeFrames: NativeFrame[] = []
+  interp!: Interpreter
+
+  readonly pt: PageTable
+  /** Which allocator gave the last page-table page a policy asked for (split_pgtable_alloc()). */
+  lastPgtableSource: 'memblock' | 'buddy' = 'buddy'
+  repaint: PgtableCounters['repaint'] = { happened: false, tablesAllocated: 0, ptesWritten: 0 }
+
+  constructor(readonly scenario: Scenario) {
+    const ramStart = Math.min(...scenario.machine.ram.map((r) => r.base))
+    this.layout = { physOffset: physOffsetFor(phys(ramStart)) }
+    this.log = new KernelLog(() => ({ time: this.time, step: this.currentStep() }))
+    this.report = new Reporter(this.log, scenario.kernel)
+    this.cpus = []
+    for (const group of scenario.machine.cpus) {
+      const model = cpuModel(group.model)
+      for (let n = 0; n < group.count; n++) {
+        this.cpus.push({
+          id: this.cpus.length,
+          model: group.model,
+          revision: group.revision,
+          midr: midr(model, group.revision),
+          bbml2: modelHasBbml2Noabort(model, group.revision),
+          online: false,
+          parked: false,
+        })
+      }
+    }
+    this.cpus[0].online = true
+    const image = scenario.machine.kernelImage ?? { base: ramStart + SZ_2M, size: 24 * 2 ** 20 }
+    this.kernelImage = { pa: phys(image.base), size: image.size }
+    this.pt = new PageTable({
+      nsSharedBit: scenario.machine.ipaBits - 1,
+      swapperPgDirPa: phys(this.swapperPgDir()),
+      onSplit: (e) => checkLiveSplit(this, e),
+    })
+  }
+
+  // ---- allocators ----------------------------------------------------------
+
+  /** memblock_alloc(): only before memblock_free_all(); afterwards a modelled fault. */
+  memblockAlloc(size: number, align: number, name: string): PhysAddr | null {
+    if (this.memblock.handedOver) {
+      this.fault({
+        kind: 'memblock-after-handover',
+        message: `memblock allocation of ${size} bytes for ${name} after memblock_free_all(): that memory belongs to the buddy allocator now`,
+        assumption: 'The kernel only guards the later slab-available case (WARN in memblock_alloc_internal); earlier, memblock would hand out pages the buddy allocator also owns. The model stops the boot.',
+      })
+      this.panic(`memblock allocation for ${name} after memblock_free_all()`)
+    }
+    return this.memblock.alloc(size, align, name)
+  }
+
+  /** alloc_pages(): only once the buddy allocator exists; before that a modelled fault. */
+  allocPages(order: number, name: string): PhysAddr | null {
+    if (!this.buddy) {
+      this.fault({
+        kind: 'pgtable-alloc-before-buddy',
+        message: `page allocation (order ${order}) for ${name} before memblock_free_all(): the buddy allocator does not exist yet`,
+        assumption: 'What the real page allocator does when called before mm_core_init() is undefined (most likely a NULL return or an early crash). The model stops the boot.',
+      })
+      this.panic(`page allocator used before it was initialised (${name})`)
+    }
+    return this.buddy.allocPages(order)
+  }
+
+  handOverToBuddy(): void {
+    this.buddy = new Buddy(this.memblock.free())
+    this.memblock.handedOver = true
+    this.events.push({ kind: 'allocator', stage: 'buddy', step: this.currentStep() })
+  }
+
+  /** swapper_pg_dir's PA, for the Oops "pgdp=" line: just after the kernel image text. */
+  swapperPgDir(): number {
+    return this.kernelImage.pa + this.kernelImage.size - 16 * PAGE_SIZE
+  }
+
+  // ---- calls -------------------------------------------------------------
+
+  /** Call a kernel function by name: the policy's definition wins over the native one. */
+  call(name: string, args: CValue[] = []): CValue {
+    return this.interp.call(name, args)
+  }
+
+  // ---- time, steps and windows --------------------------------------------
+
+  currentStep(): number {
+    return this.openSteps.length ? this.openSteps[this.openSteps.length - 1] : Math.max(0, this.steps.length - 1)
+  }
+
+  window(): WindowId {
+    if (!this.buddy) return 'W0'
+    if (this.capsFinalized) return 'W3'
+    return this.smpStarted ? 'W2' : 'W1'
+  }
+
+  onlineCpus(): number {
+    return this.cpus.reduce((n, c) => n + (c.online ? 1 : 0), 0)
+  }
+
+  task(): TaskContext {
+    return { cpu: this.currentCpu, pid: this.pid, comm: this.pid === 0 && this.currentCpu > 0 ? `swapper/${this.currentCpu}` : 'swapper/0' }
+  }
+
+  /** Run one boot step: a named kernel function, recorded on the timeline. */
+  step(fn: string, file: string, body: () => void, policy = false): void {
+    if (this.halted) return
+    const parentIndex = this.openSteps.length ? this.openSteps[this.openSteps.length - 1] : undefined
+    const record: BootStep = {
+      index: this.steps.length,
+      fn,
+      file,
+      parent: parentIndex === undefined ? undefined : this.steps[parentIndex].fn,
+      window: this.window(),
+      t0: this.time,
+      t1: this.time,
+      onlineCpus: this.onlineCpus(),
+      allocator: this.buddy ? 'buddy' : 'memblock',
+      capsFinalized: this.capsFinalized,
+      policy,
+    }
+    this.steps.push(record)
+    this.openSteps.push(record.index)
+    this.reached = fn
+    this.events.push({ kind: 'step', step: record.index, fn, phase: 'enter' })
+    try {
+      this.frame(fn, file, body)
+    } finally {
+      if (this.clockRunning) this.time = Number((this.time + STEP_SECONDS).toFixed(6))
+      record.t1 = this.time
+      this.openSteps.pop()
+      this.events.push({ kind: 'step', step: record.index, fn, phase: 'exit' })
+    }
+  }
+
+  /** Run `body` as native function `fn`: it appears in call traces without being a timeline step. */
+  frame(fn: string, file: string, body: () => void): void {
+    if (this.halted) return
+    this.nativeFrames.push({ fn, file, depth: this.interp.stack().length })
+    try {
+      body()
+    } finally {
+      this.nativeFrames.pop()
+    }
+  }
+
+  openWindow(id: WindowInterval['id'], title: string, why: string): void {
+    const step = this.currentStep()
+    this.windows.push({ id, title, why, fromStep: step, toStep: step, t0: this.time, t1: this.time })
+    this.events.push({ kind: 'window', id, phase: 'open', step })
+  }
+
+  closeWindow(id: WindowInterval['id']): void {
+    const w = this.windows.find((x) => x.id === id)
+    if (!w) return
+    w.toStep = this.currentStep()
+    w.t1 = this.time
+    this.events.push({ kind: 'window', id, phase: 'close', step: w.toStep })
+  }
+
+  // ---- console, WARN, faults ------------------------------------------------
+
+  pr(level: 'info' | 'warn' | 'err' | 'notice' | 'emerg', text: string): void {
+    const index = this.log.printk(level, text)
+    this.events.push({ kind: 'console', line: index })
+  }
+
+  /**
+   * The simulated call stack, innermost first, as a call trace prints it: the
+   * interpreter's frames with native frames slotted in at the depth they were
+   * entered. A native frame that only called the function of the same name
+   * (a step running the policy's mem_init) is shown once.
+   */
+  callTrace(skipInnermost = 0): Frame[] {
+    const inner = this.interp.stack()
+    const merged: Frame[] = []
+    let n = 0
+    for (let d = 0; d <= inner.length; d++) {
+      while (n < this.nativeFrames.length && this.nativeFrames[n].depth === d) {
+        const f = this.nativeFrames[n++]
+        if (inner[d]?.fn !== f.fn) merged.push({ fn: f.fn, origin: 'kernel', file: f.file })
+      }
+      if (d < inner.length) merged.push(inner[d])
+    }
+    // kernel_init runs as PID 1, a thread of its own: its trace starts at ret_from_fork.
+    const thread = merged.findIndex((f) => f.fn === 'kernel_init')
+    const own = thread < 0 ? merged : [{ fn: 'ret_from_fork', origin: 'kernel' as const, file: 'arch/arm64/kernel/entry.S' }, ...merged.slice(thread)]
+    return own.slice(0, own.length - skipInnermost).reverse()
+  }
+
+  /** __warn(): print a splat for a WARN that fired at `site`. */
+  warn(site: SplatSite, message?: string, skipInnermost = 0): void {
+    this.counters.warns++
+    const index = this.report.warn(site, this.callTrace(skipInnermost), this.task(), this.currentStep(), message)
+    const [first, last] = this.report.splats[index].lines
+    for (let i = first; i <= last; i++) this.events.push({ kind: 'console', line: i })
+  }
+
+  /** WARN_ON_ONCE semantics: fires once per site per boot. Returns whether it printed. */
+  warnOnce(site: SplatSite, message?: string, skipInnermost = 0): boolean {
+    const key = `${site.file}:${site.line}:${site.fn}`
+    if (this.warnedOnce.has(key)) return false
+    this.warnedOnce.add(key)
+    this.warn(site, message, skipInnermost)
+    return true
+  }
+
+  assume(text: string): void {
+    if (!this.assumptions.includes(text)) this.assumptions.push(text)
+    this.events.push({ kind: 'assumption', step: this.currentStep(), text })
+  }
+
+  fault(f: Omit<Fault, 'step'>): Fault {
+    const fault: Fault = { ...f, step: this.currentStep() }
+    this.faults.push(fault)
+    this.events.push({ kind: 'fault', fault: this.faults.length - 1 })
+    if (fault.assumption) this.assume(fault.assumption)
+    return fault
+  }
+
+  /** panic(): print the panic and stop the boot (unwinds through the interpreter). */
+  panic(message: string): never {
+    const index = this.report.panic(message, this.task(), this.currentStep(), this.callTrace())
+    const [first, last] = this.report.splats[index].lines
+    for (let i = first; i <= last; i++) this.events.push({ kind: 'console', line: i })
+    this.halted = message
+    throw new KernelHalt(message)
+  }
+
+  recordCall(record: Omit<CallerRecord, 'step' | 'window' | 'cpu'>): CallerRecord {
+    const full: CallerRecord = { ...record, step: this.currentStep(), window: this.window(), cpu: this.currentCpu }
+    this.calls.push(full)
+    this.events.push({ kind: 'call', record: this.calls.length - 1 })
+    if (full.assumption) this.assume(`${full.caller}: this caller or its timing is unverified in the kernel reference`)
+    return full
+  }
+}

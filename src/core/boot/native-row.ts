@@ -1,0 +1,27 @@
+/*
+ * A native kernel function as the modules define it: the NativeFunction contract
+ * of policy/value.ts plus the Kernel it acts on. `bindNatives` (natives.ts)
+ * closes each row over one boot's Kernel.
+ */
+import type { CValue, NativeContext } from '../policy/value'
+import type { Kernel } from './kernel'
+
+export interface NativeRow {
+  name: string
+  arity: number | { min: number }
+  file: string
+  doc: string
+  unverified?: boolean
+  impl(k: Kernel, ctx: NativeContext, args: CValue[]): CValue | void
+}
+
+/** Coerce a policy value to a JS number (addresses, sizes); handles and strings are 0. */
+export function num(v: CValue | undefined): number {
+  return typeof v === 'bigint' ? Number(v) : 0
+}
+
+export function truth(v: CValue | undefined): boolean {
+  return typeof v === 'bigint' ? v !== 0n : v !== undefined
+}
+
+export const bool = (b: boolean): bigint => (b ? 1n : 0n)

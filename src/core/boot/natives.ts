@@ -1,0 +1,139 @@
+/*
+ * Everything a policy may call or name that it does not define itself: the
+ * native half of the simulated kernel. One table serves three uses: compile-time
+ * checks (names and argument counts), the editor's hover text, and each boot,
+ * which binds the rows to its Kernel.
+ */
+import { CONSOLE_NATIVES } from '../console/natives'
+import { CPUFEATURE_NATIVES } from '../cpufeature/capabilities'
+import { SWIOTLB_FORCE, SWIOTLB_NATIVES, SWIOTLB_VERBOSE } from '../callers/swiotlb'
+import { CONT_PMD_SIZE, CONT_PTE_SIZE, PAGE_SHIFT, PAGE_SIZE, PMD_SIZE, PUD_SIZE, SZ_1G } from '../memory/addr'
+import { LINEAR_MAP_NATIVES, NO_BLOCK_MAPPINGS, NO_CONT_MAPPINGS, NO_EXEC_MAPPINGS } from '../mm/linear-map'
+import { MEM_ENCRYPT_NATIVES } from '../mm/mem-encrypt'
+import { ACTION_CONTINUE, PAGEATTR_NATIVES } from '../mm/pageattr'
+import { PTE_CONT, PTE_PRESENT_INVALID, PTE_PXN, PTE_RDONLY, PTE_UXN, PTE_VALID } from '../pgtable'
+import type { NativeConstant, NativeFunction, NativeObject, NativeTable } from '../policy/value'
+import type { Scenario } from '../scenario/schema'
+import type { Kernel } from './kernel'
+import { bool, type NativeRow } from './native-row'
+import { TIMELINE_NATIVES } from './timeline'
+
+const MACROS: NativeRow[] = [
+  { name: 'PAGE_ALIGNED', arity: 1, file: 'include/linux/mm.h', doc: 'Is x a multiple of PAGE_SIZE?', impl: (_k, _c, [x]) => bool((x as bigint) % BigInt(PAGE_SIZE) === 0n) },
+  { name: 'PAGE_ALIGN', arity: 1, file: 'include/linux/mm.h', doc: 'Round x up to PAGE_SIZE.', impl: (_k, _c, [x]) => (((x as bigint) + BigInt(PAGE_SIZE - 1)) / BigInt(PAGE_SIZE)) * BigInt(PAGE_SIZE) },
+  { name: 'IS_ALIGNED', arity: 2, file: 'include/linux/align.h', doc: 'IS_ALIGNED(x, a): x is a multiple of a (a power of two).', impl: (_k, _c, [x, a]) => bool(((x as bigint) & ((a as bigint) - 1n)) === 0n) },
+  { name: 'ALIGN', arity: 2, file: 'include/linux/align.h', doc: 'ALIGN(x, a): round x up to a multiple of a.', impl: (_k, _c, [x, a]) => ((x as bigint) + (a as bigint) - 1n) & ~((a as bigint) - 1n) },
+  { name: 'ALIGN_DOWN', arity: 2, file: 'include/linux/align.h', doc: 'ALIGN_DOWN(x, a): round x down to a multiple of a.', impl: (_k, _c, [x, a]) => (x as bigint) & ~((a as bigint) - 1n) },
+  { name: 'BIT', arity: 1, file: 'include/vdso/bits.h', doc: 'BIT(n) = 1UL << n.', impl: (_k, _c, [n]) => 1n << (n as bigint) },
+  { name: 'PFN_DOWN', arity: 1, file: 'include/linux/pfn.h', doc: 'Page frame number of a physical address.', impl: (_k, _c, [x]) => (x as bigint) >> BigInt(PAGE_SHIFT) },
+  { name: 'min', arity: 2, file: 'include/linux/minmax.h', doc: 'The smaller of two values.', impl: (_k, _c, [a, b]) => ((a as bigint) < (b as bigint) ? a : b) },
+  { name: 'max', arity: 2, file: 'include/linux/minmax.h', doc: 'The larger of two values.', impl: (_k, _c, [a, b]) => ((a as bigint) > (b as bigint) ? a : b) },
+  { name: '__pgprot', arity: 1, file: 'arch/arm64/include/asm/pgtable-types.h', doc: 'Wrap bits as a pgprot_t (the same number here).', impl: (_k, _c, [x]) => x },
+  { name: 'pgprot_val', arity: 1, file: 'arch/arm64/include/asm/pgtable-types.h', doc: 'The bits of a pgprot_t.', impl: (_k, _c, [x]) => x },
+  { name: 'mutex_lock', arity: 1, file: 'kernel/locking/mutex.c', doc: 'Take a sleeping lock (one task runs the boot here, so it never waits).', impl: () => {} },
+  { name: 'mutex_unlock', arity: 1, file: 'kernel/locking/mutex.c', doc: 'Release a sleeping lock.', impl: () => {} },
+  { name: 'arch_enter_lazy_mmu_mode', arity: 0, file: 'arch/arm64/include/asm/pgtable.h', doc: 'Batch page-table barriers until arch_leave_lazy_mmu_mode().', impl: () => {} },
+  { name: 'arch_leave_lazy_mmu_mode', arity: 0, file: 'arch/arm64/include/asm/pgtable.h', doc: 'Flush the batched barriers.', impl: () => {} },
+  { name: 'debug_pagealloc_enabled', arity: 0, file: 'include/linux/mm.h', doc: 'debug_pagealloc=on: every page mapped and unmapped on alloc/free, so the direct map must be PTEs.', impl: (k) => bool(k.scenario.cmdline.debug_pagealloc) },
+  { name: 'arm64_kfence_can_set_direct_map', arity: 0, file: 'arch/arm64/mm/mmu.c', doc: 'KFENCE may be enabled late, so the whole direct map must be page granular.', impl: (k) => bool(k.scenario.cmdline.kfence) },
+  { name: 'is_kfence_address', arity: 1, file: 'include/linux/kfence.h', doc: 'Is addr inside the KFENCE pool? (The model has no early KFENCE pool: always false.)', impl: () => 0n },
+]
+
+export const NATIVE_ROWS: readonly NativeRow[] = [
+  ...TIMELINE_NATIVES,
+  ...CPUFEATURE_NATIVES,
+  ...CONSOLE_NATIVES,
+  ...MACROS,
+  ...LINEAR_MAP_NATIVES,
+  ...PAGEATTR_NATIVES,
+  ...MEM_ENCRYPT_NATIVES,
+  ...SWIOTLB_NATIVES,
+]
+
+/** Native functions a policy may not redefine: the boot order and the model's machinery. */
+export const POLICY_OVERRIDABLE = new Set(['mem_init'])
+
+interface ConstantRow {
+  name: string
+  doc: string
+  value(s: Scenario): bigint
+}
+
+const CONSTANT_ROWS: readonly ConstantRow[] = [
+  { name: 'PAGE_SIZE', doc: '4 KiB granule.', value: () => BigInt(PAGE_SIZE) },
+  { name: 'PAGE_SHIFT', doc: 'log2(PAGE_SIZE).', value: () => BigInt(PAGE_SHIFT) },
+  { name: 'CONT_PTE_SIZE', doc: '16 contiguous PTEs = 64 KiB.', value: () => BigInt(CONT_PTE_SIZE) },
+  { name: 'PMD_SIZE', doc: 'A PMD block: 2 MiB.', value: () => BigInt(PMD_SIZE) },
+  { name: 'CONT_PMD_SIZE', doc: '16 contiguous PMD blocks = 32 MiB.', value: () => BigInt(CONT_PMD_SIZE) },
+  { name: 'PUD_SIZE', doc: 'A PUD block: 1 GiB.', value: () => BigInt(PUD_SIZE) },
+  { name: 'PAGE_OFFSET', doc: 'Start of the linear map (48-bit VAs).', value: () => 0xffff000000000000n },
+  { name: 'PTE_VALID', doc: 'Descriptor bit 0.', value: () => PTE_VALID },
+  { name: 'PTE_PRESENT_INVALID', doc: 'nG (bit 11) reused by patch 2/3: present but invalid.', value: () => PTE_PRESENT_INVALID },
+  { name: 'PTE_RDONLY', doc: 'AP[2], bit 7.', value: () => PTE_RDONLY },
+  { name: 'PTE_PXN', doc: 'Privileged execute-never, bit 53.', value: () => PTE_PXN },
+  { name: 'PTE_UXN', doc: 'Unprivileged execute-never, bit 54.', value: () => PTE_UXN },
+  { name: 'PTE_CONT', doc: 'Contiguous hint, bit 52.', value: () => PTE_CONT },
+  {
+    name: 'PROT_NS_SHARED',
+    doc: 'The realm shared bit: the top IPA bit (from the RMM); 0 outside a realm.',
+    value: (s) => (s.realm ? 1n << BigInt(s.machine.ipaBits - 1) : 0n),
+  },
+  { name: 'NO_BLOCK_MAPPINGS', doc: '__create_pgd_mapping flag: no PUD/PMD blocks.', value: () => BigInt(NO_BLOCK_MAPPINGS) },
+  { name: 'NO_CONT_MAPPINGS', doc: '__create_pgd_mapping flag: no contiguous runs.', value: () => BigInt(NO_CONT_MAPPINGS) },
+  { name: 'NO_EXEC_MAPPINGS', doc: '__create_pgd_mapping flag: PXN on tables.', value: () => BigInt(NO_EXEC_MAPPINGS) },
+  { name: 'GFP_PGTABLE_KERNEL', doc: 'GFP flags for kernel page tables (may sleep).', value: () => 0xcc0n },
+  { name: 'GFP_ATOMIC', doc: 'GFP flags that never sleep (the stop_machine repaint).', value: () => 0xa20n },
+  { name: 'ACTION_CONTINUE', doc: 'mm_walk action: do not descend into this entry.', value: () => BigInt(ACTION_CONTINUE) },
+  { name: 'SWIOTLB_VERBOSE', doc: 'swiotlb_init flag: print the pool.', value: () => SWIOTLB_VERBOSE },
+  { name: 'SWIOTLB_FORCE', doc: 'swiotlb_init flag: bounce all DMA (realms).', value: () => SWIOTLB_FORCE },
+  { name: 'EPERM', doc: 'errno 1.', value: () => 1n },
+  { name: 'ENOMEM', doc: 'errno 12.', value: () => 12n },
+  { name: 'EBUSY', doc: 'errno 16.', value: () => 16n },
+  { name: 'EINVAL', doc: 'errno 22.', value: () => 22n },
+  { name: 'rodata_full', doc: 'rodata=full on the command line (the arm64 default).', value: (s) => bool(s.cmdline.rodata === 'full') },
+  {
+    name: 'max_pfn',
+    doc: 'Highest page frame number of RAM.',
+    value: (s) => BigInt(Math.max(...s.machine.ram.map((r) => r.base + r.size)) / PAGE_SIZE),
+  },
+  { name: 'arm64_dma_phys_limit', doc: 'Top of ZONE_DMA: 4 GiB on a virt machine.', value: () => BigInt(4 * SZ_1G) },
+]
+
+/** Kernel objects a policy may only take the address of. */
+const OBJECTS: readonly NativeObject[] = [
+  { name: 'pgtable_split_lock', doc: 'The mutex that serializes linear-map splits (arch/arm64/mm/mmu.c).' },
+  { name: 'rsi_present', doc: 'The static key behind is_realm_world() (arch/arm64/kernel/rsi.c).' },
+]
+
+const signature = (row: NativeRow): NativeFunction => ({
+  name: row.name,
+  arity: row.arity,
+  file: row.file,
+  doc: row.doc,
+  unverified: row.unverified,
+  impl: () => {
+    throw new Error(`native ${row.name} called outside a boot`)
+  },
+})
+
+function table(functions: NativeFunction[], constants: NativeConstant[]): NativeTable {
+  return {
+    functions: new Map(functions.map((f) => [f.name, f])),
+    constants: new Map(constants.map((c) => [c.name, c])),
+    objects: new Map(OBJECTS.map((o) => [o.name, o])),
+  }
+}
+
+/** Names, arities and docs, for compiling and for hover text; constants show their default-machine values. */
+export const NATIVE_SIGNATURES: NativeTable = table(
+  NATIVE_ROWS.map(signature),
+  CONSTANT_ROWS.map((c) => ({ name: c.name, doc: c.doc, value: 0n })),
+)
+
+/** The natives of one boot, closed over its kernel. */
+export function bindNatives(k: Kernel): NativeTable {
+  return table(
+    NATIVE_ROWS.map((row) => ({ ...signature(row), impl: (ctx, args) => row.impl(k, ctx, args) })),
+    CONSTANT_ROWS.map((c) => ({ name: c.name, doc: c.doc, value: c.value(k.scenario) })),
+  )
+}

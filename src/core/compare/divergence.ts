@@ -1,0 +1,53 @@
+/*
+ * Where two boots part ways. Each boot is read as a sequence of observations a
+ * learner can see — steps entered, each caller's outcome, WARN sites, faults and
+ * console text (timestamps ignored) — and the first observation that differs is
+ * the divergence, reported with the boot step it happened in on each side.
+ */
+import type { BootResult } from '../boot/result'
+
+export interface Observation {
+  key: string
+  step: number
+  text: string
+}
+
+export interface Divergence {
+  index: number
+  left?: Observation & { stepFn: string }
+  right?: Observation & { stepFn: string }
+  explanation: string
+}
+
+export function observations(r: BootResult): Observation[] {
+  const out: Observation[] = []
+  for (const e of r.events) {
+    if (e.kind === 'step' && e.phase === 'enter') out.push({ key: `step ${e.fn}`, step: e.step, text: `entered ${e.fn}()` })
+    else if (e.kind === 'call') {
+      const c = r.calls[e.record]
+      out.push({ key: `call ${c.caller} ${c.outcome} ${c.ret}`, step: c.step, text: `${c.caller}: ${c.outcome}${c.ret ? ` (${c.errno})` : ''}` })
+    } else if (e.kind === 'fault') {
+      const f = r.faults[e.fault]
+      out.push({ key: `fault ${f.kind}`, step: f.step, text: f.message })
+    } else if (e.kind === 'console') {
+      const l = r.console[e.line]
+      out.push({ key: `console ${l.text}`, step: l.step, text: l.text })
+    }
+  }
+  return out
+}
+
+export function firstDivergence(left: BootResult, right: BootResult): Divergence | null {
+  const a = observations(left)
+  const b = observations(right)
+  const n = Math.min(a.length, b.length)
+  let i = 0
+  while (i < n && a[i].key === b[i].key) i++
+  if (i === a.length && i === b.length) return null
+  const side = (r: BootResult, o: Observation | undefined) => (o ? { ...o, stepFn: r.steps[o.step]?.fn ?? '?' } : undefined)
+  const l = side(left, a[i])
+  const r = side(right, b[i])
+  const where = l && r && l.stepFn === r.stepFn ? `in ${l.stepFn}()` : `at ${l ? `${l.stepFn}()` : 'the end'} (left) / ${r ? `${r.stepFn}()` : 'the end'} (right)`
+  const explanation = `The boots diverge ${where}: left ${l ? `— ${l.text}` : 'had already ended'}; right ${r ? `— ${r.text}` : 'had already ended'}.`
+  return { index: i, left: l, right: r, explanation }
+}

@@ -1,0 +1,14 @@
+/*
+ * The public surface of the simulation core: everything the command line, the
+ * renderer's worker, the Electron main process, the labs and the benchmarks use.
+ */
+export { boot, type BootOptions, type KernelPolicy } from './boot/boot'
+export { preparePolicy, compileBase, type PolicySource } from './boot/kernel-policy'
+export { NATIVE_SIGNATURES } from './boot/natives'
+export * from './boot/result'
+export { firstDivergence, observations, type Divergence, type Observation } from './compare/divergence'
+export { formatScenarioErrors, parseScenario, validateScenario, type ScenarioError, type ScenarioParse } from './scenario/parse'
+export { scenarioSchema, type Scenario, type ScenarioInput } from './scenario/schema'
+export { CPU_MODELS } from './cpufeature/cputable'
+export type { CompiledPolicy } from './policy'
+export type { Diagnostic } from './policy/value'
