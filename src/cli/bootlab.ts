@@ -1,0 +1,125 @@
+/*
+ * `bootlab boot`: the command-line boot. Prints the console and the verdict, or
+ * the JSON BootResult; --compare boots a second policy on the same scenario and
+ * reports the first divergence. Exit status: 0 booted, 1 booted with warnings,
+ * 2 failed, 3 bad input (unknown file, malformed scenario, policy that does not
+ * compile or run).
+ */
+import { parseArgs } from 'node:util'
+import { boot, type BootResult, firstDivergence, formatScenarioErrors, parseScenario } from '../core'
+import { loadKernelPolicy } from '../node/kernel-policy'
+import { readNamed } from '../node/resources'
+
+const USAGE = `usage: bootlab boot --scenario <file|name> --policy <file|name> [--json] [--compare <file|name>]
+
+  --scenario  a scenario YAML/JSON file, or a bundled name (realm, host-mixed, ...)
+  --policy    a kernel policy .c file, or a bundled name (unpatched, patched-v1,
+              patched-v2, series, memblock-split)
+  --compare   boot a second policy on the same scenario and show the first divergence
+  --json      print the BootResult as JSON instead of the console
+
+exit status: 0 booted, 1 booted with warnings, 2 failed, 3 bad input`
+
+export const EXIT = { booted: 0, 'booted-with-warnings': 1, failed: 2, 'policy-error': 3, badInput: 3 } as const
+
+class BadInput extends Error {}
+
+function statusLine(r: BootResult): string {
+  const word = { booted: 'BOOTED', 'booted-with-warnings': 'BOOTED WITH WARNINGS', failed: 'FAILED', 'policy-error': 'POLICY ERROR' }[r.verdict.status]
+  return `${word}: ${r.verdict.headline}`
+}
+
+function printReport(r: BootResult, out: (s: string) => void): void {
+  for (const line of r.console) out(line.line)
+  out('')
+  out(`== ${r.policyName} on ${r.scenarioName}`)
+  out(statusLine(r))
+  for (const c of r.verdict.causes) out(`  - ${c}`)
+  if (r.assumptions.length) {
+    out('assumptions (the kernel reference marks these unverified):')
+    for (const a of r.assumptions) out(`  * ${a}`)
+  }
+}
+
+async function bootNamed(scenarioArg: string, policyArg: string): Promise<BootResult> {
+  let scenarioText
+  let policyText
+  try {
+    scenarioText = readNamed(scenarioArg, 'scenario')
+    policyText = readNamed(policyArg, 'policy')
+  } catch (e) {
+    throw new BadInput((e as Error).message)
+  }
+  const parsed = parseScenario(scenarioText.text, scenarioText.file)
+  if (!parsed.scenario) throw new BadInput(formatScenarioErrors(parsed.errors))
+  const policy = await loadKernelPolicy(policyText)
+  return boot(parsed.scenario, policy)
+}
+
+export async function runBoot(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  let values
+  try {
+    ;({ values } = parseArgs({
+      args: argv,
+      options: {
+        scenario: { type: 'string' },
+        policy: { type: 'string' },
+        compare: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+    }))
+  } catch (e) {
+    err(`bootlab: ${(e as Error).message}\n${USAGE}`)
+    return EXIT.badInput
+  }
+  if (values.help) {
+    out(USAGE)
+    return 0
+  }
+  if (!values.scenario || !values.policy) {
+    err(`bootlab: --scenario and --policy are required\n${USAGE}`)
+    return EXIT.badInput
+  }
+  try {
+    const left = await bootNamed(values.scenario, values.policy)
+    if (!values.compare) {
+      if (values.json) out(JSON.stringify(left, null, 1))
+      else printReport(left, out)
+      for (const d of left.diagnostics.filter((x) => x.severity === 'error')) err(`${d.file}:${d.line}:${d.column}: error: ${d.message}`)
+      return EXIT[left.verdict.status]
+    }
+    const right = await bootNamed(values.scenario, values.compare)
+    const divergence = firstDivergence(left, right)
+    if (values.json) out(JSON.stringify({ left, right, divergence }, null, 1))
+    else {
+      out(`left:  ${left.policyName}: ${statusLine(left)}`)
+      out(`right: ${right.policyName}: ${statusLine(right)}`)
+      out(divergence ? divergence.explanation : 'The two boots are identical.')
+    }
+    return Math.max(EXIT[left.verdict.status], EXIT[right.verdict.status])
+  } catch (e) {
+    if (e instanceof BadInput) {
+      err(`bootlab: ${e.message}`)
+      return EXIT.badInput
+    }
+    throw e
+  }
+}
+
+async function main(): Promise<void> {
+  const [command, ...rest] = process.argv.slice(2)
+  const out = (s: string) => process.stdout.write(s + '\n')
+  const err = (s: string) => process.stderr.write(s + '\n')
+  if (command !== 'boot') {
+    err(`bootlab: unknown command '${command ?? ''}'\n${USAGE}`)
+    process.exitCode = EXIT.badInput
+    return
+  }
+  process.exitCode = await runBoot(rest, out, err)
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('bootlab.ts')) {
+  await main()
+}
