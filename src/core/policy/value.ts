@@ -23,6 +23,18 @@ export type CValue = bigint | string | Handle
 
 export const isHandle = (v: CValue): v is Handle => typeof v === 'object' && v !== null
 
+/**
+ * `&name` in a script, where `name` is a policy global or a native object
+ * (`&pgtable_split_lock`): a Handle naming it, with no fields. The interpreter
+ * keeps one per name, so `&x == &x`; natives look at `name` to know what it is.
+ */
+export interface RefHandle extends Handle {
+  readonly handle: 'ref'
+  readonly name: string
+}
+
+export const isRef = (v: CValue): v is RefHandle => isHandle(v) && v.handle === 'ref'
+
 /** Where the interpreter is: policy file and 1-based line/column of the current node. */
 export interface SourcePos {
   file: string
@@ -73,16 +85,34 @@ export interface NativeConstant {
   doc: string
 }
 
+/** A kernel object a script may only take the address of (`&pgtable_split_lock`, `&init_mm`). */
+export interface NativeObject {
+  name: string
+  doc: string
+}
+
 /** The natives visible to a policy: functions, constants and writable native globals. */
 export interface NativeTable {
   functions: ReadonlyMap<string, NativeFunction>
   constants: ReadonlyMap<string, NativeConstant>
+  /** Names valid only under `&`; the script gets a RefHandle for them. */
+  objects?: ReadonlyMap<string, NativeObject>
 }
 
 /** A problem found in a policy, located for Monaco markers. Lines and columns are 1-based. */
 export interface Diagnostic {
   severity: 'error' | 'warning'
-  code: 'syntax' | 'unsupported' | 'unknown-function' | 'unknown-identifier' | 'arity' | 'redefinition' | 'runtime' | 'budget'
+  /** `invalid`: well-formed C the compiler would reject (assigning a constant, a void value used, `break` outside a loop). */
+  code:
+    | 'syntax'
+    | 'unsupported'
+    | 'unknown-function'
+    | 'unknown-identifier'
+    | 'arity'
+    | 'redefinition'
+    | 'invalid'
+    | 'runtime'
+    | 'budget'
   message: string
   file: string
   line: number

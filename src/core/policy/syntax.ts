@@ -1,0 +1,245 @@
+/*
+ * tree-sitter-c → a plain syntax tree, and the syntax diagnostics.
+ *
+ * Kernel annotation macros (`__init`, `__ro_after_init`...) are not C:
+ * tree-sitter-c reads `void __init mem_init(void)` as a declaration of `__init`
+ * followed by a function whose return type is `mem_init`, and
+ * `bool page_alloc_available __ro_after_init;` as a declaration missing its `;`.
+ * So they are replaced by spaces before parsing (columns stay put) and recorded
+ * with their offsets, for the lowering to attach to the declaration around them.
+ *
+ * The tree is copied once into plain objects with a cursor and deleted: the
+ * rest of the front end never touches wasm memory. `#define` values are parsed
+ * as expressions and grafted in place of their raw `preproc_arg` text.
+ */
+import type { Parser } from 'web-tree-sitter'
+import type { Span } from './ast'
+import type { Diagnostic } from './value'
+
+export interface SyntaxNode {
+  type: string
+  named: boolean
+  field: string | null
+  /** A token tree-sitter inserted to recover (`;`); it has no text. */
+  missing: boolean
+  /** This node or a descendant is ERROR or MISSING. */
+  hasError: boolean
+  span: Span
+  /** Offsets into the source (UTF-16 units), end exclusive. */
+  start: number
+  end: number
+  /** Text of a token; empty for inner nodes. */
+  text: string
+  children: SyntaxNode[]
+}
+
+/** One annotation macro found in the source. */
+export interface AnnotationMark {
+  name: string
+  offset: number
+  span: Span
+}
+
+export interface SyntaxResult {
+  root: SyntaxNode
+  annotations: AnnotationMark[]
+  diagnostics: Diagnostic[]
+}
+
+/** Macros that only annotate a declaration; the model records them and parses around them. */
+export const ANNOTATIONS: ReadonlySet<string> = new Set([
+  '__init',
+  '__initdata',
+  '__initconst',
+  '__ro_after_init',
+  '__read_mostly',
+  '__always_inline',
+  '__maybe_unused',
+  '__must_check',
+  'noinline',
+  'notrace',
+])
+
+/** Blank every annotation macro outside comments, strings and character constants. */
+function blankAnnotations(source: string): { text: string; marks: AnnotationMark[] } {
+  const marks: AnnotationMark[] = []
+  let out = ''
+  let copied = 0
+  let line = 1
+  let lineStart = 0
+  let i = 0
+  const n = source.length
+  while (i < n) {
+    const c = source[i]
+    if (c === '\n') {
+      line++
+      lineStart = ++i
+    } else if (c === '/' && source[i + 1] === '/') {
+      while (i < n && source[i] !== '\n') i++
+    } else if (c === '/' && source[i + 1] === '*') {
+      i += 2
+      while (i < n && !(source[i] === '*' && source[i + 1] === '/')) {
+        if (source[i] === '\n') {
+          line++
+          lineStart = i + 1
+        }
+        i++
+      }
+      i += 2
+    } else if (c === '"' || c === "'") {
+      i++
+      while (i < n && source[i] !== c && source[i] !== '\n') i += source[i] === '\\' ? 2 : 1
+      i++
+    } else if (/[A-Za-z_]/.test(c)) {
+      const start = i
+      while (i < n && /[A-Za-z0-9_]/.test(source[i])) i++
+      const word = source.slice(start, i)
+      if (ANNOTATIONS.has(word)) {
+        const column = start - lineStart + 1
+        marks.push({ name: word, offset: start, span: { line, column, endLine: line, endColumn: column + word.length } })
+        out += source.slice(copied, start) + ' '.repeat(word.length)
+        copied = i
+      }
+    } else {
+      i++
+    }
+  }
+  return { text: out + source.slice(copied), marks }
+}
+
+interface Point {
+  row: number
+  column: number
+}
+type PosMap = (p: Point) => { line: number; column: number }
+
+/** Copy the tree under a cursor into plain nodes; comments are dropped. */
+function snapshot(parser: Parser, text: string, map: PosMap, offsetBase: number): SyntaxNode | undefined {
+  const tree = parser.parse(text)
+  if (!tree) return undefined
+  const cursor = tree.walk()
+  const build = (field: string | null): SyntaxNode => {
+    const s = map(cursor.startPosition)
+    const e = map(cursor.endPosition)
+    const node: SyntaxNode = {
+      type: cursor.nodeType,
+      named: cursor.nodeIsNamed,
+      field,
+      missing: cursor.nodeIsMissing,
+      hasError: cursor.nodeIsMissing || cursor.nodeType === 'ERROR',
+      span: { line: s.line, column: s.column, endLine: e.line, endColumn: e.column },
+      start: cursor.startIndex + offsetBase,
+      end: cursor.endIndex + offsetBase,
+      text: '',
+      children: [],
+    }
+    if (cursor.gotoFirstChild()) {
+      do {
+        if (cursor.nodeType === 'comment') continue
+        const child = build(cursor.currentFieldName)
+        node.hasError ||= child.hasError
+        node.children.push(child)
+      } while (cursor.gotoNextSibling())
+      cursor.gotoParent()
+    } else {
+      node.text = cursor.nodeText
+    }
+    return node
+  }
+  try {
+    return build(null)
+  } finally {
+    cursor.delete()
+    tree.delete()
+  }
+}
+
+const DEFINE_PREFIX = 'long __bootlab_define = '
+
+/** Parse a `#define` body as an expression, positioned where it sits in the file. */
+function parseDefineValue(parser: Parser, arg: SyntaxNode): SyntaxNode {
+  // A line continuation becomes a plain line break, so later lines keep their columns.
+  const body = arg.text.replace(/\\(?=\r?\n)/g, ' ')
+  const map: PosMap = (p) =>
+    p.row === 0
+      ? { line: arg.span.line, column: arg.span.column + Math.max(0, p.column - DEFINE_PREFIX.length) }
+      : { line: arg.span.line + p.row, column: p.column + 1 }
+  const root = snapshot(parser, `${DEFINE_PREFIX}${body};`, map, arg.start - DEFINE_PREFIX.length)
+  const decl = root?.children.find((c) => c.type === 'declaration')
+  const init = decl?.children.find((c) => c.type === 'init_declarator')
+  const value = init?.children.find((c) => c.field === 'value')
+  if (value && root?.children.length === 1) return { ...value, field: 'value' }
+  return { ...arg, type: 'define_value_error', hasError: true, field: 'value' }
+}
+
+/** Replace each `preproc_def`'s raw text by its parsed expression; true when an error came with it. */
+function graftDefines(parser: Parser, node: SyntaxNode): boolean {
+  for (const child of node.children) {
+    if (child.type === 'preproc_def') {
+      const i = child.children.findIndex((c) => c.type === 'preproc_arg')
+      const arg = child.children[i]
+      if (arg && arg.text.trim() !== '') {
+        const value = parseDefineValue(parser, arg)
+        child.children[i] = value
+        child.hasError ||= value.hasError
+      }
+      node.hasError ||= child.hasError
+    } else if (child.children.length > 0 && child.type !== 'function_definition') {
+      node.hasError = graftDefines(parser, child) || node.hasError
+    }
+  }
+  return node.hasError
+}
+
+const toLine = (p: Point) => ({ line: p.row + 1, column: p.column + 1 })
+
+const diag = (file: string, span: Span, message: string): Diagnostic => ({
+  severity: 'error',
+  code: 'syntax',
+  message,
+  file,
+  line: span.line,
+  column: span.column,
+  endLine: span.endLine,
+  // A zero-width range (a missing token) still needs a visible marker.
+  endColumn: span.endLine === span.line && span.endColumn <= span.column ? span.column + 1 : span.endColumn,
+})
+
+const firstToken = (n: SyntaxNode): SyntaxNode | undefined =>
+  n.children.length === 0 ? (n.text ? n : undefined) : n.children.map(firstToken).find((t) => t !== undefined)
+
+/** One diagnostic per ERROR (outermost) and per MISSING node. */
+function collectErrors(node: SyntaxNode, file: string, out: Diagnostic[], inError: boolean): void {
+  if (!node.hasError) return
+  if (node.missing) {
+    out.push(diag(file, node.span, `syntax error: missing ${node.named ? node.type.replace(/_/g, ' ') : `'${node.type}'`}`))
+    return
+  }
+  if (node.type === 'define_value_error') {
+    out.push(diag(file, node.span, 'syntax error: the #define value is not an expression'))
+    return
+  }
+  const isError = node.type === 'ERROR'
+  if (isError && !inError) {
+    const tok = firstToken(node)
+    const text = tok ? (tok.text.length > 30 ? `${tok.text.slice(0, 30)}…` : tok.text) : ''
+    const span = tok ? { ...node.span, endLine: tok.span.endLine, endColumn: tok.span.endColumn } : node.span
+    out.push(diag(file, span, text ? `syntax error: unexpected '${text}'` : 'syntax error'))
+  }
+  for (const c of node.children) collectErrors(c, file, out, inError || isError)
+}
+
+/** Parse a policy file into a plain syntax tree with its syntax diagnostics. */
+export function parseSyntax(parser: Parser, source: string, file: string): SyntaxResult {
+  const { text, marks } = blankAnnotations(source)
+  const root = snapshot(parser, text, toLine, 0)
+  if (!root) {
+    const span = { line: 1, column: 1, endLine: 1, endColumn: 1 }
+    const empty: SyntaxNode = { type: 'translation_unit', named: true, field: null, missing: false, hasError: true, span, start: 0, end: 0, text: '', children: [] }
+    return { root: empty, annotations: marks, diagnostics: [diag(file, span, 'syntax error: the parser gave up')] }
+  }
+  graftDefines(parser, root)
+  const diagnostics: Diagnostic[] = []
+  collectErrors(root, file, diagnostics, false)
+  return { root, annotations: marks, diagnostics }
+}
