@@ -1,0 +1,87 @@
+/*
+ * The interpreter a boot runs a linked policy program in: compiled once at
+ * construction, then called by name by the boot driver and by natives.
+ * Deterministic: the same program, natives and calls give the same results and
+ * the same step count.
+ */
+import type { Program } from './ast'
+import { Compiler } from './compile'
+import { converter } from './operators'
+import { type Limits, type ReadHook, Runtime, type WriteHook, policyError } from './runtime'
+import type { CValue, Frame, NativeTable } from './value'
+
+export class Interpreter {
+  private readonly rt: Runtime
+
+  /** Throws PolicyError if a global's initial value cannot be computed. */
+  constructor(program: Program, natives: NativeTable, limits: Limits = {}) {
+    this.rt = new Runtime(natives, limits)
+    new Compiler(program, natives, this.rt).compileAll()
+    this.rt.steps = 0
+  }
+
+  /** Call a policy function (or, when the policy has none of that name, a native). */
+  call(name: string, args: CValue[]): CValue {
+    try {
+      return this.rt.callByName(name, args, undefined)
+    } catch (e) {
+      // Deep nesting inside deep recursion can exhaust the JS stack before the depth limit.
+      if (e instanceof RangeError) throw this.rt.error(undefined, 'the policy nests too deeply to run')
+      throw e
+    }
+  }
+
+  /** True when the linked policy (learner's file or base kernel) defines `name`. */
+  defines(name: string): boolean {
+    return this.rt.functions.has(name)
+  }
+
+  getGlobal(name: string): CValue {
+    return this.rt.global(name)
+  }
+
+  /** Set a global from the kernel side (no hooks), converted to its declared type. */
+  setGlobal(name: string, v: CValue): void {
+    const cell = this.rt.globals.get(name)
+    if (!cell) throw this.rt.error(undefined, `no policy global named '${name}'`)
+    cell.value = converter(cell.def.ty)(v, (m) => {
+      throw policyError('runtime', cell.def.file, cell.def.nameSpan, `setting '${name}': ${m}`)
+    })
+  }
+
+  globalInfo(name: string): { type: string; annotations: string[] } | undefined {
+    const def = this.rt.globals.get(name)?.def
+    return def && { type: def.ty.name, annotations: [...def.annotations] }
+  }
+
+  functionInfo(name: string): { annotations: string[]; line: number; file: string } | undefined {
+    const def = this.rt.functions.get(name)?.def
+    return def && { annotations: [...def.annotations], line: def.span.line, file: def.file }
+  }
+
+  /** Statements and expressions evaluated so far, across every call. */
+  get steps(): number {
+    return this.rt.steps
+  }
+
+  /** The call stack, outermost first, policy and native frames. */
+  stack(): readonly Frame[] {
+    return this.rt.stack()
+  }
+
+  /** Called before a script writes a global (the kernel models __ro_after_init with it). */
+  get onGlobalWrite(): WriteHook | undefined {
+    return this.rt.onGlobalWrite
+  }
+  set onGlobalWrite(hook: WriteHook | undefined) {
+    this.rt.onGlobalWrite = hook
+  }
+
+  /** Called before a script reads a global (the kernel models __initdata after free_initmem with it). */
+  get onGlobalRead(): ReadHook | undefined {
+    return this.rt.onGlobalRead
+  }
+  set onGlobalRead(hook: ReadHook | undefined) {
+    this.rt.onGlobalRead = hook
+  }
+}

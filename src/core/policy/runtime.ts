@@ -1,0 +1,190 @@
+/*
+ * The state a running policy shares across every call: one step budget, one
+ * call stack (policy and native frames interleaved), the globals, and the way
+ * in and out of natives. Natives re-enter through `context.call`, so a page
+ * table walker (native) calling `pageattr_pmd_entry` (policy) calling
+ * `set_pmd` (native) is one stack, one budget and one depth limit.
+ */
+import type { FunctionDef, GlobalDef, Span } from './ast'
+import type { Fail } from './operators'
+import { type CValue, type Diagnostic, type Frame, type NativeContext, type NativeFunction, type NativeTable, PolicyError, type RefHandle, type SourcePos } from './value'
+
+/** Completion of a statement: how control leaves it. */
+export const NORMAL = 0
+export const BREAK = 1
+export const CONTINUE = 2
+export const RETURN = 3
+export const GOTO = 4
+
+/** A function activation's locals by slot; `undefined` is an uninitialised local. */
+export type Locals = (CValue | undefined)[]
+export type Eval = (f: Locals) => CValue
+export type Exec = (f: Locals) => number
+
+/** Where a call expression is, for call traces and for errors about the call. */
+export interface Site {
+  file: string
+  span: Span
+}
+
+export interface CompiledFunction {
+  def: FunctionDef
+  body: Exec
+  /** Converts each argument to its parameter's type. */
+  params: ((v: CValue, fail: Fail) => CValue)[]
+}
+
+export interface GlobalCell {
+  def: GlobalDef
+  value: CValue
+}
+
+export interface Limits {
+  /** Statements and expressions a runtime may evaluate in all (default 200 000). */
+  maxSteps?: number
+  /** Frames on the call stack, policy and native (default 64). */
+  maxDepth?: number
+}
+
+export type ReadHook = (name: string, pos: SourcePos) => void
+export type WriteHook = (name: string, value: CValue, pos: SourcePos) => void
+
+export function policyError(code: Diagnostic['code'], file: string, span: Span, message: string): PolicyError {
+  return new PolicyError({ severity: 'error', code, message, file, line: span.line, column: span.column, endLine: span.endLine, endColumn: span.endColumn })
+}
+
+const validResult = (r: unknown): r is CValue | undefined => r === undefined || typeof r === 'bigint' || typeof r === 'string' || (typeof r === 'object' && r !== null)
+
+export class Runtime {
+  steps = 0
+  readonly maxSteps: number
+  readonly maxDepth: number
+  /** The value of the `return` being executed. */
+  ret: CValue = 0n
+  /** The label of the `goto` being executed. */
+  gotoLabel = ''
+  onGlobalRead: ReadHook | undefined
+  onGlobalWrite: WriteHook | undefined
+  readonly functions = new Map<string, CompiledFunction>()
+  readonly globals = new Map<string, GlobalCell>()
+  private readonly refs = new Map<string, RefHandle>()
+  private readonly frames: Frame[] = []
+  /** For each native frame on the stack: the policy call expression that led to it. */
+  private readonly sites: (Site | undefined)[] = []
+  readonly context: NativeContext
+
+  constructor(
+    readonly natives: NativeTable,
+    limits: Limits = {},
+  ) {
+    this.maxSteps = limits.maxSteps ?? 200_000
+    this.maxDepth = limits.maxDepth ?? 64
+    this.context = {
+      call: (name, args) => this.callByName(name, args, this.callSite()),
+      defines: (name) => this.functions.has(name),
+      global: (name) => this.global(name),
+      stack: () => this.stack(),
+      callSite: () => {
+        const s = this.callSite()
+        return s && { file: s.file, line: s.span.line, column: s.span.column }
+      },
+    }
+  }
+
+  /** Thrown by a statement when the budget is spent. */
+  budget(file: string, span: Span): never {
+    throw policyError('budget', file, span, `step budget of ${this.maxSteps} exceeded: does a loop never end?`)
+  }
+
+  stack(): readonly Frame[] {
+    return this.frames.map((f) => ({ ...f }))
+  }
+
+  /** The innermost policy call expression on the stack. */
+  callSite(): Site | undefined {
+    for (let i = this.sites.length - 1; i >= 0; i--) if (this.sites[i]) return this.sites[i]
+    return undefined
+  }
+
+  /** `&name`: one RefHandle per name, so two `&x` compare equal. */
+  ref(name: string): RefHandle {
+    let r = this.refs.get(name)
+    if (!r) {
+      r = Object.freeze({ handle: 'ref' as const, name, fields: Object.freeze({}) })
+      this.refs.set(name, r)
+    }
+    return r
+  }
+
+  global(name: string): CValue {
+    const cell = this.globals.get(name)
+    if (!cell) throw this.error(undefined, `no policy global named '${name}'`)
+    return cell.value
+  }
+
+  /** An error at a call site, or where the policy is when a native or the host asked. */
+  error(site: Site | undefined, message: string): PolicyError {
+    const at = site ?? this.callSite()
+    if (at) return policyError('runtime', at.file, at.span, message)
+    const frame = [...this.frames].reverse().find((f) => f.origin === 'policy')
+    const line = frame?.line ?? 1
+    return policyError('runtime', frame?.file ?? '<kernel>', { line, column: 1, endLine: line, endColumn: 1 }, message)
+  }
+
+  /** Call by name: the policy's definition wins over a native of the same name. */
+  callByName(name: string, args: CValue[], site: Site | undefined): CValue {
+    const fn = this.functions.get(name)
+    if (fn) return this.callPolicy(fn, args, site)
+    const native = this.natives.functions.get(name)
+    if (!native) throw this.error(site, `no function named '${name}' in the policy or the kernel`)
+    const r = this.callNative(native, args, site)
+    return r === undefined ? 0n : r
+  }
+
+  private enter(frame: Frame, site: Site | undefined): void {
+    if (this.frames.length >= this.maxDepth) throw this.error(site, `call depth limit of ${this.maxDepth} exceeded calling '${frame.fn}': unbounded recursion?`)
+    const caller = this.frames[this.frames.length - 1]
+    if (site && caller?.origin === 'policy') caller.line = site.span.line
+    this.frames.push(frame)
+  }
+
+  callPolicy(fn: CompiledFunction, args: CValue[], site: Site | undefined): CValue {
+    const def = fn.def
+    const at: Site = site ?? { file: def.file, span: def.nameSpan }
+    if (args.length !== def.params) throw this.error(at, `'${def.name}' takes ${def.params} argument${def.params === 1 ? '' : 's'}, called with ${args.length}`)
+    const locals: Locals = new Array(def.locals.length)
+    for (let i = 0; i < args.length; i++) {
+      locals[i] = fn.params[i](args[i], (m) => {
+        throw this.error(at, `argument ${i + 1} of '${def.name}': ${m}`)
+      })
+    }
+    this.enter({ fn: def.name, origin: 'policy', file: def.file, line: def.span.line }, site)
+    try {
+      if (fn.body(locals) === RETURN) return this.ret
+      if (def.ret.t === 'void') return 0n
+      const end = def.body.span
+      throw policyError('runtime', def.file, { line: end.endLine, column: end.endColumn - 1, endLine: end.endLine, endColumn: end.endColumn }, `control reached the end of non-void function '${def.name}' without a return`)
+    } finally {
+      this.frames.pop()
+    }
+  }
+
+  /** Run a native with a kernel frame on the stack; `undefined` when it returned nothing. */
+  callNative(native: NativeFunction, args: CValue[], site: Site | undefined): CValue | undefined {
+    const a = native.arity
+    if (typeof a === 'number' ? args.length !== a : args.length < a.min) {
+      throw this.error(site, `'${native.name}' takes ${typeof a === 'number' ? a : `at least ${a.min}`} arguments, called with ${args.length}`)
+    }
+    this.enter({ fn: native.name, origin: 'kernel', file: native.file }, site)
+    this.sites.push(site)
+    let r: unknown
+    try {
+      r = native.impl(this.context, args)
+    } finally {
+      this.frames.pop()
+      this.sites.pop()
+    }
+    if (!validResult(r)) throw this.error(site, `native '${native.name}' returned ${typeof r}, not a C value`)
+    return r
+  }
+}
