@@ -127,6 +127,10 @@ describe('createMapping', () => {
     // A block over a PTE table: the table descriptor is not a safe predecessor.
     expect(createMapping(pt, 8 * MiB, PHYS_OFFSET + 8 * MiB, 0x1000, PAGE_KERNEL, 0, a.alloc)).toBe(0)
     expect(() => createMapping(pt, 8 * MiB, PHYS_OFFSET + 8 * MiB, 2 * MiB, PAGE_KERNEL, 0, a.alloc)).toThrow(/pgattr_change_is_safe/)
+    // An invalid block passes pgattr_change_is_safe() but would leak the PTE table: refused, counts intact.
+    const before = counters(pt)
+    expect(() => createMapping(pt, 8 * MiB, PHYS_OFFSET + 8 * MiB, 2 * MiB, PAGE_KERNEL & ~Attr.VALID, 0, a.alloc)).toThrow(/not modelled/)
+    expect(counters(pt)).toEqual(before)
   })
 
   it('returns -EINVAL when PA and VA differ within a page, -ENOMEM when alloc fails', () => {

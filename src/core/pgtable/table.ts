@@ -160,6 +160,7 @@ export class PgTable {
   /** set_pmd()/__set_pte() of a leaf or of none on entry i. */
   setEntry(i: number, e: Entry): void {
     if (e.kind === 'table') throw new Error('use setTable() to install a table')
+    this.keepTables(i, i + 1)
     this.mutate(i, i + 1, () => {
       this.kinds![i] = e.kind === 'leaf' ? K_LEAF : K_NONE
       this.pas![i] = e.kind === 'leaf' ? e.pa : 0
@@ -182,6 +183,7 @@ export class PgTable {
 
   /** Leaves [from, to) with one attribute set and output starting at `pa`. */
   setLeafSpan(from: number, to: number, attrs: Attrs, pa: number): void {
+    this.keepTables(from, to)
     if (from === 0 && to === N) {
       this.replaceWhole(() => {
         this.form = RUN
@@ -206,7 +208,7 @@ export class PgTable {
    */
   setTableRun(childPa: number, attrs: Attrs, pa: number, pxnTable: boolean): void {
     if (this.level !== 2) throw new Error('only a PMD table can be a run of PTE tables')
-    if (this.form === DENSE && this.kinds!.includes(K_TABLE)) throw new Error('setTableRun() over existing tables')
+    this.keepTables(0, N)
     this.replaceWhole(() => {
       this.form = TABLE_RUN
       this.runChildPa = childPa
@@ -283,6 +285,14 @@ export class PgTable {
   }
 
   /* ---- representation and accounting ---- */
+
+  /** Tables are never freed or replaced (the kernel would leak the page); refuse instead of losing counts. */
+  private keepTables(from: number, to: number): void {
+    if (this.form === RUN) return
+    for (let i = from; i < to; i++) {
+      if (this.isTable(i)) throw new Error(`replacing the table entry at index ${i} of a level-${this.level} table is not modelled`)
+    }
+  }
 
   /** Rewrite the whole table in O(1); its stats are recounted analytically. */
   private replaceWhole(fn: () => void): void {
