@@ -33,7 +33,7 @@ export function decryptFor(
   fn: string,
   pa: number,
   size: number,
-  opts: { assumption?: boolean } = {},
+  opts: { assumption?: string } = {},
 ): { ret: number; record: CallerRecord } {
   const va = physToVirt(k.layout, phys(pa))
   const probe: DecryptProbe = { splitReturns: [], splits: [], walkStops: [], warnSites: [] }
@@ -57,9 +57,10 @@ export function decryptFor(
     outcome,
     ret,
     errno: errnoName(ret),
-    assumption: opts.assumption,
+    assumption: opts.assumption !== undefined,
     note: explain(k, probe, va, size, ret),
   })
+  if (opts.assumption) k.assume(opts.assumption)
   k.counters.decryptCalls++
   if (ret !== 0) k.counters.decryptFailures++
   checkRealmExposure(k)

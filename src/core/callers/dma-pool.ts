@@ -24,7 +24,7 @@ export function dmaAtomicPoolInit(k: Kernel): void {
     k.frame('__dma_atomic_pool_init', 'kernel/dma/pool.c', () =>
       k.frame('atomic_pool_expand', 'kernel/dma/pool.c', () => {
         const pa = k.allocPages(order, `atomic pool ${gfp}`)
-        const ok = pa !== null && decryptFor(k, `DMA atomic pool (${gfp})`, 'atomic_pool_expand', pa, size, { assumption: true }).ret === 0
+        const ok = pa !== null && decryptFor(k, `DMA atomic pool (${gfp})`, 'atomic_pool_expand', pa, size, { assumption: 'That the DMA atomic pools share their pages with set_memory_decrypted() is unverified (kernel reference §7).' }).ret === 0
         k.pr(ok ? 'info' : 'err', ok
           ? `DMA: preallocated ${size / 1024} KiB ${gfp} pool for atomic allocations`
           : `DMA: failed to allocate ${size / 1024} KiB ${gfp} pool for atomic allocation`)

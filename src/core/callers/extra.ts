@@ -17,7 +17,7 @@ export function runExtraCallers(k: Kernel, at: 'early_initcall' | 'cpu_online' |
       const order = Math.ceil(Math.log2(c.size / PAGE_SIZE))
       const pa = k.allocPages(order, c.name)
       if (pa === null) return
-      decryptFor(k, c.name, c.name, pa, c.size, { assumption: c.hypothetical })
+      decryptFor(k, c.name, c.name, pa, c.size, { assumption: c.hypothetical ? `${c.name} is a hypothetical caller added by the scenario; no such kernel caller is known.` : undefined })
     })
   }
 }

@@ -25,7 +25,7 @@ const FSC_NAMES: Record<number, string> = {
 
 /** die_kernel_fault() for a data abort at `va` with fault status `fsc`, then the fatal consequence. */
 export function kernelDataAbort(k: Kernel, va: VirtAddr, fsc: number, write: boolean, what: string): never {
-  const esr = 0x96000000 | (write ? 0x40 : 0) | fsc
+  const esr = (0x96000000 | (write ? 0x40 : 0) | fsc) >>> 0
   const header = [
     `Unable to handle kernel ${fsc === 0x30 ? 'TLB conflict abort' : fsc === 0x10 ? 'read from unreadable memory' : 'paging request'} at virtual address ${formatVirt(va)}`,
     'Mem abort info:',

@@ -74,7 +74,6 @@ export function checkLiveSplit(k: Kernel, e: SplitEvent): void {
   const previous = k.currentCpu
   k.currentCpu = victim.id
   k.pid = victim.id === 0 ? k.pid : 0
-  k.pr('emerg', `CPU${victim.id} (no BBML2_NOABORT) sees the ${e.kind} split at ${formatVirt(virt(e.va))} change size under it`)
   try {
     kernelDataAbort(k, virt(e.va), 0x30, false, `live ${e.kind} split while CPU${victim.id} lacks BBML2_NOABORT`)
   } finally {
