@@ -19,6 +19,8 @@ export interface Divergence {
   explanation: string
 }
 
+const SPLAT_HEADLINE = /^(WARNING:|Unable to handle|Kernel panic|kernel BUG)/
+
 export function observations(r: BootResult): Observation[] {
   const out: Observation[] = []
   for (const e of r.events) {
@@ -31,6 +33,8 @@ export function observations(r: BootResult): Observation[] {
       out.push({ key: `fault ${f.kind}`, step: f.step, text: f.message })
     } else if (e.kind === 'console') {
       const l = r.console[e.line]
+      // Of a splat, only its headline line says something a learner can compare.
+      if (l.splat !== undefined && !SPLAT_HEADLINE.test(l.text)) continue
       out.push({ key: `console ${l.text}`, step: l.step, text: l.text })
     }
   }
@@ -47,7 +51,10 @@ export function firstDivergence(left: BootResult, right: BootResult): Divergence
   const side = (r: BootResult, o: Observation | undefined) => (o ? { ...o, stepFn: r.steps[o.step]?.fn ?? '?' } : undefined)
   const l = side(left, a[i])
   const r = side(right, b[i])
-  const where = l && r && l.stepFn === r.stepFn ? `in ${l.stepFn}()` : `at ${l ? `${l.stepFn}()` : 'the end'} (left) / ${r ? `${r.stepFn}()` : 'the end'} (right)`
-  const explanation = `The boots diverge ${where}: left ${l ? `— ${l.text}` : 'had already ended'}; right ${r ? `— ${r.text}` : 'had already ended'}.`
+  // Where they part: the step both were in at their last shared observation.
+  const common = i > 0 ? left.steps[a[i - 1].step]?.fn : undefined
+  const where = common ? `in ${common}()` : 'from the start'
+  const say = (o: (Observation & { stepFn: string }) | undefined) => (o ? `${o.text} [${o.stepFn}()]` : 'nothing more (the boot had ended)')
+  const explanation = `The boots diverge ${where}: left — ${say(l)}; right — ${say(r)}.`
   return { index: i, left: l, right: r, explanation }
 }
