@@ -86,7 +86,8 @@ export class Kernel {
   its: ItsState | null = null
   /** Observations of the set_memory_decrypted() call in progress, if any. */
   probe: DecryptProbe | null = null
-  readonly exposureReported = new Set<string>()
+  /** Broken invariants already reported (each realm exposure or broken CONT group once). */
+  readonly reportedOnce = new Set<string>()
   readonly counters: Pick<Counters, 'warns' | 'decryptCalls' | 'decryptFailures'> = { warns: 0, decryptCalls: 0, decryptFailures: 0 }
   private readonly openSteps: number[] = []
   private readonly nativeFrames: NativeFrame[] = []

@@ -157,6 +157,7 @@ export interface Fault {
     | 'translation-fault'
     | 'external-abort'
     | 'realm-memory-exposed'
+    | 'broken-contiguous-hint'
     | 'dma-not-shared'
     | 'init-memory-used'
     | 'panic'

@@ -40,6 +40,7 @@ export function decryptFor(
   const outer = k.probe
   k.probe = probe
   const splatsBefore = k.report.splats.length
+  const faultsBefore = k.faults.length
   let ret = 0
   try {
     ret = Number(BigInt.asIntN(32, k.call('set_memory_decrypted', [virtToBig(va), BigInt(size / PAGE_SIZE)]) as bigint))
@@ -47,7 +48,8 @@ export function decryptFor(
     k.probe = outer
   }
   const warned = k.report.splats.length > splatsBefore
-  const outcome = !k.realm.cryptOps ? 'skipped' : ret !== 0 ? 'error' : warned ? 'warn' : 'ok'
+  const broke = k.faults.slice(faultsBefore).map((f) => f.message)
+  const outcome = !k.realm.cryptOps ? 'skipped' : ret !== 0 ? 'error' : warned || broke.length ? 'warn' : 'ok'
   const record = k.recordCall({
     caller,
     fn,
@@ -58,7 +60,7 @@ export function decryptFor(
     ret,
     errno: errnoName(ret),
     assumption: opts.assumption !== undefined,
-    note: explain(k, probe, va, size, ret),
+    note: explain(k, probe, va, size, ret, broke),
   })
   if (opts.assumption) k.assume(opts.assumption)
   k.counters.decryptCalls++
@@ -67,7 +69,7 @@ export function decryptFor(
   return { ret, record }
 }
 
-function explain(k: Kernel, probe: DecryptProbe, va: number, size: number, ret: number): string {
+function explain(k: Kernel, probe: DecryptProbe, va: number, size: number, ret: number, broke: string[]): string {
   if (!k.realm.cryptOps) return 'not a realm: set_memory_decrypted() has no crypt ops and does nothing'
   const parts = [`share ${formatSize(size)} at ${formatVirt(va as never)}`]
   if (probe.splitReturns.length) {
@@ -81,5 +83,6 @@ function explain(k: Kernel, probe: DecryptProbe, va: number, size: number, ret: 
   if (probe.walkStops.length) parts.push(probe.walkStops[0])
   if (probe.warnSites.length) parts.push(`WARN at ${probe.warnSites.join(', ')}`)
   parts.push(ret === 0 ? 'returned 0' : `returned ${ret} (${errnoName(ret)})`)
+  for (const b of broke) parts.push(`but ${b}`)
   return parts.join('; ')
 }

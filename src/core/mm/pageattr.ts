@@ -10,9 +10,11 @@
  */
 import type { Kernel } from '../boot/kernel'
 import { bool, num, type NativeRow } from '../boot/native-row'
-import { bigToVirt, formatSize, formatVirt, virt, virtToBig } from '../memory/addr'
+import { bigToVirt, CONT_PMD_SIZE, CONT_PTE_SIZE, formatSize, formatVirt, PAGE_SIZE, virt, virtToBig } from '../memory/addr'
 import {
+  Attr,
   type EntryRef,
+  leafAt,
   LEVEL_SIZE,
   pmd_cont,
   pmd_leaf,
@@ -91,8 +93,37 @@ function updateRangeProt(k: Kernel, ctx: NativeContext, addr: bigint, size: bigi
   k.frame('walk_kernel_page_table_range_lockless', 'mm/pagewalk.c', () => {
     walkRet = walkRange(k.pt, start, start + num(size), { pud: visit('pageattr_pud_entry'), pmd: visit('pageattr_pmd_entry'), pteMasks: { set, clear } })
   })
+  checkContiguousGroups(k, start, start + num(size))
   k.events.push({ kind: 'pgtable', op: 'attr', step: k.currentStep(), va: start, size: num(size), detail: `set 0x${set.toString(16)} clear 0x${clear.toString(16)}${walkRet ? ` (stopped: ${walkRet})` : ''}` })
   return BigInt(walkRet)
+}
+
+/**
+ * The contiguous hint promises 16 entries with the same attributes and adjacent
+ * output. pageattr's pte callback (and the pmd one, for CONT_PMD) changes entries
+ * one by one without checking, so a range that ends inside a CONT group leaves a
+ * group whose entries disagree: a misprogrammed contiguous hint, architecturally
+ * CONSTRAINED UNPREDICTABLE (the TLB may use either translation for the whole
+ * group). Only the groups at the two ends of the range can break this way.
+ */
+function checkContiguousGroups(k: Kernel, start: number, end: number): void {
+  for (const addr of [start, end - PAGE_SIZE]) {
+    const leaf = leafAt(k.pt, addr)
+    if (!leaf || leaf.level === 1 || !(leaf.attrs & Attr.CONT)) continue
+    const groupSize = leaf.level === 2 ? CONT_PMD_SIZE : CONT_PTE_SIZE
+    const group = addr - (addr % groupSize)
+    const attrs = new Set<number>()
+    for (let va = group; va < group + groupSize; va += leaf.size) attrs.add(leafAt(k.pt, va)?.attrs ?? -1)
+    const key = `cont:${group}`
+    if (attrs.size === 1 || k.reportedOnce.has(key)) continue
+    k.reportedOnce.add(key)
+    k.fault({
+      kind: 'broken-contiguous-hint',
+      message: `the ${leaf.level === 2 ? 'CONT_PMD' : 'CONT_PTE'} group at ${formatVirt(virt(group))} (${formatSize(groupSize)}) was changed only in part and still has the contiguous hint: its entries disagree, so the TLB may use either translation for all of them`,
+      va: group,
+      assumption: 'A misprogrammed contiguous hint is CONSTRAINED UNPREDICTABLE; the model reports it as a broken invariant without guessing which translation the TLB would use.',
+    })
+  }
 }
 
 const descriptor = (name: string, doc: string, test: (d: bigint) => boolean): NativeRow => ({

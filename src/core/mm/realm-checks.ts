@@ -17,8 +17,8 @@ export function checkRealmExposure(k: Kernel): void {
     const emptyBytes = k.realm.sharedBytes(pa, pa + e.size)
     if (emptyBytes === e.size) continue
     const key = `${e.va}:${e.size}`
-    if (k.exposureReported.has(key)) continue
-    k.exposureReported.add(key)
+    if (k.reportedOnce.has(key)) continue
+    k.reportedOnce.add(key)
     k.fault({
       kind: 'realm-memory-exposed',
       message: `${e.leaf} leaf at ${formatVirt(virt(e.va))} (${formatSize(e.size)}) is mapped shared, but ${formatSize(e.size - emptyBytes)} of it was never given up by the realm: its private data is reached through the host-visible alias`,

@@ -750,12 +750,15 @@ class Lowerer {
       const op = field(n, 'operator')
       const arg = field(n, 'argument')
       if (!op || !arg) return void out.push({ k: 'atom', node: n })
+      // tree-sitter reads `-x = 4` as `-(x = 4)`; C reads `(-x) = 4` and rejects it.
+      if (arg.type === 'assignment_expression') this.report('invalid', n.span, 'lvalue required as left operand of assignment')
       out.push({ k: 'pre', op: op.type, node: op })
       this.flatten(arg, out)
     } else if (n.type === 'cast_expression') {
       const t = field(n, 'type')
       const v = field(n, 'value')
       if (!t || !v) return void out.push({ k: 'atom', node: n })
+      if (v.type === 'assignment_expression') this.report('invalid', n.span, 'lvalue required as left operand of assignment')
       out.push({ k: 'cast', ty: this.typeDescriptor(t), node: n })
       this.flatten(v, out)
     } else {
