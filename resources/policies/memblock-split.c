@@ -6,14 +6,26 @@
  * can be called at any time and swiotlb_update_mem_attributes() can stay in
  * arch_mm_preinit(). Ryan Roberts declined it ("would just be dead code": the
  * WARN catches any such caller); no posted version implements it. Written for
- * BootLab to compare; includes 2/3 (series.c) so the comparison is about 1/3.
- * Overlays the base (unpatched.c).
+ * BootLab to compare. It replaces 1/3's changes and keeps 2/3, so the
+ * comparison with series.c is about 1/3 alone.
+ *
+ * Builds on: series
  */
 
-static bool linear_map_requires_bbml2 __ro_after_init;
+/* swiotlb can stay where it always was: splitting works before the buddy allocator. */
+void __init arch_mm_preinit(void)
+{
+	unsigned int flags = SWIOTLB_VERBOSE;
+	bool swiotlb = max_pfn > PFN_DOWN(arm64_dma_phys_limit);
 
-/* Set once the buddy allocator owns memory: from then on use it. */
-bool page_alloc_available __ro_after_init;
+	if (is_realm_world()) {
+		swiotlb = true;
+		flags |= SWIOTLB_FORCE;
+	}
+
+	swiotlb_init(swiotlb, flags);
+	swiotlb_update_mem_attributes();
+}
 
 void __init mem_init(void)
 {
@@ -57,76 +69,4 @@ int split_kernel_leaf_mapping(unsigned long start, unsigned long end)
 	arch_leave_lazy_mmu_mode();
 	mutex_unlock(&pgtable_split_lock);
 	return ret;
-}
-
-static int pageattr_pud_entry(pud_t *pud, unsigned long addr,
-			      unsigned long next, struct mm_walk *walk)
-{
-	pud_t val = pudp_get(pud);
-
-	if (pud_leaf(val)) {
-		if (WARN_ON_ONCE((next - addr) != PUD_SIZE))
-			return -EINVAL;
-		val = __pud(set_pageattr_masks(pud_val(val), walk));
-		set_pud(pud, val);
-		walk->action = ACTION_CONTINUE;
-	}
-
-	return 0;
-}
-
-static int pageattr_pmd_entry(pmd_t *pmd, unsigned long addr,
-			      unsigned long next, struct mm_walk *walk)
-{
-	pmd_t val = pmdp_get(pmd);
-
-	if (pmd_leaf(val)) {
-		if (WARN_ON_ONCE((next - addr) != PMD_SIZE))
-			return -EINVAL;
-		val = __pmd(set_pageattr_masks(pmd_val(val), walk));
-		set_pmd(pmd, val);
-		walk->action = ACTION_CONTINUE;
-	}
-
-	return 0;
-}
-
-static int __set_memory_enc_dec(unsigned long addr, int numpages, bool encrypt)
-{
-	unsigned long set_prot = 0, clear_prot = 0;
-	phys_addr_t start, end;
-	int ret;
-
-	if (!is_realm_world())
-		return 0;
-
-	if (!__is_lm_address(addr))
-		return -EINVAL;
-
-	start = __virt_to_phys(addr);
-	end = start + numpages * PAGE_SIZE;
-
-	if (encrypt)
-		clear_prot = PROT_NS_SHARED;
-	else
-		set_prot = PROT_NS_SHARED;
-
-	/* Break: invalid but still present, so the walk can find it again. */
-	ret = __change_memory_common(addr, PAGE_SIZE * numpages,
-				     __pgprot(set_prot | PTE_PRESENT_INVALID),
-				     __pgprot(clear_prot | PTE_VALID));
-	if (ret)
-		return ret;
-
-	if (encrypt)
-		ret = rsi_set_memory_range_protected(start, end);
-	else
-		ret = rsi_set_memory_range_shared(start, end);
-	if (ret)
-		return ret;
-
-	/* Make: valid again, present-invalid marker gone. */
-	return __change_memory_common(addr, PAGE_SIZE * numpages,
-				      __pgprot(PTE_VALID),
-				      __pgprot(PTE_PRESENT_INVALID));
 }

@@ -3,7 +3,7 @@
  * renderer's worker, the Electron main process, the labs and the benchmarks use.
  */
 export { boot, type BootOptions, type KernelPolicy } from './boot/boot'
-export { preparePolicy, compileBase, type PolicySource } from './boot/kernel-policy'
+export { compileBase, policyParent, preparePolicy, type PolicyLookup, type PolicySource } from './boot/kernel-policy'
 export { NATIVE_SIGNATURES } from './boot/natives'
 export * from './boot/result'
 export { firstDivergence, observations, type Divergence, type Observation } from './compare/divergence'

@@ -1,8 +1,10 @@
 /*
  * A kernel state ready to boot: the learner's policy compiled against the base
  * kernel (unpatched.c) and linked over it, so what the file leaves out comes
- * from the base. A policy may redefine any base function, and the weak native
- * mem_init(); redefining the rest of the native kernel (start_kernel, the
+ * from the base. Like a patch series, a policy may instead build on another
+ * kernel state: a header line `Builds on: patched-v2` overlays that state (and
+ * its own parents) first. A policy may redefine any base function, and the weak
+ * native mem_init(); redefining the rest of the native kernel (start_kernel, the
  * allocators, the walker) is refused: the boot order is the kernel's.
  */
 import type { Parser } from 'web-tree-sitter'
@@ -40,16 +42,54 @@ function nativeRedefinitions(compiled: CompiledPolicy): Diagnostic[] {
   return out
 }
 
-/** The learner's file over the compiled base, ready for boot(). */
-export function preparePolicy(parser: Parser, policy: PolicySource, base: CompiledPolicy): KernelPolicy {
+const BUILDS_ON = /^[ \t/*]*Builds on:[ \t]*([A-Za-z0-9._-]+?)(?:\.c)?[ \t]*(?:\*\/[ \t]*)?$/m
+
+/** The kernel state a policy builds on (`Builds on: patched-v2` in a comment), if it names one. */
+export function policyParent(text: string): { name: string; line: number } | null {
+  const m = BUILDS_ON.exec(text)
+  if (!m) return null
+  return { name: m[1], line: text.slice(0, m.index).split('\n').length }
+}
+
+/** Finds a kernel state by name (a bundled policy, a file of the lab). */
+export type PolicyLookup = (name: string) => PolicySource | undefined
+
+function chainError(policy: PolicySource, line: number, message: string): Diagnostic {
+  return { severity: 'error', code: 'unknown-identifier', message, file: policy.file, line, column: 1, endLine: line, endColumn: 200 }
+}
+
+/** The policy, its parent, its parent's parent... up to (not including) the base. */
+function ancestry(policy: PolicySource, base: CompiledPolicy, lookup: PolicyLookup): PolicySource[] | Diagnostic {
+  const chain = [policy]
+  for (let p = policy; ; ) {
+    const parent = policyParent(p.text)
+    if (!parent || `${parent.name}.c` === base.file) return chain
+    const next = lookup(parent.name)
+    if (!next) return chainError(p, parent.line, `'Builds on: ${parent.name}' names no known kernel state`)
+    if (chain.some((c) => c.file === next.file)) return chainError(p, parent.line, `'Builds on: ${parent.name}' makes a cycle`)
+    chain.push(next)
+    p = next
+  }
+}
+
+/** The learner's file over its kernel state (by default the base), ready for boot(). */
+export function preparePolicy(parser: Parser, policy: PolicySource, base: CompiledPolicy, lookup: PolicyLookup = () => undefined): KernelPolicy {
   if (!base.program) {
     return { name: policy.name, program: null, diagnostics: base.diagnostics }
   }
   if (policy.file === base.file && policy.text === base.source) {
     return { name: policy.name, program: base.program, diagnostics: base.diagnostics }
   }
-  const compiled = compilePolicy(parser, policy.text, policy.file, NATIVE_SIGNATURES, { base: base.program })
-  const diagnostics = [...compiled.diagnostics, ...nativeRedefinitions(compiled)]
-  const ok = compiled.program && !diagnostics.some((d) => d.severity === 'error')
-  return { name: policy.name, program: ok ? linkPolicy(base.program, compiled.program!) : null, diagnostics }
+  const chain = ancestry(policy, base, lookup)
+  if (!Array.isArray(chain)) return { name: policy.name, program: null, diagnostics: [chain] }
+  let linked = base.program
+  const diagnostics: Diagnostic[] = []
+  for (const layer of chain.reverse()) {
+    const compiled = compilePolicy(parser, layer.text, layer.file, NATIVE_SIGNATURES, { base: linked })
+    const found = [...compiled.diagnostics, ...nativeRedefinitions(compiled)]
+    diagnostics.push(...found)
+    if (!compiled.program || found.some((d) => d.severity === 'error')) return { name: policy.name, program: null, diagnostics }
+    linked = linkPolicy(linked, compiled.program)
+  }
+  return { name: policy.name, program: linked, diagnostics }
 }
