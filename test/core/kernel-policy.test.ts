@@ -18,9 +18,9 @@ describe('Builds on:', () => {
   it('series.c alone is patch 2/3: it gets split_kernel_leaf_mapping() from patched-v2', async () => {
     const p = await loadKernelPolicy({ name: 'series', file: 'series.c', text: '/* Builds on: patched-v2 */\n' })
     expect(p.diagnostics).toEqual([])
-    expect(p.program?.functions.get('split_kernel_leaf_mapping')?.file).toBe('patched-v2.c')
-    expect(p.program?.functions.get('arch_mm_preinit')?.file).toBe('patched-v2.c')
-    expect(p.program?.functions.get('map_mem')?.file).toBe('unpatched.c')
+    expect(p.program?.functions.find((f) => f.name === 'split_kernel_leaf_mapping')?.file).toBe('patched-v2.c')
+    expect(p.program?.functions.find((f) => f.name === 'arch_mm_preinit')?.file).toBe('patched-v2.c')
+    expect(p.program?.functions.find((f) => f.name === 'map_mem')?.file).toBe('unpatched.c')
   })
 
   it('an unknown kernel state is an error at the Builds on line', async () => {

@@ -26,7 +26,7 @@ export function compileBase(parser: Parser, base: PolicySource): CompiledPolicy 
 
 function nativeRedefinitions(compiled: CompiledPolicy): Diagnostic[] {
   const out: Diagnostic[] = []
-  for (const fn of compiled.program?.functions.values() ?? []) {
+  for (const fn of compiled.program?.functions ?? []) {
     if (fn.file !== compiled.file || !NATIVE_SIGNATURES.functions.has(fn.name) || POLICY_OVERRIDABLE.has(fn.name)) continue
     out.push({
       severity: 'error',
