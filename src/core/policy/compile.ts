@@ -703,7 +703,8 @@ export class Compiler {
     const fail = this.failAt(cx.file, span)
     // x op= v is x = (T)(x op v); ++x is x += 1.
     const op = e.k === 'update' ? (e.op === '++' ? '+' : '-') : e.op === '=' ? undefined : (e.op.slice(0, -1) as Parameters<typeof binaryOp>[0])
-    const value = e.k === 'update' ? this.literal(1n, T_INT) : this.expr(e.value, cx)
+    // The 1 of ++/-- is part of the operator, not an expression of its own (no step).
+    const value: C = e.k === 'update' ? { ev: () => 1n, ty: T_INT } : this.expr(e.value, cx)
     if (value.ty.t === 'void') return this.bad(cx, e.k === 'assign' ? e.value.span : span, 'void value not ignored as it ought to be')
     let combine: ((old: CValue, v: CValue) => CValue) | undefined
     if (op) {
