@@ -1,0 +1,124 @@
+import { describe, expect, test } from 'vitest'
+import { brief, compile, load, run } from './harness'
+
+describe('syntax errors: one diagnostic per ERROR and MISSING node, located', () => {
+  test('a missing semicolon points after the statement', () => {
+    const c = compile('int f(void)\n{\n\tint x = 1\n\treturn x;\n}')
+    expect(c.program).toBeNull()
+    expect(c.diagnostics).toEqual([
+      { severity: 'error', code: 'syntax', message: "syntax error: missing ';'", file: 'policy.c', line: 3, column: 11, endLine: 3, endColumn: 12 },
+    ])
+  })
+
+  test('an unexpected token is named, with its range', () => {
+    const c = compile('int f(void) { return 1; }\nint g(void) { return @; }')
+    expect(c.diagnostics).toEqual([
+      { severity: 'error', code: 'syntax', message: "syntax error: unexpected '@'", file: 'policy.c', line: 2, column: 22, endLine: 2, endColumn: 23 },
+    ])
+  })
+
+  test('several errors give several diagnostics, in order', () => {
+    expect(brief(compile('int f(void) { return 1 +; }\nint g(void) { int y = 2 return y; }').diagnostics)).toEqual([
+      '1:25 syntax syntax error: missing identifier',
+      "2:24 syntax syntax error: missing ';'",
+    ])
+    expect(brief(compile('int f(void) { return 1; }}\nint g(void) { return @; }').diagnostics)).toEqual([
+      "1:26 syntax syntax error: unexpected '}'",
+      "2:22 syntax syntax error: unexpected '@'",
+    ])
+  })
+
+  test('an unclosed function', () => {
+    expect(brief(compile('int f(void)\n{\n\treturn 1;\n').diagnostics)).toEqual(["3:11 syntax syntax error: missing '}'"])
+  })
+
+  test('columns count UTF-16 units, as the editor does', () => {
+    expect(brief(compile('/* é😀 */ int f(void) { return q; }').diagnostics)).toEqual([
+      "1:32 unknown-identifier 'q' undeclared (not a local, a global, a #define or a kernel constant)",
+    ])
+  })
+
+  test('a function with a syntax error hides its other problems until it parses', () => {
+    expect(brief(compile('int f(void) { return nope(; }').diagnostics)).toEqual(["1:27 syntax syntax error: missing ')'"])
+  })
+
+  test('statements outside functions', () => {
+    expect(brief(compile('x = 3;\nint f(void) { return 0; }').diagnostics)).toEqual(['1:1 syntax syntax error: statements must be inside a function'])
+  })
+})
+
+describe('kernel annotations', () => {
+  const src = [
+    'bool page_alloc_available __ro_after_init;',
+    'static bool linear_map_requires_bbml2 __initdata = true;',
+    'int hits __read_mostly;',
+    'const int answer = 42;',
+    'void __init mem_init(void)',
+    '{',
+    '\tpage_alloc_available = true;',
+    '}',
+    'static inline int __init helper(void) { return 1; }',
+    'int plain(void) { return 0; }',
+  ].join('\n')
+
+  test('are recorded on globals and functions, sorted', () => {
+    const it = load(src)
+    expect(it.globalInfo('page_alloc_available')).toEqual({ type: 'bool', annotations: ['__ro_after_init'] })
+    expect(it.globalInfo('linear_map_requires_bbml2')).toEqual({ type: 'bool', annotations: ['__initdata', 'static'] })
+    expect(it.globalInfo('hits')).toEqual({ type: 'int', annotations: ['__read_mostly'] })
+    expect(it.globalInfo('answer')).toEqual({ type: 'int', annotations: ['const'] })
+    expect(it.functionInfo('mem_init')).toEqual({ annotations: ['__init'], line: 5, file: 'policy.c' })
+    expect(it.functionInfo('helper')).toEqual({ annotations: ['__init', 'inline', 'static'], line: 9, file: 'policy.c' })
+    expect(it.functionInfo('plain')).toEqual({ annotations: [], line: 10, file: 'policy.c' })
+    expect(it.globalInfo('mem_init')).toBeUndefined()
+    expect(it.functionInfo('nope')).toBeUndefined()
+  })
+
+  test('do not disturb parsing or values', () => {
+    const it = load(src)
+    expect(it.getGlobal('linear_map_requires_bbml2')).toBe(1n)
+    expect(it.call('mem_init', [])).toBe(0n)
+    expect(it.getGlobal('page_alloc_available')).toBe(1n)
+  })
+
+  test('annotation names in comments and strings are left alone', () => {
+    expect(run('/* __init */ int f(void) { const char *s = "__init"; return s == s; }')).toBe(1n)
+  })
+
+  test('inside a function body they are unsupported', () => {
+    expect(brief(compile('void g(void) { int x __initdata = 1; }').diagnostics)).toEqual(['1:22 unsupported __initdata inside a function body is not supported'])
+  })
+})
+
+describe('preprocessor', () => {
+  test('#include is ignored, constant #defines are values with C types', () => {
+    const src = '#include <linux/mm.h>\n#include "internal.h"\n#define FOO 3\n#define BAR (1UL << 3)\n#define BAZ (BAR * 2 - FOO)\nunsigned long f(void) { return BAZ + FOO; }'
+    expect(run(src)).toBe(16n)
+    expect(run('#define NEG (-1)\nint f(void) { return NEG < 0U; }')).toBe(0n)
+  })
+
+  test('a #define may continue on the next line', () => {
+    expect(run('#define X (1 << \\\n  3)\nint f(void) { return X; }')).toBe(8n)
+  })
+
+  test('a string #define', () => {
+    expect(run('#define MSG "hi\\n"\nint f(void) { const char *m = MSG; return m == MSG; }')).toBe(1n)
+  })
+
+  test('errors inside a #define value are located in the #define', () => {
+    expect(brief(compile('#define X (1 +)\nint f(void) { return X; }').diagnostics)).toEqual(['1:15 syntax syntax error: missing identifier'])
+  })
+
+  test('function-like macros, empty defines and conditionals are unsupported', () => {
+    expect(brief(compile('#define F(x) ((x) + 1)\n#define EMPTY\n#ifdef CONFIG_X\nint f(void) { return 0; }\n#endif\n#undef X').diagnostics)).toEqual([
+      '1:1 unsupported function-like macros are not supported',
+      '2:1 unsupported #define EMPTY without a value is not supported',
+      '3:1 unsupported conditional compilation (#ifdef) is not supported',
+      '6:1 unsupported this preprocessor directive is not supported',
+    ])
+  })
+
+  test('enum constants are ints counting up', () => {
+    expect(run('enum { A, B = 5, C };\nint f(void) { return A * 100 + B * 10 + C; }')).toBe(56n)
+  })
+})
