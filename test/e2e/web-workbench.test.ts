@@ -12,16 +12,17 @@ import { buildAndPreview, type WebPreview } from './web-preview'
 const missing = chromiumMissing()
 if (missing && process.env.CI === 'true') throw new Error(`CI must run the browser tests, but ${missing}`)
 
-/** A kernel state and machine whose boot WARNs inside the policy (patched v1 on a realm guest). */
-const WARN_POLICY = 'patched-v1.c'
-const WARN_SCENARIO = 'realm.yaml'
+const BASE_KERNEL = 'unpatched.c'
+const REALM = 'realm.yaml'
+/** The bug needs a realm guest: the base kernel boots cleanly on a plain host. */
+const HOST = 'host.yaml'
 
 const verdictStatus = (page: Page) => page.getByTestId('verdict').getAttribute('data-status')
 const cursorLine = async (page: Page) => Number(/Ln (\d+)/.exec((await page.getByTestId('cursor-position').textContent()) ?? '')?.[1])
 
+/** The verdict once the boot of the editor's current text has finished. */
 async function bootSettled(page: Page): Promise<string | null> {
-  await page.getByTestId('running').waitFor({ state: 'detached' })
-  await expect.poll(() => verdictStatus(page), { timeout: 20_000 }).not.toBe('booting')
+  await page.locator('[data-testid="verdict"][data-settled="true"]').waitFor({ timeout: 20_000 })
   return verdictStatus(page)
 }
 
@@ -71,7 +72,8 @@ if (missing) {
     it('opens the workbench: Monaco with C highlighting, the boot worker, a verdict for the base kernel', async () => {
       await page.locator('.monaco-editor .view-lines').waitFor()
       expect(await bootSettled(page)).toMatch(/^(booted|booted-with-warnings|failed)$/)
-      expect(await page.getByLabel('Kernel policy', { exact: true }).inputValue()).toBe('unpatched.c')
+      expect(await page.getByLabel('Kernel policy', { exact: true }).inputValue()).toBe(BASE_KERNEL)
+      expect(await page.getByLabel('Scenario', { exact: true }).inputValue()).toBe(REALM)
       expect(page.workers().map((w) => w.url()).join(' ')).toMatch(/boot\.worker/)
       // Monarch's C tokenizer colours keywords with their own token class.
       expect(await page.locator('.monaco-editor .view-lines span[class*="mtk"]').count()).toBeGreaterThan(10)
@@ -86,7 +88,7 @@ if (missing) {
       await page.keyboard.type('int broken = ;')
       const typedLine = await cursorLine(page)
       await expect.poll(() => page.getByTestId('problem-summary').textContent()).toMatch(/^[1-9]\d* errors?/)
-      expect(await page.locator('.monaco-editor .squiggly-error').count()).toBeGreaterThan(0)
+      await expect.poll(() => page.locator('.monaco-editor .squiggly-error').count()).toBeGreaterThan(0)
       expect(await bootSettled(page)).toBe('policy-error')
 
       // F8 is how a learner walks the markers: the cursor lands on the marker and its message shows.
@@ -102,17 +104,36 @@ if (missing) {
       await expect.poll(() => page.getByTestId('problem-summary').textContent()).toBe('0 errors, 0 warnings')
     })
 
-    it('shows a WARN splat; its policy frame jumps the editor to that line', async () => {
-      await choose(page, 'Kernel policy', WARN_POLICY)
-      await choose(page, 'Scenario', WARN_SCENARIO)
-      expect(await verdictStatus(page)).toBe('booted-with-warnings')
+    it('an edit that WARNs turns the verdict and console; the splat policy frame jumps the editor to that line', async () => {
+      await choose(page, 'Kernel policy', BASE_KERNEL)
+      await choose(page, 'Scenario', HOST)
+      expect(await verdictStatus(page)).toBe('booted')
+      expect(await page.getByTestId('console').locator('.splat').count()).toBe(0)
+
+      // Find map_mem() and add a WARN_ON(1) as its first statement, as a learner would type it.
+      await page.locator('.monaco-editor .view-lines').click()
+      await page.keyboard.press('Control+F')
+      await page.keyboard.type('map_mem(void)')
+      await expect.poll(() => page.locator('.find-widget .matchesCount').textContent()).toMatch(/^1 of \d+$/)
+      await page.keyboard.press('Enter')
+      await page.keyboard.press('Escape')
+      await page.keyboard.press('End')
+      await page.keyboard.press('ArrowDown')
+      await page.keyboard.press('End')
+      await page.keyboard.press('Enter')
+      await page.keyboard.type('WARN_ON(1);')
+      const warnLine = await cursorLine(page)
+
+      expect(await bootSettled(page)).toBe('booted-with-warnings')
       const frame = page.getByTestId('console').locator('.splat .policy-frame').first()
-      const [file, line] = ((await frame.textContent()) ?? '').split(':')
-      expect(file).toBe(WARN_POLICY)
+      expect(await frame.textContent()).toBe(`${BASE_KERNEL}:${warnLine}`)
+
+      await page.keyboard.press('Control+Home')
+      expect(await cursorLine(page)).toBe(1)
       await frame.click()
-      await expect.poll(() => cursorLine(page)).toBe(Number(line))
+      await expect.poll(() => cursorLine(page)).toBe(warnLine)
       // Monaco draws the active line number on its next animation frame.
-      await expect.poll(() => page.locator('.monaco-editor .margin .active-line-number').allTextContents()).toEqual([line])
+      await expect.poll(() => page.locator('.monaco-editor .margin .active-line-number').allTextContents()).toEqual([String(warnLine)])
       await shoot(page, 'web-warn-splat.png')
     })
 

@@ -29,6 +29,7 @@ const input = (text: string): BootInput => ({
   base: { path: 'unpatched.c', text: 'base' },
   policy: { path: 'patched-v1.c', text },
   scenario: { path: 'realm.yaml', text: 'name: realm' },
+  kernelStates: [],
 })
 
 describe('BootClient', () => {

@@ -90,15 +90,16 @@ describe('kernel resources store', () => {
 })
 
 describe('workbench store', () => {
-  it('starts on the base kernel and the first scenario and boots them', async () => {
+  it('starts on the base kernel and the realm guest and boots them', async () => {
     const { workbench, boots } = await startedWorkbench()
     expect(workbench.policyPath).toBe('unpatched.c')
-    expect(workbench.scenarioPath).toBe('host.yaml')
+    expect(workbench.scenarioPath).toBe('realm.yaml')
     expect(boots.runs).toEqual([
       {
         base: { path: 'unpatched.c', text: 'int base;\n' },
         policy: { path: 'unpatched.c', text: 'int base;\n' },
-        scenario: { path: 'host.yaml', text: 'name: host' },
+        scenario: { path: 'realm.yaml', text: 'name: realm' },
+        kernelStates: RESOURCES.policies,
       },
     ])
     expect(workbench.result?.verdict.status).toBe('booted')
@@ -195,12 +196,18 @@ describe('workbench store', () => {
     expect(boots.runs.at(-1)?.policy.text).toBe('int base;\n')
   })
 
+  it('opens on the first scenario when there is no realm guest', async () => {
+    const api = { ...fakeApi(), loadKernelResources: async () => ({ ...RESOURCES, scenarios: [RESOURCES.scenarios[0]] }) }
+    const { workbench } = await startedWorkbench(api)
+    expect(workbench.scenarioPath).toBe('host.yaml')
+  })
+
   it('switching scenario boots the same policy on the new machine', async () => {
     const { workbench, boots } = await startedWorkbench()
-    await workbench.selectScenario('realm.yaml')
-    expect(boots.runs.at(-1)?.scenario.path).toBe('realm.yaml')
+    await workbench.selectScenario('host.yaml')
+    expect(boots.runs.at(-1)?.scenario.path).toBe('host.yaml')
     await workbench.selectScenario('missing.yaml')
-    expect(workbench.scenarioPath).toBe('realm.yaml')
+    expect(workbench.scenarioPath).toBe('host.yaml')
   })
 
   it('asks the editor to reveal a line, again when the same line is clicked twice', async () => {

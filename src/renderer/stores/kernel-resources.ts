@@ -8,6 +8,8 @@ import type { BootlabApi, TextFile } from '../../shared/bootlab-api'
 
 /** The base kernel every other policy overrides (docs/architecture.md). */
 export const BASE_POLICY_PATH = 'unpatched.c'
+/** The machine the workbench opens on: a realm guest, the subject of the lessons. */
+export const DEFAULT_SCENARIO_PATH = 'realm.yaml'
 
 export const useKernelResourcesStore = defineStore('kernel-resources', () => {
   const policies = ref<TextFile[]>([])

@@ -6,11 +6,11 @@
  */
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import type { Diagnostic } from '../../core/policy/value'
-import type { BootlabApi } from '../../shared/bootlab-api'
+import type { Diagnostic } from '../../core'
+import type { BootlabApi, TextFile } from '../../shared/bootlab-api'
 import type { BootClient } from '../boot-client'
 import type { BootOutcome } from '../workers/boot-protocol'
-import { useKernelResourcesStore } from './kernel-resources'
+import { DEFAULT_SCENARIO_PATH, useKernelResourcesStore } from './kernel-resources'
 
 /** Quiet time after a keystroke before booting again. */
 export const BOOT_DEBOUNCE_MS = 250
@@ -74,10 +74,10 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     deps = given
   }
 
-  /** Opens the base kernel and the first scenario once resources are loaded. */
+  /** Opens the base kernel on the default machine (else the first of each) once resources are loaded. */
   async function start(): Promise<void> {
     const firstPolicy = resources.basePolicy?.path ?? resources.policies[0]?.path
-    scenarioPath.value = resources.scenarios[0]?.path ?? null
+    scenarioPath.value = (resources.scenario(DEFAULT_SCENARIO_PATH) ?? resources.scenarios[0])?.path ?? null
     if (firstPolicy) await selectPolicy(firstPolicy)
   }
 
@@ -87,8 +87,9 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     const scenario = resources.scenario(scenarioPath.value)
     if (!base || !scenario || !policyPath.value) return
     // Plain copies: store state is reactive proxies, which structured clone cannot post to a worker.
+    const plain = ({ path, text }: TextFile): TextFile => ({ path, text })
     const policy = { path: policyPath.value, text: policyText.value }
-    const input = { base: { path: base.path, text: base.text }, policy, scenario: { path: scenario.path, text: scenario.text } }
+    const input = { base: plain(base), policy, scenario: plain(scenario), kernelStates: resources.policies.map(plain) }
     bootsInFlight++
     running.value = true
     try {

@@ -3,15 +3,16 @@
  * texts (a policy is a few KB) so the worker holds no state the page must
  * keep in sync; it only caches the compiled base kernel by its text.
  */
-import type { BootResult } from '../../core/boot/result'
-import type { Diagnostic } from '../../core/policy/value'
+import type { BootResult, Diagnostic, ScenarioError } from '../../core'
 import type { TextFile } from '../../shared/bootlab-api'
 
 export interface BootInput {
   /** The base kernel (resources/policies/unpatched.c). */
   base: TextFile
-  /** The policy being edited; when it is the base itself it is compiled on its own. */
+  /** The policy being edited (it may be the base kernel itself). */
   policy: TextFile
+  /** The bundled kernel states, which a policy may build on (`Builds on: patched-v2`). */
+  kernelStates: TextFile[]
   scenario: TextFile
 }
 
@@ -19,15 +20,10 @@ export interface BootRequest extends BootInput {
   id: number
 }
 
-export interface ScenarioProblem {
-  path: string
-  message: string
-}
-
 export type BootOutcome =
-  /** `diagnostics` are the policy's own compile diagnostics (CompiledPolicy.diagnostics). */
+  /** `diagnostics` are the compile diagnostics of the policy linked over the base (KernelPolicy.diagnostics). */
   | { kind: 'booted'; diagnostics: Diagnostic[]; result: BootResult }
-  | { kind: 'scenario-invalid'; diagnostics: Diagnostic[]; problems: ScenarioProblem[] }
+  | { kind: 'scenario-invalid'; diagnostics: Diagnostic[]; problems: ScenarioError[] }
   /** The core itself threw: a bug in BootLab, not in the learner's policy. */
   | { kind: 'crashed'; message: string }
 

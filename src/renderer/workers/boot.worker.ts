@@ -1,15 +1,14 @@
 /*
  * Runs the simulation core off the page's thread so typing never waits for a
  * boot. Loads tree-sitter once, compiles the base kernel once per base text,
- * then compiles and boots each request and posts the outcome back.
+ * then links each request's policy over it, boots, and posts the outcome back.
  */
 import cGrammarUrl from 'tree-sitter-c/tree-sitter-c.wasm?url'
 import { Language, Parser } from 'web-tree-sitter'
 import treeSitterRuntimeUrl from 'web-tree-sitter/web-tree-sitter.wasm?url'
-import { boot, compilePolicy, parseScenario } from '../../core'
+import { boot, compileBase, type CompiledPolicy, parseScenario, type PolicyLookup, preparePolicy, type PolicySource } from '../../core'
+import type { TextFile } from '../../shared/bootlab-api'
 import type { BootOutcome, BootRequest, BootResponse } from './boot-protocol'
-
-type CompiledPolicy = ReturnType<typeof compilePolicy>
 
 const parserReady = (async () => {
   // The glue would otherwise look for its wasm next to the bundled script, where Vite did not put it.
@@ -19,25 +18,25 @@ const parserReady = (async () => {
   return parser
 })()
 
-let compiledBase: { text: string; path: string; policy: CompiledPolicy } | null = null
+/** `patched-v1.c` → name `patched-v1`, as the command line names bundled policies. */
+const policySource = ({ path, text }: TextFile): PolicySource => ({ name: path.replace(/\.c$/, ''), file: path, text })
 
-function baseFor(parser: Parser, request: BootRequest): CompiledPolicy {
-  const { base } = request
-  if (compiledBase?.text !== base.text || compiledBase.path !== base.path) {
-    compiledBase = { text: base.text, path: base.path, policy: compilePolicy(parser, base.text, base.path) }
-  }
-  return compiledBase.policy
+let compiledBase: CompiledPolicy | null = null
+
+function baseFor(parser: Parser, base: TextFile): CompiledPolicy {
+  if (compiledBase?.file !== base.path || compiledBase.source !== base.text) compiledBase = compileBase(parser, policySource(base))
+  return compiledBase
 }
 
 function run(parser: Parser, request: BootRequest): BootOutcome {
-  const { policy, scenario } = request
-  const isBase = policy.path === request.base.path
-  const compiled = isBase
-    ? compilePolicy(parser, policy.text, policy.path)
-    : compilePolicy(parser, policy.text, policy.path, { base: baseFor(parser, request).program })
-  const parsed = parseScenario(scenario.text, scenario.path)
-  if (!parsed.scenario) return { kind: 'scenario-invalid', diagnostics: compiled.diagnostics, problems: parsed.errors }
-  return { kind: 'booted', diagnostics: compiled.diagnostics, result: boot(parsed.scenario, compiled) }
+  const kernelState: PolicyLookup = (name) => {
+    const found = request.kernelStates.find((p) => p.path === `${name}.c`)
+    return found && policySource(found)
+  }
+  const policy = preparePolicy(parser, policySource(request.policy), baseFor(parser, request.base), kernelState)
+  const parsed = parseScenario(request.scenario.text, request.scenario.path)
+  if (!parsed.scenario) return { kind: 'scenario-invalid', diagnostics: policy.diagnostics, problems: parsed.errors }
+  return { kind: 'booted', diagnostics: policy.diagnostics, result: boot(parsed.scenario, policy) }
 }
 
 self.onmessage = async (event: MessageEvent<BootRequest>) => {
