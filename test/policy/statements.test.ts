@@ -30,11 +30,11 @@ describe('control flow', () => {
   })
 
   test('void functions return nothing (0 to the host)', () => {
-    const it = load('int x;\nvoid set(int v) { x = v; return; }\nvoid set2(int v) { x = v; }')
+    const it = load('int x;\nvoid set(int v) { x = v; return; }\nvoid set2(int v) { return set(v + 1); }')
     expect(it.call('set', [4n])).toBe(0n)
     expect(it.getGlobal('x')).toBe(4n)
     it.call('set2', [5n])
-    expect(it.getGlobal('x')).toBe(5n)
+    expect(it.getGlobal('x')).toBe(6n)
   })
 
   test('falling off the end of a non-void function is an error at its closing brace', () => {

@@ -345,14 +345,24 @@ export class Compiler {
       }
       case 'return': {
         const ret = cx.fn?.ret ?? T_VOID
-        const value = s.value && this.expr(s.value, cx)
+        const value = s.value && this.expr(s.value, cx, ret.t !== 'void')
         if (value?.ty.t === 'void' && ret.t !== 'void') this.report('invalid', file, s.value!.span, 'void value not ignored as it ought to be')
+        // `return g();` with g void is accepted in a void function, as GCC does.
+        if (value && value.ty.t !== 'void' && ret.t === 'void') this.report('invalid', file, span, "'return' with a value in a function returning void")
         const ev = value?.ev
         const conv = converter(ret)
         const fail = this.failAt(file, s.value?.span ?? span)
+        if (ret.t === 'void') {
+          return (f) => {
+            if (++rt.steps > rt.maxSteps) rt.budget(file, span)
+            if (ev) ev(f)
+            rt.ret = 0n
+            return RETURN
+          }
+        }
         return (f) => {
           if (++rt.steps > rt.maxSteps) rt.budget(file, span)
-          rt.ret = ev && ret.t !== 'void' ? conv(ev(f), fail) : 0n
+          rt.ret = ev ? conv(ev(f), fail) : 0n
           return RETURN
         }
       }

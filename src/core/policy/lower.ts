@@ -516,7 +516,6 @@ class Lowerer {
         return [{ k: 'continue', span }]
       case 'return_statement': {
         const e = named(n)[0]
-        if (e && fn.ret.t === 'void') this.report('invalid', span, "'return' with a value in a function returning void")
         if (!e && fn.ret.t !== 'void') this.report('invalid', span, "'return' with no value in a function returning non-void")
         return [{ k: 'return', span, value: e && this.expr(e) }]
       }

@@ -25,7 +25,7 @@ export type Typed<F> = { fn: F; ty: CType } | string
 
 export const truthy = (v: CValue): boolean => (typeof v === 'bigint' ? v !== 0n : true)
 
-export const describe = (v: CValue): string => (typeof v === 'string' ? 'a string' : isHandle(v) ? `a handle (${v.handle})` : `the value ${v}`)
+const describe = (v: CValue): string => (typeof v === 'string' ? 'a string' : isHandle(v) ? `a handle (${v.handle})` : `the value ${v}`)
 
 /** The value as an exact integer; a Handle or string here is a script error. */
 function num(v: CValue, fail: Fail): bigint {
