@@ -108,9 +108,19 @@ async function createWindow(): Promise<void> {
   window.webContents.on('will-navigate', (event) => event.preventDefault())
   window.webContents.on('will-redirect', (event) => event.preventDefault())
   window.once('ready-to-show', () => window.show())
-  window.on('close', () => {
+  // Hold the close until the size is on disk: after the last window closes the app quits at once.
+  let boundsSaved = false
+  window.on('close', (event) => {
+    if (boundsSaved) return
+    event.preventDefault()
     const { width, height } = window.getNormalBounds()
-    void userStore.saveWindowBounds({ width, height })
+    void userStore
+      .saveWindowBounds({ width, height })
+      .catch((error) => console.error('could not save the window size:', error))
+      .finally(() => {
+        boundsSaved = true
+        window.close()
+      })
   })
   window.on('closed', () => {
     mainWindow = null

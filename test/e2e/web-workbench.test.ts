@@ -137,6 +137,14 @@ if (missing) {
       await shoot(page, 'web-warn-splat.png')
     })
 
+    it("keeps the learner's edit across a reload (saved in localStorage)", async () => {
+      await page.reload()
+      expect(await bootSettled(page)).toBeTruthy()
+      expect(await page.getByLabel('Kernel policy', { exact: true }).inputValue()).toBe(BASE_KERNEL)
+      await expect.poll(() => page.locator('.monaco-editor .view-lines').textContent()).toContain('WARN_ON(1);')
+      expect(await page.locator('.policy-editor .file').textContent()).toBe(`${BASE_KERNEL} (edited)`)
+    })
+
     it('ran without page errors or CSP violations', () => {
       expect(pageErrors).toEqual([])
     })

@@ -177,6 +177,16 @@ describe('workbench store', () => {
     expect(workbench.edited).toBe(true)
   })
 
+  it('flushes text still waiting to be saved, and does nothing when all is saved', async () => {
+    const api = fakeApi()
+    const { workbench } = await startedWorkbench(api)
+    workbench.flushSave()
+    expect(api.saved).toEqual({})
+    workbench.edit('int last;')
+    workbench.flushSave()
+    expect(api.saved).toEqual({ 'workbench-unpatched': 'int last;' })
+  })
+
   it('saves unsaved text before switching policy', async () => {
     const api = fakeApi()
     const { workbench } = await startedWorkbench(api)

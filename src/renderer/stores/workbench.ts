@@ -120,6 +120,11 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     }
   }
 
+  /** Saves text still waiting for its debounce, e.g. when the page is going away. */
+  function flushSave(): void {
+    if (saveTimer !== undefined) void saveNow()
+  }
+
   function edit(text: string): void {
     if (text === policyText.value) return
     policyText.value = text
@@ -172,6 +177,7 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     connect,
     start,
     bootNow,
+    flushSave,
     edit,
     selectPolicy,
     selectScenario,
