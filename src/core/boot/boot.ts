@@ -33,15 +33,16 @@ export function boot(scenario: Scenario, policy: KernelPolicy, options: BootOpti
   const errors = policy.diagnostics.filter((d) => d.severity === 'error')
   let diagnostics = [...policy.diagnostics]
   if (policy.program && errors.length === 0) {
-    k.interp = new Interpreter(policy.program, bindNatives(k), { maxSteps: options.maxSteps ?? 200_000 })
     try {
+      // Construction computes the globals' initial values, which can fail too.
+      k.interp = new Interpreter(policy.program, bindNatives(k), { maxSteps: options.maxSteps ?? 200_000 })
       k.call('start_kernel')
     } catch (e) {
       if (e instanceof PolicyError) diagnostics = [...diagnostics, e.diagnostic]
       else if (!(e instanceof KernelHalt)) throw e
     }
-    if (!k.halted) checkRealmExposure(k)
-    snapshot(k, 'end of boot')
+    if (k.interp && !k.halted) checkRealmExposure(k)
+    if (k.interp) snapshot(k, 'end of boot')
   }
   const runtimeError = diagnostics.find((d) => d.severity === 'error')
   const verdict = runtimeError

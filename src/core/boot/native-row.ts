@@ -9,6 +9,12 @@ import type { Kernel } from './kernel'
 export interface NativeRow {
   name: string
   arity: number | { min: number }
+  /**
+   * What each argument must be, one letter each: i integer, h handle (`pmd_t *`,
+   * `&lock`), s string literal, a anything. Default: every argument an integer;
+   * arguments past the list (variadic) are anything.
+   */
+  params?: string
   file: string
   doc: string
   unverified?: boolean

@@ -12,7 +12,7 @@ import { LINEAR_MAP_NATIVES, NO_BLOCK_MAPPINGS, NO_CONT_MAPPINGS, NO_EXEC_MAPPIN
 import { MEM_ENCRYPT_NATIVES } from '../mm/mem-encrypt'
 import { ACTION_CONTINUE, PAGEATTR_NATIVES } from '../mm/pageattr'
 import { PTE_CONT, PTE_PRESENT_INVALID, PTE_PXN, PTE_RDONLY, PTE_UXN, PTE_VALID } from '../pgtable'
-import type { NativeConstant, NativeFunction, NativeObject, NativeTable } from '../policy/value'
+import { type CValue, type NativeConstant, type NativeContext, type NativeFunction, type NativeObject, type NativeTable, PolicyError } from '../policy/value'
 import type { Scenario } from '../scenario/schema'
 import type { Kernel } from './kernel'
 import { bool, type NativeRow } from './native-row'
@@ -30,13 +30,13 @@ const MACROS: NativeRow[] = [
   { name: 'max', arity: 2, file: 'include/linux/minmax.h', doc: 'The larger of two values.', impl: (_k, _c, [a, b]) => ((a as bigint) > (b as bigint) ? a : b) },
   { name: '__pgprot', arity: 1, file: 'arch/arm64/include/asm/pgtable-types.h', doc: 'Wrap bits as a pgprot_t (the same number here).', impl: (_k, _c, [x]) => x },
   { name: 'pgprot_val', arity: 1, file: 'arch/arm64/include/asm/pgtable-types.h', doc: 'The bits of a pgprot_t.', impl: (_k, _c, [x]) => x },
-  { name: 'mutex_lock', arity: 1, file: 'kernel/locking/mutex.c', doc: 'Take a sleeping lock (one task runs the boot here, so it never waits).', impl: () => {} },
-  { name: 'mutex_unlock', arity: 1, file: 'kernel/locking/mutex.c', doc: 'Release a sleeping lock.', impl: () => {} },
+  { name: 'mutex_lock', arity: 1, params: 'h', file: 'kernel/locking/mutex.c', doc: 'Take a sleeping lock (one task runs the boot here, so it never waits).', impl: () => {} },
+  { name: 'mutex_unlock', arity: 1, params: 'h', file: 'kernel/locking/mutex.c', doc: 'Release a sleeping lock.', impl: () => {} },
   { name: 'arch_enter_lazy_mmu_mode', arity: 0, file: 'arch/arm64/include/asm/pgtable.h', doc: 'Batch page-table barriers until arch_leave_lazy_mmu_mode().', impl: () => {} },
   { name: 'arch_leave_lazy_mmu_mode', arity: 0, file: 'arch/arm64/include/asm/pgtable.h', doc: 'Flush the batched barriers.', impl: () => {} },
   { name: 'debug_pagealloc_enabled', arity: 0, file: 'include/linux/mm.h', doc: 'debug_pagealloc=on: every page mapped and unmapped on alloc/free, so the direct map must be PTEs.', impl: (k) => bool(k.scenario.cmdline.debug_pagealloc) },
   { name: 'arm64_kfence_can_set_direct_map', arity: 0, file: 'arch/arm64/mm/mmu.c', doc: 'KFENCE may be enabled late, so the whole direct map must be page granular.', impl: (k) => bool(k.scenario.cmdline.kfence) },
-  { name: 'is_kfence_address', arity: 1, file: 'include/linux/kfence.h', doc: 'Is addr inside the KFENCE pool? (The model has no early KFENCE pool: always false.)', impl: () => 0n },
+  { name: 'is_kfence_address', arity: 1, params: 'a', file: 'include/linux/kfence.h', doc: 'Is addr inside the KFENCE pool? (The model has no early KFENCE pool: always false.)', impl: () => 0n },
 ]
 
 export const NATIVE_ROWS: readonly NativeRow[] = [
@@ -130,10 +130,42 @@ export const NATIVE_SIGNATURES: NativeTable = table(
   CONSTANT_ROWS.map((c) => ({ name: c.name, doc: c.doc, value: 0n })),
 )
 
+const KIND_NAMES: Record<string, string> = { i: 'an integer', h: 'a kernel pointer (pmd_t *, struct mm_walk *, &lock)', s: 'a string literal' }
+
+function kindOf(v: CValue): string {
+  return typeof v === 'bigint' ? 'i' : typeof v === 'string' ? 's' : 'h'
+}
+
+/** Reject a wrongly typed argument at the policy's call site, before the native sees it. */
+function checkArguments(row: NativeRow, ctx: NativeContext, args: CValue[]): void {
+  const kinds = row.params ?? 'i'.repeat(typeof row.arity === 'number' ? row.arity : row.arity.min)
+  args.forEach((arg, i) => {
+    const want = kinds[i] ?? 'a'
+    if (want === 'a' || kindOf(arg) === want) return
+    const pos = ctx.callSite() ?? { file: 'policy', line: 1, column: 1 }
+    throw new PolicyError({
+      severity: 'error',
+      code: 'runtime',
+      message: `argument ${i + 1} of ${row.name}() must be ${KIND_NAMES[want]}, not ${KIND_NAMES[kindOf(arg)]}`,
+      file: pos.file,
+      line: pos.line,
+      column: pos.column,
+      endLine: pos.line,
+      endColumn: pos.column + row.name.length,
+    })
+  })
+}
+
 /** The natives of one boot, closed over its kernel. */
 export function bindNatives(k: Kernel): NativeTable {
   return table(
-    NATIVE_ROWS.map((row) => ({ ...signature(row), impl: (ctx, args) => row.impl(k, ctx, args) })),
+    NATIVE_ROWS.map((row) => ({
+      ...signature(row),
+      impl: (ctx, args) => {
+        checkArguments(row, ctx, args)
+        return row.impl(k, ctx, args)
+      },
+    })),
     CONSTANT_ROWS.map((c) => ({ name: c.name, doc: c.doc, value: c.value(k.scenario) })),
   )
 }

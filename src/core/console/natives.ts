@@ -31,6 +31,7 @@ function fire(k: Kernel, ctx: NativeContext, cond: CValue, once: boolean, messag
 const printkRow = (name: string, level: 'info' | 'warn' | 'err' | 'notice'): NativeRow => ({
   name,
   arity: { min: 1 },
+  params: 's',
   file: 'include/linux/printk.h',
   doc: `${name}(fmt, ...): print to the kernel log at ${level} level.`,
   impl: (k, _ctx, [fmt, ...rest]) => k.pr(level, formatPrintk(String(fmt), rest)),
@@ -44,6 +45,7 @@ export const CONSOLE_NATIVES: NativeRow[] = [
   printkRow('printk', 'info'),
   {
     name: 'WARN_ON',
+    params: 'a',
     arity: 1,
     file: BUG_H,
     doc: 'WARN_ON(cond): if cond, print a WARNING splat with a call trace; boot goes on. Returns cond.',
@@ -51,6 +53,7 @@ export const CONSOLE_NATIVES: NativeRow[] = [
   },
   {
     name: 'WARN_ON_ONCE',
+    params: 'a',
     arity: 1,
     file: BUG_H,
     doc: 'WARN_ON_ONCE(cond): as WARN_ON, but prints only the first time this site fires in a boot. Returns cond.',
@@ -58,6 +61,7 @@ export const CONSOLE_NATIVES: NativeRow[] = [
   },
   {
     name: 'WARN',
+    params: 'as',
     arity: { min: 2 },
     file: BUG_H,
     doc: 'WARN(cond, fmt, ...): WARN_ON with a message line. Returns cond.',
@@ -65,6 +69,7 @@ export const CONSOLE_NATIVES: NativeRow[] = [
   },
   {
     name: 'WARN_ONCE',
+    params: 'as',
     arity: { min: 2 },
     file: BUG_H,
     doc: 'WARN_ONCE(cond, fmt, ...): WARN, once per site per boot. Returns cond.',
@@ -72,6 +77,7 @@ export const CONSOLE_NATIVES: NativeRow[] = [
   },
   {
     name: 'BUG_ON',
+    params: 'a',
     arity: 1,
     file: BUG_H,
     doc: 'BUG_ON(cond): if cond, the kernel cannot go on: panic.',
@@ -85,6 +91,7 @@ export const CONSOLE_NATIVES: NativeRow[] = [
   },
   {
     name: 'panic',
+    params: 's',
     arity: { min: 1 },
     file: 'kernel/panic.c',
     doc: 'panic(fmt, ...): stop the boot with a message (e.g. to refuse an unsafe configuration).',

@@ -91,6 +91,7 @@ export const MEM_ENCRYPT_NATIVES: NativeRow[] = [
   {
     name: 'static_branch_enable',
     arity: 1,
+    params: 'h',
     file: 'include/linux/jump_label.h',
     doc: 'Enable a static key. static_branch_enable(&rsi_present) makes is_realm_world() true.',
     impl: (k, _ctx, [key]) => {

@@ -153,6 +153,7 @@ export const PAGEATTR_NATIVES: NativeRow[] = [
   {
     name: 'set_pageattr_masks',
     arity: 2,
+    params: 'ih',
     file: PAGEATTR,
     doc: "set_pageattr_masks(val, walk): val with the walk's clear mask cleared, then its set mask set.",
     impl: (_k, _ctx, [val, walk]) => {
@@ -160,10 +161,10 @@ export const PAGEATTR_NATIVES: NativeRow[] = [
       return (BigInt.asUintN(64, val as bigint) & ~masks.clear) | masks.set
     },
   },
-  { name: 'pmdp_get', arity: 1, file: 'arch/arm64/include/asm/pgtable.h', doc: 'Read the PMD descriptor a pmd_t * points at.', impl: (k, _ctx, [p]) => entryOf(k, p).read() },
-  { name: 'pudp_get', arity: 1, file: 'arch/arm64/include/asm/pgtable.h', doc: 'Read the PUD descriptor a pud_t * points at.', impl: (k, _ctx, [p]) => entryOf(k, p).read() },
-  { name: 'set_pmd', arity: 2, file: 'arch/arm64/include/asm/pgtable.h', doc: 'Write a PMD descriptor (no break-before-make).', impl: (k, _ctx, [p, v]) => writeEntry(k, p, v) },
-  { name: 'set_pud', arity: 2, file: 'arch/arm64/include/asm/pgtable.h', doc: 'Write a PUD descriptor (no break-before-make).', impl: (k, _ctx, [p, v]) => writeEntry(k, p, v) },
+  { name: 'pmdp_get', params: 'h', arity: 1, file: 'arch/arm64/include/asm/pgtable.h', doc: 'Read the PMD descriptor a pmd_t * points at.', impl: (k, _ctx, [p]) => entryOf(k, p).read() },
+  { name: 'pudp_get', params: 'h', arity: 1, file: 'arch/arm64/include/asm/pgtable.h', doc: 'Read the PUD descriptor a pud_t * points at.', impl: (k, _ctx, [p]) => entryOf(k, p).read() },
+  { name: 'set_pmd', params: 'hi', arity: 2, file: 'arch/arm64/include/asm/pgtable.h', doc: 'Write a PMD descriptor (no break-before-make).', impl: (k, _ctx, [p, v]) => writeEntry(k, p, v) },
+  { name: 'set_pud', params: 'hi', arity: 2, file: 'arch/arm64/include/asm/pgtable.h', doc: 'Write a PUD descriptor (no break-before-make).', impl: (k, _ctx, [p, v]) => writeEntry(k, p, v) },
   identity('pmd_val', 'The raw 64-bit value of a pmd_t.'),
   identity('pud_val', 'The raw 64-bit value of a pud_t.'),
   identity('__pmd', 'A pmd_t from a raw value.'),
