@@ -1,0 +1,137 @@
+/*
+ * Page-table work against the physical floor: the model's repaint and splits timed in the
+ * same run as a raw typed-array write of as many entries as the real kernel would write.
+ *
+ * The floor writes one 8-byte descriptor per entry (output address plus attribute bits, a
+ * Float64 so the value needs no BigInt) into a preallocated 32 MiB Float64Array, reused
+ * chunk after chunk when there are more entries than it holds: the cost of the stores alone,
+ * with no allocation and no page faults. TypedArray.fill() of one value (a memset) is timed
+ * too, as the absolute lower bound.
+ */
+import { PAGE_SIZE, PMD_SIZE, SZ_1G, phys } from '../src/core/memory/addr'
+import {
+  PAGE_KERNEL,
+  PTE_RDONLY,
+  PTE_WRITE,
+  PageTable,
+  type PgtableAlloc,
+  createMapping,
+  rangeSplitToPtes,
+  splitKernelLeafMappingLocked,
+  walkRange,
+} from '../src/core/pgtable'
+import { type Budget, time, type Timing } from './measure'
+
+const FLOOR_CHUNK_ENTRIES = 4 * 2 ** 20
+/** host-1t's PHYS_OFFSET. */
+const RAM_BASE = 0x40000000
+/** Where the bump allocator below hands out table pages: far above the RAM it maps. */
+const TABLE_PAGES_BASE = 0x200_0000_0000
+/** The low attribute bits of a valid, accessed, inner-shareable PTE: what every floor entry carries. */
+const PTE_LOW_ATTRS = 0x713
+
+export interface FloorComparison {
+  id: string
+  name: string
+  /** Entries the kernel would write (or the model must hold per entry) for this work. */
+  entries: number
+  model: Timing
+  floor: Timing
+  memset: Timing
+  /** model median / floor median. */
+  ratio: number
+  /** model median / memset median. */
+  memsetRatio: number
+}
+
+const floorChunk = new Float64Array(FLOOR_CHUNK_ENTRIES)
+
+/** One store per entry of a distinct descriptor, as __set_pte() does. */
+function writeDescriptors(entries: number): void {
+  let pa = RAM_BASE
+  for (let left = entries; left > 0; left -= FLOOR_CHUNK_ENTRIES) {
+    const n = Math.min(left, FLOOR_CHUNK_ENTRIES)
+    for (let i = 0; i < n; i++) floorChunk[i] = pa + i * PAGE_SIZE + PTE_LOW_ATTRS
+    pa += n * PAGE_SIZE
+  }
+}
+
+function memsetDescriptors(entries: number): void {
+  for (let left = entries; left > 0; left -= FLOOR_CHUNK_ENTRIES) floorChunk.fill(left + PTE_LOW_ATTRS, 0, Math.min(left, FLOOR_CHUNK_ENTRIES))
+}
+
+/** Consecutive table pages from one address: the allocator never fails and costs nothing. */
+function unlimitedTablePages(): PgtableAlloc {
+  let next = TABLE_PAGES_BASE
+  return (_type, count) => {
+    const pa = next
+    next += count * PAGE_SIZE
+    return { pa: phys(pa), source: 'buddy' }
+  }
+}
+
+interface Mapped {
+  pt: PageTable
+  alloc: PgtableAlloc
+}
+
+/** map_mem() of `bytes` of RAM with 1 GiB blocks, as host-1t boots. */
+function blockMapped(bytes: number): Mapped {
+  const pt = new PageTable()
+  const alloc = unlimitedTablePages()
+  if (createMapping(pt, 0, RAM_BASE, bytes, PAGE_KERNEL, 0, alloc) !== 0) throw new Error('block mapping failed')
+  return { pt, alloc }
+}
+
+/** Block mapped, then repainted: every GiB is one PMD table that is a run of 512 PTE tables. */
+function repainted(bytes: number): Mapped {
+  const m = blockMapped(bytes)
+  if (rangeSplitToPtes(m.pt, 0, bytes, m.alloc).ret !== 0) throw new Error('repaint failed')
+  return m
+}
+
+/** set_memory_ro() of one page in every 2 MiB: every PTE table gets one entry that differs, so it goes dense. */
+function splitOnePagePer2M(m: Mapped, bytes: number): void {
+  for (let va = 0; va < bytes; va += PMD_SIZE) {
+    const page = va + PMD_SIZE / 2
+    splitKernelLeafMappingLocked(m.pt, page, m.alloc)
+    splitKernelLeafMappingLocked(m.pt, page + PAGE_SIZE, m.alloc)
+    if (walkRange(m.pt, page, page + PAGE_SIZE, { pteMasks: { set: PTE_RDONLY, clear: PTE_WRITE } }) !== 0) throw new Error('walk failed')
+  }
+}
+
+function compare(id: string, name: string, entries: number, model: Timing, budget: Budget): FloorComparison {
+  const floor = time(`${id} floor`, () => writeDescriptors(entries), budget)
+  const memset = time(`${id} memset`, () => memsetDescriptors(entries), budget)
+  return { id, name, entries, model, floor, memset, ratio: model.medianMs / floor.medianMs, memsetRatio: model.medianMs / memset.medianMs }
+}
+
+/**
+ * The repaint of a `repaintGiB` block-mapped linear map (lazy: uniform tables stay runs), and
+ * two dense workloads over `denseGiB` where the model must hold every entry.
+ */
+export function floorComparisons(repaintGiB: number, denseGiB: number, budget: Budget): FloorComparison[] {
+  const repaintBytes = repaintGiB * SZ_1G
+  let blocks = blockMapped(repaintBytes)
+  let ptesWritten = 0
+  const repaint = time(
+    'repaint',
+    () => (ptesWritten = rangeSplitToPtes(blocks.pt, 0, repaintBytes, blocks.alloc).ptesWritten),
+    budget,
+    () => (blocks = blockMapped(repaintBytes)),
+  )
+
+  const denseBytes = denseGiB * SZ_1G
+  const denseEntries = denseBytes / PAGE_SIZE
+  let dense = repainted(denseBytes)
+  const split = time('dense split', () => splitOnePagePer2M(dense, denseBytes), budget, () => (dense = repainted(denseBytes)))
+  // Idempotent, and the page made read-only above keeps every table dense, so each iteration does the same work.
+  const clearWrite = { pteMasks: { set: 0n, clear: PTE_WRITE } }
+  const masks = time('dense masks', () => walkRange(dense.pt, 0, denseBytes, clearWrite), budget)
+
+  return [
+    compare('repaint', `repaint ${repaintGiB} GiB to PTEs (lazy: runs of tables)`, ptesWritten, repaint, budget),
+    compare('dense-split', `split + set_memory_ro one page per 2 MiB over ${denseGiB} GiB (every PTE table dense)`, denseEntries, split, budget),
+    compare('dense-masks', `set_pageattr_masks on every PTE of ${denseGiB} GiB of dense tables`, denseEntries, masks, budget),
+  ]
+}
