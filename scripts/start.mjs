@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { createServer } from 'vite'
-import { findElectronBinary } from './electron-binary.mjs'
+import { ELECTRON_MISSING_MESSAGE, findElectronBinary } from './electron-binary.mjs'
 
 const root = join(import.meta.dirname, '..')
 
@@ -15,7 +15,7 @@ function runDesktop() {
 }
 
 async function serveWeb() {
-  console.log('The Electron binary is not installed (it is fetched from the internet on first use), so the same app is served in the browser instead.')
+  console.log(ELECTRON_MISSING_MESSAGE)
   const server = await createServer({ configFile: join(root, 'vite.renderer.config.ts'), logLevel: 'warn' })
   await server.listen()
   console.log(`BootLab (web mode): ${server.resolvedUrls.local[0]}`)
