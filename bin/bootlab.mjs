@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// The installed `bootlab` command: runs the bundle `npm run build` writes to out/cli (no TypeScript at run time).
+let launcher
+try {
+  launcher = await import('../out/cli/launcher.mjs')
+} catch (error) {
+  if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !String(error.message).includes('launcher.mjs')) throw error
+  console.error('bootlab: this checkout is not built yet; run `npm run build` first')
+  process.exit(3)
+}
+process.exitCode = await launcher.main(process.argv.slice(2))

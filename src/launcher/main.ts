@@ -1,0 +1,88 @@
+/*
+ * The installed `bootlab` command: the app, the command-line boot and grader
+ * (src/cli, unchanged), the bundled labs, --version and --help. bin/bootlab.mjs
+ * runs the bundle of this file that `npm run build` writes to out/cli.
+ */
+import { readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { EXIT, runBoot } from '../cli/bootlab'
+import { RESOURCES } from '../node/resources'
+import { DEFAULT_WEB_PORT, runApp } from './app'
+import { listBundledLabs } from './labs'
+
+const PACKAGE_ROOT = dirname(RESOURCES)
+
+const HELP = `bootlab: simulated arm64 Linux boots driven by kernel-C policies; a teaching lab.
+
+usage:
+  bootlab [app] [--port <n>]   open the desktop app; without the Electron binary, serve the
+                               same app to your browser at http://127.0.0.1:${DEFAULT_WEB_PORT}/
+  bootlab boot <options>       boot a kernel policy on a simulated machine (see bootlab boot --help)
+  bootlab labs                 list the bundled labs
+  bootlab --version            print the version
+  bootlab --help               print this help
+
+examples:
+  bootlab boot --scenario realm --policy unpatched       the unpatched realm guest: WARN, then a crash
+  bootlab boot --scenario realm --policy series          the merged fix: boots cleanly (exit 0)
+  bootlab boot --scenario realm --policy my-fix.c --compare series
+                                                         your policy file against the fix, first divergence
+  bootlab boot --scenario host-mixed --policy series --json
+                                                         the whole boot result as JSON
+
+exit status of boot: 0 booted, 1 booted with warnings, 2 failed, 3 bad input`
+
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version
+}
+
+function printLabs(out: (s: string) => void): number {
+  const labs = listBundledLabs(join(PACKAGE_ROOT, 'labs'))
+  if (labs.length === 0) {
+    out('No labs are bundled with this build.')
+    return 0
+  }
+  const width = Math.max(...labs.map((lab) => lab.id.length))
+  for (const lab of labs) out(`${lab.id.padEnd(width)}  ${lab.title}`)
+  return 0
+}
+
+async function app(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  let port: number
+  try {
+    const { values } = parseArgs({ args: argv, options: { port: { type: 'string' } }, strict: true })
+    port = values.port === undefined ? DEFAULT_WEB_PORT : Number(values.port)
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, not '${values.port}'`)
+  } catch (error) {
+    err(`bootlab app: ${(error as Error).message}`)
+    return EXIT.badInput
+  }
+  return runApp(PACKAGE_ROOT, port, out, err)
+}
+
+export async function main(argv: string[], out = (s: string) => void process.stdout.write(s + '\n'), err = (s: string) => void process.stderr.write(s + '\n')): Promise<number> {
+  const [command, ...rest] = argv
+  switch (command) {
+    case undefined:
+    case 'app':
+      return app(rest, out, err)
+    case 'boot':
+      return runBoot(rest, out, err)
+    case 'labs':
+      return printLabs(out)
+    case '--version':
+    case '-v':
+      out(packageVersion())
+      return 0
+    case '--help':
+    case '-h':
+    case 'help':
+      out(HELP)
+      return 0
+    default:
+      if (command.startsWith('-')) return app(argv, out, err)
+      err(`bootlab: unknown command '${command}'\n\n${HELP}`)
+      return EXIT.badInput
+  }
+}

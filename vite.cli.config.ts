@@ -1,0 +1,23 @@
+// The installed `bootlab` command: src/launcher and everything it imports (the command-line boot included), bundled for Node into out/cli/launcher.mjs.
+import { resolve } from 'node:path'
+import { defineConfig } from 'vite'
+import { CONTENT_SECURITY_POLICY } from './vite.renderer.config'
+
+// Left to node_modules: each loads its .wasm file from beside its own module.
+const WASM_PACKAGES = ['web-tree-sitter', 'tree-sitter-c']
+
+export default defineConfig({
+  define: { __BOOTLAB_CSP__: JSON.stringify(CONTENT_SECURITY_POLICY) },
+  ssr: { noExternal: true, external: WASM_PACKAGES },
+  build: {
+    ssr: true,
+    target: 'node20',
+    outDir: resolve(import.meta.dirname, 'out/cli'),
+    emptyOutDir: true,
+    minify: false,
+    rolldownOptions: {
+      input: { launcher: resolve(import.meta.dirname, 'src/launcher/main.ts') },
+      output: { format: 'es', entryFileNames: '[name].mjs' },
+    },
+  },
+})
