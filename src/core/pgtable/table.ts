@@ -227,11 +227,19 @@ export class PgTable {
       })
       return
     }
-    this.mutate(from, to, () => {
-      for (let i = from; i < to; i++) {
-        if (this.kinds![i] === K_LEAF) this.attrs![i] = (this.attrs![i] & ~clear) | set
-      }
-    })
+    // Masks without CONT change no leaf's kind or group, so the counts stay as they are.
+    if (((set | clear) & Attr.CONT) === 0) {
+      this.makeDense()
+      this.maskLeaves(from, to, set, clear)
+    } else this.mutate(from, to, () => this.maskLeaves(from, to, set, clear))
+  }
+
+  private maskLeaves(from: number, to: number, set: Attrs, clear: Attrs): void {
+    const kinds = this.kinds!
+    const attrs = this.attrs!
+    for (let i = from; i < to; i++) {
+      if (kinds[i] === K_LEAF) attrs[i] = (attrs[i] & ~clear) | set
+    }
   }
 
   /** TABLE_RUN only: masks on every page of every child table, keeping the run. */
