@@ -36,6 +36,8 @@ const K_TABLE = 2
 /** CONT_PTES == CONT_PMDS == 16 with the 4K granule: the group a CONT bit spans. */
 const GROUP = CONT_PTES
 const N = PTRS_PER_TABLE
+/** A dense entry's output address, Attrs and kind. */
+const DENSE_ENTRY_BYTES = Float64Array.BYTES_PER_ELEMENT + Uint16Array.BYTES_PER_ELEMENT + Uint8Array.BYTES_PER_ELEMENT
 
 export class PgTable {
   private form = DENSE
@@ -322,14 +324,18 @@ export class PgTable {
 
   private makeDense(): void {
     if (this.form === DENSE && this.kinds) return
-    const kinds = new Uint8Array(N)
-    const pas = new Float64Array(N)
-    const attrs = new Uint16Array(N)
+    // One backing store for the three arrays: a single allocation per table, not three.
+    const buffer = new ArrayBuffer(N * DENSE_ENTRY_BYTES)
+    const pas = new Float64Array(buffer, 0, N)
+    const attrs = new Uint16Array(buffer, N * Float64Array.BYTES_PER_ELEMENT, N)
+    const kinds = new Uint8Array(buffer, N * (Float64Array.BYTES_PER_ELEMENT + Uint16Array.BYTES_PER_ELEMENT), N)
     const children: (PgTable | null)[] | null = this.level < 3 ? new Array<PgTable | null>(N).fill(null) : null
     if (this.form === RUN) {
       kinds.fill(K_LEAF)
       attrs.fill(this.runAttrs)
-      for (let i = 0; i < N; i++) pas[i] = this.runPa + i * this.entrySize
+      const pa0 = this.runPa
+      const size = this.entrySize
+      for (let i = 0; i < N; i++) pas[i] = pa0 + i * size
     } else if (this.form === TABLE_RUN) {
       // The virtual children become real RUN tables; the counts move with them unchanged.
       kinds.fill(K_TABLE)
