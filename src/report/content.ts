@@ -1,0 +1,101 @@
+/*
+ * What a lab report says, whatever its format: the input a host hands in, the
+ * section titles both renderers use (so the Markdown and HTML reports carry the
+ * same content), and the policy's patch against the starting policy.
+ *
+ * The lab types are structural and minimal on purpose: a grader's goal result
+ * (src/labs) fits them without this module depending on the labs code.
+ */
+import { FILE_HEADERS_ONLY, formatPatch, structuredPatch } from 'diff'
+import type { BootResult, Verdict } from '../core'
+import type { CompareSummary, MapState } from './compare'
+
+export interface ReportGoal {
+  name: string
+  weight: number
+  passed: boolean
+  /** Why the goal matters, or why it failed. */
+  message: string
+  /** The failing checks; empty when the goal passed. */
+  evidence: readonly string[]
+}
+
+export interface ReportQuestion {
+  question: string
+  /** The learner's answer. */
+  answer: string
+}
+
+export interface ReportLab {
+  id: string
+  title: string
+  goals: readonly ReportGoal[]
+  hintsUsed: number
+  questions: readonly ReportQuestion[]
+}
+
+export interface ReportInput {
+  learner: string
+  /** The date as it should print; the host reads the clock, so the same input gives the same report. */
+  date: string
+  lab?: ReportLab
+  scenarioName: string
+  /** The file name the policy is saved as: the patch's `a/` and `b/` paths (e.g. `policy.c`). */
+  policyFile: string
+  startPolicy: string
+  policy: string
+  result: BootResult
+  compare?: CompareSummary
+}
+
+/** Section ids (HTML anchors) and titles, in report order; `compare` only when a comparison was made. */
+export const SECTIONS = {
+  goals: 'Goals',
+  hints: 'Hints',
+  verdict: 'Verdict and cause chain',
+  assumptions: 'Assumptions (unverified)',
+  policy: 'Policy',
+  patch: 'Patch against the starting policy',
+  console: 'Console',
+  timeline: 'Timeline',
+  'memory-map': 'Memory map',
+  callers: 'Decrypt callers',
+  compare: 'Compare',
+  answers: 'Answers',
+} as const
+
+export type SectionId = keyof typeof SECTIONS
+
+export function reportTitle(input: ReportInput): string {
+  return input.lab ? input.lab.title : `BootLab boot report: ${input.result.policyName} on ${input.scenarioName}`
+}
+
+export function verdictLabel(status: Verdict['status']): string {
+  return { booted: 'BOOTED', 'booted-with-warnings': 'BOOTED WITH WARNINGS', failed: 'FAILED', 'policy-error': 'POLICY ERROR' }[status]
+}
+
+export function goalScore(goals: readonly ReportGoal[]): { earned: number; total: number } {
+  return { earned: goals.filter((g) => g.passed).reduce((sum, g) => sum + g.weight, 0), total: goals.reduce((sum, g) => sum + g.weight, 0) }
+}
+
+/**
+ * The learner's policy as a git-style unified diff against the starting policy
+ * (`diff --git a/<file> b/<file>`, `---`/`+++` headers), which `git apply`
+ * applies to the starting file; empty when the policy is unchanged.
+ */
+export function policyPatch(input: Pick<ReportInput, 'policyFile' | 'startPolicy' | 'policy'>): string {
+  if (input.policy === input.startPolicy) return ''
+  const file = input.policyFile
+  const patch = structuredPatch(`a/${file}`, `b/${file}`, input.startPolicy, input.policy)
+  return formatPatch({ ...patch, isGit: true }, FILE_HEADERS_ONLY)
+}
+
+export function formatCounter(value: number | boolean): string {
+  return typeof value === 'boolean' ? (value ? 'yes' : 'no') : String(value)
+}
+
+export function describeMapState(state: MapState): string {
+  if (!state) return 'not mapped'
+  const attributes = [state.valid ? 'valid' : 'INVALID', state.shared ? 'shared' : 'private', state.readOnly ? 'read-only' : 'read-write', state.noExec ? 'NX' : 'exec']
+  return `${state.leaf}, ${attributes.join(', ')}`
+}

@@ -1,0 +1,223 @@
+/*
+ * The lab report as Markdown (CommonMark with GitHub tables). Same sections as
+ * the HTML report; the policy's patch sits in a ```diff block that `git apply`
+ * accepts once copied out, and the timeline and memory maps are SVG data-URI
+ * images, so the file stands alone. Everything taken from the input is escaped
+ * or fenced, so a learner's text cannot change the report's structure.
+ */
+import type { BootResult } from '../core'
+import { type CompareSummary, consoleHunks } from './compare'
+import { describeMapState, formatCounter, goalScore, policyPatch, type ReportInput, reportTitle, SECTIONS, type SectionId, verdictLabel } from './content'
+import { formatSize, formatVirt, virt } from '../core/memory/addr'
+import { kernelImageAlias, memoryMapSvg } from './svg-memory-map'
+import { timelineSvg } from './svg-timeline'
+
+// At most this many differing map ranges are listed; the rest are counted.
+const MAX_MAP_ROWS = 40
+
+/** Inline text with Markdown's and HTML's specials backslash-escaped, and line starts that would open a block. */
+function text(s: string): string {
+  return s
+    .replace(/[\\`*_[\]<>|~&]/g, (c) => `\\${c}`)
+    .replace(/^(\s*)([-+=#>]|\d+[.)])/gm, (_, space: string, marker: string) => `${space}${marker.replace(/[-+=#>.)]/, (c) => `\\${c}`)}`)
+}
+
+/** A code span: its content is not interpreted, so only backticks need replacing. */
+function code(s: string): string {
+  return `\`${s.replace(/`/g, "'").replace(/\r?\n/g, ' ')}\``
+}
+
+/** A table cell: escaped, on one line. */
+function cell(s: string): string {
+  return text(s.replace(/\r?\n/g, ' '))
+}
+
+/** A fenced code block whose fence is longer than any backtick run inside. */
+function fence(body: string, language: string): string {
+  const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length))
+  const bar = '`'.repeat(longest + 1)
+  return `${bar}${language}\n${body.endsWith('\n') || !body ? body : body + '\n'}${bar}`
+}
+
+function table(head: string[], rows: string[][]): string {
+  return [`| ${head.join(' | ')} |`, `|${head.map(() => ' --- |').join('')}`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n')
+}
+
+function svgImage(alt: string, svg: string): string {
+  // Parentheses would end the link destination; everything else is percent-encoded already.
+  const uri = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(svg).replace(/\(/g, '%28').replace(/\)/g, '%29')
+  return `![${cell(alt)}](${uri})`
+}
+
+function heading(id: SectionId): string {
+  return `## ${SECTIONS[id]}`
+}
+
+function goals(input: ReportInput): string[] {
+  if (!input.lab) return [heading('goals'), '', 'No lab: a free boot, nothing graded.']
+  const { earned, total } = goalScore(input.lab.goals)
+  return [
+    heading('goals'),
+    '',
+    `Score: **${earned} / ${total}**`,
+    '',
+    table(
+      ['Goal', 'Weight', 'Result', 'Why', 'Evidence'],
+      input.lab.goals.map((g) => [cell(g.name), String(g.weight), g.passed ? '✅ pass' : '❌ FAIL', cell(g.message), g.evidence.map(cell).join('<br>') || '—']),
+    ),
+  ]
+}
+
+function verdict(r: BootResult): string[] {
+  return [heading('verdict'), '', `**${verdictLabel(r.verdict.status)}**: ${text(r.verdict.headline)}`, '', ...r.verdict.causes.map((c, i) => `${i + 1}. ${text(c)}`)]
+}
+
+function assumptions(r: BootResult): string[] {
+  const body = r.assumptions.length ? r.assumptions.map((a) => `- **Unverified:** ${text(a)}`) : ['The model made no unverified assumption in this boot.']
+  return [heading('assumptions'), '', ...body]
+}
+
+function policy(input: ReportInput): string[] {
+  const patch = policyPatch(input)
+  return [
+    heading('policy'),
+    '',
+    `${code(input.policyFile)}:`,
+    '',
+    fence(input.policy, 'c'),
+    '',
+    heading('patch'),
+    '',
+    patch ? `${code(`${input.policyFile}.patch`)} (apply with \`git apply\` to the starting policy):` : 'The policy is the starting policy, unchanged.',
+    ...(patch ? ['', fence(patch, 'diff')] : []),
+  ]
+}
+
+function consoleSection(r: BootResult): string[] {
+  const splats = r.splats.map((s) => {
+    const [first, last] = s.lines
+    const site = `${s.site.fn} (${s.site.file}${s.site.line ? `:${s.site.line}` : ''}, ${s.site.origin === 'policy' ? 'your policy' : 'kernel'})`
+    return `- **${s.kind.toUpperCase()}** at ${text(site)}${s.message ? `: ${text(s.message)}` : ''} — console lines ${first + 1}–${last + 1}`
+  })
+  return [heading('console'), '', fence(r.console.map((l) => l.line).join('\n'), 'text'), '', ...(splats.length ? ['Splats:', '', ...splats] : ['No WARN, Oops or panic.'])]
+}
+
+function pictures(input: ReportInput): string[] {
+  const r = input.result
+  const image = kernelImageAlias(r)
+  const last = r.snapshots.length - 1
+  const highlight = input.compare?.mapDifferences
+  return [
+    heading('timeline'),
+    '',
+    svgImage(`Boot timeline of ${r.policyName} on ${r.scenarioName}`, timelineSvg(r)),
+    '',
+    heading('memory-map'),
+    '',
+    ...r.snapshots.flatMap((s, i) => [
+      `**${text(s.label)}** (step ${s.step}${s.step in r.steps ? `, ${text(r.steps[s.step].fn)}()` : ''}):`,
+      '',
+      svgImage(`Linear map ${s.label}`, memoryMapSvg(s, { kernelImage: image, highlight: i === last ? highlight : undefined })),
+      '',
+    ]),
+  ]
+}
+
+function callers(r: BootResult): string[] {
+  if (!r.calls.length) return [heading('callers'), '', 'No caller shared memory in this boot.']
+  return [
+    heading('callers'),
+    '',
+    table(
+      ['Caller', 'Function', 'Step', 'Window', 'Size', 'Outcome'],
+      r.calls.map((c) => [
+        cell(c.caller) + (c.assumption ? ' (unverified)' : ''),
+        cell(`${c.fn}()`),
+        cell(`${r.steps[c.step]?.fn ?? c.step}()`),
+        c.window,
+        formatSize(c.size),
+        `${c.outcome}${c.ret ? ` (${cell(c.errno ?? String(c.ret))})` : ''}`,
+      ]),
+    ),
+  ]
+}
+
+function compare(c: CompareSummary): string[] {
+  const stepRows = c.steps.filter((s) => s.differs)
+  const calls = (side: CompareSummary['steps'][number]['left']) =>
+    side ? side.calls.map((k) => cell(`${k.caller}: ${k.outcome}${k.errno ? ` (${k.errno})` : ''}`)).join('<br>') || 'no calls' : 'not reached'
+  const hunks = consoleHunks(c.console)
+  const sign = { both: ' ', left: '-', right: '+' } as const
+  const mapRows = c.mapDifferences.slice(0, MAX_MAP_ROWS)
+  return [
+    heading('compare'),
+    '',
+    `- Left: ${code(c.left.policyName)} on ${cell(c.left.scenarioName)}: **${verdictLabel(c.left.verdict.status)}**: ${text(c.left.verdict.headline)}`,
+    `- Right: ${code(c.right.policyName)} on ${cell(c.right.scenarioName)}: **${verdictLabel(c.right.verdict.status)}**: ${text(c.right.verdict.headline)}`,
+    '',
+    `**First divergence:** ${c.divergence ? text(c.divergence.explanation) : 'none — the two boots are identical.'}`,
+    '',
+    '### Counters',
+    '',
+    table(['Counter', 'Left', 'Right', ''], c.counters.map((k) => [cell(k.name), formatCounter(k.left), formatCounter(k.right), k.differs ? '≠' : ''])),
+    '',
+    '### Steps whose callers differ',
+    '',
+    stepRows.length ? table(['Step', 'Left', 'Right'], stepRows.map((s) => [cell(`${s.fn}()`), calls(s.left), calls(s.right)])) : 'Every step ran on both sides with the same caller outcomes.',
+    '',
+    '### Console diff (timestamps ignored; - left only, + right only)',
+    '',
+    hunks.length ? fence(hunks.map((h) => h.map((row) => `${sign[row.side]}${row.text}`).join('\n')).join('\n@@\n'), 'diff') : 'The consoles are the same line for line.',
+    '',
+    `### Memory map differences (${cell(c.mapSnapshots.left)} vs ${cell(c.mapSnapshots.right)})`,
+    '',
+    mapRows.length
+      ? table(
+          ['VA', 'Size', 'Left', 'Right'],
+          mapRows.map((d) => [formatVirt(virt(d.va)), formatSize(d.size), describeMapState(d.left), describeMapState(d.right)]),
+        ) + (c.mapDifferences.length > MAX_MAP_ROWS ? `\n\n…and ${c.mapDifferences.length - MAX_MAP_ROWS} more ranges.` : '')
+      : 'The final linear maps are the same.',
+  ]
+}
+
+function answers(input: ReportInput): string[] {
+  const questions = input.lab?.questions ?? []
+  if (!questions.length) return [heading('answers'), '', 'No questions.']
+  return [heading('answers'), '', ...questions.flatMap((q, i) => [`**${i + 1}. ${cell(q.question)}**`, '', ...(q.answer.trim() ? q.answer.split(/\r?\n/).map((l) => `> ${text(l)}`) : ['> *(no answer)*']), ''])]
+}
+
+export function renderMarkdown(input: ReportInput): string {
+  const r = input.result
+  const lab = input.lab
+  const lines = [
+    `# ${cell(reportTitle(input))}`,
+    '',
+    `- Learner: ${cell(input.learner)}`,
+    `- Date: ${cell(input.date)}`,
+    ...(lab ? [`- Lab: ${cell(lab.id)}`] : []),
+    `- Scenario: ${cell(input.scenarioName)}`,
+    `- Policy: ${cell(input.policyFile)}`,
+    `- Kernel ${cell(r.kernelVersion)}, ${cell(r.version)}`,
+    '',
+    ...goals(input),
+    '',
+    heading('hints'),
+    '',
+    lab ? `Hints used: ${lab.hintsUsed}` : 'No lab: no hints.',
+    '',
+    ...verdict(r),
+    '',
+    ...assumptions(r),
+    '',
+    ...policy(input),
+    '',
+    ...consoleSection(r),
+    '',
+    ...pictures(input),
+    ...callers(r),
+    '',
+    ...(input.compare ? [...compare(input.compare), ''] : []),
+    ...answers(input),
+  ]
+  return lines.join('\n').replace(/\n*$/, '\n')
+}

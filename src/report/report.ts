@@ -1,0 +1,11 @@
+/*
+ * Lab reports and the views they share with the app: pure TypeScript (no DOM,
+ * no Node), so the renderer and the command line build the same report from
+ * the same BootResult. Hosts write the files (src/node/export.ts).
+ */
+export { renderHtml } from './html'
+export { renderMarkdown } from './markdown'
+export { policyPatch, reportTitle, SECTIONS, type ReportGoal, type ReportInput, type ReportLab, type ReportQuestion, type SectionId } from './content'
+export { compareBoots, consoleHunks, mapDifferences, type CompareSummary, type ConsoleDiffRow, type CounterRow, type MapDifference, type MapState, type StepRow } from './compare'
+export { timelineSvg, type TimelineOptions } from './svg-timeline'
+export { kernelImageAlias, memoryMapSvg, ramRegions, type MemoryMapOptions, type VaRange } from './svg-memory-map'
