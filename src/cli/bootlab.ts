@@ -4,23 +4,30 @@
  * reports the first divergence. Exit status: 0 booted, 1 booted with warnings,
  * 2 failed, 3 bad input (unknown file, malformed scenario, policy that does not
  * compile or run).
+ *
+ * --report also writes the boot's lab report, HTML or Markdown by the file's
+ * extension (src/cli/report-option.ts); exit status 4 when it cannot be written.
  */
 import { parseArgs } from 'node:util'
 import { boot, type BootResult, firstDivergence, formatScenarioErrors, parseScenario } from '../core'
 import { loadKernelPolicy } from '../node/kernel-policy'
 import { readNamed } from '../node/resources'
+import { reportPathProblem, writeBootReport } from './report-option'
 
 const USAGE = `usage: bootlab boot --scenario <file|name> --policy <file|name> [--json] [--compare <file|name>]
+                    [--report <file.html|file.md> [--learner <name>]]
 
   --scenario  a scenario YAML/JSON file, or a bundled name (realm, host-mixed, ...)
   --policy    a kernel policy .c file, or a bundled name (unpatched, patched-v1,
               patched-v2, series, memblock-split)
   --compare   boot a second policy on the same scenario and show the first divergence
   --json      print the BootResult as JSON instead of the console
+  --report    also write the lab report (with the --compare summary) to a .html or .md file
+  --learner   the learner's name in the report
 
-exit status: 0 booted, 1 booted with warnings, 2 failed, 3 bad input`
+exit status: 0 booted, 1 booted with warnings, 2 failed, 3 bad input, 4 report not written`
 
-export const EXIT = { booted: 0, 'booted-with-warnings': 1, failed: 2, 'policy-error': 3, badInput: 3 } as const
+export const EXIT = { booted: 0, 'booted-with-warnings': 1, failed: 2, 'policy-error': 3, badInput: 3, reportNotWritten: 4 } as const
 
 class BadInput extends Error {}
 
@@ -65,6 +72,8 @@ export async function runBoot(argv: string[], out: (s: string) => void, err: (s:
         scenario: { type: 'string' },
         policy: { type: 'string' },
         compare: { type: 'string' },
+        report: { type: 'string' },
+        learner: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -82,12 +91,21 @@ export async function runBoot(argv: string[], out: (s: string) => void, err: (s:
     err(`bootlab: --scenario and --policy are required\n${USAGE}`)
     return EXIT.badInput
   }
+  const reportProblem = values.report === undefined ? null : reportPathProblem(values.report)
+  if (reportProblem) {
+    err(`bootlab: ${reportProblem}`)
+    return EXIT.badInput
+  }
+  const { report, learner, policy, json } = values
+  const writeReport = async (result: BootResult, compared?: BootResult): Promise<boolean> =>
+    report === undefined || (await writeBootReport({ path: report, learner, policyArg: policy, result, compared }, json ? err : out, err))
   try {
     const left = await bootNamed(values.scenario, values.policy)
     if (!values.compare) {
       if (values.json) out(JSON.stringify(left, null, 1))
       else printReport(left, out)
       for (const d of left.diagnostics.filter((x) => x.severity === 'error')) err(`${d.file}:${d.line}:${d.column}: error: ${d.message}`)
+      if (!(await writeReport(left))) return EXIT.reportNotWritten
       return EXIT[left.verdict.status]
     }
     const right = await bootNamed(values.scenario, values.compare)
@@ -98,6 +116,7 @@ export async function runBoot(argv: string[], out: (s: string) => void, err: (s:
       out(`right: ${right.policyName}: ${statusLine(right)}`)
       out(divergence ? divergence.explanation : 'The two boots are identical.')
     }
+    if (!(await writeReport(left, right))) return EXIT.reportNotWritten
     return Math.max(EXIT[left.verdict.status], EXIT[right.verdict.status])
   } catch (e) {
     if (e instanceof BadInput) {
