@@ -96,9 +96,9 @@ export async function runBoot(argv: string[], out: (s: string) => void, err: (s:
     err(`bootlab: ${reportProblem}`)
     return EXIT.badInput
   }
-  const { report, learner, policy, json } = values
+  const { report, learner, policy, compare, json } = values
   const writeReport = async (result: BootResult, compared?: BootResult): Promise<boolean> =>
-    report === undefined || (await writeBootReport({ path: report, learner, policyArg: policy, result, compared }, json ? err : out, err))
+    report === undefined || (await writeBootReport({ path: report, learner, policyArg: policy, compareArg: compare, result, compared }, json ? err : out, err))
   try {
     const left = await bootNamed(values.scenario, values.policy)
     if (!values.compare) {

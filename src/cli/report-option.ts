@@ -1,8 +1,9 @@
 /*
  * `--report <file>` for the command-line boot: the lab report of the boot (with
  * the --compare boot's summary when there is one), as HTML or Markdown by the
- * file's extension, written atomically. Without a lab the starting policy is
- * the base kernel (unpatched.c), as in the app.
+ * file's extension, written atomically. The policy's patch is against the
+ * --compare policy when there is one (what the learner measures against),
+ * else against the base kernel (unpatched.c).
  */
 import { basename, extname } from 'node:path'
 import type { BootResult } from '../core'
@@ -24,8 +25,9 @@ export function reportPathProblem(path: string): string | null {
 export interface BootReportRequest {
   path: string
   learner?: string
-  /** The --policy argument: a bundled name or a file. */
+  /** The --policy and --compare arguments: bundled names or files. */
   policyArg: string
+  compareArg?: string
   result: BootResult
   /** The --compare boot, when there was one. */
   compared?: BootResult
@@ -40,12 +42,14 @@ function today(): string {
 /** Write the report; says where on `info`, or why not on `err`. False when nothing was written. */
 export async function writeBootReport(request: BootReportRequest, info: (s: string) => void, err: (s: string) => void): Promise<boolean> {
   const policy = readNamed(request.policyArg, 'policy')
+  const start = readNamed(request.compareArg ?? BASE_POLICY, 'policy')
   const input: ReportInput = {
     learner: request.learner ?? 'unnamed learner',
     date: today(),
     scenarioName: request.result.scenarioName,
     policyFile: basename(policy.file),
-    startPolicy: readNamed(BASE_POLICY, 'policy').text,
+    startPolicyName: basename(start.file),
+    startPolicy: start.text,
     policy: policy.text,
     result: request.result,
     compare: request.compared && compareBoots(request.result, request.compared),

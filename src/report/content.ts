@@ -42,6 +42,8 @@ export interface ReportInput {
   scenarioName: string
   /** The file name the policy is saved as: the patch's `a/` and `b/` paths (e.g. `policy.c`). */
   policyFile: string
+  /** Where the learner started from, as the report names it (a lab's `start.c`, `unpatched.c`). */
+  startPolicyName: string
   startPolicy: string
   policy: string
   result: BootResult

@@ -49,7 +49,8 @@ pre .headline { font-weight: 700; }
 pre .add { display: block; background: #e6f6ea; }
 pre .del { display: block; background: #fde8e6; }
 pre .hunk { display: block; color: var(--muted); }
-figure { margin: 12px 0; overflow-x: auto; }
+figure { margin: 12px 0; }
+figure svg { max-width: 100%; height: auto; }
 figcaption { color: var(--muted); font-size: 13px; }
 blockquote { margin: 6px 0 16px; padding: 6px 12px; border-left: 3px solid #cccccc; white-space: pre-wrap; }
 .muted { color: var(--muted); }
@@ -127,17 +128,21 @@ function policy(input: ReportInput): string {
     section('policy', `<p><code>${esc(input.policyFile)}</code></p>`, `<pre class="policy">${esc(input.policy)}</pre>`),
     section(
       'patch',
-      patch ? `<p>${download} — apply with <code>git apply</code> to the starting policy.</p><pre class="patch">${patchLines(patch)}</pre>` : '<p class="muted">The policy is the starting policy, unchanged.</p>',
+      patch
+        ? `<p>${download}, against <code>${esc(input.startPolicyName)}</code> (<code>git apply</code> it to a copy of that file named <code>${esc(input.policyFile)}</code>).</p><pre class="patch">${patchLines(patch)}</pre>`
+        : `<p class="muted">The policy is the starting policy, <code>${esc(input.startPolicyName)}</code>, unchanged.</p>`,
     ),
   ].join('\n')
 }
 
+// The line of a splat that says what happened (the rest is registers and the call trace).
+const SPLAT_HEADLINE = /^(WARNING:|Unable to handle|Internal error|Kernel panic|kernel BUG)/
+
 function consoleSection(r: BootResult): string {
-  const headlines = new Set(r.splats.map((s) => s.lines[0]))
-  const lines = r.console.map((l, i) => {
+  const lines = r.console.map((l) => {
     if (l.splat === undefined) return `${esc(l.line)}\n`
     const kind = r.splats[l.splat]?.kind ?? 'warn'
-    return `<span class="splat splat-${kind}${headlines.has(i) ? ' headline' : ''}">${esc(l.line)}</span>`
+    return `<span class="splat splat-${kind}${SPLAT_HEADLINE.test(l.text) ? ' headline' : ''}">${esc(l.line)}</span>`
   })
   const splats = r.splats.map((s) => {
     const site = `${s.site.fn} (${s.site.file}${s.site.line ? `:${s.site.line}` : ''}, ${s.site.origin === 'policy' ? 'your policy' : 'kernel'})`

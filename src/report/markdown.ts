@@ -88,7 +88,9 @@ function policy(input: ReportInput): string[] {
     '',
     heading('patch'),
     '',
-    patch ? `${code(`${input.policyFile}.patch`)} (apply with \`git apply\` to the starting policy):` : 'The policy is the starting policy, unchanged.',
+    patch
+      ? `${code(`${input.policyFile}.patch`)}, against ${code(input.startPolicyName)} (\`git apply\` it to a copy of that file named ${code(input.policyFile)}):`
+      : `The policy is the starting policy, ${code(input.startPolicyName)}, unchanged.`,
     ...(patch ? ['', fence(patch, 'diff')] : []),
   ]
 }
