@@ -8,4 +8,8 @@ try {
   console.error('bootlab: this checkout is not built yet; run `npm run build` first')
   process.exit(3)
 }
+// `bootlab boot --json | head` closes the pipe early: drop the rest of the output, keep the exit status.
+process.stdout.on('error', (error) => {
+  if (error.code !== 'EPIPE') throw error
+})
 process.exitCode = await launcher.main(process.argv.slice(2))

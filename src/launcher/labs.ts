@@ -17,10 +17,15 @@ function manifestTitle(labDir: string): string | undefined {
   for (const name of MANIFEST_NAMES) {
     const file = join(labDir, name)
     if (!existsSync(file)) continue
-    // YAML is a superset of JSON, so one parser reads either manifest.
-    const manifest: unknown = parse(readFileSync(file, 'utf8'))
+    let manifest: unknown
+    try {
+      // YAML is a superset of JSON, so one parser reads either manifest.
+      manifest = parse(readFileSync(file, 'utf8'))
+    } catch (error) {
+      return `(${name} does not parse: ${(error as Error).message.split('\n')[0]})`
+    }
     const title = (manifest as { title?: unknown } | null)?.title
-    return typeof title === 'string' ? title : ''
+    return typeof title === 'string' ? title : `(${name} has no title)`
   }
   return undefined
 }
