@@ -42,15 +42,38 @@ function spansOf(table: PgTable, start: number, end: number, fn: SpanFn): void {
     fn({ va: lo, size: hi - lo, level: 3, leaf: true, attrs: tables.attrs, pa: tables.pa + (lo - table.va) })
     return
   }
+  const lastIndex = table.index(hi - 1)
   for (let addr = lo, next: number; addr < hi; addr = next) {
     const i = table.index(addr)
-    next = Math.min(table.entryVa(i + 1), hi)
     const child = table.isTable(i) ? table.childIfReal(i) : null
-    if (child) spansOf(child, addr, next, fn)
-    else if (table.isLeaf(i)) {
+    if (child) {
+      next = Math.min(table.entryVa(i + 1), hi)
+      spansOf(child, addr, next, fn)
+      continue
+    }
+    next = Math.min(table.entryVa(lastAlike(table, i, lastIndex) + 1), hi)
+    if (table.isLeaf(i)) {
       fn({ va: addr, size: next - addr, level: table.level, leaf: true, attrs: table.leafAttrs(i), pa: table.leafPa(i) + (addr - table.entryVa(i)) })
     } else fn({ va: addr, size: next - addr, level: table.level, leaf: false, attrs: 0, pa: 0 })
   }
+}
+
+/**
+ * The last entry up to `max` that entry i's span covers: leaves with i's attributes and
+ * output continuing i's, or none entries after a none. One span instead of one per entry,
+ * so a dense table of blocks costs as many steps as it has distinct stretches.
+ */
+function lastAlike(table: PgTable, i: number, max: number): number {
+  let j = i
+  if (table.isLeaf(i)) {
+    const attrs = table.leafAttrs(i)
+    const pa = table.leafPa(i)
+    const size = table.entrySize
+    while (j < max && table.isLeaf(j + 1) && table.leafAttrs(j + 1) === attrs && table.leafPa(j + 1) === pa + (j + 1 - i) * size) j++
+  } else {
+    while (j < max && table.isNone(j + 1)) j++
+  }
+  return j
 }
 
 /**
