@@ -29,6 +29,7 @@ describe('npm run bench', () => {
       ['dense-split', 16 * 2 ** 30 / 4096],
       ['dense-masks', 16 * 2 ** 30 / 4096],
     ])
+    for (const f of report.floor) expect([f.ratio, f.memsetRatio, f.allocRatio].every((r) => r > 0)).toBe(true)
     expect(report.costs.map((c) => c.id)).toEqual(['compile', 'boot-only', 'worker-request'])
 
     // Bigger guests count more tables (and PTEs) but hold only a few more objects.
