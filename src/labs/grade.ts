@@ -1,0 +1,98 @@
+/*
+ * Grading: boot a policy on every scenario of a lab and check every goal on
+ * every boot it applies to. A goal passes only if it holds on all of them, so a
+ * fix fitted to one machine fails on the others. Pure: the host compiles the
+ * policies (it owns the C parser) and hands them in.
+ */
+import { boot, type BootResult, type KernelPolicy } from '../core'
+import { type Baseline, checkGoal } from './goals'
+import type { Lab, LabScenario } from './lab'
+import type { Goal, GoalType } from './schema'
+
+/** One boot of the graded policy, with the compareWith boot on the same machine when a goal needs it. */
+export interface LabRun {
+  scenario: LabScenario
+  result: BootResult
+  baseline?: Baseline
+}
+
+export interface GoalCheck {
+  scenario: string
+  passed: boolean
+  detail: string
+}
+
+export interface GoalResult {
+  name: string
+  type: GoalType
+  weight: number
+  passed: boolean
+  /** Why the goal matters (from the manifest). */
+  message: string
+  /** The failing checks, each ending "in boot of <scenario>"; empty when the goal passed. */
+  evidence: string[]
+  checks: GoalCheck[]
+}
+
+export interface LabGrade {
+  labId: string
+  policyName: string
+  passed: boolean
+  /** Sum of the weights of the goals that passed, out of `total`. */
+  score: number
+  total: number
+  goals: GoalResult[]
+  boots: { scenario: string; status: BootResult['verdict']['status']; headline: string }[]
+}
+
+export interface LabPolicies {
+  policy: KernelPolicy
+  /** The lab's compareWith policy, compiled; needed when a goal is relative to it. */
+  compareWith?: KernelPolicy
+}
+
+export function needsCompareWith(lab: Lab): boolean {
+  return lab.goals.some((g) => g.type === 'counter' && g.relativeTo === 'compareWith')
+}
+
+export function bootLab(lab: Lab, policies: LabPolicies): LabRun[] {
+  if (needsCompareWith(lab) && !policies.compareWith) throw new Error(`lab ${lab.id} has goals relative to its compareWith policy: pass it compiled`)
+  return lab.scenarios.map((s) => {
+    const run: LabRun = { scenario: s, result: boot(s.scenario, policies.policy) }
+    if (needsCompareWith(lab) && policies.compareWith) run.baseline = { policyName: policies.compareWith.name, result: boot(s.scenario, policies.compareWith) }
+    return run
+  })
+}
+
+const appliesTo = (goal: Goal, s: LabScenario) => !goal.scenarios || goal.scenarios.includes(s.family) || goal.scenarios.includes(s.name)
+
+export function gradeRuns(lab: Lab, runs: LabRun[]): LabGrade {
+  const goals = lab.goals.map((goal): GoalResult => {
+    const checks = runs
+      .filter((run) => appliesTo(goal, run.scenario))
+      .map((run) => ({ scenario: run.scenario.name, ...checkGoal(goal, run.result, run.baseline) }))
+    const failed = checks.filter((c) => !c.passed)
+    return {
+      name: goal.name,
+      type: goal.type,
+      weight: goal.weight,
+      passed: failed.length === 0,
+      message: goal.message,
+      evidence: failed.map((c) => `${c.detail} in boot of ${c.scenario}`),
+      checks,
+    }
+  })
+  return {
+    labId: lab.id,
+    policyName: runs[0]?.result.policyName ?? '',
+    passed: goals.every((g) => g.passed),
+    score: goals.filter((g) => g.passed).reduce((n, g) => n + g.weight, 0),
+    total: goals.reduce((n, g) => n + g.weight, 0),
+    goals,
+    boots: runs.map((run) => ({ scenario: run.scenario.name, status: run.result.verdict.status, headline: run.result.verdict.headline })),
+  }
+}
+
+export function gradeLab(lab: Lab, policies: LabPolicies): LabGrade {
+  return gradeRuns(lab, bootLab(lab, policies))
+}

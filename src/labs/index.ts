@@ -1,0 +1,11 @@
+/*
+ * Guided labs (issue 4): folders of plain files (manifest, README, policies,
+ * scenarios) loaded, expanded with seeded variant machines, and graded against
+ * BootResults. Pure TypeScript like the core: the app's renderer and worker use
+ * it as the command line does. docs/lab-authoring.md describes the format.
+ */
+export { bootLab, gradeLab, gradeRuns, needsCompareWith, type GoalCheck, type GoalResult, type LabGrade, type LabPolicies, type LabRun } from './grade'
+export { formatLabErrors, labPolicyLookup, type Lab, type LabError, type LabLoad, type LabScenario } from './lab'
+export { loadLab } from './load'
+export { type Goal, type GoalType, labManifestSchema, type LabManifest, type Question, type VariantSpec } from './schema'
+export { generateVariants, mulberry32 } from './variants'

@@ -1,0 +1,181 @@
+/*
+ * Loading a lab: a LabFolder (the folder's text files, from the Node reader or
+ * the app's bundle) and the bundled kernel resources in, a Lab or the list of
+ * problems out, each naming its file and field. Never throws on bad input.
+ */
+import { type PolicySource, parseScenario, type Scenario } from '../core'
+import type { KernelResources, LabFolder, TextFile } from '../shared/bootlab-api'
+import { isFileReference, labPath } from './lab-paths'
+import type { Lab, LabError, LabLoad, LabScenario } from './lab'
+import { readManifestText } from './manifest-text'
+import { readmeQuestionProblems } from './readme-questions'
+import { type LabManifest, labManifestSchema } from './schema'
+import { generateVariants, variantSpecProblems } from './variants'
+
+const MANIFEST_NAMES = ['lab.yaml', 'lab.yml', 'lab.json']
+const REQUIRED_FILES = { 'README.md': 'the instructions', 'start.c': 'the starting policy', 'solution.c': 'the reference solution' }
+const SCENARIO_EXTENSIONS = /\.(ya?ml|json)$/
+
+const stripC = (path: string) => path.replace(/\.c$/, '')
+
+/** Lab-relative file lookups and the errors they report, for one folder. */
+class FolderReader {
+  readonly errors: LabError[] = []
+  /** The manifest's own name (lab.yaml, lab.yml or lab.json), once found. */
+  manifestPath = 'lab.yaml'
+
+  constructor(
+    readonly folder: LabFolder,
+    readonly resources: KernelResources,
+  ) {}
+
+  file(path: string): string {
+    return `${this.folder.id}/${path}`
+  }
+
+  error(path: string, message: string, file = this.manifestPath, line?: number): void {
+    this.errors.push({ file: this.file(file), path, message, ...(line ? { line } : {}) })
+  }
+
+  /** A file of the lab named by a manifest field, or undefined after reporting why not. */
+  labFile(ref: string, field: string, extension: RegExp, what: string): TextFile | undefined {
+    const p = labPath(ref)
+    if ('outside' in p) return void this.error(field, `${p.outside}; a lab may only use files inside its own folder`)
+    if (!extension.test(p.path)) return void this.error(field, `'${ref}' is not ${what}`)
+    const found = this.folder.files.find((f) => f.path === p.path)
+    if (!found) this.error(field, `no file '${p.path}' in the lab folder`)
+    return found
+  }
+
+  scenario(ref: string, field: string): LabScenario | undefined {
+    if (isFileReference(ref)) {
+      const f = this.labFile(ref, field, SCENARIO_EXTENSIONS, 'a scenario file (.yaml, .yml or .json)')
+      return f && this.parsedScenario(f.text, this.file(f.path), 'lab')
+    }
+    const bundled = this.resources.scenarios.find((s) => s.path === `${ref}.yaml`)
+    if (!bundled) {
+      const known = this.resources.scenarios.map((s) => s.path.replace(SCENARIO_EXTENSIONS, '')).join(', ')
+      return void this.error(field, `no bundled scenario '${ref}' (bundled: ${known}); a file of the lab needs its extension`)
+    }
+    return this.parsedScenario(bundled.text, `resources/scenarios/${bundled.path}`, 'bundled')
+  }
+
+  private parsedScenario(text: string, file: string, origin: LabScenario['origin']): LabScenario | undefined {
+    const parsed = parseScenario(text, file)
+    for (const e of parsed.errors) this.errors.push(e)
+    return parsed.scenario && { name: parsed.scenario.name, origin, family: parsed.scenario.name, scenario: parsed.scenario }
+  }
+
+  policy(ref: string, field: string): PolicySource | undefined {
+    if (isFileReference(ref)) {
+      const f = this.labFile(ref, field, /\.c$/, 'a policy file (.c)')
+      return f && { name: stripC(f.path), file: f.path.split('/').pop()!, text: f.text }
+    }
+    const bundled = this.resources.policies.find((p) => p.path === `${ref}.c`)
+    if (!bundled) return void this.error(field, `no bundled kernel state '${ref}' (bundled: ${this.resources.policies.map((p) => stripC(p.path)).join(', ')})`)
+    return { name: ref, file: bundled.path, text: bundled.text }
+  }
+}
+
+export function loadLab(folder: LabFolder, resources: KernelResources): LabLoad {
+  const r = new FolderReader(folder, resources)
+  const manifests = folder.files.filter((f) => MANIFEST_NAMES.includes(f.path))
+  if (manifests.length !== 1) {
+    const message = manifests.length ? `has ${manifests.map((f) => f.path).join(' and ')}; keep exactly one manifest` : 'has no lab.yaml (or lab.json) manifest'
+    return { errors: [{ file: folder.id, path: '', message }] }
+  }
+  r.manifestPath = manifests[0].path
+  const text = readManifestText(manifests[0].text)
+  if (text.syntaxError) {
+    r.error('', `not valid YAML/JSON: ${text.syntaxError.message}`, r.manifestPath, text.syntaxError.line)
+    return { errors: r.errors }
+  }
+  const parsed = labManifestSchema.safeParse(text.data)
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const unknown = issue.code === 'unrecognized_keys' ? issue.keys : [undefined]
+      for (const key of unknown) {
+        const path = [...issue.path, ...(key === undefined ? [] : [key])].join('.')
+        r.error(path, key === undefined ? issue.message : 'unknown field', r.manifestPath, text.lineOf(issue.path, key))
+      }
+    }
+    return { errors: r.errors }
+  }
+  const lab = resolve(r, parsed.data, (path) => text.lineOf(path.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p))))
+  return r.errors.length ? { errors: r.errors } : { lab, errors: [] }
+}
+
+/** Every cross-reference of a schema-valid manifest; problems go to `r.errors`. */
+function resolve(r: FolderReader, m: LabManifest, lineOf: (path: string) => number | undefined): Lab | undefined {
+  const error = (path: string, message: string) => r.error(path, message, r.manifestPath, lineOf(path))
+  if (m.id !== r.folder.id) error('id', `is '${m.id}' but the folder is '${r.folder.id}'; they must match`)
+  const texts: Partial<Record<keyof typeof REQUIRED_FILES, string>> = {}
+  for (const [path, what] of Object.entries(REQUIRED_FILES) as [keyof typeof REQUIRED_FILES, string][]) {
+    texts[path] = r.folder.files.find((f) => f.path === path)?.text
+    if (texts[path] === undefined) r.errors.push({ file: r.file(path), path: '', message: `missing: every lab has ${path} (${what})` })
+  }
+  const ownPolicies = r.folder.files.filter((f) => /^[^/]+\.c$/.test(f.path))
+  for (const f of ownPolicies) {
+    if (r.resources.policies.some((p) => p.path === f.path)) {
+      r.errors.push({ file: r.file(f.path), path: '', message: `has the name of a bundled kernel state, which 'Builds on: ${stripC(f.path)}' would then be ambiguous about; rename it` })
+    }
+  }
+
+  const scenarios: LabScenario[] = []
+  m.scenarios.forEach((ref, i) => {
+    const s = r.scenario(ref, `scenarios.${i}`)
+    if (s) scenarios.push(s)
+  })
+  if (m.variants) scenarios.push(...variantScenarios(r, m.variants, error))
+  const names = new Set<string>()
+  for (const s of scenarios) {
+    if (names.has(s.name)) error('scenarios', `two scenarios are named '${s.name}'; scenario names identify boots in goal filters and evidence`)
+    names.add(s.name)
+  }
+  const families = new Set(scenarios.map((s) => s.family))
+
+  const compareWith = m.compareWith === undefined ? undefined : r.policy(m.compareWith, 'compareWith')
+  const goalNames = new Set<string>()
+  m.goals.forEach((g, i) => {
+    if (goalNames.has(g.name)) error(`goals.${i}.name`, `another goal is already named '${g.name}'`)
+    goalNames.add(g.name)
+    g.scenarios?.forEach((name, j) => {
+      if (!families.has(name)) error(`goals.${i}.scenarios.${j}`, `'${name}' is not a scenario of this lab (${[...families].join(', ')})`)
+    })
+    if (g.type === 'counter' && g.relativeTo && m.compareWith === undefined) error(`goals.${i}.relativeTo`, 'needs the lab to name a compareWith policy')
+  })
+  if (texts['README.md'] !== undefined) {
+    for (const p of readmeQuestionProblems(texts['README.md'], m.questions.map((q) => q.prompt))) r.error(p.path, p.message, 'README.md')
+  }
+  if (r.errors.length || texts['start.c'] === undefined || texts['solution.c'] === undefined) return undefined
+
+  const bundledStates = r.resources.policies.map((p) => ({ name: stripC(p.path), file: p.path, text: p.text }))
+  return {
+    id: m.id,
+    title: m.title,
+    order: m.order,
+    kind: m.kind,
+    summary: m.summary,
+    readme: texts['README.md']!,
+    start: { name: 'start', file: 'start.c', text: texts['start.c'] },
+    solution: { name: 'solution', file: 'solution.c', text: texts['solution.c'] },
+    ...(compareWith ? { compareWith } : {}),
+    scenarios,
+    hints: m.hints,
+    goals: m.goals,
+    questions: m.questions,
+    revealAnswers: m.revealAnswers,
+    kernelStates: [...ownPolicies.map((f) => ({ name: stripC(f.path), file: f.path, text: f.text })), ...bundledStates],
+  }
+}
+
+function variantScenarios(r: FolderReader, spec: NonNullable<LabManifest['variants']>, error: (path: string, message: string) => void): LabScenario[] {
+  const base: Scenario | undefined = r.scenario(spec.base, 'variants.base')?.scenario
+  if (!base) return []
+  const problems = variantSpecProblems(spec, base)
+  for (const p of problems) error(`variants.${p.path}`, p.message)
+  if (problems.length) return []
+  const made = generateVariants(spec, base, r.file(r.manifestPath))
+  for (const e of made.errors) r.errors.push({ ...e, path: `variants (generated machine): ${e.path}` })
+  return made.scenarios.map((scenario) => ({ name: scenario.name, origin: 'variant', family: base.name, scenario }))
+}
