@@ -7,15 +7,25 @@
  *
  * --report also writes the boot's lab report, HTML or Markdown by the file's
  * extension (src/cli/report-option.ts); exit status 4 when it cannot be written.
+ *
+ * With --lab it grades instead: the policy is booted on every scenario of the
+ * lab and each goal is checked. Exit status: 0 all goals pass, 1 some fail (a
+ * policy that does not compile fails them all), 3 bad input (unknown or
+ * invalid lab, missing policy file).
  */
 import { parseArgs } from 'node:util'
 import { boot, type BootResult, firstDivergence, formatScenarioErrors, parseScenario } from '../core'
+import { formatLabErrors, loadLab } from '../labs'
+import { gradePolicy } from '../node/lab-grade'
+import { bundledKernelResources, labDir, readLabFolder } from '../node/labs'
 import { loadKernelPolicy } from '../node/kernel-policy'
 import { readNamed } from '../node/resources'
+import { printGrade } from './grade-report'
 import { reportPathProblem, writeBootReport } from './report-option'
 
 const USAGE = `usage: bootlab boot --scenario <file|name> --policy <file|name> [--json] [--compare <file|name>]
                     [--report <file.html|file.md> [--learner <name>]]
+       bootlab boot --lab <id|path> --policy <file|name> [--json]
 
   --scenario  a scenario YAML/JSON file, or a bundled name (realm, host-mixed, ...)
   --policy    a kernel policy .c file, or a bundled name (unpatched, patched-v1,
@@ -24,10 +34,14 @@ const USAGE = `usage: bootlab boot --scenario <file|name> --policy <file|name> [
   --json      print the BootResult as JSON instead of the console
   --report    also write the lab report (with the --compare summary) to a .html or .md file
   --learner   the learner's name in the report
+  --lab       grade the policy against a lab's goals (a folder of labs/, or a path);
+              --json then prints every goal's result
 
-exit status: 0 booted, 1 booted with warnings, 2 failed, 3 bad input, 4 report not written`
+exit status: 0 booted, 1 booted with warnings, 2 failed, 3 bad input, 4 report not written
+with --lab:  0 all goals pass, 1 some goals fail, 3 bad input`
 
 export const EXIT = { booted: 0, 'booted-with-warnings': 1, failed: 2, 'policy-error': 3, badInput: 3, reportNotWritten: 4 } as const
+export const GRADE_EXIT = { passed: 0, failed: 1, badInput: 3 } as const
 
 class BadInput extends Error {}
 
@@ -63,6 +77,23 @@ async function bootNamed(scenarioArg: string, policyArg: string): Promise<BootRe
   return boot(parsed.scenario, policy)
 }
 
+async function gradeNamed(labArg: string, policyArg: string, json: boolean, out: (s: string) => void): Promise<number> {
+  const read = readLabFolder(labDir(labArg))
+  if (!read.folder) throw new BadInput(formatLabErrors(read.errors))
+  const loaded = loadLab(read.folder, bundledKernelResources())
+  if (!loaded.lab) throw new BadInput(formatLabErrors(loaded.errors))
+  let policyText
+  try {
+    policyText = readNamed(policyArg, 'policy')
+  } catch (e) {
+    throw new BadInput((e as Error).message)
+  }
+  const grade = await gradePolicy(loaded.lab, policyText)
+  if (json) out(JSON.stringify(grade, null, 1))
+  else printGrade(loaded.lab, grade, out)
+  return grade.passed ? GRADE_EXIT.passed : GRADE_EXIT.failed
+}
+
 export async function runBoot(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
   let values
   try {
@@ -72,6 +103,7 @@ export async function runBoot(argv: string[], out: (s: string) => void, err: (s:
         scenario: { type: 'string' },
         policy: { type: 'string' },
         compare: { type: 'string' },
+        lab: { type: 'string' },
         report: { type: 'string' },
         learner: { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -86,6 +118,21 @@ export async function runBoot(argv: string[], out: (s: string) => void, err: (s:
   if (values.help) {
     out(USAGE)
     return 0
+  }
+  if (values.lab !== undefined) {
+    if (!values.policy || values.scenario || values.compare) {
+      err(`bootlab: --lab takes --policy (and optionally --json), not --scenario or --compare\n${USAGE}`)
+      return GRADE_EXIT.badInput
+    }
+    try {
+      return await gradeNamed(values.lab, values.policy, values.json, out)
+    } catch (e) {
+      if (e instanceof BadInput) {
+        err(`bootlab: ${e.message}`)
+        return GRADE_EXIT.badInput
+      }
+      throw e
+    }
   }
   if (!values.scenario || !values.policy) {
     err(`bootlab: --scenario and --policy are required\n${USAGE}`)
