@@ -1,0 +1,79 @@
+/*
+ * npm run lab:check — every lab under labs/ validates, its reference solution
+ * passes every goal, and (for a fix lab) its starting policy fails at least one.
+ * Prints one row per lab and the problems below; exits 1 on any problem.
+ */
+import { formatLabErrors, type Lab, type LabGrade, loadLab } from '../src/labs'
+import { gradePolicy } from '../src/node/lab-grade'
+import { bundledKernelResources, listLabDirs, readLabFolder } from '../src/node/labs'
+
+interface Row {
+  lab: string
+  kind: string
+  scenarios: string
+  goals: string
+  solution: string
+  start: string
+}
+
+const passing = (g: LabGrade) => `${g.goals.filter((x) => x.passed).length}/${g.goals.length} goals pass`
+
+function failedGoals(g: LabGrade): string {
+  return g.goals
+    .filter((x) => !x.passed)
+    .map((x) => `  ${x.name}: ${x.evidence[0] ?? ''}`)
+    .join('\n')
+}
+
+async function checkLab(lab: Lab, problems: string[]): Promise<Row> {
+  const solution = await gradePolicy(lab, lab.solution)
+  const start = await gradePolicy(lab, lab.start)
+  if (!solution.passed) problems.push(`${lab.id}: solution.c fails:\n${failedGoals(solution)}`)
+  if (lab.kind === 'fix' && start.passed) problems.push(`${lab.id}: start.c passes every goal, but a fix lab's starting policy must fail one`)
+  const startText = lab.kind === 'fix' ? (start.passed ? 'PROBLEM: passes, must fail' : `ok, fails: ${passing(start)}`) : `${passing(start)} (explore)`
+  return {
+    lab: lab.id,
+    kind: lab.kind,
+    scenarios: String(lab.scenarios.length),
+    goals: String(lab.goals.length),
+    solution: solution.passed ? `ok, ${passing(solution)}` : `PROBLEM: ${passing(solution)}`,
+    start: startText,
+  }
+}
+
+function table(rows: Row[]): string {
+  const head: Row = { lab: 'lab', kind: 'kind', scenarios: 'scenarios', goals: 'goals', solution: 'solution.c', start: 'start.c' }
+  const keys = Object.keys(head) as (keyof Row)[]
+  const width = Object.fromEntries(keys.map((k) => [k, Math.max(...[head, ...rows].map((r) => r[k].length))])) as Record<keyof Row, number>
+  return [head, ...rows].map((r) => keys.map((k) => r[k].padEnd(width[k])).join('  ').trimEnd()).join('\n')
+}
+
+async function main(): Promise<number> {
+  const resources = bundledKernelResources()
+  const rows: Row[] = []
+  const problems: string[] = []
+  const orders = new Map<number, string>()
+  for (const dir of listLabDirs()) {
+    const read = readLabFolder(dir)
+    const loaded = read.folder ? loadLab(read.folder, resources) : { errors: read.errors }
+    if (!loaded.lab) {
+      problems.push(formatLabErrors(loaded.errors))
+      rows.push({ lab: read.folder?.id ?? dir, kind: '?', scenarios: '-', goals: '-', solution: 'INVALID', start: 'INVALID' })
+      continue
+    }
+    const lab = loaded.lab
+    const clash = orders.get(lab.order)
+    if (clash) problems.push(`${lab.id}: order ${lab.order} is also the order of ${clash}`)
+    orders.set(lab.order, lab.id)
+    rows.push(await checkLab(lab, problems))
+  }
+  console.log(table(rows))
+  if (problems.length) {
+    console.log(`\n${problems.length} problem${problems.length > 1 ? 's' : ''}:\n${problems.join('\n')}`)
+    return 1
+  }
+  console.log(`\n${rows.length} labs: all valid, every solution passes, every fix lab's start fails.`)
+  return 0
+}
+
+process.exitCode = await main()
