@@ -1,0 +1,84 @@
+/*
+ * Grading: each goal's result carries the concrete evidence that decided it,
+ * goals apply to the scenarios they name, weights make the score, and a
+ * compareWith goal reads the same counter in the other policy's boot.
+ */
+import { describe, expect, it } from 'vitest'
+import type { GoalResult, LabGrade } from '../../src/labs'
+import { gradePolicy } from '../../src/node/lab-grade'
+import { grade, loadBundled, resources } from './lab-fixtures'
+
+const goal = (g: LabGrade, name: string): GoalResult => {
+  const found = g.goals.find((x) => x.name === name)
+  if (!found) throw new Error(`no goal '${name}' in ${g.goals.map((x) => x.name).join(', ')}`)
+  return found
+}
+
+/** The line of `needle` inside function `fn` of the base kernel, as a splat site names it. */
+function baseLine(fn: string, needle: string): number {
+  const lines = resources.policies.find((p) => p.path === 'unpatched.c')!.text.split('\n')
+  const start = lines.findIndex((l) => l.includes(`${fn}(`))
+  return start + lines.slice(start).findIndex((l) => l.includes(needle)) + 1
+}
+
+describe('evidence', () => {
+  it('names the WARN site and the boot it fired in', async () => {
+    const g = await grade(loadBundled('04-blackout-windows'), 'start')
+    const pud = goal(g, 'pageattr never meets a partly covered PUD block')
+    expect(pud.passed).toBe(false)
+    expect(pud.evidence).toContain(`WARN at pageattr_pud_entry (unpatched.c:${baseLine('pageattr_pud_entry', 'WARN_ON_ONCE')}) fired in boot of realm`)
+  })
+
+  it("names the caller, what it returned, and what the goal expected", async () => {
+    const g = await grade(loadBundled('04-blackout-windows'), 'start')
+    expect(goal(g, 'window 1 is refused loudly').evidence[0]).toBe(
+      'swiotlb default pool (swiotlb_update_mem_attributes() in W0 on CPU0) returned -22 (EINVAL), outcome error; expected errno EBUSY in boot of realm',
+    )
+  })
+
+  it('says which part of a shared range is wrong in the final map', async () => {
+    const g = await grade(loadBundled('08-invalid-leaves'), 'start')
+    const shared = goal(g, 'every shared buffer is valid and shared')
+    expect(shared.evidence[0]).toMatch(/^swiotlb default pool \[ffff0000fbffe000, \+64 MiB\): \d+ MiB invalid \(first at ffff[0-9a-f]{12}, a (PMD|CONT_PMD)\) in the final map in boot of realm$/)
+  })
+
+  it('compares a counter with the compareWith boot on the same machine', async () => {
+    const g = await grade(loadBundled('07-memblock-split'), 'solution')
+    const realm = goal(g, 'early splits take their table pages from memblock').checks.find((c) => c.scenario === 'realm')!
+    expect(realm).toEqual({ scenario: 'realm', passed: true, detail: 'tablePagesByAllocator.memblock = 5 (> 2 in series)' })
+  })
+})
+
+describe('goals and scenarios', () => {
+  it('checks a goal only on the scenarios it names (a variant counting as its base)', async () => {
+    const lab = loadBundled('04-blackout-windows')
+    const g = await grade(lab, 'solution')
+    expect(goal(g, 'window 2 is refused loudly').checks.map((c) => c.scenario)).toEqual(['realm-cpu-online-caller'])
+    expect(goal(g, 'no TLB conflict abort').checks).toHaveLength(lab.scenarios.length)
+    expect(lab.scenarios.filter((s) => s.origin === 'variant').every((s) => s.family === 'realm-mixed')).toBe(true)
+  })
+
+  it('passes a goal only if it holds on every scenario', async () => {
+    const g = await grade(loadBundled('06-secondary-cpu-check'), 'start')
+    const tlb = goal(g, 'no TLB conflict abort')
+    expect(tlb.passed).toBe(false)
+    expect(tlb.checks.some((c) => c.passed)).toBe(true)
+    expect(tlb.evidence.length).toBe(tlb.checks.filter((c) => !c.passed).length)
+  })
+
+  it('scores the weights of the goals that pass', async () => {
+    const g = await grade(loadBundled('04-blackout-windows'), 'start')
+    expect(g.total).toBe(g.goals.reduce((n, x) => n + x.weight, 0))
+    expect(g.score).toBe(g.goals.filter((x) => x.passed).reduce((n, x) => n + x.weight, 0))
+    expect(g.score).toBeLessThan(g.total)
+  })
+
+  it('fails every goal of a policy that does not compile, saying why', async () => {
+    const lab = loadBundled('05-move-swiotlb')
+    const g = await gradePolicy(lab, { name: 'broken', file: 'broken.c', text: 'void __init mem_init(void) { page_alloc_available = ; }\n' })
+    expect(g.passed).toBe(false)
+    expect(g.goals.every((x) => !x.passed)).toBe(true)
+    expect(g.boots.every((b) => b.status === 'policy-error')).toBe(true)
+    expect(g.goals[0].evidence[0]).toMatch(/^The policy could not run: .* in boot of realm$/)
+  })
+})
