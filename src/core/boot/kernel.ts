@@ -15,9 +15,10 @@ import { KernelLog } from '../console/printk'
 import { Reporter, type SplatSite, type TaskContext } from '../console/splat'
 import { cpuModel, midr, modelHasBbml2Noabort } from '../cpufeature/cputable'
 import { Memblock } from '../memblock/memblock'
-import { type LinearMapLayout, PAGE_SIZE, type PhysAddr, physOffsetFor, phys, SZ_2M } from '../memory/addr'
+import { type LinearMapLayout, PAGE_SIZE, type PhysAddr, physOffsetFor, physToVirt, phys, SZ_2M } from '../memory/addr'
 import { RealmState } from '../mm/rsi'
 import { PageTable } from '../pgtable'
+import { cpuWrite } from '../mm/access'
 import { checkLiveSplit } from '../mm/linear-map'
 import type { Interpreter } from '../policy'
 import { type CValue, type Frame, KernelHalt } from '../policy/value'
@@ -153,7 +154,10 @@ export class Kernel {
       })
       this.panic(`page allocator used before it was initialised (${name})`)
     }
-    return this.buddy.allocPages(order)
+    const pa = this.buddy.allocPages(order)
+    // __GFP_ZERO / memset: the kernel writes the new pages through the linear map at once.
+    if (pa !== null) this.frame('clear_page', 'arch/arm64/lib/clear_page.S', () => cpuWrite(this, physToVirt(this.layout, pa), PAGE_SIZE << order, `zeroing ${name}`))
+    return pa
   }
 
   handOverToBuddy(): void {

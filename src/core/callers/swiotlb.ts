@@ -62,7 +62,7 @@ export function bounce(k: Kernel, device: string, buffers: number, bytes: number
   k.frame('swiotlb_tbl_map_single', SWIOTLB, () =>
     k.frame('swiotlb_bounce', SWIOTLB, () =>
       k.frame('__pi_memcpy_generic', 'arch/arm64/lib/memcpy.S', () => {
-        reached = accessLinearMap(k, va, pool.used - start, { write: true, device })
+        reached = accessLinearMap(k, va, pool.used - start, { device })
       }),
     ),
   )

@@ -8,7 +8,8 @@
  * - a valid, private leaf whose RIPAS is RAM → no fault, but the host reads and
  *   writes the shared alias, so the device never sees the data;
  * - shared and EMPTY → the DMA works.
- * An Oops in PID 1 (kernel_init) or the idle task ends the boot in a panic.
+ * The kernel's own writes (zeroing a freshly allocated page) take the same
+ * faults. An Oops in PID 1 (kernel_init) or the idle task ends the boot in a panic.
  */
 import type { Kernel } from '../boot/kernel'
 import { formatVirt, PAGE_SIZE, type VirtAddr, virt, virtToPhys } from '../memory/addr'
@@ -52,26 +53,37 @@ export function kernelDataAbort(k: Kernel, va: VirtAddr, fsc: number, write: boo
   return k.panic(k.pid === 1 ? 'Attempted to kill init! exitcode=0x0000000b' : 'Attempted to kill the idle task!')
 }
 
-/** Touch [va, va+size) for a device buffer; false when the device cannot see the data. */
-export function accessLinearMap(k: Kernel, va: VirtAddr, size: number, opts: { write: boolean; device: string }): boolean {
+/**
+ * The CPU writes [va, va+size) (zeroing a new page, a memcpy into a bounce slot):
+ * an invalid leaf or a private page the realm gave up (RIPAS EMPTY) stops it with
+ * an Oops. Returns the valid-but-private parts, which the CPU can write but the
+ * host cannot see.
+ */
+export function cpuWrite(k: Kernel, va: VirtAddr, size: number, what: string): { va: VirtAddr; size: number }[] {
   const summary = leafSummary(k, va, size)
   if (summary.firstInvalid) {
     const { va: at, level } = summary.firstInvalid
-    kernelDataAbort(k, at, 0x04 + level, opts.write, `${opts.device} bounce buffer`)
+    kernelDataAbort(k, at, 0x04 + level, true, what)
   }
   for (const p of summary.private) {
     const pa = virtToPhys(k.layout, p.va)
     if (k.realm.sharedBytes(pa, pa + p.size) > 0) {
       const firstEmpty = k.realm.empty.find((r) => r.end > pa && r.start < pa + p.size)!
-      kernelDataAbort(k, virt(p.va + Math.max(0, firstEmpty.start - pa)), 0x10, opts.write, `${opts.device} bounce buffer`)
+      kernelDataAbort(k, virt(p.va + Math.max(0, firstEmpty.start - pa)), 0x10, true, what)
     }
   }
-  if (k.realm.detected && summary.private.length) {
-    const bytes = summary.private.reduce((n, p) => n + p.size, 0)
+  return summary.private
+}
+
+/** A bounce into [va, va+size) for a device; false when the device cannot see the data. */
+export function accessLinearMap(k: Kernel, va: VirtAddr, size: number, opts: { device: string }): boolean {
+  const hidden = cpuWrite(k, va, size, `${opts.device} bounce buffer`)
+  if (k.realm.detected && hidden.length) {
+    const bytes = hidden.reduce((n, p) => n + p.size, 0)
     k.fault({
       kind: 'dma-not-shared',
-      message: `${opts.device}: ${bytes / PAGE_SIZE} bounce-buffer pages at ${formatVirt(summary.private[0].va)} are private to the realm; the host reads the shared alias and the device never sees the data`,
-      va: summary.private[0].va,
+      message: `${opts.device}: ${bytes / PAGE_SIZE} bounce-buffer pages at ${formatVirt(hidden[0].va)} are private to the realm; the host reads the shared alias and the device never sees the data`,
+      va: hidden[0].va,
       assumption: 'A device doing DMA through memory the realm never shared reads or writes the wrong (shared-alias) pages and fails its I/O (unverified).',
     })
     return false
