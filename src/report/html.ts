@@ -54,6 +54,8 @@ figure svg { max-width: 100%; height: auto; }
 figcaption { color: var(--muted); font-size: 13px; }
 blockquote { margin: 6px 0 16px; padding: 6px 12px; border-left: 3px solid #cccccc; white-space: pre-wrap; }
 .muted { color: var(--muted); }
+.nowrap { white-space: nowrap; }
+td ul { margin: 0; padding-left: 18px; }
 @media print {
   main { max-width: none; padding: 0; }
   pre { white-space: pre-wrap; word-break: break-all; }
@@ -175,8 +177,8 @@ function callers(r: BootResult): string {
         `<code>${esc(c.fn)}()</code>`,
         `<code>${esc(r.steps[c.step]?.fn ?? String(c.step))}()</code>`,
         esc(c.window),
-        esc(formatSize(c.size)),
-        `<span class="${c.outcome === 'ok' ? 'pass' : c.outcome === 'skipped' ? 'muted' : 'fail'}">${esc(c.outcome)}${c.ret ? ` (${esc(c.errno ?? String(c.ret))})` : ''}</span>`,
+        `<span class="nowrap">${esc(formatSize(c.size))}</span>`,
+        `<span class="nowrap ${c.outcome === 'ok' ? 'pass' : c.outcome === 'skipped' ? 'muted' : 'fail'}">${esc(c.outcome)}${c.ret ? ` (${esc(c.errno ?? String(c.ret))})` : ''}</span>`,
       ]),
     ),
   )

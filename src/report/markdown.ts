@@ -15,11 +15,20 @@ import { timelineSvg } from './svg-timeline'
 // At most this many differing map ranges are listed; the rest are counted.
 const MAX_MAP_ROWS = 40
 
-/** Inline text with Markdown's and HTML's specials backslash-escaped, and line starts that would open a block. */
+// What opens a block (list item, heading, setext underline) at the start of a line.
+const LATER_LINE_MARKER = /\n(\s*)([-+=#]|\d+[.)])/g
+const FIRST_LINE_MARKER = /^(\s*)([-+=#]|\d+[.)])/
+
+const escapeMarker = (marker: string): string => marker.replace(/[-+=#.)]/, (c) => `\\${c}`)
+
+/** Inline text with Markdown's and HTML's specials backslash-escaped, and any later line that would open a block. */
 function text(s: string): string {
-  return s
-    .replace(/[\\`*_[\]<>|~&]/g, (c) => `\\${c}`)
-    .replace(/^(\s*)([-+=#>]|\d+[.)])/gm, (_, space: string, marker: string) => `${space}${marker.replace(/[-+=#>.)]/, (c) => `\\${c}`)}`)
+  return s.replace(/[\\`*_[\]<>|~&]/g, (c) => `\\${c}`).replace(LATER_LINE_MARKER, (_, space: string, marker: string) => `\n${space}${escapeMarker(marker)}`)
+}
+
+/** A line of its own (inside a quote): like text, and its start cannot open a block either. */
+function line(s: string): string {
+  return text(s).replace(FIRST_LINE_MARKER, (_, space: string, marker: string) => `${space}${escapeMarker(marker)}`)
 }
 
 /** A code span: its content is not interpreted, so only backticks need replacing. */
@@ -185,7 +194,7 @@ function compare(c: CompareSummary): string[] {
 function answers(input: ReportInput): string[] {
   const questions = input.lab?.questions ?? []
   if (!questions.length) return [heading('answers'), '', 'No questions.']
-  return [heading('answers'), '', ...questions.flatMap((q, i) => [`**${i + 1}. ${cell(q.question)}**`, '', ...(q.answer.trim() ? q.answer.split(/\r?\n/).map((l) => `> ${text(l)}`) : ['> *(no answer)*']), ''])]
+  return [heading('answers'), '', ...questions.flatMap((q, i) => [`**${i + 1}. ${cell(q.question)}**`, '', ...(q.answer.trim() ? q.answer.split(/\r?\n/).map((l) => `> ${line(l)}`) : ['> *(no answer)*']), ''])]
 }
 
 export function renderMarkdown(input: ReportInput): string {

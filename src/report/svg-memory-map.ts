@@ -149,8 +149,9 @@ function detailRange(extents: readonly MapExtent[], start: number, end: number, 
   const pixel = (end - start) / barWidth
   const interesting: VaRange[] = [...extents.filter((e) => e.size < 2 * pixel || e.shared || !e.valid), ...highlight]
   if (!interesting.length) return undefined
-  const lo = Math.min(...interesting.map((r) => r.va))
-  const hi = Math.max(...interesting.map((r) => r.va + r.size))
+  // A loop, not Math.min(...spread): a fragmented map has more extents than a call may take arguments.
+  const lo = interesting.reduce((min, r) => Math.min(min, r.va), Infinity)
+  const hi = interesting.reduce((max, r) => Math.max(max, r.va + r.size), -Infinity)
   // Padded and PMD-aligned, so the detail bar starts and ends at readable addresses.
   const pad = (hi - lo) / 10
   const va = Math.max(start, alignDown(Math.floor(lo - pad), PMD_SIZE))
