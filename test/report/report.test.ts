@@ -1,0 +1,151 @@
+/*
+ * The lab report: the Markdown report's patch applies with `git apply` to the
+ * starting policy and gives the learner's policy; the HTML report has every
+ * section, refers to nothing outside itself and escapes what it is given.
+ */
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { BootResult } from '../../src/core'
+import { compareBoots } from '../../src/report/compare'
+import { policyPatch, type ReportInput, SECTIONS } from '../../src/report/content'
+import { renderHtml } from '../../src/report/html'
+import { renderMarkdown } from '../../src/report/markdown'
+import { bootWith } from '../helpers/boot'
+import { PATCHED_V2, swiotlbInPreinit } from './policies'
+
+/** The learner's edit, plus text that tries to break out of fences, tables and elements. */
+const LEARNER_POLICY = `${swiotlbInPreinit()}\n/* \`\`\`\` fence, | pipe, <script>alert(1)</script> & </pre> */\n`
+
+/** The body of the first ```diff block after the patch heading. */
+function patchFromMarkdown(markdown: string): string {
+  const lines = markdown.split('\n')
+  const heading = lines.indexOf(`## ${SECTIONS.patch}`)
+  const open = lines.findIndex((l, i) => i > heading && /^`{3,}diff$/.test(l))
+  const fence = lines[open].replace('diff', '')
+  const close = lines.indexOf(fence, open + 1)
+  return lines.slice(open + 1, close).join('\n') + '\n'
+}
+
+/** `git apply` `patch` in a fresh repository holding `start` as `file`; the file afterwards. */
+function gitApply(file: string, start: string, patch: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'bootlab-patch-'))
+  execFileSync('git', ['init', '-q'], { cwd: dir })
+  writeFileSync(join(dir, file), start)
+  writeFileSync(join(dir, 'learner.patch'), patch)
+  execFileSync('git', ['apply', '--check', 'learner.patch'], { cwd: dir })
+  execFileSync('git', ['apply', 'learner.patch'], { cwd: dir })
+  return readFileSync(join(dir, file), 'utf8')
+}
+
+describe('lab report', () => {
+  let learner: BootResult
+  let start: BootResult
+  let input: ReportInput
+
+  beforeAll(async () => {
+    learner = await bootWith('realm', LEARNER_POLICY, 'policy.c')
+    start = await bootWith('realm', PATCHED_V2, 'start.c')
+    input = {
+      learner: 'Ada <Lovelace> & "co"',
+      date: '2026-04-02',
+      lab: {
+        id: '05-move-swiotlb',
+        title: 'Move the swiotlb call',
+        goals: [
+          { name: 'boots', weight: 2, passed: false, message: 'The realm guest must reach userspace.', evidence: ['verdict failed in boot of realm'] },
+          { name: 'no WARN in *window 1*', weight: 1, passed: true, message: 'No split before the page allocator.', evidence: [] },
+        ],
+        hintsUsed: 2,
+        questions: [
+          { question: 'Why does the split fail in arch_mm_preinit()?', answer: '# not a heading\n1. not a list\n<b>not bold</b>' },
+          { question: 'Unanswered?', answer: '' },
+        ],
+      },
+      scenarioName: 'realm',
+      policyFile: 'policy.c',
+      startPolicyName: 'start.c',
+      startPolicy: PATCHED_V2,
+      policy: LEARNER_POLICY,
+      result: learner,
+      compare: compareBoots(learner, start),
+    }
+  })
+
+  it("Markdown: the .patch applies with git apply onto the starting policy and yields the learner's policy", () => {
+    const markdown = renderMarkdown(input)
+    const patch = patchFromMarkdown(markdown)
+    expect(patch).toBe(policyPatch(input))
+    expect(patch).toMatch(/^diff --git a\/policy\.c b\/policy\.c\n--- a\/policy\.c\n\+\+\+ b\/policy\.c\n@@ /)
+    expect(gitApply('policy.c', PATCHED_V2, patch)).toBe(LEARNER_POLICY)
+  })
+
+  it('policyPatch also round-trips a file without a final newline, and is empty for an unchanged policy', () => {
+    const edited = { policyFile: 'p.c', startPolicy: 'int a;\nint b;', policy: 'int a;\nint c;' }
+    expect(gitApply('p.c', edited.startPolicy, policyPatch(edited))).toBe(edited.policy)
+    expect(policyPatch({ ...edited, policy: edited.startPolicy })).toBe('')
+  })
+
+  it('Markdown: every section, in order, with the content escaped', () => {
+    const markdown = renderMarkdown(input)
+    const headings = markdown.split('\n').filter((l) => l.startsWith('## '))
+    expect(headings).toEqual(Object.values(SECTIONS).map((t) => `## ${t}`))
+    expect(markdown).toContain('- Learner: Ada \\<Lovelace\\> \\& "co"')
+    expect(markdown).toContain('Score: **1 / 3**')
+    expect(markdown).toContain('| no WARN in \\*window 1\\* | 1 | ✅ pass |')
+    expect(markdown).toContain('Hints used: 2')
+    expect(markdown).toContain('> \\# not a heading\n> 1\\. not a list\n> \\<b\\>not bold\\</b\\>')
+    expect(markdown).toContain('> *(no answer)*')
+    expect(markdown).toMatch(/^- \*\*Unverified:\*\* /m)
+    expect(markdown).toContain('**First divergence:** The boots diverge in arch\\_mm\\_preinit()')
+    // The policy's four backticks need a five-backtick fence.
+    expect(markdown).toContain('`````c\n')
+    expect(markdown).toMatch(/!\[Boot timeline of policy\.c on realm\]\(data:image\/svg\+xml;charset=utf-8,%3Csvg[^)\s]*\)/)
+    expect(markdown).not.toMatch(/\]\((?!data:)/)
+  })
+
+  it('HTML: every section, the verdict, the highlighted splats, the SVGs and the compare summary', () => {
+    const html = renderHtml(input)
+    for (const id of Object.keys(SECTIONS)) expect(html).toContain(`<section id="${id}">`)
+    expect(html).toContain('<title>Move the swiotlb call</title>')
+    expect(html).toContain('<dt>Learner</dt><dd>Ada &lt;Lovelace&gt; &amp; &quot;co&quot;</dd>')
+    expect(html).toContain('<dt>Date</dt><dd>2026-04-02</dd>')
+    expect(html).toContain('<p>Score: <strong>1 / 3</strong></p>')
+    expect(html).toContain('<p class="verdict failed"><strong>FAILED</strong>')
+    expect(html).toMatch(/<span class="splat splat-warn headline">\[ {4}0\.000000\] WARNING: policy\.c:\d+ at split_kernel_leaf_mapping/)
+    expect(html).toMatch(/<span class="unverified">UNVERIFIED<\/span>/)
+    expect(html).toContain('<svg xmlns="http://www.w3.org/2000/svg" class="bootlab-timeline"')
+    expect(html.match(/class="bootlab-memory-map"/g)).toHaveLength(learner.snapshots.length)
+    expect(html).toContain('<title>differs from the compared boot</title>')
+    expect(html).toContain('<h3>Console diff')
+    expect(html).toContain('<blockquote># not a heading\n1. not a list\n&lt;b&gt;not bold&lt;/b&gt;</blockquote>')
+  })
+
+  it('HTML: no script, no external URL, a CSP that forbids fetching, and the learner text escaped', () => {
+    const html = renderHtml(input)
+    expect(html).not.toMatch(/<script/i)
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;/pre&gt;')
+    const urls = [...html.matchAll(/\b(?:href|src|xlink:href)="([^"]*)"/g)].map((m) => m[1])
+    expect(urls.length).toBeGreaterThan(0)
+    for (const url of urls) expect(url).toMatch(/^data:/)
+    expect(html).not.toMatch(/url\(/)
+    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`)
+  })
+
+  it('renders the same bytes for the same input', () => {
+    expect(renderHtml(input)).toBe(renderHtml(input))
+    expect(renderMarkdown(input)).toBe(renderMarkdown(input))
+  })
+
+  it('without a lab or a comparison: every section but the compare summary, saying there was nothing to grade', () => {
+    const free: ReportInput = { ...input, lab: undefined, compare: undefined, policy: PATCHED_V2 }
+    const html = renderHtml(free)
+    for (const id of Object.keys(SECTIONS).filter((s) => s !== 'compare')) expect(html).toContain(`<section id="${id}">`)
+    expect(html).not.toContain('<section id="compare">')
+    expect(html).toContain('No lab: a free boot, nothing graded.')
+    expect(html).toContain('The policy is the starting policy, <code>start.c</code>, unchanged.')
+    expect(renderMarkdown(free)).toContain('## Goals\n\nNo lab: a free boot, nothing graded.')
+  })
+})
