@@ -41,6 +41,12 @@ describe('layers', () => {
     ).toEqual([])
   })
 
+  it('src/report (timeline, memory map, compare, lab reports) is pure like the core: it runs in the renderer and in Node', () => {
+    expect(violations('report', [NODE_BUILTIN, /^(electron|vue|pinia|monaco-editor)(\/|$)/, ...APP_LAYERS('main', 'preload', 'renderer', 'node', 'cli')])).toEqual([])
+    const domGlobals = sourceFiles(join(SRC, 'report')).filter((file) => /\b(document|window|navigator)\./.test(readFileSync(file, 'utf8')))
+    expect(domGlobals.map((file) => relative(SRC, file))).toEqual([])
+  })
+
   it('src/shared (the preload API contract) imports nothing from the app', () => {
     expect(violations('shared', [NODE_BUILTIN, /^electron/, ...APP_LAYERS('main', 'preload', 'renderer', 'node', 'cli', 'core')])).toEqual([])
   })
