@@ -1,0 +1,38 @@
+/*
+ * Where the learner is looking inside the latest boot: the step scrubbed to on the
+ * timeline, and the memory-map picture in force at that step. Follows the end of
+ * boot until the learner picks a step, and keeps the pick across re-boots.
+ */
+import { defineStore } from 'pinia'
+import { computed, ref } from 'vue'
+import { snapshotAt } from '../inspect/timeline'
+import { useWorkbenchStore } from './workbench'
+
+export const useBootInspectorStore = defineStore('boot-inspector', () => {
+  const workbench = useWorkbenchStore()
+  /** The step the learner picked; null follows the last step of each boot. */
+  const pickedStep = ref<number | null>(null)
+
+  const steps = computed(() => workbench.result?.steps ?? [])
+
+  const selectedStep = computed<number | null>(() => {
+    const last = steps.value.length - 1
+    if (last < 0) return null
+    return pickedStep.value === null ? last : Math.min(pickedStep.value, last)
+  })
+
+  const step = computed(() => (selectedStep.value === null ? null : steps.value[selectedStep.value]))
+
+  const snapshot = computed(() => {
+    const result = workbench.result
+    return result && selectedStep.value !== null ? snapshotAt(result.snapshots, selectedStep.value) : null
+  })
+
+  /** Pick a step (clamped to the boot's steps); null goes back to following the end of boot. */
+  function selectStep(index: number | null): void {
+    const last = steps.value.length - 1
+    pickedStep.value = index === null || last < 0 ? null : Math.max(0, Math.min(index, last))
+  }
+
+  return { pickedStep, selectedStep, step, snapshot, selectStep }
+})

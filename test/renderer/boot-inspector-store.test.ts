@@ -1,0 +1,59 @@
+import { createPinia, setActivePinia } from 'pinia'
+import { beforeEach, describe, expect, it } from 'vitest'
+import type { BootResult, BootStep, MapSnapshot } from '../../src/core'
+import { useBootInspectorStore } from '../../src/renderer/stores/boot-inspector'
+import { useWorkbenchStore } from '../../src/renderer/stores/workbench'
+
+/** A boot of `steps` steps with map pictures taken in the given steps. */
+function booted(steps: number, pictures: number[]): BootResult {
+  return {
+    steps: Array.from({ length: steps }, (_, index) => ({ index, fn: `step${index}` }) as BootStep),
+    snapshots: pictures.map((step) => ({ step, label: `after ${step}`, extents: [] }) as MapSnapshot),
+  } as BootResult
+}
+
+function show(result: BootResult): void {
+  useWorkbenchStore().outcome = { kind: 'booted', diagnostics: [], result }
+}
+
+beforeEach(() => setActivePinia(createPinia()))
+
+describe('boot inspector store', () => {
+  it('follows the end of boot until a step is picked', () => {
+    const inspector = useBootInspectorStore()
+    expect(inspector.selectedStep).toBeNull()
+    expect(inspector.snapshot).toBeNull()
+    show(booted(10, [2, 9]))
+    expect(inspector.selectedStep).toBe(9)
+    expect(inspector.snapshot?.label).toBe('after 9')
+    show(booted(12, [2, 11]))
+    expect(inspector.selectedStep).toBe(11)
+  })
+
+  it('a picked step shows the picture in force there, and survives a re-boot', () => {
+    const inspector = useBootInspectorStore()
+    show(booted(10, [2, 6, 9]))
+    inspector.selectStep(5)
+    expect(inspector.step?.fn).toBe('step5')
+    expect(inspector.snapshot?.label).toBe('after 2')
+    inspector.selectStep(1)
+    expect(inspector.snapshot).toBeNull()
+    inspector.selectStep(6)
+    show(booted(10, [2, 6, 9]))
+    expect(inspector.snapshot?.label).toBe('after 6')
+  })
+
+  it('clamps to the steps of a shorter boot and goes back to following', () => {
+    const inspector = useBootInspectorStore()
+    show(booted(10, [2]))
+    inspector.selectStep(50)
+    expect(inspector.selectedStep).toBe(9)
+    inspector.selectStep(-3)
+    expect(inspector.selectedStep).toBe(0)
+    inspector.selectStep(8)
+    show(booted(5, [2]))
+    expect(inspector.selectedStep).toBe(4)
+    inspector.selectStep(null)
+    expect(inspector.pickedStep).toBeNull()
+  })
+})
