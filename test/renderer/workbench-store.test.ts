@@ -220,6 +220,27 @@ describe('workbench store', () => {
     expect(workbench.scenarioPath).toBe('host.yaml')
   })
 
+  it('boots an edited scenario as JSON, is stale until that boot, and reset goes back to the file', async () => {
+    const { workbench, boots } = await startedWorkbench()
+    workbench.editScenario({ name: 'realm', machine: { ram: [{ base: 0x40000000, size: '2G' }], cpus: [{ model: 'neoverse-n2' }] } })
+    expect(workbench.stale).toBe(true)
+    await vi.advanceTimersByTimeAsync(BOOT_DEBOUNCE_MS)
+    expect(boots.runs.at(-1)?.scenario.path).toBe('realm.yaml')
+    expect(JSON.parse(boots.runs.at(-1)!.scenario.text)).toMatchObject({ machine: { cpus: [{ model: 'neoverse-n2' }] } })
+    expect(workbench.stale).toBe(false)
+    await workbench.resetScenario()
+    expect(workbench.scenarioDraft).toBeNull()
+    expect(boots.runs.at(-1)?.scenario).toEqual({ path: 'realm.yaml', text: 'name: realm' })
+  })
+
+  it('switching scenario drops the edit of the previous one', async () => {
+    const { workbench, boots } = await startedWorkbench()
+    workbench.editScenario({ name: 'realm', machine: { ram: [{ base: 0, size: '1G' }], cpus: [{ model: 'neoverse-n2' }] } })
+    await workbench.selectScenario('host.yaml')
+    expect(workbench.scenarioDraft).toBeNull()
+    expect(boots.runs.at(-1)?.scenario).toEqual({ path: 'host.yaml', text: 'name: host' })
+  })
+
   it('asks the editor to reveal a line, again when the same line is clicked twice', async () => {
     const { workbench } = await startedWorkbench()
     workbench.revealLine(12)

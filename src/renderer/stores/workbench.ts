@@ -6,7 +6,7 @@
  */
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import type { Diagnostic } from '../../core'
+import type { Diagnostic, ScenarioInput } from '../../core'
 import type { BootlabApi, TextFile } from '../../shared/bootlab-api'
 import type { BootClient } from '../boot-client'
 import type { BootOutcome } from '../workers/boot-protocol'
@@ -35,10 +35,14 @@ export const useWorkbenchStore = defineStore('workbench', () => {
   const policyPath = ref<string | null>(null)
   const policyText = ref('')
   const scenarioPath = ref<string | null>(null)
+  /** The learner's edit of the scenario (the scenario panel), as scenario data; null boots the bundled file as shipped. */
+  const scenarioDraft = shallowRef<ScenarioInput | null>(null)
   /** The newest boot's outcome; shallow because a BootResult is large, immutable data. */
   const outcome = shallowRef<BootOutcome | null>(null)
   /** The policy text `outcome` was computed from. */
   const bootedText = ref<string | null>(null)
+  /** The scenario text `outcome` was computed from. */
+  const bootedScenarioText = ref<string | null>(null)
   const running = ref(false)
   /** A request for the editor to show a line; the nonce makes a repeated click on the same line count. */
   const reveal = ref<{ line: number; nonce: number } | null>(null)
@@ -60,10 +64,21 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     })
   })
 
+  /** The scenario that boots: the bundled file, or the learner's edit of it written as JSON (which YAML reads). */
+  const scenarioFile = computed<TextFile | null>(() => {
+    const bundled = resources.scenario(scenarioPath.value)
+    if (!bundled || !scenarioDraft.value) return bundled
+    return { path: bundled.path, text: JSON.stringify(scenarioDraft.value) }
+  })
+
   const bundledText = computed(() => resources.policy(policyPath.value)?.text ?? null)
   const edited = computed(() => bundledText.value !== null && policyText.value !== bundledText.value)
-  /** The shown outcome belongs to older text than the editor holds. */
-  const stale = computed(() => bootedText.value !== null && bootedText.value !== policyText.value)
+  /** The shown outcome belongs to older text than the editor holds, or to another version of the scenario. */
+  const stale = computed(
+    () =>
+      bootedText.value !== null &&
+      (bootedText.value !== policyText.value || bootedScenarioText.value !== (scenarioFile.value?.text ?? null)),
+  )
 
   function needDeps(): WorkbenchDeps {
     if (!deps) throw new Error('workbench used before connect()')
@@ -84,7 +99,7 @@ export const useWorkbenchStore = defineStore('workbench', () => {
   async function bootNow(): Promise<void> {
     clearTimeout(bootTimer)
     const base = resources.basePolicy
-    const scenario = resources.scenario(scenarioPath.value)
+    const scenario = scenarioFile.value
     if (!base || !scenario || !policyPath.value) return
     // Plain copies: store state is reactive proxies, which structured clone cannot post to a worker.
     const plain = ({ path, text }: TextFile): TextFile => ({ path, text })
@@ -97,6 +112,7 @@ export const useWorkbenchStore = defineStore('workbench', () => {
       if (answer) {
         outcome.value = answer
         bootedText.value = policy.text
+        bootedScenarioText.value = scenario.text
       }
     } finally {
       running.value = --bootsInFlight > 0
@@ -148,6 +164,17 @@ export const useWorkbenchStore = defineStore('workbench', () => {
   async function selectScenario(path: string): Promise<void> {
     if (!resources.scenario(path)) return
     scenarioPath.value = path
+    scenarioDraft.value = null
+    await bootNow()
+  }
+
+  function editScenario(data: ScenarioInput): void {
+    scenarioDraft.value = data
+    scheduleBoot()
+  }
+
+  async function resetScenario(): Promise<void> {
+    scenarioDraft.value = null
     await bootNow()
   }
 
@@ -165,6 +192,8 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     policyPath,
     policyText,
     scenarioPath,
+    scenarioDraft,
+    scenarioFile,
     outcome,
     bootedText,
     running,
@@ -181,6 +210,8 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     edit,
     selectPolicy,
     selectScenario,
+    editScenario,
+    resetScenario,
     resetPolicy,
     revealLine,
   }
