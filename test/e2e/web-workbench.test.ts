@@ -32,7 +32,7 @@ async function choose(page: Page, label: string, value: string): Promise<void> {
 }
 
 async function focusEditorEnd(page: Page): Promise<void> {
-  await page.locator('.monaco-editor .view-lines').click()
+  await page.locator('.policy-editor .monaco-editor .view-lines').click()
   await page.keyboard.press('Control+End')
 }
 
@@ -70,13 +70,13 @@ if (missing) {
     })
 
     it('opens the workbench: Monaco with C highlighting, the boot worker, a verdict for the base kernel', async () => {
-      await page.locator('.monaco-editor .view-lines').waitFor()
+      await page.locator('.policy-editor .monaco-editor .view-lines').waitFor()
       expect(await bootSettled(page)).toMatch(/^(booted|booted-with-warnings|failed)$/)
       expect(await page.getByLabel('Kernel policy', { exact: true }).inputValue()).toBe(BASE_KERNEL)
       expect(await page.getByLabel('Scenario', { exact: true }).inputValue()).toBe(REALM)
       expect(page.workers().map((w) => w.url()).join(' ')).toMatch(/boot\.worker/)
       // Monarch's C tokenizer colours keywords with their own token class.
-      expect(await page.locator('.monaco-editor .view-lines span[class*="mtk"]').count()).toBeGreaterThan(10)
+      expect(await page.locator('.policy-editor .monaco-editor .view-lines span[class*="mtk"]').count()).toBeGreaterThan(10)
       expect(await page.getByTestId('console').locator('li').count()).toBeGreaterThan(0)
       await shoot(page, 'web-workbench.png')
     })
@@ -88,7 +88,7 @@ if (missing) {
       await page.keyboard.type('int broken = ;')
       const typedLine = await cursorLine(page)
       await expect.poll(() => page.getByTestId('problem-summary').textContent()).toMatch(/^[1-9]\d* errors?/)
-      await expect.poll(() => page.locator('.monaco-editor .squiggly-error').count()).toBeGreaterThan(0)
+      await expect.poll(() => page.locator('.policy-editor .monaco-editor .squiggly-error').count()).toBeGreaterThan(0)
       expect(await bootSettled(page)).toBe('policy-error')
 
       // F8 is how a learner walks the markers: the cursor lands on the marker and its message shows.
@@ -111,7 +111,7 @@ if (missing) {
       expect(await page.getByTestId('console').locator('.splat').count()).toBe(0)
 
       // Find map_mem() and add a WARN_ON(1) as its first statement, as a learner would type it.
-      await page.locator('.monaco-editor .view-lines').click()
+      await page.locator('.policy-editor .monaco-editor .view-lines').click()
       await page.keyboard.press('Control+F')
       await page.keyboard.type('map_mem(void)')
       await expect.poll(() => page.locator('.find-widget .matchesCount').textContent()).toMatch(/^1 of \d+$/)
@@ -133,7 +133,7 @@ if (missing) {
       await frame.click()
       await expect.poll(() => cursorLine(page)).toBe(warnLine)
       // Monaco draws the active line number on its next animation frame.
-      await expect.poll(() => page.locator('.monaco-editor .margin .active-line-number').allTextContents()).toEqual([String(warnLine)])
+      await expect.poll(() => page.locator('.policy-editor .monaco-editor .margin .active-line-number').allTextContents()).toEqual([String(warnLine)])
       await shoot(page, 'web-warn-splat.png')
     })
 
@@ -141,7 +141,7 @@ if (missing) {
       await page.reload()
       expect(await bootSettled(page)).toBeTruthy()
       expect(await page.getByLabel('Kernel policy', { exact: true }).inputValue()).toBe(BASE_KERNEL)
-      await expect.poll(() => page.locator('.monaco-editor .view-lines').textContent()).toContain('WARN_ON(1);')
+      await expect.poll(() => page.locator('.policy-editor .monaco-editor .view-lines').textContent()).toContain('WARN_ON(1);')
       expect(await page.locator('.policy-editor .file').textContent()).toBe(`${BASE_KERNEL} (edited)`)
     })
 
