@@ -47,6 +47,12 @@ describe('electron-builder configuration', () => {
     expect(targetsOf(config.win?.target)).toEqual(['nsis'])
   })
 
+  it('gives the .deb the project URL it requires, and Linux windows the app_id of their .desktop entry', () => {
+    expect(config.extraMetadata?.homepage).toMatch(/^https:\/\//)
+    expect(config.extraMetadata?.desktopName).toBe('bootlab.desktop')
+    expect(config.linux?.syncDesktopName).toBe(true)
+  })
+
   it('uses the app icon from resources/: a 512×512 PNG drawn from resources/icon.svg', () => {
     for (const platform of [config.linux, config.mac, config.win]) expect(platform?.icon).toBe('resources/icon.png')
     expect(pngSize(join(ROOT, 'resources/icon.png'))).toEqual({ width: 512, height: 512 })
