@@ -2,12 +2,14 @@
  * `--report <file>` for the command-line boot: the lab report of the boot (with
  * the --compare boot's summary when there is one), as HTML or Markdown by the
  * file's extension, written atomically. The policy's patch is against the
- * --compare policy when there is one (what the learner measures against),
- * else against the base kernel (unpatched.c).
+ * lab's starting policy with --lab, else the --compare policy when there is
+ * one (what the learner measures against), else the base kernel (unpatched.c).
  */
 import { basename, extname } from 'node:path'
-import type { BootResult } from '../core'
+import { boot, type BootResult, type PolicySource } from '../core'
+import { type Lab, type LabGrade, labPolicyLookup } from '../labs'
 import { ExportError, writeFileAtomic } from '../node/export'
+import { loadKernelPolicy } from '../node/kernel-policy'
 import { BASE_POLICY, readNamed } from '../node/resources'
 import { compareBoots, renderHtml, renderMarkdown, type ReportInput } from '../report/report'
 
@@ -33,35 +35,85 @@ export interface BootReportRequest {
   compared?: BootResult
 }
 
+const UNNAMED = 'unnamed learner'
+
 /** Today in the local time zone, as YYYY-MM-DD. */
 function today(): string {
   const d = new Date()
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
 }
 
-/** Write the report; says where on `info`, or why not on `err`. False when nothing was written. */
-export async function writeBootReport(request: BootReportRequest, info: (s: string) => void, err: (s: string) => void): Promise<boolean> {
-  const policy = readNamed(request.policyArg, 'policy')
-  const start = readNamed(request.compareArg ?? BASE_POLICY, 'policy')
-  const input: ReportInput = {
-    learner: request.learner ?? 'unnamed learner',
-    date: today(),
-    scenarioName: request.result.scenarioName,
-    policyFile: basename(policy.file),
-    startPolicyName: basename(start.file),
-    startPolicy: start.text,
-    policy: policy.text,
-    result: request.result,
-    compare: request.compared && compareBoots(request.result, request.compared),
-  }
-  const render = REPORT_RENDERERS[extensionOf(request.path) as ReportExtension]
+/** Render and write; says where on `info`, or why not on `err`. False when nothing was written. */
+async function writeReport(path: string, input: ReportInput, info: (s: string) => void, err: (s: string) => void): Promise<boolean> {
+  const render = REPORT_RENDERERS[extensionOf(path) as ReportExtension]
   try {
-    await writeFileAtomic(request.path, render(input))
+    await writeFileAtomic(path, render(input))
   } catch (e) {
     if (!(e instanceof ExportError)) throw e
     err(`bootlab: ${e.message}`)
     return false
   }
-  info(`report written to ${request.path}`)
+  info(`report written to ${path}`)
   return true
+}
+
+/** The report of a --scenario boot. */
+export async function writeBootReport(request: BootReportRequest, info: (s: string) => void, err: (s: string) => void): Promise<boolean> {
+  const policy = readNamed(request.policyArg, 'policy')
+  const start = readNamed(request.compareArg ?? BASE_POLICY, 'policy')
+  return writeReport(
+    request.path,
+    {
+      learner: request.learner ?? UNNAMED,
+      date: today(),
+      scenarioName: request.result.scenarioName,
+      policyFile: basename(policy.file),
+      startPolicyName: basename(start.file),
+      startPolicy: start.text,
+      policy: policy.text,
+      result: request.result,
+      compare: request.compared && compareBoots(request.result, request.compared),
+    },
+    info,
+    err,
+  )
+}
+
+export interface LabReportRequest {
+  path: string
+  learner?: string
+  lab: Lab
+  grade: LabGrade
+  policy: PolicySource
+}
+
+/**
+ * The report of a --lab grading: the goals as graded, and the boot on the lab's
+ * first scenario compared with the lab's starting policy there (start on the
+ * left, the learner's policy on the right, as in the app). The command line
+ * reveals no hints and takes no answers, so those read 0 and unanswered.
+ */
+export async function writeLabReport(request: LabReportRequest, info: (s: string) => void, err: (s: string) => void): Promise<boolean> {
+  const { lab } = request
+  const machine = lab.scenarios[0]
+  const lookup = labPolicyLookup(lab)
+  const [policy, start] = await Promise.all([loadKernelPolicy(request.policy, lookup), loadKernelPolicy(lab.start, lookup)])
+  const result = boot(machine.scenario, policy)
+  return writeReport(
+    request.path,
+    {
+      learner: request.learner ?? UNNAMED,
+      date: today(),
+      lab: { id: lab.id, title: lab.title, goals: request.grade.goals, hintsUsed: 0, questions: lab.questions.map((q) => ({ question: q.prompt, answer: '' })) },
+      scenarioName: machine.name,
+      policyFile: basename(request.policy.file),
+      startPolicyName: basename(lab.start.file),
+      startPolicy: lab.start.text,
+      policy: request.policy.text,
+      result,
+      compare: compareBoots(boot(machine.scenario, start), result),
+    },
+    info,
+    err,
+  )
 }

@@ -1,13 +1,19 @@
 /*
  * `bootlab boot ... --report <file>`: the format comes from the extension, the
  * --compare boot adds its summary and is what the patch is against, a wrong
- * extension is bad input (3) and a report that cannot be written exits 4.
+ * extension is bad input (3) and a report that cannot be written exits 4. A
+ * lab's report carries its graded goals and is patched against its start.c.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runBoot } from '../../src/cli/bootlab'
+import { writeLabReport } from '../../src/cli/report-option'
+import { loadLab } from '../../src/labs'
+import { gradePolicy } from '../../src/node/lab-grade'
+import { bundledKernelResources, labDir, readLabFolder } from '../../src/node/labs'
+import { readNamed } from '../../src/node/resources'
 import { swiotlbInPreinit } from './policies'
 
 async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -60,5 +66,26 @@ describe('bootlab boot --report', () => {
     const r = await run('--scenario', 'realm', '--policy', 'series', '--report', target)
     expect(r.code).toBe(4)
     expect(r.err).toMatch(new RegExp(`^bootlab: could not write ${target}: ENOENT`))
+  })
+})
+
+describe('writeLabReport', () => {
+  it("writes a lab's graded goals, its questions, the patch against start.c and the start-vs-learner comparison", async () => {
+    const lab = loadLab(readLabFolder(labDir('05-move-swiotlb')).folder!, bundledKernelResources()).lab!
+    const policy = readNamed(join(labDir('05-move-swiotlb'), 'solution.c'), 'policy')
+    const grade = await gradePolicy(lab, policy)
+    const target = join(dir, 'lab.md')
+    const notes: string[] = []
+    expect(await writeLabReport({ path: target, learner: 'Ada', lab, grade, policy }, (s) => notes.push(s), (s) => notes.push(s))).toBe(true)
+    expect(notes).toEqual([`report written to ${target}`])
+    const markdown = readFileSync(target, 'utf8')
+    expect(markdown).toMatch(/^# Move swiotlb\\_update\\_mem\\_attributes\(\)\n/)
+    expect(markdown).toContain('- Lab: 05-move-swiotlb')
+    expect(markdown).toContain(`Score: **${grade.score} / ${grade.total}**`)
+    expect(markdown).toContain('| the pool is shared in W1 | 3 | ✅ pass |')
+    expect(markdown).toContain('`solution.c.patch`, against `start.c`')
+    expect(markdown).toContain('- Left: `start` on realm')
+    expect(markdown).toContain('- Right: `solution` on realm')
+    expect(markdown.match(/> \*\(no answer\)\*/g)).toHaveLength(lab.questions.length)
   })
 })
