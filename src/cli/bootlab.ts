@@ -41,7 +41,7 @@ exit status: 0 booted, 1 booted with warnings, 2 failed, 3 bad input, 4 report n
 with --lab:  0 all goals pass, 1 some goals fail, 3 bad input`
 
 export const EXIT = { booted: 0, 'booted-with-warnings': 1, failed: 2, 'policy-error': 3, badInput: 3, reportNotWritten: 4 } as const
-export const GRADE_EXIT = { passed: 0, failed: 1, badInput: 3 } as const
+const GRADE_EXIT = { passed: 0, failed: 1, badInput: 3 } as const
 
 class BadInput extends Error {}
 
@@ -120,8 +120,8 @@ export async function runBoot(argv: string[], out: (s: string) => void, err: (s:
     return 0
   }
   if (values.lab !== undefined) {
-    if (!values.policy || values.scenario || values.compare) {
-      err(`bootlab: --lab takes --policy (and optionally --json), not --scenario or --compare\n${USAGE}`)
+    if (!values.policy || values.scenario || values.compare || values.report) {
+      err(`bootlab: --lab takes --policy (and optionally --json), not --scenario, --compare or --report\n${USAGE}`)
       return GRADE_EXIT.badInput
     }
     try {

@@ -18,11 +18,13 @@ const SCENARIO_EXTENSIONS = /\.(ya?ml|json)$/
 
 const stripC = (path: string) => path.replace(/\.c$/, '')
 
-/** Lab-relative file lookups and the errors they report, for one folder. */
+/** Lab-relative file lookups and the problems they find, for one folder. */
 class FolderReader {
   readonly errors: LabError[] = []
   /** The manifest's own name (lab.yaml, lab.yml or lab.json), once found. */
   manifestPath = 'lab.yaml'
+  /** The manifest line of a dotted field path, once the manifest is read. */
+  lineOf: (path: string) => number | undefined = () => undefined
 
   constructor(
     readonly folder: LabFolder,
@@ -33,17 +35,29 @@ class FolderReader {
     return `${this.folder.id}/${path}`
   }
 
-  error(path: string, message: string, file = this.manifestPath, line?: number): void {
-    this.errors.push({ file: this.file(file), path, message, ...(line ? { line } : {}) })
+  /** A problem with a field of the manifest. */
+  fieldError(path: string, message: string, line = this.lineOf(path)): void {
+    this.errors.push({ file: this.file(this.manifestPath), path, message, ...(line ? { line } : {}) })
+  }
+
+  /** A problem with a whole file of the lab. */
+  fileError(path: string, message: string): void {
+    this.errors.push({ file: this.file(path), path: '', message })
   }
 
   /** A file of the lab named by a manifest field, or undefined after reporting why not. */
   labFile(ref: string, field: string, extension: RegExp, what: string): TextFile | undefined {
     const p = labPath(ref)
-    if ('outside' in p) return void this.error(field, `${p.outside}; a lab may only use files inside its own folder`)
-    if (!extension.test(p.path)) return void this.error(field, `'${ref}' is not ${what}`)
+    if ('outside' in p) {
+      this.fieldError(field, `${p.outside}; a lab may only use files inside its own folder`)
+      return undefined
+    }
+    if (!extension.test(p.path)) {
+      this.fieldError(field, `'${ref}' is not ${what}`)
+      return undefined
+    }
     const found = this.folder.files.find((f) => f.path === p.path)
-    if (!found) this.error(field, `no file '${p.path}' in the lab folder`)
+    if (!found) this.fieldError(field, `no file '${p.path}' in the lab folder`)
     return found
   }
 
@@ -53,16 +67,15 @@ class FolderReader {
       return f && this.parsedScenario(f.text, this.file(f.path), 'lab')
     }
     const bundled = this.resources.scenarios.find((s) => s.path === `${ref}.yaml`)
-    if (!bundled) {
-      const known = this.resources.scenarios.map((s) => s.path.replace(SCENARIO_EXTENSIONS, '')).join(', ')
-      return void this.error(field, `no bundled scenario '${ref}' (bundled: ${known}); a file of the lab needs its extension`)
-    }
-    return this.parsedScenario(bundled.text, `resources/scenarios/${bundled.path}`, 'bundled')
+    if (bundled) return this.parsedScenario(bundled.text, `resources/scenarios/${bundled.path}`, 'bundled')
+    const known = this.resources.scenarios.map((s) => s.path.replace(SCENARIO_EXTENSIONS, '')).join(', ')
+    this.fieldError(field, `no bundled scenario '${ref}' (bundled: ${known}); a file of the lab needs its extension`)
+    return undefined
   }
 
   private parsedScenario(text: string, file: string, origin: LabScenario['origin']): LabScenario | undefined {
     const parsed = parseScenario(text, file)
-    for (const e of parsed.errors) this.errors.push(e)
+    this.errors.push(...parsed.errors)
     return parsed.scenario && { name: parsed.scenario.name, origin, family: parsed.scenario.name, scenario: parsed.scenario }
   }
 
@@ -72,8 +85,9 @@ class FolderReader {
       return f && { name: stripC(f.path), file: f.path.split('/').pop()!, text: f.text }
     }
     const bundled = this.resources.policies.find((p) => p.path === `${ref}.c`)
-    if (!bundled) return void this.error(field, `no bundled kernel state '${ref}' (bundled: ${this.resources.policies.map((p) => stripC(p.path)).join(', ')})`)
-    return { name: ref, file: bundled.path, text: bundled.text }
+    if (bundled) return { name: ref, file: bundled.path, text: bundled.text }
+    this.fieldError(field, `no bundled kernel state '${ref}' (bundled: ${this.resources.policies.map((p) => stripC(p.path)).join(', ')})`)
+    return undefined
   }
 }
 
@@ -86,8 +100,9 @@ export function loadLab(folder: LabFolder, resources: KernelResources): LabLoad 
   }
   r.manifestPath = manifests[0].path
   const text = readManifestText(manifests[0].text)
+  r.lineOf = (path) => text.lineOf(path.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p)))
   if (text.syntaxError) {
-    r.error('', `not valid YAML/JSON: ${text.syntaxError.message}`, r.manifestPath, text.syntaxError.line)
+    r.fieldError('', `not valid YAML/JSON: ${text.syntaxError.message}`, text.syntaxError.line)
     return { errors: r.errors }
   }
   const parsed = labManifestSchema.safeParse(text.data)
@@ -96,28 +111,27 @@ export function loadLab(folder: LabFolder, resources: KernelResources): LabLoad 
       const unknown = issue.code === 'unrecognized_keys' ? issue.keys : [undefined]
       for (const key of unknown) {
         const path = [...issue.path, ...(key === undefined ? [] : [key])].join('.')
-        r.error(path, key === undefined ? issue.message : 'unknown field', r.manifestPath, text.lineOf(issue.path, key))
+        r.fieldError(path, key === undefined ? issue.message : 'unknown field', text.lineOf(issue.path, key))
       }
     }
     return { errors: r.errors }
   }
-  const lab = resolve(r, parsed.data, (path) => text.lineOf(path.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p))))
-  return r.errors.length ? { errors: r.errors } : { lab, errors: [] }
+  const lab = resolve(r, parsed.data)
+  return lab && !r.errors.length ? { lab, errors: [] } : { errors: r.errors }
 }
 
 /** Every cross-reference of a schema-valid manifest; problems go to `r.errors`. */
-function resolve(r: FolderReader, m: LabManifest, lineOf: (path: string) => number | undefined): Lab | undefined {
-  const error = (path: string, message: string) => r.error(path, message, r.manifestPath, lineOf(path))
-  if (m.id !== r.folder.id) error('id', `is '${m.id}' but the folder is '${r.folder.id}'; they must match`)
+function resolve(r: FolderReader, m: LabManifest): Lab | undefined {
+  if (m.id !== r.folder.id) r.fieldError('id', `is '${m.id}' but the folder is '${r.folder.id}'; they must match`)
   const texts: Partial<Record<keyof typeof REQUIRED_FILES, string>> = {}
   for (const [path, what] of Object.entries(REQUIRED_FILES) as [keyof typeof REQUIRED_FILES, string][]) {
     texts[path] = r.folder.files.find((f) => f.path === path)?.text
-    if (texts[path] === undefined) r.errors.push({ file: r.file(path), path: '', message: `missing: every lab has ${path} (${what})` })
+    if (texts[path] === undefined) r.fileError(path, `missing: every lab has ${path} (${what})`)
   }
   const ownPolicies = r.folder.files.filter((f) => /^[^/]+\.c$/.test(f.path))
   for (const f of ownPolicies) {
     if (r.resources.policies.some((p) => p.path === f.path)) {
-      r.errors.push({ file: r.file(f.path), path: '', message: `has the name of a bundled kernel state, which 'Builds on: ${stripC(f.path)}' would then be ambiguous about; rename it` })
+      r.fileError(f.path, `has the name of a bundled kernel state, which 'Builds on: ${stripC(f.path)}' would then be ambiguous about; rename it`)
     }
   }
 
@@ -126,26 +140,27 @@ function resolve(r: FolderReader, m: LabManifest, lineOf: (path: string) => numb
     const s = r.scenario(ref, `scenarios.${i}`)
     if (s) scenarios.push(s)
   })
-  if (m.variants) scenarios.push(...variantScenarios(r, m.variants, error))
+  if (m.variants) scenarios.push(...variantScenarios(r, m.variants))
   const names = new Set<string>()
   for (const s of scenarios) {
-    if (names.has(s.name)) error('scenarios', `two scenarios are named '${s.name}'; scenario names identify boots in goal filters and evidence`)
+    if (names.has(s.name)) r.fieldError('scenarios', `two scenarios are named '${s.name}'; scenario names identify boots in goal filters and evidence`)
     names.add(s.name)
   }
-  const families = new Set(scenarios.map((s) => s.family))
+  // A goal may name a scenario, or a variant's base to mean the base and all its variants.
+  const filterable = new Set([...scenarios.map((s) => s.family), ...names])
 
   const compareWith = m.compareWith === undefined ? undefined : r.policy(m.compareWith, 'compareWith')
   const goalNames = new Set<string>()
   m.goals.forEach((g, i) => {
-    if (goalNames.has(g.name)) error(`goals.${i}.name`, `another goal is already named '${g.name}'`)
+    if (goalNames.has(g.name)) r.fieldError(`goals.${i}.name`, `another goal is already named '${g.name}'`)
     goalNames.add(g.name)
     g.scenarios?.forEach((name, j) => {
-      if (!families.has(name)) error(`goals.${i}.scenarios.${j}`, `'${name}' is not a scenario of this lab (${[...families].join(', ')})`)
+      if (!filterable.has(name)) r.fieldError(`goals.${i}.scenarios.${j}`, `'${name}' is not a scenario of this lab (${[...new Set(scenarios.map((s) => s.family))].join(', ')})`)
     })
-    if (g.type === 'counter' && g.relativeTo && m.compareWith === undefined) error(`goals.${i}.relativeTo`, 'needs the lab to name a compareWith policy')
+    if (g.type === 'counter' && g.relativeTo && m.compareWith === undefined) r.fieldError(`goals.${i}.relativeTo`, 'needs the lab to name a compareWith policy')
   })
   if (texts['README.md'] !== undefined) {
-    for (const p of readmeQuestionProblems(texts['README.md'], m.questions.map((q) => q.prompt))) r.error(p.path, p.message, 'README.md')
+    for (const problem of readmeQuestionProblems(texts['README.md'], m.questions.map((q) => q.prompt))) r.fileError('README.md', problem)
   }
   if (r.errors.length || texts['start.c'] === undefined || texts['solution.c'] === undefined) return undefined
 
@@ -169,11 +184,11 @@ function resolve(r: FolderReader, m: LabManifest, lineOf: (path: string) => numb
   }
 }
 
-function variantScenarios(r: FolderReader, spec: NonNullable<LabManifest['variants']>, error: (path: string, message: string) => void): LabScenario[] {
+function variantScenarios(r: FolderReader, spec: NonNullable<LabManifest['variants']>): LabScenario[] {
   const base: Scenario | undefined = r.scenario(spec.base, 'variants.base')?.scenario
   if (!base) return []
   const problems = variantSpecProblems(spec, base)
-  for (const p of problems) error(`variants.${p.path}`, p.message)
+  for (const p of problems) r.fieldError(`variants.${p.path}`, p.message)
   if (problems.length) return []
   const made = generateVariants(spec, base, r.file(r.manifestPath))
   for (const e of made.errors) r.errors.push({ ...e, path: `variants (generated machine): ${e.path}` })

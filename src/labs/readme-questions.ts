@@ -25,16 +25,10 @@ export function readmeQuestions(readme: string): string[] | null {
   return items.map(normalize)
 }
 
-/** What differs between README's questions and the manifest's prompts, as {path in the manifest, message}. */
-export function readmeQuestionProblems(readme: string, prompts: string[]): { path: string; message: string }[] {
+/** What differs between README's questions and the manifest's prompts. */
+export function readmeQuestionProblems(readme: string, prompts: string[]): string[] {
   const listed = readmeQuestions(readme)
-  if (listed === null) {
-    return prompts.length ? [{ path: '', message: `has no '## Questions' section; list the ${prompts.length} questions of the manifest there` }] : []
-  }
-  if (listed.length !== prompts.length) {
-    return [{ path: '', message: `'## Questions' lists ${listed.length} question(s), the manifest has ${prompts.length}` }]
-  }
-  return prompts.flatMap((p, i) =>
-    normalize(p) === listed[i] ? [] : [{ path: '', message: `question ${i + 1} differs from the manifest's questions.${i}.prompt` }],
-  )
+  if (listed === null) return prompts.length ? [`has no '## Questions' section; list the ${prompts.length} questions of the manifest there`] : []
+  if (listed.length !== prompts.length) return [`'## Questions' lists ${listed.length} question(s), the manifest has ${prompts.length}`]
+  return prompts.flatMap((p, i) => (normalize(p) === listed[i] ? [] : [`question ${i + 1} differs from the manifest's questions.${i}.prompt`]))
 }

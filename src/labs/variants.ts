@@ -95,7 +95,7 @@ function cpuList(draw: Draw, cpus: NonNullable<VariantSpec['cpus']>): ScenarioIn
 
 const gib = (bytes: number) => `${+(bytes / SZ_1G).toFixed(2)} GiB`
 
-function describe(ram: { size: number }[], cpus: ScenarioInput['machine']['cpus']): string {
+function machineSummary(ram: { size: number }[], cpus: ScenarioInput['machine']['cpus']): string {
   const total = ram.reduce((n, r) => n + r.size, 0)
   const cpuText = cpus.map((c) => `${c.model} ${c.revision}${(c.count ?? 1) > 1 ? ` ×${c.count}` : ''}`).join(', ')
   return `${gib(total)} in ${ram.length} bank${ram.length > 1 ? 's' : ''}; CPUs: ${cpuText}`
@@ -117,7 +117,7 @@ export function generateVariants(spec: VariantSpec, base: Scenario, file: string
     const input: ScenarioInput = {
       ...base,
       name,
-      title: `${base.name}, variant ${i + 1} of seed ${spec.seed}: ${describe(ram, cpus)}`,
+      title: `${base.name}, variant ${i + 1} of seed ${spec.seed}: ${machineSummary(ram, cpus)}`,
       description: `Generated from ${base.name} by the lab's variants (seed ${spec.seed}); everything not listed in the title is as in ${base.name}.`,
       machine: { ...base.machine, ram, cpus },
     }

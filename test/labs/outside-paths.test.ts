@@ -29,7 +29,8 @@ describe('paths in a manifest', () => {
     const loaded = withScenarioRef(ref)
     expect(loaded.lab).toBeUndefined()
     expect(loaded.errors).toHaveLength(1)
-    expect(loaded.errors[0]).toMatchObject({ file: `${LAB}/lab.yaml`, path: 'scenarios.1' })
+    const line = manifestOf(LAB).split('\n').findIndex((l) => l.startsWith('scenarios:')) + 1
+    expect(loaded.errors[0]).toMatchObject({ file: `${LAB}/lab.yaml`, path: 'scenarios.1', line })
     expect(loaded.errors[0].message).toContain(why)
     expect(loaded.errors[0].message).toContain('a lab may only use files inside its own folder')
   })
