@@ -18,27 +18,31 @@ const HELP = `bootlab: simulated arm64 Linux boots driven by kernel-C policies; 
 usage:
   bootlab [app] [--port <n>]   open the desktop app; without the Electron binary, serve the
                                same app to your browser at http://127.0.0.1:${DEFAULT_WEB_PORT}/
-  bootlab boot <options>       boot a kernel policy on a simulated machine (see bootlab boot --help)
+  bootlab boot <options>       boot a kernel policy on a simulated machine, or grade it against
+                               a lab (all options: bootlab boot --help)
   bootlab labs                 list the bundled labs
   bootlab --version            print the version
   bootlab --help               print this help
 
 examples:
-  bootlab boot --scenario realm --policy unpatched       the unpatched realm guest: WARN, then a crash
+  bootlab boot --scenario realm --policy unpatched       the unpatched realm guest WARNs, then panics
   bootlab boot --scenario realm --policy series          the merged fix: boots cleanly (exit 0)
   bootlab boot --scenario realm --policy my-fix.c --compare series
                                                          your policy file against the fix, first divergence
-  bootlab boot --scenario host-mixed --policy series --json
-                                                         the whole boot result as JSON
+  bootlab boot --scenario realm --policy my-fix.c --report report.html
+                                                         also write the lab report
+  bootlab boot --lab 05-move-swiotlb --policy my-fix.c   grade it: exit 0 when every goal passes
+  bootlab boot --lab 05-move-swiotlb --policy my-fix.c --json
+                                                         each goal's result as JSON, for CI
 
-exit status of boot: 0 booted, 1 booted with warnings, 2 failed, 3 bad input`
+exit status of boot: 0 booted cleanly (with --lab: every goal passed); bootlab boot --help lists the rest`
 
 function packageVersion(): string {
   return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version
 }
 
 function printLabs(out: (s: string) => void): number {
-  const labs = listBundledLabs(join(PACKAGE_ROOT, 'labs'))
+  const labs = listBundledLabs()
   if (labs.length === 0) {
     out('No labs are bundled with this build.')
     return 0

@@ -194,6 +194,13 @@ describe('installed with `npm install <tgz>` into an empty folder', () => {
     expect(r.code, r.stdout + r.stderr).toBe(0)
   }, COMMAND_TIMEOUT)
 
+  it('writes the lab report (--report) from the installed package', async () => {
+    const report = join(work, 'report.html')
+    const r = await bootlab('boot', '--scenario', 'realm', '--policy', 'series', '--report', report)
+    expect(r.code, r.stderr).toBe(0)
+    expect(readFileSync(report, 'utf8')).toMatch(/^<!doctype html>/i)
+  }, COMMAND_TIMEOUT)
+
   it('resolves both tree-sitter wasm files from the installed dependencies', () => {
     const require = createRequire(join(installed, 'package.json'))
     expect(existsSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm'))).toBe(true)
