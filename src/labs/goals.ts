@@ -31,6 +31,11 @@ function sizeText(bytes: number): string {
 
 const list = (values: readonly string[]) => values.join(' or ')
 
+/** The first few of many observations, so one piece of evidence stays readable. */
+function firstFew(items: string[], shown = 3): string {
+  return items.length > shown ? `${items.slice(0, shown).join('; ')}; and ${items.length - shown} more` : items.join('; ')
+}
+
 function callerText(c: CallerRecord): string {
   return `${c.caller} (${c.fn}() in ${c.window} on CPU${c.cpu}) returned ${c.ret}${c.errno ? ` (${c.errno})` : ''}, outcome ${c.outcome}`
 }
@@ -70,8 +75,8 @@ function checkCaller(g: Extract<Goal, { type: 'caller' }>, r: BootResult): Check
     ].filter(Boolean)
     return expected.length ? [`${callerText(c)}; expected ${expected.join(', ')}`] : []
   })
-  if (wrong.length) return { passed: false, detail: wrong.join('; ') }
-  return { passed: true, detail: calls.map(callerText).join('; ') }
+  if (wrong.length) return { passed: false, detail: firstFew(wrong) }
+  return { passed: true, detail: firstFew(calls.map(callerText)) }
 }
 
 /** What is wrong with [va, va+size) in the final map: gaps, invalid or private parts, disallowed leaves. */
@@ -107,7 +112,7 @@ function checkSharedRange(g: Extract<Goal, { type: 'shared-range' }>, r: BootRes
     return { ok: problems.length === 0, text: problems.length ? `${range}: ${problems.join(', ')} in the final map` : `${range} shared and valid` }
   })
   const bad = details.filter((d) => !d.ok)
-  return { passed: bad.length === 0, detail: (bad.length ? bad : details).map((d) => d.text).join('; ') }
+  return { passed: bad.length === 0, detail: firstFew((bad.length ? bad : details).map((d) => d.text)) }
 }
 
 function checkCounter(g: Extract<Goal, { type: 'counter' }>, r: BootResult, baseline: Baseline | undefined): Check {
@@ -122,7 +127,7 @@ function checkCounter(g: Extract<Goal, { type: 'counter' }>, r: BootResult, base
 function checkFault(g: Extract<Goal, { type: 'fault' }>, r: BootResult): Check {
   const found = r.faults.filter((f) => g.kind === undefined || f.kind === g.kind)
   const what = g.kind ?? 'broken invariant'
-  if (found.length) return { passed: g.present, detail: found.map((f) => `${f.kind}: ${f.message}`).join('; ') }
+  if (found.length) return { passed: g.present, detail: firstFew(found.map((f) => `${f.kind}: ${f.message}`)) }
   return { passed: !g.present, detail: `no ${what}${r.faults.length ? ` (faults seen: ${r.faults.map((f) => f.kind).join(', ')})` : ''}` }
 }
 
