@@ -21,11 +21,11 @@ import { bundledKernelResources, labDir, readLabFolder } from '../node/labs'
 import { loadKernelPolicy } from '../node/kernel-policy'
 import { readNamed } from '../node/resources'
 import { printGrade } from './grade-report'
-import { reportPathProblem, writeBootReport } from './report-option'
+import { reportPathProblem, writeBootReport, writeLabReport } from './report-option'
 
 const USAGE = `usage: bootlab boot --scenario <file|name> --policy <file|name> [--json] [--compare <file|name>]
                     [--report <file.html|file.md> [--learner <name>]]
-       bootlab boot --lab <id|path> --policy <file|name> [--json]
+       bootlab boot --lab <id|path> --policy <file|name> [--json] [--report <file.html|file.md> [--learner <name>]]
 
   --scenario  a scenario YAML/JSON file, or a bundled name (realm, host-mixed, ...)
   --policy    a kernel policy .c file, or a bundled name (unpatched, patched-v1,
@@ -38,7 +38,7 @@ const USAGE = `usage: bootlab boot --scenario <file|name> --policy <file|name> [
               --json then prints every goal's result
 
 exit status: 0 booted, 1 booted with warnings, 2 failed, 3 bad input, 4 report not written
-with --lab:  0 all goals pass, 1 some goals fail, 3 bad input`
+with --lab:  0 all goals pass, 1 some goals fail, 3 bad input, 4 report not written`
 
 export const EXIT = { booted: 0, 'booted-with-warnings': 1, failed: 2, 'policy-error': 3, badInput: 3, reportNotWritten: 4 } as const
 const GRADE_EXIT = { passed: 0, failed: 1, badInput: 3 } as const
@@ -77,7 +77,14 @@ async function bootNamed(scenarioArg: string, policyArg: string): Promise<BootRe
   return boot(parsed.scenario, policy)
 }
 
-async function gradeNamed(labArg: string, policyArg: string, json: boolean, out: (s: string) => void): Promise<number> {
+async function gradeNamed(
+  labArg: string,
+  policyArg: string,
+  json: boolean,
+  report: { path: string; learner?: string } | undefined,
+  out: (s: string) => void,
+  err: (s: string) => void,
+): Promise<number> {
   const read = readLabFolder(labDir(labArg))
   if (!read.folder) throw new BadInput(formatLabErrors(read.errors))
   const loaded = loadLab(read.folder, bundledKernelResources())
@@ -91,6 +98,7 @@ async function gradeNamed(labArg: string, policyArg: string, json: boolean, out:
   const grade = await gradePolicy(loaded.lab, policyText)
   if (json) out(JSON.stringify(grade, null, 1))
   else printGrade(loaded.lab, grade, out)
+  if (report && !(await writeLabReport({ ...report, lab: loaded.lab, grade, policy: policyText }, json ? err : out, err))) return EXIT.reportNotWritten
   return grade.passed ? GRADE_EXIT.passed : GRADE_EXIT.failed
 }
 
@@ -119,13 +127,19 @@ export async function runBoot(argv: string[], out: (s: string) => void, err: (s:
     out(USAGE)
     return 0
   }
+  const reportProblem = values.report === undefined ? null : reportPathProblem(values.report)
+  if (reportProblem) {
+    err(`bootlab: ${reportProblem}`)
+    return EXIT.badInput
+  }
   if (values.lab !== undefined) {
-    if (!values.policy || values.scenario || values.compare || values.report) {
-      err(`bootlab: --lab takes --policy (and optionally --json), not --scenario, --compare or --report\n${USAGE}`)
+    if (!values.policy || values.scenario || values.compare) {
+      err(`bootlab: --lab takes --policy (and optionally --json, --report, --learner), not --scenario or --compare\n${USAGE}`)
       return GRADE_EXIT.badInput
     }
     try {
-      return await gradeNamed(values.lab, values.policy, values.json, out)
+      const report = values.report === undefined ? undefined : { path: values.report, learner: values.learner }
+      return await gradeNamed(values.lab, values.policy, values.json, report, out, err)
     } catch (e) {
       if (e instanceof BadInput) {
         err(`bootlab: ${e.message}`)
@@ -136,11 +150,6 @@ export async function runBoot(argv: string[], out: (s: string) => void, err: (s:
   }
   if (!values.scenario || !values.policy) {
     err(`bootlab: --scenario and --policy are required\n${USAGE}`)
-    return EXIT.badInput
-  }
-  const reportProblem = values.report === undefined ? null : reportPathProblem(values.report)
-  if (reportProblem) {
-    err(`bootlab: ${reportProblem}`)
     return EXIT.badInput
   }
   const { report, learner, policy, compare, json } = values

@@ -69,6 +69,19 @@ describe('bootlab boot --report', () => {
   })
 })
 
+describe('bootlab boot --lab --report', () => {
+  it('grades, then writes the lab report; the grade decides the exit status', async () => {
+    const target = join(dir, 'lab-05.html')
+    const r = await run('--lab', '05-move-swiotlb', '--policy', join(labDir('05-move-swiotlb'), 'start.c'), '--report', target, '--learner', 'Ada')
+    expect(r.code).toBe(1)
+    expect(r.out).toContain(`report written to ${target}`)
+    const html = readFileSync(target, 'utf8')
+    expect(html).toContain('<dt>Lab</dt><dd>05-move-swiotlb</dd>')
+    expect(html).toContain('<span class="fail">✘ FAIL</span>')
+    expect(html).toContain('The policy is the starting policy, <code>start.c</code>, unchanged.')
+  })
+})
+
 describe('writeLabReport', () => {
   it("writes a lab's graded goals, its questions, the patch against start.c and the start-vs-learner comparison", async () => {
     const lab = loadLab(readLabFolder(labDir('05-move-swiotlb')).folder!, bundledKernelResources()).lab!
