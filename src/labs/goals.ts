@@ -3,7 +3,7 @@
  * that decided it (the evidence a learner reads: which WARN fired where, which
  * caller returned what, which part of a buffer stayed private).
  */
-import type { BootResult, CallerRecord, MapExtent } from '../core'
+import { type BootResult, type CallerRecord, formatSize, formatVirt, type MapExtent, virt } from '../core'
 import { compare, readCounter } from './counters'
 import type { Goal } from './schema'
 
@@ -19,15 +19,8 @@ export interface Baseline {
   result: BootResult
 }
 
-/** Linear-map offsets as the kernel prints addresses (48-bit VAs, PAGE_OFFSET 0xffff000000000000). */
-const kernelVa = (offset: number) => `ffff${offset.toString(16).padStart(12, '0')}`
-
-function sizeText(bytes: number): string {
-  for (const [unit, size] of [['GiB', 2 ** 30], ['MiB', 2 ** 20], ['KiB', 2 ** 10]] as const) {
-    if (bytes >= size && bytes % size === 0) return `${bytes / size} ${unit}`
-  }
-  return `${bytes} bytes`
-}
+/** A linear-map offset (as BootResult records it) the way dmesg prints a kernel VA. */
+const kernelVa = (offset: number) => formatVirt(virt(offset))
 
 const list = (values: readonly string[]) => values.join(' or ')
 
@@ -91,11 +84,11 @@ function rangeProblems(extents: MapExtent[], c: CallerRecord, leaves: readonly s
   }
   const problems: string[] = []
   const unmapped = c.size - bytes(() => true)
-  if (unmapped > 0) problems.push(`${sizeText(unmapped)} unmapped`)
+  if (unmapped > 0) problems.push(`${formatSize(unmapped)} unmapped`)
   const invalid = (e: MapExtent) => !e.valid
   const priv = (e: MapExtent) => e.valid && !e.shared
-  if (bytes(invalid)) problems.push(`${sizeText(bytes(invalid))} invalid${firstOf(invalid)}`)
-  if (bytes(priv)) problems.push(`${sizeText(bytes(priv))} still private to the realm${firstOf(priv)}`)
+  if (bytes(invalid)) problems.push(`${formatSize(bytes(invalid))} invalid${firstOf(invalid)}`)
+  if (bytes(priv)) problems.push(`${formatSize(bytes(priv))} still private to the realm${firstOf(priv)}`)
   const badLeaf = (e: MapExtent) => leaves !== undefined && !leaves.includes(e.leaf)
   if (over.some(badLeaf)) problems.push(`mapped by ${[...new Set(over.filter(badLeaf).map((e) => e.leaf))].join(', ')} where ${list(leaves ?? [])} is expected`)
   return problems
@@ -108,7 +101,7 @@ function checkSharedRange(g: Extract<Goal, { type: 'shared-range' }>, r: BootRes
   if (!final) return { passed: false, detail: 'no picture of the linear map was taken' }
   const details = calls.map((c) => {
     const problems = rangeProblems(final.extents, c, g.leaves)
-    const range = `${c.caller} [${kernelVa(c.va)}, +${sizeText(c.size)})`
+    const range = `${c.caller} [${kernelVa(c.va)}, +${formatSize(c.size)})`
     return { ok: problems.length === 0, text: problems.length ? `${range}: ${problems.join(', ')} in the final map` : `${range} shared and valid` }
   })
   const bad = details.filter((d) => !d.ok)
