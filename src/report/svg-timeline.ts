@@ -54,7 +54,11 @@ function runsOf<T>(steps: readonly BootStep[], value: (s: BootStep) => T): { fro
 
 function groupByStep<T extends { step: number }>(items: readonly T[]): Map<number, T[]> {
   const groups = new Map<number, T[]>()
-  for (const item of items) groups.set(item.step, [...(groups.get(item.step) ?? []), item])
+  for (const item of items) {
+    const group = groups.get(item.step)
+    if (group) group.push(item)
+    else groups.set(item.step, [item])
+  }
   return groups
 }
 
@@ -88,9 +92,8 @@ function band(steps: readonly BootStep[], y: number, value: (s: BootStep) => str
     const width = (run.to - run.from + 1) * COLUMN
     const label = text(run.value)
     const fits = label.length * GLYPH < width - 4
-    return titled('rect', `x="${x(run.from)}" y="${y + 2}" width="${width}" height="${LANE - 4}" fill="${fill(run.value)}" stroke="#ffffff"`,
-      `${label}: steps ${run.from}–${run.to}`,
-    ) + (fits ? `<text x="${x(run.from) + 4}" y="${y + LANE / 2 + 4}">${escapeXml(label)}</text>` : '')
+    const rect = titled('rect', `x="${x(run.from)}" y="${y + 2}" width="${width}" height="${LANE - 4}" fill="${fill(run.value)}" stroke="#ffffff"`, `${label}: steps ${run.from}–${run.to}`)
+    return rect + (fits ? `<text x="${x(run.from) + 4}" y="${y + LANE / 2 + 4}">${escapeXml(label)}</text>` : '')
   })
 }
 
@@ -131,7 +134,7 @@ function legend(y: number): string {
   let at = 8
   return items
     .map(([symbol, text]) => {
-      const g = `<g transform="translate(${at + 6},${y})">${symbol}<text x="12" y="4">${escapeXml(text)}</text></g>`
+      const g = `<g transform="translate(${num(at + 6)},${y})">${symbol}<text x="12" y="4">${escapeXml(text)}</text></g>`
       at += 34 + text.length * GLYPH
       return g
     })
@@ -168,13 +171,10 @@ export function timelineSvg(result: BootResult, options: TimelineOptions = {}): 
           const shown = sorted.length > MAX_STACKED_CALLS ? sorted.slice(0, MAX_STACKED_CALLS - 1) : sorted
           const marks = shown.map((c, i) => marker(c.outcome, centre(step), y + 3 + CALL_ROW * (i + 0.5), callTitle(c)))
           const hidden = sorted.slice(shown.length)
-          if (hidden.length)
-            marks.push(
-              titled('text', `x="${centre(step)}" y="${num(y + 3 + CALL_ROW * (MAX_STACKED_CALLS - 0.5) + 3)}" text-anchor="middle" font-size="8"`,
-                hidden.map(callTitle).join('\n'),
-                `+${hidden.length}`,
-              ),
-            )
+          if (hidden.length) {
+            const at = `x="${centre(step)}" y="${num(y + 3 + CALL_ROW * (MAX_STACKED_CALLS - 0.5) + 3)}" text-anchor="middle" font-size="8"`
+            marks.push(titled('text', at, hidden.map(callTitle).join('\n'), `+${hidden.length}`))
+          }
           return marks
         }),
     },
@@ -217,12 +217,11 @@ export function timelineSvg(result: BootResult, options: TimelineOptions = {}): 
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
     `<text x="8" y="18" font-size="13" font-weight="700">${escapeXml(`${result.policyName} on ${result.scenarioName} — ${reachedText}`)}</text>`,
   )
-  for (const s of steps)
-    parts.push(
-      titled('rect', `class="step" data-step="${s.index}" x="${x(s.index)}" y="${lanesTop}" width="${COLUMN}" height="${lanesBottom - lanesTop}" fill="${s.index % 2 ? '#fafafa' : '#ffffff'}"`,
-        `step ${s.index}: ${s.fn}() in ${s.file}${s.parent ? `, from ${s.parent}()` : ''}; ${s.window}; t=${s.t0.toFixed(6)}–${s.t1.toFixed(6)} s${s.policy ? '; runs the policy' : ''}`,
-      ),
-    )
+  for (const s of steps) {
+    const column = `class="step" data-step="${s.index}" x="${x(s.index)}" y="${lanesTop}" width="${COLUMN}" height="${lanesBottom - lanesTop}" fill="${s.index % 2 ? '#fafafa' : '#ffffff'}"`
+    const about = `step ${s.index}: ${s.fn}() in ${s.file}${s.parent ? `, from ${s.parent}()` : ''}; ${s.window}; t=${s.t0.toFixed(6)}–${s.t1.toFixed(6)} s${s.policy ? '; runs the policy' : ''}`
+    parts.push(titled('rect', column, about))
+  }
   let y = lanesTop
   for (const lane of lanes) {
     parts.push(`<g class="lane"><text x="8" y="${num(y + LANE / 2 + 4)}" fill="#333333">${escapeXml(lane.label)}</text>`, ...lane.draw(y), '</g>')
