@@ -97,3 +97,21 @@ static int pageattr_pud_entry(pud_t *pud, unsigned long addr,
     expect(exposed.message).toContain('960 MiB of it was never given up')
   })
 })
+
+describe('a caller in window W0', () => {
+  it('gets its buffer from memblock and meets black-out window 1 under the merged fix', async () => {
+    const r = await bootWith(
+      {
+        name: 'w0-caller',
+        machine: { ram: [{ base: 0x40000000, size: '4G' }], cpus: [{ model: 'neoverse-v3', revision: 'r0p2', count: 2 }] },
+        realm: true,
+        extraCallers: [{ name: 'early_shared_buffer', at: 'arch_mm_preinit', size: '96K' }],
+      },
+      '/* Builds on: series */\n',
+      'series-layer.c',
+    )
+    const call = r.calls.find((c) => c.caller === 'early_shared_buffer')!
+    expect(call).toMatchObject({ window: 'W0', ret: -16, errno: 'EBUSY' })
+    expect(r.steps[call.step].fn).toBe('arch_mm_preinit')
+  })
+})

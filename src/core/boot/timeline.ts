@@ -58,7 +58,10 @@ function setupArch(k: Kernel): void {
 }
 
 function mmCoreInit(k: Kernel): void {
-  k.step('arch_mm_preinit', 'arch/arm64/mm/init.c', () => k.call('arch_mm_preinit'), true)
+  k.step('arch_mm_preinit', 'arch/arm64/mm/init.c', () => {
+    k.call('arch_mm_preinit')
+    runExtraCallers(k, 'arch_mm_preinit')
+  }, true)
   k.step('memblock_free_all', 'mm/memblock.c', () => {
     k.handOverToBuddy()
     k.closeWindow('blackout-1')

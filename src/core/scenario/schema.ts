@@ -47,8 +47,11 @@ const cpu = z.strictObject({
 /** A set_memory_decrypted() user the scenario adds; not a known kernel caller unless it says so. */
 const extraCaller = z.strictObject({
   name: z.string().min(1),
-  /** When it runs: an early_initcall (W1), a CPU-online callback of CPU n (W2), or a device-level initcall (W3). */
-  at: z.enum(['early_initcall', 'cpu_online', 'device_initcall']),
+  /**
+   * When it runs: right after arch_mm_preinit() (W0, its buffer from memblock), an
+   * early_initcall (W1), a CPU-online callback of CPU n (W2), or a device initcall (W3).
+   */
+  at: z.enum(['arch_mm_preinit', 'early_initcall', 'cpu_online', 'device_initcall']),
   cpu: z.number().int().min(1).optional(),
   size: size.refine((v) => v > 0 && pageAligned(v), 'must be a non-zero multiple of 4 KiB'),
   hypothetical: z.boolean().default(true),
