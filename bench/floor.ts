@@ -21,7 +21,7 @@ import {
   splitKernelLeafMappingLocked,
   walkRange,
 } from '../src/core/pgtable'
-import { type Budget, time, type Timing } from './measure'
+import { type Budget, settleHeap, time, type Timing } from './measure'
 
 const FLOOR_CHUNK_ENTRIES = 4 * 2 ** 20
 /** host-1t's PHYS_OFFSET. */
@@ -118,9 +118,9 @@ function splitOnePagePer2M(m: Mapped, bytes: number): void {
 }
 
 function compare(id: string, name: string, entries: number, model: Timing, budget: Budget): FloorComparison {
-  const floor = time(`${id} floor`, () => writeDescriptors(entries), budget)
-  const memset = time(`${id} memset`, () => memsetDescriptors(entries), budget)
-  const allocFloor = time(`${id} alloc floor`, () => writeDescriptorsToFreshTables(entries), budget)
+  const floor = time(`${id} floor`, () => writeDescriptors(entries), budget, settleHeap)
+  const memset = time(`${id} memset`, () => memsetDescriptors(entries), budget, settleHeap)
+  const allocFloor = time(`${id} alloc floor`, () => writeDescriptorsToFreshTables(entries), budget, settleHeap)
   const ratio = (t: Timing) => model.medianMs / t.medianMs
   return { id, name, entries, model, floor, memset, allocFloor, ratio: ratio(floor), memsetRatio: ratio(memset), allocRatio: ratio(allocFloor) }
 }
@@ -137,16 +137,22 @@ export function floorComparisons(repaintGiB: number, denseGiB: number, budget: B
     'repaint',
     () => (ptesWritten = rangeSplitToPtes(blocks.pt, 0, repaintBytes, blocks.alloc).ptesWritten),
     budget,
-    () => (blocks = blockMapped(repaintBytes)),
+    () => {
+      blocks = blockMapped(repaintBytes)
+      settleHeap()
+    },
   )
 
   const denseBytes = denseGiB * SZ_1G
   const denseEntries = denseBytes / PAGE_SIZE
   let dense = repainted(denseBytes)
-  const split = time('dense split', () => splitOnePagePer2M(dense, denseBytes), budget, () => (dense = repainted(denseBytes)))
+  const split = time('dense split', () => splitOnePagePer2M(dense, denseBytes), budget, () => {
+    dense = repainted(denseBytes)
+    settleHeap()
+  })
   // Idempotent, and the page made read-only above keeps every table dense, so each iteration does the same work.
   const clearWrite = { pteMasks: { set: 0n, clear: PTE_WRITE } }
-  const masks = time('dense masks', () => walkRange(dense.pt, 0, denseBytes, clearWrite), budget)
+  const masks = time('dense masks', () => walkRange(dense.pt, 0, denseBytes, clearWrite), budget, settleHeap)
 
   return [
     compare('repaint', `repaint ${repaintGiB} GiB to PTEs (lazy: runs of tables)`, ptesWritten, repaint, budget),

@@ -20,6 +20,14 @@ export interface Timing {
   samples: number
 }
 
+/**
+ * A full GC when the bench runs with --expose-gc (npm run bench does): heavy workloads call
+ * it before each iteration so the previous iteration's garbage is not collected on this one's clock.
+ */
+export function settleHeap(): void {
+  globalThis.gc?.()
+}
+
 /** Time `fn`; `prepare` runs before every iteration, outside the timed window. */
 export function time(name: string, fn: () => unknown, budget: Budget, prepare?: () => void): Timing {
   const bench = new Bench({

@@ -12,7 +12,7 @@ const REPO = join(import.meta.dirname, '../..')
 describe('npm run bench', () => {
   it('prints every target and writes the JSON report (quick mode)', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'bootlab-bench-')), 'report.json')
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick', '--sizes', '1,4', '--out', out], {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/run.ts', '--quick', '--sizes', '1,4', '--out', out], {
       cwd: REPO,
     })
     const report = JSON.parse(readFileSync(out, 'utf8')) as BenchReport
