@@ -1,29 +1,30 @@
 /*
- * The page's side of the boot worker. At most one request is in the worker;
+ * The page's side of a boot worker. At most one request is in the worker;
  * while it runs, newer requests replace each other, so a burst of keystrokes
  * costs one extra boot, not one per key. A superseded request resolves to
  * null, and so does a response that arrives after a newer request was made.
+ * The same client serves both jobs: boots, and lab grades (a second worker).
  */
-import type { BootInput, BootOutcome, BootRequest, BootResponse } from './workers/boot-protocol'
+import type { BootInput, BootOutcome, Crashed } from './workers/boot-protocol'
 
 /** What BootClient needs of a Worker (tests pass a fake). */
-export interface BootPort {
-  postMessage(request: BootRequest): void
-  addEventListener(type: 'message', listener: (event: MessageEvent<BootResponse>) => void): void
+export interface BootPort<Input = BootInput, Outcome = BootOutcome> {
+  postMessage(request: Input & { id: number }): void
+  addEventListener(type: 'message', listener: (event: MessageEvent<Outcome & { id: number }>) => void): void
   addEventListener(type: 'error', listener: (event: ErrorEvent) => void): void
 }
 
-interface Waiting {
-  request: BootRequest
-  resolve: (outcome: BootOutcome | null) => void
+interface Waiting<Input, Outcome> {
+  request: Input & { id: number }
+  resolve: (outcome: Outcome | Crashed | null) => void
 }
 
-export class BootClient {
+export class BootClient<Input = BootInput, Outcome = BootOutcome> {
   private nextId = 1
-  private inFlight: Waiting | null = null
-  private queued: Waiting | null = null
+  private inFlight: Waiting<Input, Outcome> | null = null
+  private queued: Waiting<Input, Outcome> | null = null
 
-  constructor(private readonly port: BootPort) {
+  constructor(private readonly port: BootPort<Input, Outcome>) {
     port.addEventListener('message', (event) => this.settle(event.data))
     // A worker that fails to load or throws outside a request would otherwise leave the boot pending forever.
     port.addEventListener('error', (event) => {
@@ -31,7 +32,7 @@ export class BootClient {
     })
   }
 
-  run(input: BootInput): Promise<BootOutcome | null> {
+  run(input: Input): Promise<Outcome | Crashed | null> {
     return new Promise((resolve) => {
       const waiting = { request: { ...input, id: this.nextId++ }, resolve }
       this.queued?.resolve(null)
@@ -52,7 +53,7 @@ export class BootClient {
     }
   }
 
-  private settle(response: BootResponse): void {
+  private settle(response: (Outcome | Crashed) & { id: number }): void {
     if (!this.inFlight || response.id !== this.inFlight.request.id) return
     this.inFlight.resolve(this.queued ? null : response)
     this.sendQueued()

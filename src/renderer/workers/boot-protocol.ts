@@ -2,8 +2,12 @@
  * Messages between the workbench and the boot worker. A request carries whole
  * texts (a policy is a few KB) so the worker holds no state the page must
  * keep in sync; it only caches the compiled base kernel by its text.
+ * Two jobs: boot one policy on one machine, or grade a policy against every
+ * machine of a lab (a second worker instance grades, so typing never waits
+ * behind a grade).
  */
 import type { BootResult, Diagnostic, ScenarioError } from '../../core'
+import type { Lab, LabGrade } from '../../labs'
 import type { TextFile } from '../../shared/bootlab-api'
 
 export interface BootInput {
@@ -11,20 +15,35 @@ export interface BootInput {
   base: TextFile
   /** The policy being edited (it may be the base kernel itself). */
   policy: TextFile
-  /** The bundled kernel states, which a policy may build on (`Builds on: patched-v2`). */
+  /** The kernel states a policy may build on (`Builds on: patched-v2`): the bundled ones, and a lab's own. */
   kernelStates: TextFile[]
   scenario: TextFile
 }
 
-export interface BootRequest extends BootInput {
-  id: number
+/** What the core threw: a bug in BootLab, not in the learner's policy. */
+export interface Crashed {
+  kind: 'crashed'
+  message: string
 }
 
 export type BootOutcome =
   /** `diagnostics` are the compile diagnostics of the policy linked over the base (KernelPolicy.diagnostics). */
   | { kind: 'booted'; diagnostics: Diagnostic[]; result: BootResult }
   | { kind: 'scenario-invalid'; diagnostics: Diagnostic[]; problems: ScenarioError[] }
-  /** The core itself threw: a bug in BootLab, not in the learner's policy. */
-  | { kind: 'crashed'; message: string }
+  | Crashed
 
+export interface GradeInput {
+  base: TextFile
+  policy: TextFile
+  lab: Lab
+}
+
+export type GradeOutcome = { kind: 'graded'; grade: LabGrade } | Crashed
+
+export type WorkerInput = BootInput | GradeInput
+export type WorkerOutcome = BootOutcome | GradeOutcome
+
+export type BootRequest = BootInput & { id: number }
 export type BootResponse = BootOutcome & { id: number }
+export type WorkerRequest = WorkerInput & { id: number }
+export type WorkerResponse = WorkerOutcome & { id: number }

@@ -1,14 +1,16 @@
 /*
  * Runs the simulation core off the page's thread so typing never waits for a
  * boot. Loads tree-sitter once, compiles the base kernel once per base text,
- * then links each request's policy over it, boots, and posts the outcome back.
+ * then links each request's policy over it and either boots it on one machine
+ * or grades it against every machine of a lab, and posts the outcome back.
  */
 import cGrammarUrl from 'tree-sitter-c/tree-sitter-c.wasm?url'
 import { Language, Parser } from 'web-tree-sitter'
 import treeSitterRuntimeUrl from 'web-tree-sitter/web-tree-sitter.wasm?url'
 import { boot, compileBase, type CompiledPolicy, parseScenario, type PolicyLookup, preparePolicy, type PolicySource } from '../../core'
+import { gradeLab, labPolicyLookup, needsCompareWith } from '../../labs'
 import type { TextFile } from '../../shared/bootlab-api'
-import type { BootOutcome, BootRequest, BootResponse } from './boot-protocol'
+import type { BootInput, BootOutcome, GradeInput, GradeOutcome, WorkerOutcome, WorkerRequest, WorkerResponse } from './boot-protocol'
 
 const parserReady = (async () => {
   // The glue would otherwise look for its wasm next to the bundled script, where Vite did not put it.
@@ -28,7 +30,7 @@ function baseFor(parser: Parser, base: TextFile): CompiledPolicy {
   return compiledBase
 }
 
-function run(parser: Parser, request: BootRequest): BootOutcome {
+function run(parser: Parser, request: BootInput): BootOutcome {
   const kernelState: PolicyLookup = (name) => {
     const found = request.kernelStates.find((p) => p.path === `${name}.c`)
     return found && policySource(found)
@@ -39,14 +41,24 @@ function run(parser: Parser, request: BootRequest): BootOutcome {
   return { kind: 'booted', diagnostics: policy.diagnostics, result: boot(parsed.scenario, policy) }
 }
 
-self.onmessage = async (event: MessageEvent<BootRequest>) => {
+/** Boots the policy on every machine of the lab (and the lab's compareWith state where a goal needs it) and checks the goals. */
+function grade(parser: Parser, request: GradeInput): GradeOutcome {
+  const lookup = labPolicyLookup(request.lab)
+  const base = baseFor(parser, request.base)
+  const policy = preparePolicy(parser, policySource(request.policy), base, lookup)
+  const compareWith = request.lab.compareWith && needsCompareWith(request.lab) ? preparePolicy(parser, request.lab.compareWith, base, lookup) : undefined
+  return { kind: 'graded', grade: gradeLab(request.lab, { policy, compareWith }) }
+}
+
+self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
   const request = event.data
-  let outcome: BootOutcome
+  let outcome: WorkerOutcome
   try {
-    outcome = run(await parserReady, request)
+    const parser = await parserReady
+    outcome = 'lab' in request ? grade(parser, request) : run(parser, request)
   } catch (error) {
     outcome = { kind: 'crashed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }
   }
-  const response: BootResponse = { ...outcome, id: request.id }
+  const response: WorkerResponse = { ...outcome, id: request.id }
   self.postMessage(response)
 }
