@@ -1,8 +1,11 @@
 /*
  * The workbench session: which kernel policy the learner edits and its text,
- * which scenario boots, and the latest boot outcome. Boots run in the boot
+ * which scenario boots, and the latest boot outcome. The session is either the
+ * free workbench over the bundled kernel states, or a lab (its start.c, its
+ * kernel states and machines; stores/labs.ts opens it). Boots run in the boot
  * worker (BootClient); this store only decides when to ask and keeps the
- * newest answer. The learner's text is saved per policy through window.bootlab.
+ * newest answer. The learner's text is saved per policy, or per lab, through
+ * window.bootlab.
  */
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
@@ -25,6 +28,17 @@ export interface WorkbenchDeps {
 /** Where the learner's text of a bundled policy edited outside a lab is saved: `workbench-patched-v1`. */
 export const workbenchPolicyKey = (policyPath: string) => `workbench-${policyPath.replace(/\.c$/, '')}`
 
+/** A lab opened in the workbench; the learner's text is saved under the lab's id. */
+export interface LabSession {
+  id: string
+  /** start.c: what the learner edits first and what Reset restores. */
+  start: TextFile
+  /** What `Builds on:` may name: the lab's own .c files and the bundled kernel states. */
+  kernelStates: TextFile[]
+  /** The lab's machines, variants included, as scenario files. */
+  scenarios: TextFile[]
+}
+
 export const useWorkbenchStore = defineStore('workbench', () => {
   const resources = useKernelResourcesStore()
   let deps: WorkbenchDeps | null = null
@@ -32,6 +46,8 @@ export const useWorkbenchStore = defineStore('workbench', () => {
   let saveTimer: ReturnType<typeof setTimeout> | undefined
   let bootsInFlight = 0
 
+  /** The lab being worked on; null for the free workbench. */
+  const lab = shallowRef<LabSession | null>(null)
   const policyPath = ref<string | null>(null)
   const policyText = ref('')
   const scenarioPath = ref<string | null>(null)
@@ -64,14 +80,22 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     })
   })
 
-  /** The scenario that boots: the bundled file, or the learner's edit of it written as JSON (which YAML reads). */
+  /** The machines to choose from: the lab's, or every bundled one. */
+  const scenarios = computed(() => lab.value?.scenarios ?? resources.scenarios)
+  const findScenario = (path: string | null) => scenarios.value.find((s) => s.path === path) ?? null
+  /** The chosen machine's file as shipped (before the learner's edit). */
+  const scenarioSource = computed(() => findScenario(scenarioPath.value))
+
+  /** The scenario that boots: the chosen file, or the learner's edit of it written as JSON (which YAML reads). */
   const scenarioFile = computed<TextFile | null>(() => {
-    const bundled = resources.scenario(scenarioPath.value)
-    if (!bundled || !scenarioDraft.value) return bundled
-    return { path: bundled.path, text: JSON.stringify(scenarioDraft.value) }
+    const source = scenarioSource.value
+    if (!source || !scenarioDraft.value) return source
+    return { path: source.path, text: JSON.stringify(scenarioDraft.value) }
   })
 
-  const bundledText = computed(() => resources.policy(policyPath.value)?.text ?? null)
+  /** The text Reset restores: the lab's start.c, or the bundled kernel state. */
+  const bundledText = computed(() => (lab.value ? lab.value.start.text : (resources.policy(policyPath.value)?.text ?? null)))
+  const policyKey = () => (lab.value ? lab.value.id : policyPath.value && workbenchPolicyKey(policyPath.value))
   const edited = computed(() => bundledText.value !== null && policyText.value !== bundledText.value)
   /** The shown outcome belongs to older text than the editor holds, or to another version of the scenario. */
   const stale = computed(
@@ -104,7 +128,7 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     // Plain copies: store state is reactive proxies, which structured clone cannot post to a worker.
     const plain = ({ path, text }: TextFile): TextFile => ({ path, text })
     const policy = { path: policyPath.value, text: policyText.value }
-    const input = { base: plain(base), policy, scenario: plain(scenario), kernelStates: resources.policies.map(plain) }
+    const input = { base: plain(base), policy, scenario: plain(scenario), kernelStates: (lab.value?.kernelStates ?? resources.policies).map(plain) }
     bootsInFlight++
     running.value = true
     try {
@@ -127,9 +151,10 @@ export const useWorkbenchStore = defineStore('workbench', () => {
   async function saveNow(): Promise<void> {
     clearTimeout(saveTimer)
     saveTimer = undefined
-    if (!policyPath.value) return
+    const key = policyKey()
+    if (!key) return
     try {
-      await needDeps().api.savePolicy(workbenchPolicyKey(policyPath.value), policyText.value)
+      await needDeps().api.savePolicy(key, policyText.value)
       saveError.value = null
     } catch (e) {
       saveError.value = e instanceof Error ? e.message : String(e)
@@ -149,11 +174,17 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     saveTimer = setTimeout(() => void saveNow(), SAVE_DEBOUNCE_MS)
   }
 
+  /** Opens a bundled kernel state in the free workbench (leaving a lab, if one is open). */
   async function selectPolicy(path: string): Promise<void> {
     const bundled = resources.policy(path)
     if (!bundled) return
     if (saveTimer !== undefined) await saveNow()
     const saved = await needDeps().api.loadPolicy(workbenchPolicyKey(path))
+    if (lab.value) {
+      lab.value = null
+      if (!findScenario(scenarioPath.value)) scenarioPath.value = (resources.scenario(DEFAULT_SCENARIO_PATH) ?? resources.scenarios[0])?.path ?? null
+      scenarioDraft.value = null
+    }
     policyPath.value = path
     policyText.value = saved ?? bundled.text
     outcome.value = null
@@ -161,8 +192,22 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     await bootNow()
   }
 
+  /** Works on a lab: the learner's saved text for it (else start.c), on the lab's first machine. */
+  async function openLab(session: LabSession): Promise<void> {
+    if (saveTimer !== undefined) await saveNow()
+    const saved = await needDeps().api.loadPolicy(session.id)
+    lab.value = session
+    policyPath.value = session.start.path
+    policyText.value = saved ?? session.start.text
+    scenarioPath.value = session.scenarios[0]?.path ?? null
+    scenarioDraft.value = null
+    outcome.value = null
+    bootedText.value = null
+    await bootNow()
+  }
+
   async function selectScenario(path: string): Promise<void> {
-    if (!resources.scenario(path)) return
+    if (!findScenario(path)) return
     scenarioPath.value = path
     scenarioDraft.value = null
     await bootNow()
@@ -189,10 +234,13 @@ export const useWorkbenchStore = defineStore('workbench', () => {
   }
 
   return {
+    lab,
     policyPath,
     policyText,
     scenarioPath,
     scenarioDraft,
+    scenarios,
+    scenarioSource,
     scenarioFile,
     outcome,
     bootedText,
@@ -209,6 +257,7 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     flushSave,
     edit,
     selectPolicy,
+    openLab,
     selectScenario,
     editScenario,
     resetScenario,
