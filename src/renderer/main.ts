@@ -4,8 +4,10 @@ import App from './App.vue'
 import { BootClient } from './boot-client'
 import { connectBootlab } from './bootlab'
 import { useKernelResourcesStore } from './stores/kernel-resources'
+import { useLabsStore } from './stores/labs'
 import { useWorkbenchStore } from './stores/workbench'
 import './style.css'
+import type { GradeInput, GradeOutcome } from './workers/boot-protocol'
 import BootWorker from './workers/boot.worker?worker'
 
 async function startApp(): Promise<void> {
@@ -14,10 +16,14 @@ async function startApp(): Promise<void> {
   const api = await connectBootlab()
   const resources = useKernelResourcesStore(pinia)
   const workbench = useWorkbenchStore(pinia)
+  const labs = useLabsStore(pinia)
   workbench.connect({ api, boots: new BootClient(new BootWorker({ name: 'boot' })) })
+  // A second instance of the same worker grades labs, so a grade never holds up the next boot.
+  labs.connect({ api, grader: new BootClient<GradeInput, GradeOutcome>(new BootWorker({ name: 'grade' })) })
   app.mount('#app')
   await resources.load(api)
-  if (resources.status === 'ready') await workbench.start()
+  if (resources.status !== 'ready') return
+  await Promise.all([workbench.start(), labs.load()])
 }
 
 void startApp()

@@ -1,0 +1,190 @@
+/*
+ * The course: the labs the host offers (read with src/labs, as the command line
+ * reads them), the learner's progress, and the lab being worked on with its
+ * grade. Opening a lab puts the workbench into it; every finished boot of the
+ * learner's text is then graded against all of the lab's machines in the
+ * grading worker, so the goals follow the typing without slowing it.
+ * Progress is saved through window.bootlab; a passed lab stays passed.
+ */
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef, watch } from 'vue'
+import { type Lab, type LabError, type LabGrade, loadLab } from '../../labs'
+import type { BootlabApi, LabRef, LabStatus, Progress, TextFile } from '../../shared/bootlab-api'
+import type { BootClient } from '../boot-client'
+import type { GradeInput, GradeOutcome } from '../workers/boot-protocol'
+import { BASE_POLICY_PATH, useKernelResourcesStore } from './kernel-resources'
+import { type LabSession, useWorkbenchStore } from './workbench'
+
+export interface LabsDeps {
+  api: BootlabApi
+  grader: Pick<BootClient<GradeInput, GradeOutcome>, 'run'>
+}
+
+/** A lab folder the host listed: loaded, or the problems that kept it from loading. */
+export interface LabEntry {
+  ref: LabRef
+  lab: Lab | null
+  errors: LabError[]
+}
+
+/** The workbench session for a lab: its start.c, the kernel states it may build on, its machines as files. */
+export function labSession(lab: Lab): LabSession {
+  return {
+    id: lab.id,
+    start: { path: lab.start.file, text: lab.start.text },
+    kernelStates: lab.kernelStates.map((p) => ({ path: p.file, text: p.text })),
+    // Parsed machines, variants included, written as JSON (which YAML reads) under the scenario's name.
+    scenarios: lab.scenarios.map((s) => ({ path: `${s.name}.yaml`, text: JSON.stringify(s.scenario) })),
+  }
+}
+
+export const useLabsStore = defineStore('labs', () => {
+  const resources = useKernelResourcesStore()
+  const workbench = useWorkbenchStore()
+  let deps: LabsDeps | null = null
+  let gradesInFlight = 0
+
+  /** In course order; labs that failed to load last. Shallow: a Lab is plain data handed to the worker as is. */
+  const entries = shallowRef<LabEntry[]>([])
+  const loadError = ref<string | null>(null)
+  const progress = ref<Progress>({ labs: {} })
+  const grade = shallowRef<LabGrade | null>(null)
+  /** The policy text `grade` was computed from. */
+  const gradedText = ref<string | null>(null)
+  const grading = ref(false)
+  const gradeError = ref<string | null>(null)
+  /** How many hints of each lab the learner has revealed. */
+  const hintsShown = ref<Record<string, number>>({})
+  const solutionShown = ref(false)
+
+  /** The lab the workbench is in (the workbench can leave it, e.g. when a kernel state is picked). */
+  const current = computed(() => {
+    const id = workbench.lab?.id
+    return (id && entries.value.find((e) => e.ref.id === id)?.lab) || null
+  })
+  const statusOf = (id: string): LabStatus => progress.value.labs[id] ?? 'not-started'
+  const passedCount = computed(() => entries.value.filter((e) => statusOf(e.ref.id) === 'passed').length)
+  const hints = computed(() => (current.value ? current.value.hints.slice(0, hintsShown.value[current.value.id] ?? 0) : []))
+  /** The shown grade belongs to older text than the editor holds. */
+  const gradeStale = computed(() => gradedText.value !== null && gradedText.value !== workbench.policyText)
+
+  function needDeps(): LabsDeps {
+    if (!deps) throw new Error('labs used before connect()')
+    return deps
+  }
+
+  function connect(given: LabsDeps): void {
+    deps = given
+  }
+
+  async function load(): Promise<void> {
+    const { api } = needDeps()
+    try {
+      const [refs, saved] = await Promise.all([api.listLabs(), api.loadProgress()])
+      progress.value = saved
+      const kernel = { policies: resources.policies, scenarios: resources.scenarios }
+      const loaded = await Promise.all(
+        refs.map(async (ref): Promise<LabEntry> => {
+          try {
+            const read = loadLab(await api.loadLab(ref.id), kernel)
+            return { ref, lab: read.lab ?? null, errors: read.errors }
+          } catch (e) {
+            return { ref, lab: null, errors: [{ file: ref.id, path: '', message: e instanceof Error ? e.message : String(e) }] }
+          }
+        }),
+      )
+      const order = (e: LabEntry) => e.lab?.order ?? Number.MAX_SAFE_INTEGER
+      entries.value = loaded.sort((a, b) => order(a) - order(b) || a.ref.id.localeCompare(b.ref.id))
+      loadError.value = null
+    } catch (e) {
+      loadError.value = e instanceof Error ? e.message : String(e)
+    }
+  }
+
+  async function setStatus(id: string, status: LabStatus): Promise<void> {
+    progress.value = { labs: { ...progress.value.labs, [id]: status } }
+    await needDeps().api.saveProgress(progress.value)
+  }
+
+  async function open(id: string): Promise<void> {
+    const lab = entries.value.find((e) => e.ref.id === id)?.lab
+    if (!lab) return
+    grade.value = null
+    gradedText.value = null
+    gradeError.value = null
+    solutionShown.value = false
+    if (statusOf(id) === 'not-started') await setStatus(id, 'in-progress')
+    await workbench.openLab(labSession(lab))
+  }
+
+  /** Back to the free workbench on the base kernel. */
+  async function close(): Promise<void> {
+    await workbench.selectPolicy(resources.basePolicy?.path ?? BASE_POLICY_PATH)
+  }
+
+  async function gradeNow(text: string): Promise<void> {
+    const lab = current.value
+    const base = resources.basePolicy
+    if (!lab || !base) return
+    gradesInFlight++
+    grading.value = true
+    try {
+      const plain = ({ path, text }: TextFile): TextFile => ({ path, text })
+      const answer = await needDeps().grader.run({ base: plain(base), policy: { path: lab.start.file, text }, lab })
+      if (!answer || current.value !== lab) return
+      if (answer.kind === 'crashed') {
+        gradeError.value = answer.message.split('\n')[0]
+        return
+      }
+      grade.value = answer.grade
+      gradedText.value = text
+      gradeError.value = null
+      if (answer.grade.passed && statusOf(lab.id) !== 'passed') await setStatus(lab.id, 'passed')
+    } finally {
+      grading.value = --gradesInFlight > 0
+    }
+  }
+
+  // Grade what was just booted: the boot worker is free for the next keystroke while the grading worker works.
+  watch(
+    () => workbench.outcome,
+    () => {
+      const text = workbench.bootedText
+      if (current.value && text !== null && !(text === gradedText.value && grade.value)) void gradeNow(text)
+    },
+  )
+
+  function revealHint(): void {
+    const lab = current.value
+    if (!lab) return
+    hintsShown.value = { ...hintsShown.value, [lab.id]: Math.min(lab.hints.length, (hintsShown.value[lab.id] ?? 0) + 1) }
+  }
+
+  function showSolution(): void {
+    if (current.value?.revealAnswers) solutionShown.value = true
+  }
+
+  return {
+    entries,
+    loadError,
+    progress,
+    grade,
+    gradedText,
+    grading,
+    gradeError,
+    hintsShown,
+    solutionShown,
+    current,
+    passedCount,
+    hints,
+    gradeStale,
+    statusOf,
+    connect,
+    load,
+    open,
+    close,
+    gradeNow,
+    revealHint,
+    showSolution,
+  }
+})

@@ -1,0 +1,152 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { createPinia, setActivePinia } from 'pinia'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { BootResult } from '../../src/core'
+import type { LabGrade } from '../../src/labs'
+import type { BootlabApi, KernelResources, LabFolder, Progress } from '../../src/shared/bootlab-api'
+import { useKernelResourcesStore } from '../../src/renderer/stores/kernel-resources'
+import { labSession, useLabsStore } from '../../src/renderer/stores/labs'
+import { BOOT_DEBOUNCE_MS, useWorkbenchStore } from '../../src/renderer/stores/workbench'
+import type { BootInput, BootOutcome, GradeInput } from '../../src/renderer/workers/boot-protocol'
+
+const ROOT = join(import.meta.dirname, '../..')
+const filesOf = (dir: string) => readdirSync(join(ROOT, dir)).map((path) => ({ path, text: readFileSync(join(ROOT, dir, path), 'utf8') }))
+const RESOURCES: KernelResources = { policies: filesOf('resources/policies'), scenarios: filesOf('resources/scenarios') }
+const labFolder = (id: string): LabFolder => ({ id, files: filesOf(`labs/${id}`) })
+
+function fakeApi(progress: Progress = { labs: {} }) {
+  const saved: Record<string, string> = {}
+  const api: BootlabApi & { saved: typeof saved; progress: Progress } = {
+    host: 'web',
+    saved,
+    progress,
+    loadKernelResources: async () => RESOURCES,
+    listLabs: async () => [
+      { id: '04-blackout-windows', origin: 'bundled' },
+      { id: '03-realm-bug', origin: 'bundled' },
+      { id: 'zz-broken', origin: 'opened' },
+    ],
+    loadLab: async (id) => (id === 'zz-broken' ? { id, files: [{ path: 'README.md', text: '# no manifest' }] } : labFolder(id)),
+    loadPolicy: async (key) => saved[key] ?? null,
+    savePolicy: async (key, text) => void (saved[key] = text),
+    loadProgress: async () => api.progress,
+    saveProgress: async (p) => void (api.progress = p),
+    exportFile: async () => ({ saved: false }),
+  }
+  return api
+}
+
+const booted: BootOutcome = { kind: 'booted', diagnostics: [], result: { diagnostics: [], steps: [], snapshots: [] } as unknown as BootResult }
+
+function gradeOf(input: GradeInput, passed: boolean): LabGrade {
+  return {
+    labId: input.lab.id,
+    policyName: 'start',
+    passed,
+    score: passed ? 1 : 0,
+    total: 1,
+    goals: [{ name: 'g', type: 'verdict', weight: 1, passed, message: 'why', evidence: passed ? [] : ['x in boot of realm'], checks: [] }],
+    boots: [],
+  }
+}
+
+async function started(api = fakeApi(), passes: (text: string) => boolean = () => false) {
+  const resources = useKernelResourcesStore()
+  await resources.load(api)
+  const boots = { runs: [] as BootInput[], run: vi.fn(async (input: BootInput) => (boots.runs.push(input), { ...booted })) }
+  const grader = { runs: [] as GradeInput[], run: vi.fn(async (input: GradeInput) => (grader.runs.push(input), { kind: 'graded' as const, grade: gradeOf(input, passes(input.policy.text)) })) }
+  const workbench = useWorkbenchStore()
+  workbench.connect({ api, boots })
+  const labs = useLabsStore()
+  labs.connect({ api, grader })
+  await workbench.start()
+  await labs.load()
+  return { api, boots, grader, workbench, labs }
+}
+
+beforeEach(() => {
+  setActivePinia(createPinia())
+  vi.useFakeTimers()
+})
+afterEach(() => vi.useRealTimers())
+
+describe('labs store', () => {
+  it('lists the labs in course order, a broken folder last with its problems', async () => {
+    const { labs } = await started()
+    expect(labs.entries.map((e) => e.ref.id)).toEqual(['03-realm-bug', '04-blackout-windows', 'zz-broken'])
+    expect(labs.entries[2].lab).toBeNull()
+    expect(labs.entries[2].errors[0].message).toMatch(/no lab.yaml/)
+    expect(labs.passedCount).toBe(0)
+  })
+
+  it('opening a lab boots start.c on its first machine, marks it in progress and grades the boot', async () => {
+    const { labs, workbench, boots, grader, api } = await started()
+    await labs.open('04-blackout-windows')
+    expect(workbench.lab?.id).toBe('04-blackout-windows')
+    expect(workbench.policyPath).toBe('start.c')
+    expect(boots.runs.at(-1)?.policy.text).toBe(labs.current!.start.text)
+    expect(boots.runs.at(-1)?.scenario.path).toBe(`${labs.current!.scenarios[0].name}.yaml`)
+    expect(boots.runs.at(-1)?.kernelStates.map((k) => k.path)).toContain('series.c')
+    expect(api.progress.labs['04-blackout-windows']).toBe('in-progress')
+    await vi.waitFor(() => expect(labs.grade).not.toBeNull())
+    expect(grader.runs.at(-1)?.lab.id).toBe('04-blackout-windows')
+    expect(() => structuredClone(grader.runs.at(-1))).not.toThrow()
+    expect(labs.grade?.goals[0].evidence).toEqual(['x in boot of realm'])
+  })
+
+  it('the learner text is saved per lab, graded after each boot, and a pass is kept', async () => {
+    const { labs, workbench, api } = await started(fakeApi(), (text) => text.includes('fixed'))
+    await labs.open('04-blackout-windows')
+    workbench.edit('int fixed;')
+    await vi.advanceTimersByTimeAsync(BOOT_DEBOUNCE_MS)
+    await vi.waitFor(() => expect(labs.grade?.passed).toBe(true))
+    expect(labs.gradedText).toBe('int fixed;')
+    expect(api.progress.labs['04-blackout-windows']).toBe('passed')
+    expect(labs.passedCount).toBe(1)
+    workbench.edit('int broken;')
+    await vi.advanceTimersByTimeAsync(2000)
+    await vi.waitFor(() => expect(labs.grade?.passed).toBe(false))
+    expect(labs.statusOf('04-blackout-windows')).toBe('passed')
+    expect(api.saved['04-blackout-windows']).toBe('int broken;')
+  })
+
+  it('reopening a lab restores the saved text; reset goes back to start.c', async () => {
+    const api = fakeApi()
+    api.saved['03-realm-bug'] = 'int mine;'
+    const { labs, workbench } = await started(api)
+    await labs.open('03-realm-bug')
+    expect(workbench.policyText).toBe('int mine;')
+    expect(workbench.edited).toBe(true)
+    await workbench.resetPolicy()
+    expect(workbench.policyText).toBe(labs.current!.start.text)
+    expect(api.saved['03-realm-bug']).toBe(labs.current!.start.text)
+  })
+
+  it('hints one at a time, the solution only where the lab reveals answers, and leaving the lab', async () => {
+    const { labs, workbench } = await started()
+    await labs.open('03-realm-bug')
+    const all = labs.current!.hints
+    expect(labs.hints).toEqual([])
+    labs.revealHint()
+    expect(labs.hints).toEqual(all.slice(0, 1))
+    for (let i = 0; i < all.length + 2; i++) labs.revealHint()
+    expect(labs.hints).toEqual(all)
+    labs.showSolution()
+    expect(labs.solutionShown).toBe(labs.current!.revealAnswers)
+    await labs.close()
+    expect(labs.current).toBeNull()
+    expect(workbench.lab).toBeNull()
+    expect(workbench.policyPath).toBe('unpatched.c')
+    expect(workbench.scenarioPath).toBe('realm.yaml')
+  })
+
+  it('a lab session names its machines by scenario name, variants included', async () => {
+    const { labs } = await started()
+    const lab = labs.entries.find((e) => e.ref.id === '04-blackout-windows')!.lab!
+    const session = labSession(lab)
+    expect(session.scenarios.length).toBe(lab.scenarios.length)
+    expect(session.scenarios.some((s) => /seed/.test(s.path))).toBe(true)
+    expect(session.start.path).toBe('start.c')
+  })
+})
