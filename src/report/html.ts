@@ -4,8 +4,7 @@
  * forbids fetching anything, so it opens offline and prints (the desktop app's
  * PDF export prints this page). Every text taken from the input is escaped.
  */
-import type { BootResult } from '../core'
-import { formatSize, formatVirt, virt } from '../core/memory/addr'
+import { type BootResult, formatSize, formatVirt, virt } from '../core'
 import { type CompareSummary, consoleHunks, type ConsoleDiffRow } from './compare'
 import { describeMapState, formatCounter, goalScore, policyPatch, type ReportInput, reportTitle, SECTIONS, type SectionId, verdictLabel } from './content'
 import { escapeXml as esc } from './escape'

@@ -5,10 +5,9 @@
  * images, so the file stands alone. Everything taken from the input is escaped
  * or fenced, so a learner's text cannot change the report's structure.
  */
-import type { BootResult } from '../core'
+import { type BootResult, formatSize, formatVirt, virt } from '../core'
 import { type CompareSummary, consoleHunks } from './compare'
 import { describeMapState, formatCounter, goalScore, policyPatch, type ReportInput, reportTitle, SECTIONS, type SectionId, verdictLabel } from './content'
-import { formatSize, formatVirt, virt } from '../core/memory/addr'
 import { kernelImageAlias, memoryMapSvg } from './svg-memory-map'
 import { timelineSvg } from './svg-timeline'
 

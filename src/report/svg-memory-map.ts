@@ -11,8 +11,8 @@
  * single shared page stays visible. The output grows with the bar width, not
  * with the number of extents.
  */
-import type { BootResult, LeafKind, MapExtent, MapSnapshot } from '../core'
-import { alignDown, alignUp, formatSize, formatVirt, PMD_SIZE, virt } from '../core/memory/addr'
+import { type BootResult, formatSize, formatVirt, type LeafKind, type MapExtent, type MapSnapshot, PMD_SIZE, virt } from '../core'
+import { alignDown, alignUp } from '../core/memory/addr'
 import { escapeXml } from './escape'
 
 export interface VaRange {
