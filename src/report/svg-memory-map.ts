@@ -50,9 +50,8 @@ const LEGEND = 40
 const num = (n: number): string => String(Math.round(n * 100) / 100)
 
 /** The kernel image alias as the boot mapped it (the `kernel image alias` map event). */
-export function kernelImageAlias(result: BootResult): VaRange | undefined {
-  const mapped = result.events.find((e) => e.kind === 'pgtable' && e.op === 'map' && e.detail.startsWith('kernel image alias'))
-  return mapped?.kind === 'pgtable' ? { va: mapped.va, size: mapped.size } : undefined
+export function kernelImageAlias(result: BootResult): VaRange {
+  return { va: result.kernelImage.va, size: result.kernelImage.size }
 }
 
 /** VA-contiguous runs of extents: the RAM regions the linear map covers. */
@@ -141,13 +140,14 @@ function clip(extents: readonly MapExtent[], start: number, end: number): MapExt
 }
 
 /**
- * The VA range worth a zoomed bar: where the overview loses detail (extents
- * under two pixels) or marks something (shared, invalid, differing), padded;
- * none when that is already a large part of the region.
+ * The VA range worth a zoomed bar: where the overview loses detail (page-level
+ * extents under two pixels, i.e. splits) or marks something (shared, invalid,
+ * differing), padded; none when that is already a large part of the region.
  */
 function detailRange(extents: readonly MapExtent[], start: number, end: number, barWidth: number, highlight: readonly VaRange[]): VaRange | undefined {
   const pixel = (end - start) / barWidth
-  const interesting: VaRange[] = [...extents.filter((e) => e.size < 2 * pixel || e.shared || !e.valid), ...highlight]
+  const split = (e: MapExtent) => e.size < 2 * pixel && (e.leaf === 'PTE' || e.leaf === 'CONT_PTE')
+  const interesting: VaRange[] = [...extents.filter((e) => split(e) || e.shared || !e.valid), ...highlight]
   if (!interesting.length) return undefined
   // A loop, not Math.min(...spread): a fragmented map has more extents than a call may take arguments.
   const lo = interesting.reduce((min, r) => Math.min(min, r.va), Infinity)

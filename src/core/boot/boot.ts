@@ -9,6 +9,7 @@
 import { Interpreter, PolicyError, type Program } from '../policy'
 import { type Diagnostic, KernelHalt } from '../policy/value'
 import type { Scenario } from '../scenario/schema'
+import { physToVirt } from '../memory/addr'
 import { Kernel } from './kernel'
 import { bindNatives } from './natives'
 import { type BootResult, MODEL_VERSION } from './result'
@@ -66,5 +67,6 @@ export function boot(scenario: Scenario, policy: KernelPolicy, options: BootOpti
     diagnostics,
     verdict,
     reached: k.reached,
+    kernelImage: { va: physToVirt(k.layout, k.kernelImage.pa), pa: k.kernelImage.pa, size: k.kernelImage.size },
   }
 }

@@ -200,4 +200,6 @@ export interface BootResult {
   verdict: Verdict
   /** How far the boot got: the last step entered. */
   reached: string
+  /** The kernel image alias [_text, __init_begin) in the linear map: mapped apart, never split or repainted. */
+  kernelImage: { va: number; pa: number; size: number }
 }

@@ -136,10 +136,19 @@ function repaint(k: Kernel): void {
 
 /** Record the linear map as the timeline's memory-map picture after the current step. */
 export function snapshot(k: Kernel, label: string): void {
-  const all = extents(k.pt, virt(0), virt(LINEAR_MAP_SIZE))
   const image = physToVirt(k.layout, k.kernelImage.pa)
-  const marked: MapExtent[] = all.map((e) => (e.va >= image && e.va < image + k.kernelImage.size ? { ...e, kernelImage: true } : e))
-  k.snapshots.push({ step: k.currentStep(), label, extents: marked })
+  const imageEnd = image + k.kernelImage.size
+  const pieces: MapExtent[] = []
+  // Extents merge across equal attributes: cut them at the alias's edges so it stays visible.
+  for (const e of extents(k.pt, virt(0), virt(LINEAR_MAP_SIZE))) {
+    const cuts = [e.va, ...[image, imageEnd].filter((c) => c > e.va && c < e.va + e.size), e.va + e.size]
+    for (let i = 0; i + 1 < cuts.length; i++) {
+      const piece: MapExtent = { ...e, va: cuts[i], pa: e.pa + (cuts[i] - e.va), size: cuts[i + 1] - cuts[i] }
+      if (piece.va >= image && piece.va < imageEnd) piece.kernelImage = true
+      pieces.push(piece)
+    }
+  }
+  k.snapshots.push({ step: k.currentStep(), label, extents: pieces })
 }
 
 export function sharedValidExtents(k: Kernel): MapExtent[] {
