@@ -8,7 +8,7 @@
  * allocators, the walker) is refused: the boot order is the kernel's.
  */
 import type { Parser } from 'web-tree-sitter'
-import { type CompiledPolicy, compilePolicy, linkPolicy, type Diagnostic } from '../policy'
+import { type CompiledPolicy, compilePolicy, linkPolicy, type Diagnostic, type Program } from '../policy'
 import type { KernelPolicy } from './boot'
 import { NATIVE_SIGNATURES, POLICY_OVERRIDABLE } from './natives'
 
@@ -72,6 +72,35 @@ function ancestry(policy: PolicySource, base: CompiledPolicy, lookup: PolicyLook
   }
 }
 
+interface Layer {
+  program: Program | null
+  diagnostics: Diagnostic[]
+}
+
+/** One kernel state compiled against, and linked over, the program beneath it. */
+function compileLayer(parser: Parser, under: Program, layer: PolicySource): Layer {
+  const compiled = compilePolicy(parser, layer.text, layer.file, NATIVE_SIGNATURES, { base: under })
+  const diagnostics = [...compiled.diagnostics, ...nativeRedefinitions(compiled)]
+  const ok = compiled.program && !diagnostics.some((d) => d.severity === 'error')
+  return { program: ok ? linkPolicy(under, compiled.program!) : null, diagnostics }
+}
+
+/**
+ * Kernel states others build on, already linked, keyed by the program they
+ * overlay and then by file and text: a keystroke in series.c does not recompile
+ * patched-v2.c. Same inputs, same layer, so caching cannot change a result.
+ */
+const ancestors = new WeakMap<Program, Map<string, Layer>>()
+
+function ancestorLayer(parser: Parser, under: Program, layer: PolicySource): Layer {
+  let cache = ancestors.get(under)
+  if (!cache) ancestors.set(under, (cache = new Map()))
+  const key = `${layer.file}\0${layer.text}`
+  let linked = cache.get(key)
+  if (!linked) cache.set(key, (linked = compileLayer(parser, under, layer)))
+  return linked
+}
+
 /** The learner's file over its kernel state (by default the base), ready for boot(). */
 export function preparePolicy(parser: Parser, policy: PolicySource, base: CompiledPolicy, lookup: PolicyLookup = () => undefined): KernelPolicy {
   if (!base.program) {
@@ -84,12 +113,14 @@ export function preparePolicy(parser: Parser, policy: PolicySource, base: Compil
   if (!Array.isArray(chain)) return { name: policy.name, program: null, diagnostics: [chain] }
   let linked = base.program
   const diagnostics: Diagnostic[] = []
-  for (const layer of chain.reverse()) {
-    const compiled = compilePolicy(parser, layer.text, layer.file, NATIVE_SIGNATURES, { base: linked })
-    const found = [...compiled.diagnostics, ...nativeRedefinitions(compiled)]
-    diagnostics.push(...found)
-    if (!compiled.program || found.some((d) => d.severity === 'error')) return { name: policy.name, program: null, diagnostics }
-    linked = linkPolicy(linked, compiled.program)
+  const layersBottomUp = chain.reverse()
+  for (const [i, layer] of layersBottomUp.entries()) {
+    const own = i === layersBottomUp.length - 1
+    // The learner's own file changes every keystroke: only its ancestors are cached.
+    const result = own ? compileLayer(parser, linked, layer) : ancestorLayer(parser, linked, layer)
+    diagnostics.push(...result.diagnostics)
+    if (!result.program) return { name: policy.name, program: null, diagnostics }
+    linked = result.program
   }
   return { name: policy.name, program: linked, diagnostics }
 }

@@ -65,7 +65,7 @@ export function decryptFor(
   if (opts.assumption) k.assume(opts.assumption)
   k.counters.decryptCalls++
   if (ret !== 0) k.counters.decryptFailures++
-  checkRealmExposure(k)
+  checkRealmExposure(k, { va, size })
   return { ret, record }
 }
 

@@ -151,8 +151,9 @@ export function snapshot(k: Kernel, label: string): void {
   k.snapshots.push({ step: k.currentStep(), label, extents: pieces })
 }
 
-export function sharedValidExtents(k: Kernel): MapExtent[] {
-  return extents(k.pt, virt(0), virt(LINEAR_MAP_SIZE)).filter((e) => e.shared && e.valid)
+/** Valid leaves with PROT_NS_SHARED, in the whole linear map or in [start, end). */
+export function sharedValidExtents(k: Kernel, span = { start: 0, end: LINEAR_MAP_SIZE }): MapExtent[] {
+  return extents(k.pt, virt(span.start), virt(Math.min(span.end, LINEAR_MAP_SIZE))).filter((e) => e.shared && e.valid)
 }
 
 /** The first invalid leaf and the valid-but-private parts of [va, va+size). */

@@ -7,12 +7,14 @@
  * at the end of the boot; each exposed range is reported once.
  */
 import type { Kernel } from '../boot/kernel'
-import { formatSize, formatVirt, virt, virtToPhys } from '../memory/addr'
+import { alignDown, alignUp, formatSize, formatVirt, PUD_SIZE, virt, virtToPhys } from '../memory/addr'
 import { sharedValidExtents } from './linear-map'
 
-export function checkRealmExposure(k: Kernel): void {
+export function checkRealmExposure(k: Kernel, changed?: { va: number; size: number }): void {
   if (!k.realm.detected) return
-  for (const e of sharedValidExtents(k)) {
+  // A leaf is at most 1 GiB: around a changed range, whole leaves lie within the 1 GiB-aligned span.
+  const span = changed && { start: alignDown(changed.va, PUD_SIZE), end: alignUp(changed.va + changed.size, PUD_SIZE) }
+  for (const e of sharedValidExtents(k, span)) {
     const pa = virtToPhys(k.layout, virt(e.va))
     const emptyBytes = k.realm.sharedBytes(pa, pa + e.size)
     if (emptyBytes === e.size) continue
