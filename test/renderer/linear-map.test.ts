@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { MapExtent } from '../../src/core'
-import { bytesByLeaf, extentAt, firstExtentEndingAfter, MIN_VIEW_BYTES, regionsOf, viewBetween, walkTo, zoomView } from '../../src/renderer/inspect/linear-map'
+import { bytesByLeaf, extentAt, firstExtentEndingAfter, MIN_VIEW_BYTES, regionsOf, viewBetween, viewSizeText, walkTo, zoomView } from '../../src/renderer/inspect/linear-map'
 
 const G = 2 ** 30
 const M = 2 ** 20
@@ -105,5 +105,12 @@ describe('zooming a view', () => {
     expect(drag.start % 4096).toBe(0)
     expect(drag.end - drag.start).toBe(M)
     expect(viewBetween(G - 1, G - 2, bounds)).toEqual({ start: G - MIN_VIEW_BYTES, end: G })
+  })
+
+  it('names a view width in the largest unit, one decimal at most', () => {
+    expect(viewSizeText(4 * G)).toBe('4 GiB')
+    expect(viewSizeText(1677720 * K)).toBe('1.6 GiB')
+    expect(viewSizeText(64 * K)).toBe('64 KiB')
+    expect(viewSizeText(100)).toBe('100 bytes')
   })
 })

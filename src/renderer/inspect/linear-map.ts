@@ -136,6 +136,19 @@ export function walkTo(extent: MapExtent, va: number): AddressWalk {
   }
 }
 
+const VIEW_UNITS: [number, string][] = [
+  [2 ** 40, 'TiB'],
+  [2 ** 30, 'GiB'],
+  [2 ** 20, 'MiB'],
+  [2 ** 10, 'KiB'],
+]
+
+/** A view's width for its axis: `2 GiB`, `1.6 GiB`, `64 KiB`. */
+export function viewSizeText(bytes: number): string {
+  const [unit, name] = VIEW_UNITS.find(([u]) => bytes >= u) ?? [1, 'bytes']
+  return `${+(bytes / unit).toFixed(1)} ${name}`
+}
+
 /** The part of a region the view shows. */
 export interface MapView {
   start: number
