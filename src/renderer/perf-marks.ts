@@ -1,0 +1,17 @@
+/*
+ * Performance marks for "keystroke → updated verdict, console and map" (issue 6):
+ * one when the learner's edit reaches the store, one on the frame after the boot
+ * of the current text has been put on the page. The e2e suite pairs them; the
+ * browser's performance tools show them too.
+ */
+export const EDIT_MARK = 'bootlab:edit'
+export const PAINTED_MARK = 'bootlab:painted'
+
+export function markEdit(): void {
+  performance.mark(EDIT_MARK)
+}
+
+/** Called after Vue has patched the DOM for a fresh outcome; the mark lands when the next frame starts. */
+export function markPaintedNextFrame(): void {
+  requestAnimationFrame(() => performance.mark(PAINTED_MARK))
+}
