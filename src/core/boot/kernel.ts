@@ -11,7 +11,7 @@ import { Buddy } from '../buddy/buddy'
 import type { DecryptProbe } from '../callers/decrypt'
 import type { ItsState } from '../callers/gic-its'
 import type { SwiotlbPool } from '../callers/swiotlb'
-import { KernelLog } from '../console/printk'
+import { KernelLog, MAX_CONSOLE_LINES } from '../console/printk'
 import { Reporter, type SplatSite, type TaskContext } from '../console/splat'
 import { cpuModel, midr, modelHasBbml2Noabort } from '../cpufeature/cputable'
 import { Memblock } from '../memblock/memblock'
@@ -102,7 +102,10 @@ export class Kernel {
   constructor(readonly scenario: Scenario) {
     const ramStart = Math.min(...scenario.machine.ram.map((r) => r.base))
     this.layout = { physOffset: physOffsetFor(phys(ramStart)) }
-    this.log = new KernelLog(() => ({ time: this.time, step: this.currentStep() }))
+    this.log = new KernelLog(
+      () => ({ time: this.time, step: this.currentStep() }),
+      () => this.logFull(),
+    )
     this.report = new Reporter(this.log, scenario.kernel)
     this.cpus = []
     for (const group of scenario.machine.cpus) {
@@ -255,6 +258,13 @@ export class Kernel {
   }
 
   // ---- console, WARN, faults ------------------------------------------------
+
+  /** The kernel log is at its cap: stop the boot here, blaming the policy line that keeps printing. */
+  private logFull(): never {
+    // Halted, so nothing after the policy error (the realm checks) prints into the full log again.
+    this.halted ??= 'the kernel log is full'
+    throw this.interp.error(`the kernel log reached ${MAX_CONSOLE_LINES} lines: does a loop print (pr_info, WARN) without end?`, 'budget')
+  }
 
   pr(level: 'info' | 'warn' | 'err' | 'notice' | 'emerg', text: string): void {
     const index = this.log.printk(level, text)

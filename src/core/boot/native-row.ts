@@ -3,7 +3,7 @@
  * of policy/value.ts plus the Kernel it acts on. `bindNatives` (natives.ts)
  * closes each row over one boot's Kernel.
  */
-import type { CValue, NativeContext } from '../policy/value'
+import { type CValue, type Diagnostic, type NativeContext, PolicyError } from '../policy/value'
 import type { Kernel } from './kernel'
 
 export interface NativeRow {
@@ -31,3 +31,9 @@ export function truth(v: CValue | undefined): boolean {
 }
 
 export const bool = (b: boolean): bigint => (b ? 1n : 0n)
+
+/** An error located at the policy's call of native `fn`: what the learner must change is that line. */
+export function callSiteError(ctx: NativeContext, fn: string, message: string, code: Diagnostic['code'] = 'runtime'): PolicyError {
+  const pos = ctx.callSite() ?? { file: 'policy', line: 1, column: 1 }
+  return new PolicyError({ severity: 'error', code, message, file: pos.file, line: pos.line, column: pos.column, endLine: pos.line, endColumn: pos.column + fn.length })
+}

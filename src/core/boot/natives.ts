@@ -12,10 +12,10 @@ import { LINEAR_MAP_NATIVES, NO_BLOCK_MAPPINGS, NO_CONT_MAPPINGS, NO_EXEC_MAPPIN
 import { MEM_ENCRYPT_NATIVES } from '../mm/mem-encrypt'
 import { ACTION_CONTINUE, PAGEATTR_NATIVES } from '../mm/pageattr'
 import { PTE_CONT, PTE_PRESENT_INVALID, PTE_PXN, PTE_RDONLY, PTE_UXN, PTE_VALID } from '../pgtable'
-import { type CValue, type NativeConstant, type NativeContext, type NativeFunction, type NativeObject, type NativeTable, PolicyError } from '../policy/value'
+import { type CValue, KernelHalt, type NativeConstant, type NativeContext, type NativeFunction, type NativeObject, type NativeTable, PolicyError } from '../policy/value'
 import type { Scenario } from '../scenario/schema'
 import type { Kernel } from './kernel'
-import { bool, type NativeRow } from './native-row'
+import { bool, callSiteError, type NativeRow } from './native-row'
 import { TIMELINE_NATIVES } from './timeline'
 
 const MACROS: NativeRow[] = [
@@ -24,7 +24,17 @@ const MACROS: NativeRow[] = [
   { name: 'IS_ALIGNED', arity: 2, file: 'include/linux/align.h', doc: 'IS_ALIGNED(x, a): x is a multiple of a (a power of two).', impl: (_k, _c, [x, a]) => bool(((x as bigint) & ((a as bigint) - 1n)) === 0n) },
   { name: 'ALIGN', arity: 2, file: 'include/linux/align.h', doc: 'ALIGN(x, a): round x up to a multiple of a.', impl: (_k, _c, [x, a]) => ((x as bigint) + (a as bigint) - 1n) & ~((a as bigint) - 1n) },
   { name: 'ALIGN_DOWN', arity: 2, file: 'include/linux/align.h', doc: 'ALIGN_DOWN(x, a): round x down to a multiple of a.', impl: (_k, _c, [x, a]) => (x as bigint) & ~((a as bigint) - 1n) },
-  { name: 'BIT', arity: 1, file: 'include/vdso/bits.h', doc: 'BIT(n) = 1UL << n.', impl: (_k, _c, [n]) => 1n << (n as bigint) },
+  {
+    name: 'BIT',
+    arity: 1,
+    file: 'include/vdso/bits.h',
+    doc: 'BIT(n) = 1UL << n, for n from 0 to 63.',
+    impl: (_k, ctx, [n]) => {
+      // As in C, shifting an unsigned long by 64 or more is undefined; here it is an error at the call.
+      if ((n as bigint) < 0n || (n as bigint) > 63n) throw callSiteError(ctx, 'BIT', `BIT(${n}): the bit number must be from 0 to 63`)
+      return 1n << (n as bigint)
+    },
+  },
   { name: 'PFN_DOWN', arity: 1, file: 'include/linux/pfn.h', doc: 'Page frame number of a physical address.', impl: (_k, _c, [x]) => (x as bigint) >> BigInt(PAGE_SHIFT) },
   { name: 'min', arity: 2, file: 'include/linux/minmax.h', doc: 'The smaller of two values.', impl: (_k, _c, [a, b]) => ((a as bigint) < (b as bigint) ? a : b) },
   { name: 'max', arity: 2, file: 'include/linux/minmax.h', doc: 'The larger of two values.', impl: (_k, _c, [a, b]) => ((a as bigint) > (b as bigint) ? a : b) },
@@ -136,24 +146,34 @@ function kindOf(v: CValue): string {
   return typeof v === 'bigint' ? 'i' : typeof v === 'string' ? 's' : 'h'
 }
 
+/** A C argument is at most 64 bits: kernel values (`dyn`) are exact, so a longer one must stop at the call. */
+const fits64 = (v: bigint) => v >= -(1n << 63n) && v < 1n << 64n
+
 /** Reject a wrongly typed argument at the policy's call site, before the native sees it. */
 function checkArguments(row: NativeRow, ctx: NativeContext, args: CValue[]): void {
   const kinds = row.params ?? 'i'.repeat(typeof row.arity === 'number' ? row.arity : row.arity.min)
   args.forEach((arg, i) => {
     const want = kinds[i] ?? 'a'
+    if (typeof arg === 'bigint' && !fits64(arg)) throw callSiteError(ctx, row.name, `argument ${i + 1} of ${row.name}() does not fit in 64 bits`)
     if (want === 'a' || kindOf(arg) === want) return
-    const pos = ctx.callSite() ?? { file: 'policy', line: 1, column: 1 }
-    throw new PolicyError({
-      severity: 'error',
-      code: 'runtime',
-      message: `argument ${i + 1} of ${row.name}() must be ${KIND_NAMES[want]}, not ${KIND_NAMES[kindOf(arg)]}`,
-      file: pos.file,
-      line: pos.line,
-      column: pos.column,
-      endLine: pos.line,
-      endColumn: pos.column + row.name.length,
-    })
+    throw callSiteError(ctx, row.name, `argument ${i + 1} of ${row.name}() must be ${KIND_NAMES[want]}, not ${KIND_NAMES[kindOf(arg)]}`)
   })
+}
+
+// Deep recursion through natives can exhaust the JS stack; the interpreter reports that itself.
+const isStackOverflow = (e: unknown) => e instanceof RangeError && /call stack/i.test(e.message)
+
+/**
+ * Run a native, turning a failure of the model itself into a diagnostic at the
+ * policy's call: a learner's script must never crash the app or the grader.
+ */
+function runNative(row: NativeRow, k: Kernel, ctx: NativeContext, args: CValue[]): CValue | void {
+  try {
+    return row.impl(k, ctx, args)
+  } catch (e) {
+    if (e instanceof PolicyError || e instanceof KernelHalt || isStackOverflow(e)) throw e
+    throw callSiteError(ctx, row.name, `${row.name}() failed inside the simulator (${e instanceof Error ? e.message : String(e)}); please report this with your policy`, 'internal')
+  }
 }
 
 /** The natives of one boot, closed over its kernel. */
@@ -163,7 +183,7 @@ export function bindNatives(k: Kernel): NativeTable {
       ...signature(row),
       impl: (ctx, args) => {
         checkArguments(row, ctx, args)
-        return row.impl(k, ctx, args)
+        return runNative(row, k, ctx, args)
       },
     })),
     CONSTANT_ROWS.map((c) => ({ name: c.name, doc: c.doc, value: c.value(k.scenario) })),

@@ -4,6 +4,7 @@
  * policy computed them (bigint, string, or an opaque handle).
  */
 import { type CValue, isHandle } from '../policy/value'
+import { MAX_LINE_CHARS } from './printk'
 
 const SPEC = /%([-0]*)(\d*)(hh|h|ll|l|z)?([diuxXcsp%])(x|a)?/g
 
@@ -23,7 +24,9 @@ export function formatPrintk(fmt: string, args: readonly CValue[]): string {
     else if (conv === 'c') text = String.fromCharCode(Number(arg & 0xffn))
     else if (conv === 'p') text = pext === 'a' ? '0x' + arg.toString(16).padStart(16, '0') : arg.toString(16).padStart(16, '0')
     else text = arg.toString()
-    const w = Number(width || 0)
+    // Nothing longer than a printk record can show: a huge width or argument must not cost host memory.
+    text = text.slice(0, MAX_LINE_CHARS)
+    const w = Math.min(Number(width || 0), MAX_LINE_CHARS)
     if (text.length >= w) return text
     if (flags.includes('-')) return text.padEnd(w, ' ')
     return text.padStart(w, flags.includes('0') ? '0' : ' ')

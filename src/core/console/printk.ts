@@ -11,13 +11,24 @@ export function formatTimestamp(seconds: number): string {
   return `[${String(whole).padStart(5, ' ')}.${frac}]`
 }
 
+/** printk's record limit (PRINTKRB_RECORD_MAX): the kernel cuts a longer message there, and so does the model. */
+export const MAX_LINE_CHARS = 1024
+/** A real boot prints a few hundred lines; this many means a policy printing in a loop, which must not fill host memory. */
+export const MAX_CONSOLE_LINES = 10_000
+
 export class KernelLog {
   readonly lines: ConsoleLine[] = []
 
-  constructor(private readonly clock: () => { time: number; step: number }) {}
+  /** `full` is called instead of adding line MAX_CONSOLE_LINES + 1, and must stop the boot. */
+  constructor(
+    private readonly clock: () => { time: number; step: number },
+    private readonly full: () => never,
+  ) {}
 
-  printk(level: ConsoleLevel, text: string, splat?: number): number {
+  printk(level: ConsoleLevel, message: string, splat?: number): number {
+    if (this.lines.length >= MAX_CONSOLE_LINES) this.full()
     const { time, step } = this.clock()
+    const text = message.length > MAX_LINE_CHARS ? message.slice(0, MAX_LINE_CHARS) : message
     const line: ConsoleLine = { time, level, text, line: `${formatTimestamp(time)} ${text}`, step }
     if (splat !== undefined) line.splat = splat
     this.lines.push(line)

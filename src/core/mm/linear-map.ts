@@ -21,6 +21,7 @@ import {
   counters,
   createMapping,
   extents,
+  KernelBug,
   lookup,
   NO_CONT_MAPPINGS,
   PAGE_KERNEL,
@@ -51,6 +52,8 @@ function policyPgtableAlloc(k: Kernel): PgtableAlloc {
     for (let i = 0; i < count; i++) {
       const pa = num(k.call('split_pgtable_alloc'))
       if (pa === 0) return null
+      // The page becomes a table at once: an address that cannot be one is the policy's mistake, not a model failure.
+      if (pa % PAGE_SIZE !== 0 || pa < 0 || pa >= 2 ** 48) throw k.interp.error(`split_pgtable_alloc() returned 0x${pa.toString(16)}, which is not a page-aligned physical address`)
       first ??= pa
     }
     return first === null ? null : { pa: phys(first), source: k.lastPgtableSource }
@@ -92,6 +95,13 @@ function mapMemblockRanges(k: Kernel, flags: number): void {
   const va = physToVirt(k.layout, k.kernelImage.pa)
   createMapping(k.pt, va, k.kernelImage.pa, k.kernelImage.size, PAGE_KERNEL, NO_CONT_MAPPINGS, alloc)
   k.events.push({ kind: 'pgtable', op: 'map', step: k.currentStep(), va, size: k.kernelImage.size, detail: 'kernel image alias, NO_CONT_MAPPINGS' })
+}
+
+/** A BUG_ON() in the mapping code (mapping the same memory twice): Oops, then panic, as BUG_ON() does. */
+function kernelBug(k: Kernel, bug: KernelBug): never {
+  k.pr('emerg', bug.message)
+  k.fault({ kind: 'panic', message: bug.message })
+  k.panic('Oops - BUG: Fatal exception')
 }
 
 /** split_kernel_leaf_mapping_locked(addr): split so that addr is a leaf boundary. */
@@ -188,7 +198,14 @@ export const LINEAR_MAP_NATIVES: NativeRow[] = [
     arity: 1,
     file: MMU,
     doc: "map_mem()'s loop: for_each_mem_range() → __map_memblock(start, end, PAGE_KERNEL, flags), skipping the kernel image, then the image alias [_text, __init_begin) with NO_CONT_MAPPINGS. Table pages from memblock.",
-    impl: (k, _ctx, [flags]) => mapMemblockRanges(k, num(flags)),
+    impl: (k, _ctx, [flags]) => {
+      try {
+        mapMemblockRanges(k, num(flags))
+      } catch (e) {
+        if (e instanceof KernelBug) kernelBug(k, e)
+        throw e
+      }
+    },
   },
   {
     name: 'split_kernel_leaf_mapping_locked',

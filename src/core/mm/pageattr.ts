@@ -9,8 +9,8 @@
  * error stops the walk, so a range can be left half-changed.
  */
 import type { Kernel } from '../boot/kernel'
-import { bool, num, type NativeRow } from '../boot/native-row'
-import { bigToVirt, CONT_PMD_SIZE, CONT_PTE_SIZE, formatSize, formatVirt, PAGE_SIZE, virt, virtToBig } from '../memory/addr'
+import { bool, callSiteError, num, type NativeRow } from '../boot/native-row'
+import { bigToVirt, CONT_PMD_SIZE, CONT_PTE_SIZE, formatSize, formatVirt, LINEAR_MAP_SIZE, PAGE_SIZE, virt, virtToBig } from '../memory/addr'
 import {
   Attr,
   type EntryRef,
@@ -66,7 +66,10 @@ function writeEntry(k: Kernel, v: CValue | undefined, desc: CValue | undefined):
 
 function updateRangeProt(k: Kernel, ctx: NativeContext, addr: bigint, size: bigint, set: bigint, clear: bigint): bigint {
   const start = bigToVirt(addr)
+  // change_memory_common() changes nothing for no pages; a range leaving the linear map is refused like an unmapped one.
   if (start === null) return -22n
+  if (size === 0n) return 0n
+  if (size < 0n || BigInt(start) + size > BigInt(LINEAR_MAP_SIZE)) return -22n
   const ret = BigInt.asIntN(32, ctx.call('split_kernel_leaf_mapping', [addr, addr + size]) as bigint)
   k.probe?.splitReturns.push(Number(ret))
   if (ret !== 0n) {
@@ -156,7 +159,8 @@ export const PAGEATTR_NATIVES: NativeRow[] = [
     params: 'ih',
     file: PAGEATTR,
     doc: "set_pageattr_masks(val, walk): val with the walk's clear mask cleared, then its set mask set.",
-    impl: (_k, _ctx, [val, walk]) => {
+    impl: (_k, ctx, [val, walk]) => {
+      if (!('masks' in (walk as Handle))) throw callSiteError(ctx, 'set_pageattr_masks', `argument 2 of set_pageattr_masks() must be the struct mm_walk * of the walk, not ${(walk as Handle).handle}`)
       const masks = (walk as WalkHandle).masks
       return (BigInt.asUintN(64, val as bigint) & ~masks.clear) | masks.set
     },

@@ -830,5 +830,6 @@ function writeField(h: CValue, name: string, v: CValue, fail: Fail): void {
   const handle = h as Exclude<CValue, bigint | string>
   if (!handle.writable?.includes(name)) fail(`field '${name}' of handle '${handle.handle}' is read-only`)
   if (typeof v !== 'bigint') fail(`cannot store a ${typeof v === 'string' ? 'string' : 'handle'} in field '${name}'`)
-  handle.fields![name] = v
+  // A kernel struct field is at most 64 bits; wrapping keeps kernel values (exact, unbounded) from growing across stores.
+  handle.fields![name] = BigInt.asIntN(64, v)
 }

@@ -8,7 +8,7 @@ import type { Program } from './ast'
 import { Compiler } from './compile'
 import { converter } from './operators'
 import { type Limits, type ReadHook, Runtime, type WriteHook, policyError } from './runtime'
-import type { CValue, Frame, NativeTable } from './value'
+import { type CValue, type Diagnostic, type Frame, type NativeTable, PolicyError } from './value'
 
 export class Interpreter {
   private readonly rt: Runtime
@@ -29,6 +29,12 @@ export class Interpreter {
       if (e instanceof RangeError) throw this.rt.error(undefined, 'the policy nests too deeply to run')
       throw e
     }
+  }
+
+  /** A PolicyError at the policy's innermost call expression: for natives and the kernel stopping a policy. */
+  error(message: string, code: Diagnostic['code'] = 'runtime'): PolicyError {
+    const e = this.rt.error(undefined, message)
+    return code === 'runtime' ? e : new PolicyError({ ...e.diagnostic, code })
   }
 
   /** True when the linked policy (learner's file or base kernel) defines `name`. */

@@ -102,7 +102,11 @@ export interface NativeTable {
 /** A problem found in a policy, located for Monaco markers. Lines and columns are 1-based. */
 export interface Diagnostic {
   severity: 'error' | 'warning'
-  /** `invalid`: well-formed C the compiler would reject (assigning a constant, a void value used, `break` outside a loop). */
+  /**
+   * `invalid`: well-formed C the compiler would reject (assigning a constant, a void value used, `break` outside a loop).
+   * `budget`: the policy used up a boot's steps or filled the kernel log. `internal`: the simulator itself failed on
+   * what the policy asked (a bug of the model, reported at the policy's line instead of crashing the host).
+   */
   code:
     | 'syntax'
     | 'unsupported'
@@ -113,6 +117,7 @@ export interface Diagnostic {
     | 'invalid'
     | 'runtime'
     | 'budget'
+    | 'internal'
   message: string
   file: string
   line: number
