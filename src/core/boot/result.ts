@@ -179,6 +179,8 @@ export type TraceEvent =
   | { kind: 'call'; record: number }
   | { kind: 'fault'; fault: number }
   | { kind: 'assumption'; step: number; text: string }
+  /** A memory-map picture was taken here: its place among the step's events. */
+  | { kind: 'snapshot'; snapshot: number; step: number }
 
 export interface BootResult {
   version: typeof MODEL_VERSION

@@ -159,6 +159,7 @@ export function snapshot(k: Kernel, label: string): void {
     }
   }
   k.snapshots.push({ step: k.currentStep(), label, extents: pieces })
+  k.events.push({ kind: 'snapshot', snapshot: k.snapshots.length - 1, step: k.currentStep() })
 }
 
 /** Valid leaves with PROT_NS_SHARED, in the whole linear map or in [start, end). */
