@@ -11,6 +11,7 @@
  * single shared page stays visible. The output grows with the bar width, not
  * with the number of extents.
  */
+import { HIGHLIGHT_COLOUR, INVALID_COLOUR, LEAF_COLOUR, SHARED_COLOUR } from './palette'
 import { type BootResult, formatSize, formatVirt, type LeafKind, type MapExtent, type MapSnapshot, PMD_SIZE, virt } from '../core'
 import { alignDown, alignUp } from '../core/memory/addr'
 import { escapeXml } from './escape'
@@ -33,11 +34,6 @@ export interface MemoryMapOptions {
 /** Coarsest first; a sub-pixel bin shows the finest kind it holds, since that is where splits happened. */
 const LEAF_KINDS: readonly LeafKind[] = ['PUD', 'CONT_PMD', 'PMD', 'CONT_PTE', 'PTE']
 
-// Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
-const LEAF_COLOUR: Record<LeafKind, string> = { PUD: '#0072b2', CONT_PMD: '#56b4e9', PMD: '#009e73', CONT_PTE: '#e69f00', PTE: '#d55e00' }
-const SHARED_COLOUR = '#cc79a7'
-const INVALID_COLOUR = '#000000'
-const HIGHLIGHT_COLOUR = '#ffd400'
 
 const MARGIN = 12
 const REGION_LABEL = 18

@@ -8,6 +8,8 @@
  * every lane. Pure string building: the same BootResult gives the same bytes.
  * Every step column carries `data-step` so a view can scrub or highlight it.
  */
+import { OUTCOME_COLOUR } from './palette'
+import { byStep, OUTCOME_SEVERITY, runsOf } from './step-runs'
 import type { BootResult, BootStep, CallerRecord, CallOutcome, WindowInterval } from '../core'
 import { escapeXml } from './escape'
 
@@ -31,36 +33,12 @@ const GLYPH = LABEL_FONT * 0.6
 const SIN60 = Math.sin(Math.PI / 3)
 const LEGEND = 34
 
-const OUTCOME_COLOUR: Record<CallOutcome, string> = { ok: '#009e73', warn: '#e69f00', error: '#d55e00', skipped: '#999999' }
-// Worst first, so a WARN or error is never the call that a full stack hides.
-const OUTCOME_ORDER: CallOutcome[] = ['error', 'warn', 'ok', 'skipped']
 const WINDOW_FILL = { W0: '#eeeeee', W1: '#e2e2e2', W2: '#d6d6d6', W3: '#cacaca' } as const
 const ALLOCATOR_FILL = { memblock: '#f0e1c6', buddy: '#cfe8d9' } as const
 
 const num = (n: number): string => String(Math.round(n * 100) / 100)
 const x = (step: number): number => LANE_LABELS + step * COLUMN
 const centre = (step: number): number => x(step) + COLUMN / 2
-
-/** `[first, last]` runs of consecutive steps with the same value. */
-function runsOf<T>(steps: readonly BootStep[], value: (s: BootStep) => T): { from: number; to: number; value: T }[] {
-  const runs: { from: number; to: number; value: T }[] = []
-  for (const s of steps) {
-    const last = runs[runs.length - 1]
-    if (last && last.value === value(s) && last.to === s.index - 1) last.to = s.index
-    else runs.push({ from: s.index, to: s.index, value: value(s) })
-  }
-  return runs
-}
-
-function groupByStep<T extends { step: number }>(items: readonly T[]): Map<number, T[]> {
-  const groups = new Map<number, T[]>()
-  for (const item of items) {
-    const group = groups.get(item.step)
-    if (group) group.push(item)
-    else groups.set(item.step, [item])
-  }
-  return groups
-}
 
 /** An SVG element with a tooltip (`<title>` child), which screen readers also announce. */
 function titled(tag: string, attributes: string, title: string, body = ''): string {
@@ -145,7 +123,7 @@ function legend(y: number): string {
 export function timelineSvg(result: BootResult, options: TimelineOptions = {}): string {
   const steps = result.steps
   const width = x(steps.length) + 16
-  const callsByStep = groupByStep(result.calls)
+  const callsByStep = byStep(result.calls)
   const stacked = Math.min(MAX_STACKED_CALLS, Math.max(1, ...[...callsByStep.values()].map((cs) => cs.length)))
 
   const lanes: { label: string; height: number; draw: (y: number) => string[] }[] = [
@@ -167,7 +145,7 @@ export function timelineSvg(result: BootResult, options: TimelineOptions = {}): 
       height: stacked * CALL_ROW + 6,
       draw: (y) =>
         [...callsByStep].flatMap(([step, calls]) => {
-          const sorted = [...calls].sort((a, b) => OUTCOME_ORDER.indexOf(a.outcome) - OUTCOME_ORDER.indexOf(b.outcome))
+          const sorted = [...calls].sort((a, b) => OUTCOME_SEVERITY.indexOf(a.outcome) - OUTCOME_SEVERITY.indexOf(b.outcome))
           const shown = sorted.length > MAX_STACKED_CALLS ? sorted.slice(0, MAX_STACKED_CALLS - 1) : sorted
           const marks = shown.map((c, i) => marker(c.outcome, centre(step), y + 3 + CALL_ROW * (i + 0.5), callTitle(c)))
           const hidden = sorted.slice(shown.length)
@@ -191,7 +169,7 @@ export function timelineSvg(result: BootResult, options: TimelineOptions = {}): 
           ...result.faults.map((f) => ({ step: f.step, outcome: 'error' as const, title: `fault (${f.kind}): ${f.message}` })),
         ]
         // Several in one step sit side by side, squeezed to fit the column.
-        return [...groupByStep(problems)].flatMap(([step, here]) => {
+        return [...byStep(problems)].flatMap(([step, here]) => {
           const gap = Math.min(9, (COLUMN - 8) / Math.max(1, here.length - 1))
           return here.map((p, i) => marker(p.outcome, centre(step) + (i - (here.length - 1) / 2) * gap, y + LANE / 2, p.title))
         })
