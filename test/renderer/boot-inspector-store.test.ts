@@ -1,14 +1,22 @@
 import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it } from 'vitest'
-import type { BootResult, BootStep, MapSnapshot } from '../../src/core'
+import type { BootResult, BootStep, MapSnapshot, TraceEvent } from '../../src/core'
 import { useBootInspectorStore } from '../../src/renderer/stores/boot-inspector'
 import { useWorkbenchStore } from '../../src/renderer/stores/workbench'
 
-/** A boot of `steps` steps with map pictures taken in the given steps. */
+/** A boot of `steps` flat steps with a map picture taken at the end of each of the given steps. */
 function booted(steps: number, pictures: number[]): BootResult {
+  const events: TraceEvent[] = []
+  for (let step = 0; step < steps; step++) {
+    events.push({ kind: 'step', step, fn: `step${step}`, phase: 'enter' })
+    const picture = pictures.indexOf(step)
+    if (picture >= 0) events.push({ kind: 'snapshot', snapshot: picture, step })
+    events.push({ kind: 'step', step, fn: `step${step}`, phase: 'exit' })
+  }
   return {
     steps: Array.from({ length: steps }, (_, index) => ({ index, fn: `step${index}` }) as BootStep),
     snapshots: pictures.map((step) => ({ step, label: `after ${step}`, extents: [] }) as MapSnapshot),
+    events,
   } as BootResult
 }
 

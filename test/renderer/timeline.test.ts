@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { BootStep, MapSnapshot } from '../../src/core'
-import { runsOf, snapshotAt, timelineLanes, worstOutcome } from '../../src/renderer/inspect/timeline'
+import type { BootStep, MapSnapshot, TraceEvent } from '../../src/core'
+import { picturePlacements, runsOf, snapshotAt, timelineLanes, worstOutcome } from '../../src/renderer/inspect/timeline'
 import { bootNamed } from '../helpers/boot'
 
 const step = (index: number, allocator: BootStep['allocator'], onlineCpus = 1) => ({ index, allocator, onlineCpus }) as BootStep
@@ -18,13 +18,20 @@ describe('timeline lanes', () => {
     ])
   })
 
-  it('the snapshot in force: the last one taken at or before the step, none before the map exists', () => {
-    const shots = [3, 10, 27, 34].map((s) => ({ step: s, label: `at ${s}`, extents: [] }) as MapSnapshot)
-    expect(snapshotAt(shots, 2)).toBeNull()
-    expect(snapshotAt(shots, 3)?.step).toBe(3)
-    expect(snapshotAt(shots, 26)?.step).toBe(10)
-    expect(snapshotAt(shots, 27)?.step).toBe(27)
-    expect(snapshotAt(shots, 99)?.step).toBe(34)
+  it('places each picture by its trace event: in the column of the last step entered before it', () => {
+    const enter = (step: number): TraceEvent => ({ kind: 'step', step, fn: `s${step}`, phase: 'enter' })
+    const exit = (step: number): TraceEvent => ({ kind: 'step', step, fn: `s${step}`, phase: 'exit' })
+    // Step 1 photographs the map after its child step 2 ran; step 3 photographs it halfway through.
+    const events: TraceEvent[] = [enter(0), exit(0), enter(1), enter(2), exit(2), { kind: 'snapshot', snapshot: 0, step: 1 }, exit(1), enter(3), { kind: 'snapshot', snapshot: 1, step: 3 }, exit(3)]
+    const snapshots = [1, 3].map((step) => ({ step, label: `in ${step}`, extents: [] }) as MapSnapshot)
+    const placed = picturePlacements({ events, snapshots })
+    expect(placed.map((p) => [p.step, p.at, p.snapshot.label])).toEqual([
+      [2, 2 / 3, 'in 1'],
+      [3, 1 / 2, 'in 3'],
+    ])
+    expect(snapshotAt(placed, 1)).toBeNull()
+    expect(snapshotAt(placed, 2)?.snapshot.label).toBe('in 1')
+    expect(snapshotAt(placed, 99)?.snapshot.label).toBe('in 3')
   })
 
   it('the worst outcome decides', () => {
@@ -43,8 +50,12 @@ describe('timeline lanes', () => {
     expect(r.steps[caps + 1].capsFinalized).toBe(true)
     expect([...lanes.calls.values()].flat()).toHaveLength(r.calls.length)
     expect([...lanes.faults.keys()].every((s) => r.steps[s])).toBe(true)
-    const leaves = (s: number) => new Set(snapshotAt(r.snapshots, s)!.extents.filter((e) => !e.kernelImage).map((e) => e.leaf))
-    expect(leaves(caps - 1).has('PTE')).toBe(false)
-    expect([...leaves(caps)]).toEqual(['PTE'])
+    const pictures = picturePlacements(r)
+    const leaves = (s: number) => new Set(snapshotAt(pictures, s)!.snapshot.extents.filter((e) => !e.kernelImage).map((e) => e.leaf))
+    // The repaint is setup_system_features' child step: the picture after it holds from that child on.
+    expect(r.steps[caps + 1].fn).toBe('linear_map_maybe_split_to_ptes')
+    expect(leaves(caps).has('PTE')).toBe(false)
+    expect([...leaves(caps + 1)]).toEqual(['PTE'])
+    expect(pictures.map((p) => r.steps[p.step].fn)).toEqual(['map_mem', 'mem_init', 'linear_map_maybe_split_to_ptes', r.steps[r.steps.length - 1].fn])
   })
 })

@@ -59,13 +59,14 @@ describe('MemoryMapView', () => {
   it('names the picture in force and counts bytes per leaf kind, before and after the repaint', async () => {
     const caps = result.events.find((e) => e.kind === 'caps-finalized')!.step
     const inspector = useBootInspectorStore()
-    inspector.selectStep(caps - 1)
+    inspector.selectStep(caps)
     const before = await render(MemoryMapView)
     expect(before).toContain('data-snapshot-label="after mem_init"')
     expect(before).toMatch(/data-leaf="PUD".*?<span class="amount"[^>]*>3 GiB</s)
-    inspector.selectStep(caps)
+    inspector.selectStep(caps + 1)
     const after = await render(MemoryMapView)
     expect(after).toContain('data-snapshot-label="after caps finalization"')
+    expect(after).toContain('taken in setup_system_features() after linear_map_maybe_split_to_ptes()')
     expect(after).toMatch(/data-leaf="PUD".*?<span class="amount"[^>]*>–</s)
     expect(after).toContain('RAM region 1 · PA 0x040000000–0x13fffffff · 4 GiB')
   })

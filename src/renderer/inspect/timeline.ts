@@ -5,33 +5,9 @@
  * order), because most early steps take 0 s on the dmesg clock.
  */
 import type { BootResult, BootStep, CallerRecord, Fault, MapSnapshot, Splat } from '../../core'
+import { byStep, runsOf, type StepRun } from '../../report/step-runs'
 
-export interface StepRun<T> {
-  /** First and last step index of the run, inclusive. */
-  from: number
-  to: number
-  value: T
-}
-
-export function runsOf<T>(steps: readonly BootStep[], value: (step: BootStep) => T): StepRun<T>[] {
-  const runs: StepRun<T>[] = []
-  for (const step of steps) {
-    const open = runs[runs.length - 1]
-    if (open && open.value === value(step) && open.to === step.index - 1) open.to = step.index
-    else runs.push({ from: step.index, to: step.index, value: value(step) })
-  }
-  return runs
-}
-
-export function byStep<T extends { step: number }>(items: readonly T[]): Map<number, T[]> {
-  const groups = new Map<number, T[]>()
-  for (const item of items) {
-    const group = groups.get(item.step)
-    if (group) group.push(item)
-    else groups.set(item.step, [item])
-  }
-  return groups
-}
+export { byStep, OUTCOME_SEVERITY, runsOf, type StepRun, worstOutcome } from '../../report/step-runs'
 
 export interface TimelineLanes {
   windows: StepRun<BootStep['window']>[]
@@ -42,7 +18,8 @@ export interface TimelineLanes {
   calls: Map<number, CallerRecord[]>
   faults: Map<number, Fault[]>
   splats: Map<number, Splat[]>
-  snapshots: Map<number, MapSnapshot[]>
+  /** Map pictures by the column they were taken in (see picturePlacements). */
+  pictures: Map<number, PicturePlacement[]>
 }
 
 export function timelineLanes(result: BootResult): TimelineLanes {
@@ -55,26 +32,57 @@ export function timelineLanes(result: BootResult): TimelineLanes {
     calls: byStep(result.calls),
     faults: byStep(result.faults),
     splats: byStep(result.splats),
-    snapshots: byStep(result.snapshots),
+    pictures: byStep(picturePlacements(result)),
   }
 }
 
 /**
- * The map picture to show at `step`: the last snapshot taken in a step at or before
- * it in step order, or null before the linear map exists. A snapshot's `step` is
- * the step it was taken in, so `after caps finalization` (taken in
- * setup_system_features after its child linear_map_maybe_split_to_ptes) shows from
- * setup_system_features on.
+ * Where a map picture was taken on the step axis. A column is a step's own stretch of
+ * the trace: from its entry to the next step's entry. A picture taken in a step after
+ * its children ran (`after caps finalization`: in setup_system_features, after
+ * linear_map_maybe_split_to_ptes) therefore lands in the last child's column, which is
+ * when it starts to hold.
  */
-export function snapshotAt(snapshots: readonly MapSnapshot[], step: number): MapSnapshot | null {
-  let found: MapSnapshot | null = null
-  for (const s of snapshots) if (s.step <= step) found = s
+export interface PicturePlacement {
+  /** The column: the last step entered before the picture's `snapshot` trace event. */
+  step: number
+  /** How far into that column's events the picture was taken, 0 (first) to 1 (last). */
+  at: number
+  snapshot: MapSnapshot
+  /** Index into `BootResult.snapshots`. */
+  index: number
+}
+
+export function picturePlacements(result: Pick<BootResult, 'events' | 'snapshots'>): PicturePlacement[] {
+  const placements: PicturePlacement[] = []
+  let column = 0
+  let columnStart = 0
+  const pending: { event: number; index: number }[] = []
+  // A column's length is known once the next step enters (or the trace ends), so placements wait for it.
+  const closeColumn = (end: number) => {
+    for (const p of pending.splice(0)) {
+      placements.push({ step: column, at: end - columnStart <= 1 ? 1 : (p.event - columnStart) / (end - columnStart - 1), snapshot: result.snapshots[p.index], index: p.index })
+    }
+  }
+  result.events.forEach((e, i) => {
+    if (e.kind === 'step' && e.phase === 'enter') {
+      closeColumn(i)
+      column = e.step
+      columnStart = i
+    } else if (e.kind === 'snapshot') pending.push({ event: i, index: e.snapshot })
+  })
+  closeColumn(result.events.length)
+  return placements
+}
+
+/**
+ * The map picture in force at the end of column `step`: the last one taken in that
+ * column or before it, or null before the linear map exists.
+ */
+export function snapshotAt(placements: readonly PicturePlacement[], step: number): PicturePlacement | null {
+  let found: PicturePlacement | null = null
+  for (const p of placements) if (p.step <= step) found = p
   return found
 }
 
 /** The call outcome that decides a step's marker colour: the worst one. */
-export const OUTCOME_SEVERITY: readonly CallerRecord['outcome'][] = ['error', 'warn', 'ok', 'skipped']
-
-export function worstOutcome(calls: readonly CallerRecord[]): CallerRecord['outcome'] {
-  return OUTCOME_SEVERITY.find((o) => calls.some((c) => c.outcome === o)) ?? 'skipped'
-}

@@ -5,7 +5,7 @@
  */
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import { snapshotAt } from '../inspect/timeline'
+import { picturePlacements, snapshotAt } from '../inspect/timeline'
 import { useWorkbenchStore } from './workbench'
 
 export const useBootInspectorStore = defineStore('boot-inspector', () => {
@@ -23,10 +23,10 @@ export const useBootInspectorStore = defineStore('boot-inspector', () => {
 
   const step = computed(() => (selectedStep.value === null ? null : steps.value[selectedStep.value]))
 
-  const snapshot = computed(() => {
-    const result = workbench.result
-    return result && selectedStep.value !== null ? snapshotAt(result.snapshots, selectedStep.value) : null
-  })
+  const pictures = computed(() => (workbench.result ? picturePlacements(workbench.result) : []))
+  /** The map picture in force at the selected step, with where it was taken. */
+  const picture = computed(() => (selectedStep.value === null ? null : snapshotAt(pictures.value, selectedStep.value)))
+  const snapshot = computed(() => picture.value?.snapshot ?? null)
 
   /** Pick a step (clamped to the boot's steps); null goes back to following the end of boot. */
   function selectStep(index: number | null): void {
@@ -34,5 +34,5 @@ export const useBootInspectorStore = defineStore('boot-inspector', () => {
     pickedStep.value = index === null || last < 0 ? null : Math.max(0, Math.min(index, last))
   }
 
-  return { pickedStep, selectedStep, step, snapshot, selectStep }
+  return { pickedStep, selectedStep, step, pictures, picture, snapshot, selectStep }
 })
