@@ -3,11 +3,12 @@ import { createApp } from 'vue'
 import App from './App.vue'
 import { BootClient } from './boot-client'
 import { connectBootlab } from './bootlab'
+import { useCompareStore } from './stores/compare'
 import { useKernelResourcesStore } from './stores/kernel-resources'
 import { useLabsStore } from './stores/labs'
 import { useWorkbenchStore } from './stores/workbench'
 import './style.css'
-import type { GradeInput, GradeOutcome } from './workers/boot-protocol'
+import type { CompareInput, CompareOutcome, GradeInput, GradeOutcome } from './workers/boot-protocol'
 import BootWorker from './workers/boot.worker?worker'
 
 async function startApp(): Promise<void> {
@@ -20,6 +21,9 @@ async function startApp(): Promise<void> {
   workbench.connect({ api, boots: new BootClient(new BootWorker({ name: 'boot' })) })
   // A second instance of the same worker grades labs, so a grade never holds up the next boot.
   labs.connect({ api, grader: new BootClient<GradeInput, GradeOutcome>(new BootWorker({ name: 'grade' })) })
+  // A third instance compares two boots, started only when the learner first opens the compare view.
+  let comparer: BootClient<CompareInput, CompareOutcome> | null = null
+  useCompareStore(pinia).connect({ comparer: () => (comparer ??= new BootClient<CompareInput, CompareOutcome>(new BootWorker({ name: 'compare' }))) })
   app.mount('#app')
   await resources.load(api)
   if (resources.status !== 'ready') return

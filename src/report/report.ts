@@ -5,7 +5,7 @@
  */
 export { renderHtml } from './html'
 export { renderMarkdown } from './markdown'
-export { policyPatch, reportTitle, SECTIONS, type ReportGoal, type ReportInput, type ReportLab, type ReportQuestion, type SectionId } from './content'
+export { formatCounter, policyPatch, reportTitle, SECTIONS, type ReportGoal, type ReportInput, type ReportLab, type ReportQuestion, type SectionId } from './content'
 export { compareBoots, consoleHunks, mapDifferences, type CompareSummary, type ConsoleDiffRow, type CounterRow, type MapDifference, type MapState, type StepRow } from './compare'
 export { timelineSvg, type TimelineOptions } from './svg-timeline'
 export { kernelImageAlias, memoryMapSvg, ramRegions, type MemoryMapOptions, type VaRange } from './svg-memory-map'

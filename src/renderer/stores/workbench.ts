@@ -13,7 +13,7 @@ import type { Diagnostic, ScenarioInput } from '../../core'
 import type { BootlabApi, TextFile } from '../../shared/bootlab-api'
 import type { BootClient } from '../boot-client'
 import { markEdit } from '../perf-marks'
-import type { BootOutcome } from '../workers/boot-protocol'
+import type { BootInput, BootOutcome } from '../workers/boot-protocol'
 import { DEFAULT_SCENARIO_PATH, useKernelResourcesStore } from './kernel-resources'
 
 /**
@@ -125,15 +125,25 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     if (firstPolicy) await selectPolicy(firstPolicy)
   }
 
-  async function bootNow(): Promise<void> {
-    clearTimeout(bootTimer)
+  /** The kernel states a policy may build on here: the lab's, or the bundled ones. */
+  const kernelStates = computed(() => lab.value?.kernelStates ?? resources.policies)
+
+  /** A worker request booting `policy` on `scenario` in this session (null before the base kernel is loaded). */
+  function bootInput(policy: TextFile, scenario: TextFile): BootInput | null {
     const base = resources.basePolicy
-    const scenario = scenarioFile.value
-    if (!base || !scenario || !policyPath.value) return
+    if (!base) return null
     // Plain copies: store state is reactive proxies, which structured clone cannot post to a worker.
     const plain = ({ path, text }: TextFile): TextFile => ({ path, text })
+    return { base: plain(base), policy: plain(policy), scenario: plain(scenario), kernelStates: kernelStates.value.map(plain) }
+  }
+
+  async function bootNow(): Promise<void> {
+    clearTimeout(bootTimer)
+    const scenario = scenarioFile.value
+    if (!scenario || !policyPath.value) return
     const policy = { path: policyPath.value, text: policyText.value }
-    const input = { base: plain(base), policy, scenario: plain(scenario), kernelStates: (lab.value?.kernelStates ?? resources.policies).map(plain) }
+    const input = bootInput(policy, scenario)
+    if (!input) return
     bootsInFlight++
     running.value = true
     try {
@@ -248,6 +258,7 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     scenarios,
     scenarioSource,
     scenarioFile,
+    kernelStates,
     outcome,
     bootedText,
     running,
@@ -259,6 +270,7 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     stale,
     connect,
     start,
+    bootInput,
     bootNow,
     flushSave,
     edit,

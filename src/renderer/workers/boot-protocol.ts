@@ -2,12 +2,13 @@
  * Messages between the workbench and the boot worker. A request carries whole
  * texts (a policy is a few KB) so the worker holds no state the page must
  * keep in sync; it only caches the compiled base kernel by its text.
- * Two jobs: boot one policy on one machine, or grade a policy against every
- * machine of a lab (a second worker instance grades, so typing never waits
- * behind a grade).
+ * Three jobs: boot one policy on one machine, grade a policy against every
+ * machine of a lab, or boot two sides and compare them (grading and comparing
+ * run in their own worker instances, so typing never waits behind them).
  */
 import type { BootResult, Diagnostic, ScenarioError } from '../../core'
 import type { Lab, LabGrade } from '../../labs'
+import type { CompareSummary } from '../../report/report'
 import type { TextFile } from '../../shared/bootlab-api'
 
 export interface BootInput {
@@ -40,8 +41,16 @@ export interface GradeInput {
 
 export type GradeOutcome = { kind: 'graded'; grade: LabGrade } | Crashed
 
-export type WorkerInput = BootInput | GradeInput
-export type WorkerOutcome = BootOutcome | GradeOutcome
+export interface CompareInput {
+  left: BootInput
+  right: BootInput
+}
+
+/** `summary` is null unless both sides booted. */
+export type CompareOutcome = { kind: 'compared'; left: BootOutcome; right: BootOutcome; summary: CompareSummary | null } | Crashed
+
+export type WorkerInput = BootInput | GradeInput | CompareInput
+export type WorkerOutcome = BootOutcome | GradeOutcome | CompareOutcome
 
 export type BootRequest = BootInput & { id: number }
 export type BootResponse = BootOutcome & { id: number }

@@ -1,16 +1,18 @@
 /*
  * Runs the simulation core off the page's thread so typing never waits for a
  * boot. Loads tree-sitter once, compiles the base kernel once per base text,
- * then links each request's policy over it and either boots it on one machine
- * or grades it against every machine of a lab, and posts the outcome back.
+ * then links each request's policy over it and boots it on one machine, grades
+ * it against every machine of a lab, or boots two sides and compares them, and
+ * posts the outcome back.
  */
 import cGrammarUrl from 'tree-sitter-c/tree-sitter-c.wasm?url'
 import { Language, Parser } from 'web-tree-sitter'
 import treeSitterRuntimeUrl from 'web-tree-sitter/web-tree-sitter.wasm?url'
 import { boot, compileBase, type CompiledPolicy, parseScenario, type PolicyLookup, preparePolicy, type PolicySource } from '../../core'
 import { gradeLab, labPolicyLookup, needsCompareWith } from '../../labs'
+import { compareBoots } from '../../report/report'
 import type { TextFile } from '../../shared/bootlab-api'
-import type { BootInput, BootOutcome, GradeInput, GradeOutcome, WorkerOutcome, WorkerRequest, WorkerResponse } from './boot-protocol'
+import type { BootInput, BootOutcome, CompareInput, CompareOutcome, GradeInput, GradeOutcome, WorkerOutcome, WorkerRequest, WorkerResponse } from './boot-protocol'
 
 const parserReady = (async () => {
   // The glue would otherwise look for its wasm next to the bundled script, where Vite did not put it.
@@ -50,12 +52,19 @@ function grade(parser: Parser, request: GradeInput): GradeOutcome {
   return { kind: 'graded', grade: gradeLab(request.lab, { policy, compareWith }) }
 }
 
+function compare(parser: Parser, request: CompareInput): CompareOutcome {
+  const left = run(parser, request.left)
+  const right = run(parser, request.right)
+  const summary = left.kind === 'booted' && right.kind === 'booted' ? compareBoots(left.result, right.result) : null
+  return { kind: 'compared', left, right, summary }
+}
+
 self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
   const request = event.data
   let outcome: WorkerOutcome
   try {
     const parser = await parserReady
-    outcome = 'lab' in request ? grade(parser, request) : run(parser, request)
+    outcome = 'lab' in request ? grade(parser, request) : 'left' in request ? compare(parser, request) : run(parser, request)
   } catch (error) {
     outcome = { kind: 'crashed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }
   }

@@ -1,0 +1,196 @@
+/*
+ * The compare view: two boots side by side. Each side is a policy (the editor's
+ * text or a kernel state, a lab's start.c included) on a machine; both boot in
+ * the compare worker, which also computes the report module's CompareSummary.
+ * The two timelines scrub together through the summary's step alignment
+ * (steps matched by function name), so a step one boot never ran keeps the
+ * other side on its nearest earlier step.
+ */
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef, watch } from 'vue'
+import { mapDifferences } from '../../report/report'
+import type { TextFile } from '../../shared/bootlab-api'
+import type { BootClient } from '../boot-client'
+import { picturePlacements, snapshotAt } from '../inspect/timeline'
+import type { CompareInput, CompareOutcome } from '../workers/boot-protocol'
+import { BASE_POLICY_PATH, useKernelResourcesStore } from './kernel-resources'
+import { useWorkbenchStore } from './workbench'
+
+/** The policy choice that follows the editor's text as the learner types. */
+export const EDITOR_POLICY = 'editor'
+/** Quiet time after a keystroke before comparing again (a compare is two boots). */
+export const COMPARE_DEBOUNCE_MS = 150
+
+export interface CompareDeps {
+  /** Made on first use: the compare worker only starts once the learner opens the view. */
+  comparer: () => Pick<BootClient<CompareInput, CompareOutcome>, 'run'>
+}
+
+export interface SideChoice {
+  /** EDITOR_POLICY, or the path of a kernel state (or a lab's start.c). */
+  policy: string
+  scenario: string | null
+}
+
+export type Side = 'left' | 'right'
+
+export const useCompareStore = defineStore('compare', () => {
+  const workbench = useWorkbenchStore()
+  const resources = useKernelResourcesStore()
+  let deps: CompareDeps | null = null
+  let timer: ReturnType<typeof setTimeout> | undefined
+
+  const shown = ref(false)
+  const left = ref<SideChoice>({ policy: BASE_POLICY_PATH, scenario: null })
+  const right = ref<SideChoice>({ policy: EDITOR_POLICY, scenario: null })
+  const outcome = shallowRef<CompareOutcome | null>(null)
+  const running = ref(false)
+  /** Index into the summary's aligned steps; null follows the end of both boots. */
+  const pickedRow = ref<number | null>(null)
+
+  /** Policies a side may boot: the lab's start.c first, then the kernel states. */
+  const policies = computed<TextFile[]>(() => {
+    const lab = workbench.lab
+    return lab ? [lab.start, ...lab.kernelStates.filter((k) => k.path !== lab.start.path)] : resources.policies
+  })
+
+  function connect(given: CompareDeps): void {
+    deps = given
+  }
+
+  /** Opens the view with the default sides: the lab's start (else the base kernel) against the learner's text. */
+  function open(): void {
+    const scenario = workbench.scenarioPath
+    left.value = { policy: workbench.lab?.start.path ?? BASE_POLICY_PATH, scenario }
+    right.value = { policy: EDITOR_POLICY, scenario }
+    pickedRow.value = null
+    shown.value = true
+    void compareNow()
+  }
+
+  function close(): void {
+    shown.value = false
+    clearTimeout(timer)
+  }
+
+  function policyFile(choice: SideChoice): TextFile | null {
+    if (choice.policy === EDITOR_POLICY) return workbench.policyPath ? { path: workbench.policyPath, text: workbench.policyText } : null
+    return policies.value.find((p) => p.path === choice.policy) ?? null
+  }
+
+  /** The machine a side boots; the workbench's current machine includes the learner's scenario edit. */
+  function scenarioFile(choice: SideChoice): TextFile | null {
+    if (choice.scenario === workbench.scenarioPath) return workbench.scenarioFile
+    return workbench.scenarios.find((s) => s.path === choice.scenario) ?? null
+  }
+
+  function inputFor(choice: SideChoice) {
+    const policy = policyFile(choice)
+    const scenario = scenarioFile(choice)
+    return policy && scenario ? workbench.bootInput(policy, scenario) : null
+  }
+
+  async function compareNow(): Promise<void> {
+    clearTimeout(timer)
+    if (!deps || !shown.value) return
+    const l = inputFor(left.value)
+    const r = inputFor(right.value)
+    if (!l || !r) return
+    running.value = true
+    try {
+      const answer = await deps.comparer().run({ left: l, right: r })
+      if (answer) outcome.value = answer
+    } finally {
+      running.value = false
+    }
+  }
+
+  function choose(side: Side, choice: Partial<SideChoice>): void {
+    const target = side === 'left' ? left : right
+    target.value = { ...target.value, ...choice }
+    void compareNow()
+  }
+
+  // The learner's text and scenario edits reach a side that shows them, after a short quiet time.
+  watch(
+    () => [workbench.policyText, workbench.scenarioFile?.text],
+    () => {
+      if (!shown.value || ![left.value, right.value].some((c) => c.policy === EDITOR_POLICY || c.scenario === workbench.scenarioPath)) return
+      clearTimeout(timer)
+      timer = setTimeout(() => void compareNow(), COMPARE_DEBOUNCE_MS)
+    },
+  )
+
+  const compared = computed(() => (outcome.value?.kind === 'compared' ? outcome.value : null))
+  const summary = computed(() => compared.value?.summary ?? null)
+  const resultOf = (side: Side) => {
+    const o = compared.value?.[side]
+    return o?.kind === 'booted' ? o.result : null
+  }
+  const leftResult = computed(() => resultOf('left'))
+  const rightResult = computed(() => resultOf('right'))
+
+  const rows = computed(() => summary.value?.steps ?? [])
+  const selectedRow = computed(() => (rows.value.length ? Math.min(pickedRow.value ?? rows.value.length - 1, rows.value.length - 1) : null))
+
+  /** A side's step at the selected row: that row's step, else the side's nearest earlier one. */
+  function stepOf(side: Side): number | null {
+    if (selectedRow.value === null) return null
+    for (let i = selectedRow.value; i >= 0; i--) {
+      const step = rows.value[i][side]?.step
+      if (step !== undefined) return step
+    }
+    return 0
+  }
+  const leftStep = computed(() => stepOf('left'))
+  const rightStep = computed(() => stepOf('right'))
+
+  /** Scrubbing one side's timeline moves both: to the aligned row holding that side's step. */
+  function selectStep(side: Side, step: number): void {
+    const row = rows.value.findIndex((r) => r[side]?.step === step)
+    if (row >= 0) pickedRow.value = row
+  }
+
+  function follow(): void {
+    pickedRow.value = null
+  }
+
+  const pictureAt = (result: typeof leftResult.value, step: number | null) =>
+    result && step !== null ? (snapshotAt(picturePlacements(result), step)?.snapshot ?? null) : null
+  const leftPicture = computed(() => pictureAt(leftResult.value, leftStep.value))
+  const rightPicture = computed(() => pictureAt(rightResult.value, rightStep.value))
+  /** Where the two pictures in force differ in mapping or attributes. */
+  const pictureDifferences = computed(() => mapDifferences(leftPicture.value?.extents ?? [], rightPicture.value?.extents ?? []))
+
+  /** The two policy texts, for the diff editor. */
+  const leftPolicy = computed(() => policyFile(left.value))
+  const rightPolicy = computed(() => policyFile(right.value))
+
+  return {
+    shown,
+    left,
+    right,
+    outcome,
+    running,
+    pickedRow,
+    policies,
+    summary,
+    leftResult,
+    rightResult,
+    selectedRow,
+    leftStep,
+    rightStep,
+    leftPicture,
+    rightPicture,
+    pictureDifferences,
+    leftPolicy,
+    rightPolicy,
+    connect,
+    open,
+    close,
+    choose,
+    compareNow,
+    selectStep,
+    follow,
+  }
+})
