@@ -34,6 +34,8 @@ let mainWindow: BrowserWindow | null = null
 
 const EXPORT_FILTERS: Record<ExportMimeType, Electron.FileFilter> = {
   'text/markdown': { name: 'Markdown', extensions: ['md'] },
+  'text/html': { name: 'HTML', extensions: ['html'] },
+  'text/x-diff': { name: 'Patch', extensions: ['patch'] },
   'application/json': { name: 'JSON', extensions: ['json'] },
   'text/plain': { name: 'Text', extensions: ['txt'] },
 }

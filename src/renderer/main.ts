@@ -3,9 +3,11 @@ import { createApp } from 'vue'
 import App from './App.vue'
 import { BootClient } from './boot-client'
 import { connectBootlab } from './bootlab'
+import { printHtml } from './print-frame'
 import { useCompareStore } from './stores/compare'
 import { useKernelResourcesStore } from './stores/kernel-resources'
 import { useLabsStore } from './stores/labs'
+import { useReportStore } from './stores/report'
 import { useWorkbenchStore } from './stores/workbench'
 import './style.css'
 import type { CompareInput, CompareOutcome, GradeInput, GradeOutcome } from './workers/boot-protocol'
@@ -24,6 +26,7 @@ async function startApp(): Promise<void> {
   // A third instance compares two boots, started only when the learner first opens the compare view.
   let comparer: BootClient<CompareInput, CompareOutcome> | null = null
   useCompareStore(pinia).connect({ comparer: () => (comparer ??= new BootClient<CompareInput, CompareOutcome>(new BootWorker({ name: 'compare' }))) })
+  useReportStore(pinia).connect({ api, storage: localStorage, print: printHtml, now: () => new Date() })
   app.mount('#app')
   await resources.load(api)
   if (resources.status !== 'ready') return

@@ -71,7 +71,7 @@ export interface ExportRequest {
   text: string
 }
 
-export const EXPORT_MIME_TYPES = ['text/markdown', 'application/json', 'text/plain'] as const
+export const EXPORT_MIME_TYPES = ['text/markdown', 'text/html', 'text/x-diff', 'application/json', 'text/plain'] as const
 export type ExportMimeType = (typeof EXPORT_MIME_TYPES)[number]
 
 /** `saved: false` when the learner cancelled the save dialog. */

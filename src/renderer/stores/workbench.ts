@@ -259,6 +259,7 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     scenarioSource,
     scenarioFile,
     kernelStates,
+    bundledText,
     outcome,
     bootedText,
     running,

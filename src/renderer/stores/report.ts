@@ -1,0 +1,149 @@
+/*
+ * The lab report: the learner's name (asked once, then remembered), their
+ * answers to each lab's questions, and exporting what the workbench shows as
+ * the report module renders it (HTML, Markdown, the .patch) through
+ * window.bootlab, or printed (to PDF) from the rendered HTML. The compare
+ * summary goes in when the compare view was used for this policy.
+ */
+import { defineStore } from 'pinia'
+import { computed, ref } from 'vue'
+import { policyPatch, renderHtml, renderMarkdown, type ReportInput } from '../../report/report'
+import type { BootlabApi, ExportMimeType } from '../../shared/bootlab-api'
+import { useCompareStore } from './compare'
+import { useLabsStore } from './labs'
+import { useWorkbenchStore } from './workbench'
+
+export type ReportFormat = 'html' | 'markdown' | 'patch'
+
+const FORMATS: Record<ReportFormat, { extension: string; mimeType: ExportMimeType }> = {
+  html: { extension: 'html', mimeType: 'text/html' },
+  markdown: { extension: 'md', mimeType: 'text/markdown' },
+  patch: { extension: 'patch', mimeType: 'text/x-diff' },
+}
+
+export interface ReportDeps {
+  api: BootlabApi
+  /** Where the name and answers are remembered: the page's localStorage, in either host. */
+  storage: Pick<Storage, 'getItem' | 'setItem'>
+  /** Prints a self-contained HTML document (to paper or PDF). */
+  print: (html: string) => void
+  now: () => Date
+}
+
+const LEARNER_KEY = 'bootlab:learner'
+const answersKey = (labId: string) => `bootlab:answers:${labId}`
+
+export const useReportStore = defineStore('report', () => {
+  const workbench = useWorkbenchStore()
+  const labs = useLabsStore()
+  const compare = useCompareStore()
+  let deps: ReportDeps | null = null
+
+  const learner = ref('')
+  /** The learner's answers by lab id, one per question. */
+  const answers = ref<Record<string, string[]>>({})
+  const message = ref<string | null>(null)
+  const error = ref<string | null>(null)
+
+  function needDeps(): ReportDeps {
+    if (!deps) throw new Error('report used before connect()')
+    return deps
+  }
+
+  function connect(given: ReportDeps): void {
+    deps = given
+    learner.value = given.storage.getItem(LEARNER_KEY) ?? ''
+  }
+
+  function setLearner(name: string): void {
+    learner.value = name.trim()
+    needDeps().storage.setItem(LEARNER_KEY, learner.value)
+  }
+
+  /** The learner's answers to a lab's questions: typed in this session, else as remembered. */
+  function answersOf(labId: string): string[] {
+    const typed = answers.value[labId]
+    if (typed) return typed
+    try {
+      const stored: unknown = JSON.parse(needDeps().storage.getItem(answersKey(labId)) ?? 'null')
+      return Array.isArray(stored) ? stored.map((a) => (typeof a === 'string' ? a : '')) : []
+    } catch {
+      // An unreadable entry reads as no answers yet.
+      return []
+    }
+  }
+
+  function setAnswer(labId: string, question: number, text: string): void {
+    const next = [...answersOf(labId)]
+    next[question] = text
+    answers.value = { ...answers.value, [labId]: next }
+    needDeps().storage.setItem(answersKey(labId), JSON.stringify(next))
+  }
+
+  /** What the report says, from the latest boot; null before a boot of the editor's text. */
+  const input = computed<ReportInput | null>(() => {
+    const result = workbench.result
+    const policyFile = workbench.policyPath
+    if (!result || !policyFile || workbench.bootedText === null) return null
+    const lab = labs.current
+    const start = lab ? { name: lab.start.file, text: lab.start.text } : { name: policyFile, text: workbench.bundledText ?? workbench.bootedText }
+    // The compare summary belongs in the report only when one side was this policy as booted.
+    const compared = compare.summary && [compare.left, compare.right].some((s) => s.policy === 'editor') ? compare.summary : undefined
+    return {
+      learner: learner.value,
+      date: needDeps().now().toISOString().slice(0, 10),
+      lab: lab
+        ? {
+            id: lab.id,
+            title: lab.title,
+            goals: labs.grade?.goals ?? [],
+            hintsUsed: labs.hintsShown[lab.id] ?? 0,
+            questions: lab.questions.map((q, i) => ({ question: q.prompt, answer: answersOf(lab.id)[i] ?? '' })),
+          }
+        : undefined,
+      scenarioName: result.scenarioName,
+      policyFile,
+      startPolicyName: start.name,
+      startPolicy: start.text,
+      policy: workbench.bootedText,
+      result,
+      compare: compared,
+    }
+  })
+
+  /** `bootlab-06-repaint-report`: the lab (or the policy) the report is about. */
+  const baseName = () => `bootlab-${(labs.current?.id ?? workbench.policyPath ?? 'boot').replace(/\.c$/, '').replace(/[^A-Za-z0-9._-]/g, '-')}`
+
+  function render(format: ReportFormat, report: ReportInput): string {
+    if (format === 'html') return renderHtml(report)
+    if (format === 'markdown') return renderMarkdown(report)
+    return policyPatch(report)
+  }
+
+  async function exportAs(format: ReportFormat): Promise<void> {
+    const report = input.value
+    message.value = null
+    error.value = null
+    if (!report) {
+      error.value = 'Nothing to export yet: wait for the boot to finish.'
+      return
+    }
+    const { extension, mimeType } = FORMATS[format]
+    const suggestedName = format === 'patch' ? `${baseName()}.patch` : `${baseName()}-report.${extension}`
+    try {
+      const outcome = await needDeps().api.exportFile({ suggestedName, mimeType, text: render(format, report) })
+      if (outcome.saved) message.value = `Saved ${outcome.location}`
+    } catch (e) {
+      error.value = `The report was not saved: ${e instanceof Error ? e.message : String(e)}`
+    }
+  }
+
+  function printReport(): void {
+    const report = input.value
+    error.value = null
+    if (!report) error.value = 'Nothing to print yet: wait for the boot to finish.'
+    else needDeps().print(renderHtml(report))
+  }
+
+  return { learner, answers, message, error, input, connect, setLearner, answersOf, setAnswer, exportAs, printReport }
+})
