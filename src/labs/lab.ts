@@ -40,6 +40,8 @@ export interface Lab {
   goals: Goal[]
   questions: Question[]
   revealAnswers: boolean
+  /** Whether the learner may edit the lab's machines in the scenario panel. */
+  machine: LabManifest['machine']
   /** What `Builds on:` may name: the lab's own top-level .c files and the bundled kernel states. */
   kernelStates: PolicySource[]
 }

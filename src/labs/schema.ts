@@ -146,6 +146,8 @@ export const labManifestSchema = z.strictObject({
   questions: z.array(questionSchema).default([]),
   /** Instructor switch: when false, the app hides solution.c and the reference answers. */
   revealAnswers: z.boolean().default(true),
+  /** locked: the learner sees the lab's machines as shipped (the scenario panel is read-only); editable: they may try edits. */
+  machine: z.enum(['locked', 'editable']).default('editable'),
   /** A kernel state to compare with (a bundled policy name or a .c file of the lab). */
   compareWith: z.string().min(1).optional(),
 })

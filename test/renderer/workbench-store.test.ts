@@ -233,6 +233,18 @@ describe('workbench store', () => {
     expect(boots.runs.at(-1)?.scenario).toEqual({ path: 'realm.yaml', text: 'name: realm' })
   })
 
+  it('a lab that locks its machines refuses scenario edits', async () => {
+    const { workbench, boots } = await startedWorkbench()
+    const start = { path: 'start.c', text: 'int x;' }
+    await workbench.openLab({ id: 'locked-lab', start, kernelStates: [], scenarios: [{ path: 'realm.yaml', text: 'name: realm' }], machineLocked: true })
+    const runs = boots.runs.length
+    workbench.editScenario({ name: 'realm', machine: { ram: [{ base: 0, size: '1G' }], cpus: [{ model: 'neoverse-n2' }] } })
+    await vi.advanceTimersByTimeAsync(BOOT_DEBOUNCE_MS)
+    expect(workbench.scenarioLocked).toBe(true)
+    expect(workbench.scenarioDraft).toBeNull()
+    expect(boots.runs.length).toBe(runs)
+  })
+
   it('switching scenario drops the edit of the previous one', async () => {
     const { workbench, boots } = await startedWorkbench()
     workbench.editScenario({ name: 'realm', machine: { ram: [{ base: 0, size: '1G' }], cpus: [{ model: 'neoverse-n2' }] } })

@@ -35,6 +35,7 @@ export function labSession(lab: Lab): LabSession {
     kernelStates: lab.kernelStates.map((p) => ({ path: p.file, text: p.text })),
     // Parsed machines, variants included, written as JSON (which YAML reads) under the scenario's name.
     scenarios: lab.scenarios.map((s) => ({ path: `${s.name}.yaml`, text: JSON.stringify(s.scenario) })),
+    machineLocked: lab.machine === 'locked',
   }
 }
 

@@ -42,6 +42,8 @@ export interface LabSession {
   kernelStates: TextFile[]
   /** The lab's machines, variants included, as scenario files. */
   scenarios: TextFile[]
+  /** The lab shows its machines as shipped: no scenario edits. */
+  machineLocked: boolean
 }
 
 export const useWorkbenchStore = defineStore('workbench', () => {
@@ -229,7 +231,11 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     await bootNow()
   }
 
+  /** A lab may lock its machines; then the scenario panel is read-only and edits are refused here too. */
+  const scenarioLocked = computed(() => lab.value?.machineLocked ?? false)
+
   function editScenario(data: ScenarioInput): void {
+    if (scenarioLocked.value) return
     scenarioDraft.value = data
     scheduleBoot()
   }
@@ -260,6 +266,7 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     scenarioFile,
     kernelStates,
     bundledText,
+    scenarioLocked,
     outcome,
     bootedText,
     running,
