@@ -38,6 +38,12 @@ describe('found by fuzzing', () => {
     expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([])
     expect(r.console.map((l) => l.text)).toContain(`ret=${ret}\n`)
   })
+
+  it('__change_memory_common() with a mask no descriptor can take: error at the call, not a model failure', async () => {
+    const r = await bootWith('host', 'void __init mem_init(void)\n{\n\tint ret;\n\tret = __change_memory_common(PAGE_OFFSET, PAGE_SIZE, 0, -1);\n}\n', 'mask.c')
+    expect(lastError(r)).toMatchObject({ file: 'mask.c', line: 4, code: 'runtime' })
+    expect(lastError(r)!.message).toMatch(/^__change_memory_common\(\): cannot clear fixed kernel bits 0x/)
+  })
 })
 
 describe('a failure of the model itself', () => {

@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { expect, test } from 'vitest'
 import { type Handle, Interpreter, KernelHalt, PolicyError, linkPolicy } from '../../src/core/policy'
+import { fuzzTimeout, runFuzz } from '../fuzz/settings'
 import { compile, natives } from './harness'
 
 const SAMPLE = `// SPDX-License-Identifier: GPL-2.0-only
@@ -144,11 +145,10 @@ test('the unedited sample compiles clean and runs', () => {
   expect(it.call('split_kernel_leaf_mapping', [0n, 0x200000n])).toBe(0n)
 })
 
-test('random edits of a kernel-style policy never crash the front end or the interpreter', () => {
-  fc.assert(
-    fc.property(fc.array(edit, { minLength: 1, maxLength: 6 }), (edits) => {
-      survive(apply(SAMPLE, edits))
-    }),
-    { numRuns: 100_000, interruptAfterTimeLimit: 3000, seed: 20260323 },
-  )
-})
+test(
+  'random edits of a kernel-style policy never crash the front end or the interpreter',
+  () => {
+    runFuzz('interpreter on an edited sample', fc.property(fc.array(edit, { minLength: 1, maxLength: 6 }), (edits) => survive(apply(SAMPLE, edits))), 2000)
+  },
+  fuzzTimeout(2000),
+)

@@ -16,6 +16,7 @@ import {
   type EntryRef,
   leafAt,
   LEVEL_SIZE,
+  maskToAttrs,
   pmd_cont,
   pmd_leaf,
   pmd_present,
@@ -70,6 +71,13 @@ function updateRangeProt(k: Kernel, ctx: NativeContext, addr: bigint, size: bigi
   if (start === null) return -22n
   if (size === 0n) return 0n
   if (size < 0n || BigInt(start) + size > BigInt(LINEAR_MAP_SIZE)) return -22n
+  try {
+    maskToAttrs(set, 'set', k.pt.nsSharedBit)
+    maskToAttrs(clear, 'clear', k.pt.nsSharedBit)
+  } catch (e) {
+    // Masks no descriptor can take (type or address bits, fixed kernel bits cleared) are the policy's mistake, at its call.
+    throw callSiteError(ctx, '__change_memory_common', `__change_memory_common(): ${(e as Error).message}`)
+  }
   const ret = BigInt.asIntN(32, ctx.call('split_kernel_leaf_mapping', [addr, addr + size]) as bigint)
   k.probe?.splitReturns.push(Number(ret))
   if (ret !== 0n) {
