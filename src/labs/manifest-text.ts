@@ -19,7 +19,12 @@ export function readManifestText(text: string): ManifestText {
   const lineOf = (path: readonly PropertyKey[], unknownKey?: string) => nodeLine(doc, path, unknownKey, lineAt)
   const first = doc.errors[0]
   if (first) return { syntaxError: { message: first.message.split('\n')[0], line: first.linePos?.[0]?.line }, lineOf }
-  return { data: doc.toJS(), lineOf }
+  try {
+    return { data: doc.toJS(), lineOf }
+  } catch (e) {
+    // toJS() refuses to expand an alias bomb (the yaml package's maxAliasCount): a bad manifest, not a crash.
+    return { syntaxError: { message: (e as Error).message }, lineOf }
+  }
 }
 
 function nodeLine(doc: Document, path: readonly PropertyKey[], unknownKey: string | undefined, lineAt: (offset: number) => number): number | undefined {

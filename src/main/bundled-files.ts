@@ -1,17 +1,16 @@
 /*
  * Reads the files the app ships (resources/policies, resources/scenarios, labs/)
  * and lab folders the learner opens. Plain Node, unit-tested without Electron.
- * Only regular text files of known kinds are read; symlinks and dotfiles are
- * skipped so an opened folder cannot point the app at files outside it.
+ * A lab folder is read by the same reader as the command line's
+ * (src/node/lab-folder.ts): a symlink out of it, an oversized file or a folder
+ * too big to be a lab is refused with a message naming the file.
  */
 import { readdir, readFile, stat } from 'node:fs/promises'
-import { extname, join } from 'node:path'
+import { join } from 'node:path'
+import { formatLabErrors } from '../labs/lab'
+import { readLabFolder } from '../node/lab-folder'
 import type { KernelResources, LabFolder, LabRef, TextFile } from '../shared/bootlab-api'
 import { STORAGE_KEY_PATTERN } from '../shared/bootlab-api'
-
-const LAB_FILE_EXTENSIONS = new Set(['.md', '.c', '.yaml', '.yml', '.json'])
-const MAX_FILE_BYTES = 512 * 1024
-const MAX_LAB_DEPTH = 4
 
 async function listDir(dir: string) {
   try {
@@ -35,20 +34,6 @@ export async function readKernelResources(resourcesDir: string): Promise<KernelR
     readFlat(join(resourcesDir, 'scenarios'), '.yaml'),
   ])
   return { policies, scenarios }
-}
-
-async function readTree(root: string, prefix: string, depth: number, out: TextFile[]): Promise<void> {
-  for (const entry of await listDir(join(root, prefix))) {
-    if (entry.name.startsWith('.')) continue
-    const relative = prefix ? `${prefix}/${entry.name}` : entry.name
-    if (entry.isDirectory() && depth < MAX_LAB_DEPTH) {
-      await readTree(root, relative, depth + 1, out)
-    } else if (entry.isFile() && LAB_FILE_EXTENSIONS.has(extname(entry.name))) {
-      const path = join(root, relative)
-      if ((await stat(path)).size > MAX_FILE_BYTES) continue
-      out.push({ path: relative, text: await readFile(path, 'utf8') })
-    }
-  }
 }
 
 export interface LabRoot {
@@ -78,10 +63,9 @@ export class LabLibrary {
       const dir = join(root.dir, id)
       const found = await stat(dir).catch(() => null)
       if (!found?.isDirectory()) continue
-      const files: TextFile[] = []
-      await readTree(dir, '', 0, files)
-      files.sort((a, b) => a.path.localeCompare(b.path))
-      return { id, files }
+      const read = readLabFolder(dir)
+      if (!read.folder) throw new Error(`lab '${id}' cannot be opened:\n${formatLabErrors(read.errors)}`)
+      return read.folder
     }
     throw new Error(`no lab '${id}'`)
   }

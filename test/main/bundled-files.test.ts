@@ -57,14 +57,12 @@ describe('LabLibrary', () => {
     expect((await library.load('02-realm')).files).toEqual([{ path: 'lab.yaml', text: 'bundled' }])
   })
 
-  it('loads the text files of a lab, nested ones too, skipping other kinds, dotfiles and symlinks', async () => {
+  it('loads the text files of a lab, nested ones too, skipping other kinds and dotfiles', async () => {
     await put('labs/01/lab.yaml', 'manifest')
     await put('labs/01/README.md', '# Lab')
     await put('labs/01/policies/start.c', 'int x;')
     await put('labs/01/image.png', 'binary')
     await put('labs/01/.secret.md', 'hidden')
-    await put('outside.md', 'outside the lab')
-    await symlink(join(dir, 'outside.md'), join(dir, 'labs/01/link.md'))
     const library = new LabLibrary([{ dir: join(dir, 'labs'), origin: 'bundled' }])
     expect(await library.load('01')).toEqual({
       id: '01',
@@ -74,6 +72,21 @@ describe('LabLibrary', () => {
         { path: 'README.md', text: '# Lab' },
       ],
     })
+  })
+
+  it('refuses a lab with a symlink leading outside it, naming the file, as the command line does', async () => {
+    await put('labs/01/lab.yaml', 'manifest')
+    await put('outside.md', 'outside the lab')
+    await symlink(join(dir, 'outside.md'), join(dir, 'labs/01/link.md'))
+    const library = new LabLibrary([{ dir: join(dir, 'labs'), origin: 'opened' }])
+    await expect(library.load('01')).rejects.toThrow(/^lab '01' cannot be opened:\n01\/link\.md: is a symlink to .*outside\.md, outside the lab folder/)
+  })
+
+  it('refuses a lab with a file over 256 KiB instead of silently leaving it out', async () => {
+    await put('labs/01/lab.yaml', 'manifest')
+    await put('labs/01/README.md', 'x'.repeat(256 * 1024 + 1))
+    const library = new LabLibrary([{ dir: join(dir, 'labs'), origin: 'opened' }])
+    await expect(library.load('01')).rejects.toThrow('01/README.md: is 257 KiB; lab files are at most 256 KiB')
   })
 
   it('rejects ids that are not folder names and ids it does not have', async () => {

@@ -1,0 +1,100 @@
+/*
+ * One lab folder on disk read into the LabFolder the lab loader takes: the one
+ * reader for the command line, lab:check and the Electron main process, so a
+ * folder downloaded from the internet is refused the same way everywhere.
+ * Reads only regular text files of the lab's kinds; refuses, with a message
+ * naming the file, a symlink leading outside the folder, a file over 256 KiB,
+ * a tree nested too deep, and a folder too big to be a lab. Dotfiles, other
+ * kinds of files and special files (FIFOs, sockets, devices) are never opened.
+ */
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs'
+import { basename, extname, join, relative, resolve, sep } from 'node:path'
+import type { LabFolder, TextFile } from '../shared/bootlab-api'
+import { STORAGE_KEY_PATTERN } from '../shared/bootlab-api'
+import type { LabError } from '../labs'
+
+const LAB_FILE_EXTENSIONS = new Set(['.md', '.c', '.yaml', '.yml', '.json'])
+export const MAX_LAB_FILE_BYTES = 256 * 1024
+/** A lab is a handful of files; a folder with far more entries is a mistake (or a trap), not a lab. */
+export const MAX_LAB_ENTRIES = 500
+/** All of a lab's text together; bounds what a folder can make the app hold in memory. */
+export const MAX_LAB_BYTES = 4 * 1024 * 1024
+/** Deep enough for `scenarios/extra/x.yaml`; a deeper tree is a mistake, not a lab. */
+const MAX_DEPTH = 4
+
+export interface LabFolderRead {
+  folder?: LabFolder
+  errors: LabError[]
+}
+
+const inside = (root: string, path: string) => path === root || path.startsWith(root + sep)
+
+class TreeReader {
+  readonly files: TextFile[] = []
+  readonly errors: LabError[] = []
+  private entries = 0
+  private bytes = 0
+
+  constructor(
+    private readonly root: string,
+    private readonly realRoot: string,
+    private readonly id: string,
+  ) {}
+
+  private fail(rel: string, message: string): void {
+    this.errors.push({ file: rel ? `${this.id}/${rel}` : this.id, path: '', message })
+  }
+
+  /** The lab files under `dir`, '/'-separated paths relative to the lab root; false once a size cap is hit. */
+  read(dir: string, depth: number): boolean {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (entry.name.startsWith('.')) continue
+      if (++this.entries > MAX_LAB_ENTRIES) {
+        this.fail('', `has more than ${MAX_LAB_ENTRIES} files and folders; a lab is a handful of files`)
+        return false
+      }
+      const full = join(dir, entry.name)
+      const rel = relative(this.root, full).split(sep).join('/')
+      let target = full
+      if (lstatSync(full).isSymbolicLink()) {
+        try {
+          target = realpathSync(full)
+        } catch {
+          this.fail(rel, 'is a broken symlink (or a symlink loop)')
+          continue
+        }
+        if (!inside(this.realRoot, target)) {
+          this.fail(rel, `is a symlink to ${target}, outside the lab folder; a lab may only use files inside its own folder`)
+          continue
+        }
+      }
+      const stat = statSync(target)
+      if (stat.isDirectory()) {
+        if (depth >= MAX_DEPTH) this.fail(rel, `is nested more than ${MAX_DEPTH} folders deep`)
+        else if (!this.read(full, depth + 1)) return false
+      } else if (stat.isFile() && LAB_FILE_EXTENSIONS.has(extname(entry.name))) {
+        if (stat.size > MAX_LAB_FILE_BYTES) {
+          this.fail(rel, `is ${Math.ceil(stat.size / 1024)} KiB; lab files are at most ${MAX_LAB_FILE_BYTES / 1024} KiB`)
+          continue
+        }
+        this.bytes += stat.size
+        if (this.bytes > MAX_LAB_BYTES) {
+          this.fail('', `has more than ${MAX_LAB_BYTES / 2 ** 20} MiB of lab files; a lab is a handful of small files`)
+          return false
+        }
+        this.files.push({ path: rel, text: readFileSync(target, 'utf8') })
+      }
+    }
+    return true
+  }
+}
+
+export function readLabFolder(dir: string): LabFolderRead {
+  const root = resolve(dir)
+  const id = basename(root)
+  if (!statSync(root, { throwIfNoEntry: false })?.isDirectory()) return { errors: [{ file: dir, path: '', message: 'is not a lab folder (no such directory)' }] }
+  if (!STORAGE_KEY_PATTERN.test(id)) return { errors: [{ file: dir, path: '', message: `the folder name '${id}' is not a lab id (lower-case letters, digits, . _ -)` }] }
+  const reader = new TreeReader(root, realpathSync(root), id)
+  reader.read(root, 0)
+  return reader.errors.length ? { errors: reader.errors } : { folder: { id, files: reader.files }, errors: [] }
+}
