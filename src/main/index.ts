@@ -4,20 +4,21 @@
  * this file (store, bundled-files, ipc-arguments, security, app-protocol) and
  * is tested without Electron; this file only wires them to Electron.
  */
-import { app, BrowserWindow, dialog, ipcMain, protocol, session, type IpcMainInvokeEvent } from 'electron'
-import { join } from 'node:path'
-import type { BootlabApi, ExportMimeType } from '../shared/bootlab-api'
-import { BOOTLAB_CHANNELS } from '../shared/bootlab-api'
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell, type IpcMainInvokeEvent } from 'electron'
+import { stat } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { writeFileAtomic } from '../node/export'
+import type { MenuCommand } from '../shared/bootlab-api'
+import { BOOTLAB_CHANNELS, MENU_CHANNEL } from '../shared/bootlab-api'
 import { APP_INDEX_URL, APP_SCHEME, appResponse } from './app-protocol'
-import { LabLibrary, readKernelResources } from './bundled-files'
-import * as args from './ipc-arguments'
-import { isAppRequest, isTrustedSender } from './security'
-import { UserStore, writeFileAtomic } from './store'
+import { LabLibrary, type LabRoot, readKernelResources } from './bundled-files'
+import { createHandlers, guardHandlers } from './ipc-handlers'
+import { isAppRequest } from './security'
+import { UserStore } from './store'
 
 // Packaged builds carry resources/ and labs/ beside the app; in development they are in the repo.
 const appFiles = app.isPackaged ? process.resourcesPath : app.getAppPath()
 const userStore = new UserStore(app.getPath('userData'))
-const labs = new LabLibrary([{ dir: join(appFiles, 'labs'), origin: 'bundled' }])
 const rendererDir = join(import.meta.dirname, '../renderer')
 // electron-vite dev sets ELECTRON_RENDERER_URL to its dev server; built apps load app://bootlab.
 const rendererUrl = process.env.ELECTRON_RENDERER_URL || APP_INDEX_URL
@@ -32,46 +33,83 @@ protocol.registerSchemesAsPrivileged([
 
 let mainWindow: BrowserWindow | null = null
 
-const EXPORT_FILTERS: Record<ExportMimeType, Electron.FileFilter> = {
-  'text/markdown': { name: 'Markdown', extensions: ['md'] },
-  'text/html': { name: 'HTML', extensions: ['html'] },
-  'text/x-diff': { name: 'Patch', extensions: ['patch'] },
-  'application/json': { name: 'JSON', extensions: ['json'] },
-  'text/plain': { name: 'Text', extensions: ['txt'] },
+/** Lab folders the learner opened from the menu, this session; bundled labs win on a clash of ids. */
+const openedLabRoots: LabRoot[] = []
+const labLibrary = () => new LabLibrary([{ dir: join(appFiles, 'labs'), origin: 'bundled' }, ...openedLabRoots])
+
+async function chooseSavePath(suggestedName: string, filter: Electron.FileFilter): Promise<string | null> {
+  const options = { defaultPath: join(app.getPath('documents'), suggestedName), filters: [filter] }
+  const choice = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options)
+  return choice.canceled || !choice.filePath ? null : choice.filePath
 }
 
-type Handlers = { [K in keyof typeof BOOTLAB_CHANNELS]: (...raw: unknown[]) => ReturnType<BootlabApi[K]> }
-
-const handlers: Handlers = {
-  loadKernelResources: () => readKernelResources(join(appFiles, 'resources')),
-  listLabs: () => labs.list(),
-  loadLab: (id) => labs.load(args.storageKey(id, 'lab id')),
-  loadPolicy: (key) => userStore.loadPolicy(args.storageKey(key, 'policy key')),
-  savePolicy: (key, text) => userStore.savePolicy(args.storageKey(key, 'policy key'), args.boundedText(text, 'policy text')),
-  loadProgress: () => userStore.loadProgress(),
-  saveProgress: (progress) => userStore.saveProgress(args.progress(progress)),
-  exportFile: async (raw) => {
-    const request = args.exportRequest(raw)
-    const options = {
-      defaultPath: join(app.getPath('documents'), request.suggestedName),
-      filters: [EXPORT_FILTERS[request.mimeType]],
-    }
-    const choice = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options)
-    if (choice.canceled || !choice.filePath) return { saved: false }
-    await writeFileAtomic(choice.filePath, request.text)
-    return { saved: true, location: choice.filePath }
-  },
+/** The report in a hidden window with no scripts, no preload and the locked-down session, printed to PDF. */
+async function printToPdf(html: string): Promise<Uint8Array> {
+  const hidden = new BrowserWindow({ show: false, webPreferences: { javascript: false, sandbox: true, contextIsolation: true } })
+  try {
+    await hidden.loadURL(`data:text/html;charset=utf-8,${encodeURIComponent(html)}`)
+    return await hidden.webContents.printToPDF({ printBackground: true, pageSize: 'A4' })
+  } finally {
+    hidden.destroy()
+  }
 }
+
+const handlers = guardHandlers(
+  createHandlers({
+    readKernelResources: () => readKernelResources(join(appFiles, 'resources')),
+    listLabs: () => labLibrary().list(),
+    loadLab: (id) => labLibrary().load(id),
+    loadPolicy: (key) => userStore.loadPolicy(key),
+    savePolicy: (key, text) => userStore.savePolicy(key, text),
+    loadProgress: () => userStore.loadProgress(),
+    saveProgress: (progress) => userStore.saveProgress(progress),
+    chooseSavePath,
+    writeFileAtomic,
+    printToPdf,
+    openExternal: (url) => shell.openExternal(url),
+  }),
+  () => mainWindow?.webContents,
+  rendererUrl,
+)
 
 function registerIpc(): void {
   for (const method of Object.keys(BOOTLAB_CHANNELS) as (keyof typeof BOOTLAB_CHANNELS)[]) {
-    ipcMain.handle(BOOTLAB_CHANNELS[method], (event: IpcMainInvokeEvent, ...raw: unknown[]) => {
-      if (event.sender !== mainWindow?.webContents || !isTrustedSender(event.senderFrame?.url, rendererUrl)) {
-        throw new Error(`${method}: IPC from an untrusted sender`)
-      }
-      return handlers[method](...raw)
-    })
+    ipcMain.handle(BOOTLAB_CHANNELS[method], (event: IpcMainInvokeEvent, ...raw: unknown[]) => handlers[method](event, ...raw))
   }
+}
+
+const sendMenuCommand = (command: MenuCommand) => mainWindow?.webContents.send(MENU_CHANNEL, command)
+
+/** A folder of labs, or one lab folder (then its parent is read, as labs/ is). */
+async function openLabFolder(): Promise<void> {
+  const choice = mainWindow ? await dialog.showOpenDialog(mainWindow, { properties: ['openDirectory'] }) : await dialog.showOpenDialog({ properties: ['openDirectory'] })
+  const folder = choice.filePaths[0]
+  if (choice.canceled || !folder) return
+  const isOneLab = await stat(join(folder, 'lab.yaml')).then(() => true, () => false)
+  const dir = isOneLab ? dirname(folder) : folder
+  if (!openedLabRoots.some((r) => r.dir === dir)) openedLabRoots.push({ dir, origin: 'opened' })
+  sendMenuCommand('reload-labs')
+}
+
+function buildMenu(): void {
+  const fileMenu: Electron.MenuItemConstructorOptions = {
+    label: 'File',
+    submenu: [
+      { label: 'Open Lab Folder…', accelerator: 'CmdOrCtrl+O', click: () => void openLabFolder() },
+      { label: 'Export Report…', accelerator: 'CmdOrCtrl+E', click: () => sendMenuCommand('export-report') },
+      { label: 'Reload Labs', click: () => sendMenuCommand('reload-labs') },
+      { type: 'separator' },
+      process.platform === 'darwin' ? { role: 'close' } : { role: 'quit' },
+    ],
+  }
+  const template: Electron.MenuItemConstructorOptions[] = [
+    ...(process.platform === 'darwin' ? [{ role: 'appMenu' } as const] : []),
+    fileMenu,
+    { role: 'editMenu' },
+    { role: 'viewMenu' },
+    { role: 'windowMenu' },
+  ]
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template))
 }
 
 function serveRenderer(): void {
@@ -138,6 +176,7 @@ app.whenReady().then(async () => {
   serveRenderer()
   lockDownSession()
   registerIpc()
+  buildMenu()
   await createWindow()
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) void createWindow()

@@ -1,7 +1,7 @@
 /*
- * Writing a report so that an earlier one is never lost: the text goes to a
- * temporary file in the target's folder (same file system, so the rename is
- * atomic), is flushed to disk, then renamed over the target. Any failure
+ * Writing a report so that an earlier one is never lost: the text (or a PDF's
+ * bytes) goes to a temporary file in the target's folder (same file system, so
+ * the rename is atomic), is flushed to disk, then renamed over the target. Any failure
  * removes the temporary file, leaves the target as it was, and throws an
  * ExportError that names the file and the cause.
  */
@@ -19,13 +19,13 @@ async function syncDirectory(dir: string): Promise<void> {
   await handle.close()
 }
 
-export async function writeFileAtomic(target: string, text: string): Promise<void> {
+export async function writeFileAtomic(target: string, content: string | Uint8Array): Promise<void> {
   const dir = dirname(target)
   const temporary = join(dir, `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`)
   try {
     const handle = await open(temporary, 'wx')
     try {
-      await handle.writeFile(text, 'utf8')
+      await handle.writeFile(content)
       await handle.sync()
     } finally {
       await handle.close()

@@ -4,8 +4,8 @@
  * validates every argument again, because a renderer is never trusted.
  */
 import { contextBridge, ipcRenderer } from 'electron'
-import type { BootlabApi } from '../shared/bootlab-api'
-import { BOOTLAB_CHANNELS as channel } from '../shared/bootlab-api'
+import type { BootlabApi, MenuCommand } from '../shared/bootlab-api'
+import { BOOTLAB_CHANNELS as channel, MENU_CHANNEL, MENU_COMMANDS } from '../shared/bootlab-api'
 
 const bootlab: BootlabApi = {
   host: 'electron',
@@ -17,6 +17,14 @@ const bootlab: BootlabApi = {
   loadProgress: () => ipcRenderer.invoke(channel.loadProgress),
   saveProgress: (progress) => ipcRenderer.invoke(channel.saveProgress, progress),
   exportFile: (request) => ipcRenderer.invoke(channel.exportFile, request),
+  exportPdf: (request) => ipcRenderer.invoke(channel.exportPdf, request),
+  openExternal: (url) => ipcRenderer.invoke(channel.openExternal, url),
+  onMenuCommand: (listener) => {
+    // Only the command name crosses; the IPC event (and its sender) stays here.
+    ipcRenderer.on(MENU_CHANNEL, (_event, command: unknown) => {
+      if (MENU_COMMANDS.includes(command as MenuCommand)) listener(command as MenuCommand)
+    })
+  },
 }
 
 contextBridge.exposeInMainWorld('bootlab', bootlab)

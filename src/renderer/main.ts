@@ -3,7 +3,6 @@ import { createApp } from 'vue'
 import App from './App.vue'
 import { BootClient } from './boot-client'
 import { connectBootlab } from './bootlab'
-import { printHtml } from './print-frame'
 import { useCompareStore } from './stores/compare'
 import { useKernelResourcesStore } from './stores/kernel-resources'
 import { useLabsStore } from './stores/labs'
@@ -26,7 +25,13 @@ async function startApp(): Promise<void> {
   // A third instance compares two boots, started only when the learner first opens the compare view.
   let comparer: BootClient<CompareInput, CompareOutcome> | null = null
   useCompareStore(pinia).connect({ comparer: () => (comparer ??= new BootClient<CompareInput, CompareOutcome>(new BootWorker({ name: 'compare' }))) })
-  useReportStore(pinia).connect({ api, storage: localStorage, print: printHtml, now: () => new Date() })
+  const report = useReportStore(pinia)
+  report.connect({ api, storage: localStorage, now: () => new Date() })
+  // The desktop app's menu: Export Report opens the export panel; Reload Labs (and a newly opened lab folder) re-reads the course.
+  api.onMenuCommand((command) => {
+    if (command === 'export-report') report.panelShown = true
+    else void labs.load()
+  })
   app.mount('#app')
   await resources.load(api)
   if (resources.status !== 'ready') return

@@ -4,7 +4,8 @@
  * exports become downloads. Same contract, same checks as src/main.
  */
 import type { BootlabApi, ExportRequest, LabFolder, LabRef, Progress, TextFile } from '../shared/bootlab-api'
-import { sanitizeProgress, STORAGE_KEY_PATTERN } from '../shared/bootlab-api'
+import { isExternalLink, sanitizeProgress, STORAGE_KEY_PATTERN } from '../shared/bootlab-api'
+import { printHtml } from './print-frame'
 
 const bundledPolicies = import.meta.glob<string>('../../resources/policies/*.c', { query: '?raw', import: 'default', eager: true })
 const bundledScenarios = import.meta.glob<string>('../../resources/scenarios/*.yaml', {
@@ -53,7 +54,19 @@ function checkKey(key: string, what: string): string {
   return key
 }
 
-export function createWebApi(storage: KeyValueStorage = localStorage, download: Download = downloadInBrowser): BootlabApi {
+/** What web mode needs of the browser besides storage and downloads (tests pass fakes). */
+export interface BrowserWindowing {
+  print: (html: string) => void
+  openTab: (url: string) => void
+}
+
+const browserWindowing: BrowserWindowing = {
+  print: printHtml,
+  // noopener: the new tab gets no handle back to the app.
+  openTab: (url) => void window.open(url, '_blank', 'noopener,noreferrer'),
+}
+
+export function createWebApi(storage: KeyValueStorage = localStorage, download: Download = downloadInBrowser, windowing: BrowserWindowing = browserWindowing): BootlabApi {
   return {
     host: 'web',
     async loadKernelResources() {
@@ -95,6 +108,17 @@ export function createWebApi(storage: KeyValueStorage = localStorage, download: 
     async exportFile(request: ExportRequest) {
       download(request)
       return { saved: true, location: `Downloads/${request.suggestedName}` }
+    },
+    async exportPdf(request) {
+      windowing.print(request.html)
+      return { saved: false }
+    },
+    async openExternal(url: string) {
+      if (!isExternalLink(url)) throw new Error('only https links open outside the app')
+      windowing.openTab(url)
+    },
+    onMenuCommand() {
+      // Web mode has no app menu: the toolbar's buttons do the same.
     },
   }
 }

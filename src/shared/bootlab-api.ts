@@ -77,6 +77,26 @@ export type ExportMimeType = (typeof EXPORT_MIME_TYPES)[number]
 /** `saved: false` when the learner cancelled the save dialog. */
 export type ExportOutcome = { saved: true; location: string } | { saved: false }
 
+/** A report to print to PDF: its self-contained HTML, and the PDF's suggested file name. */
+export interface PdfRequest {
+  suggestedName: string
+  html: string
+}
+
+/** Only https links leave the app (to the system browser, or a new tab in web mode). */
+export function isExternalLink(url: string): boolean {
+  try {
+    return new URL(url).protocol === 'https:'
+  } catch {
+    return false
+  }
+}
+
+/** What the desktop app's menu asks of the page; main sends these on MENU_CHANNEL. */
+export const MENU_COMMANDS = ['export-report', 'reload-labs'] as const
+export type MenuCommand = (typeof MENU_COMMANDS)[number]
+export const MENU_CHANNEL = 'bootlab:menu'
+
 export interface BootlabApi {
   readonly host: 'electron' | 'web'
   loadKernelResources(): Promise<KernelResources>
@@ -88,6 +108,12 @@ export interface BootlabApi {
   loadProgress(): Promise<Progress>
   saveProgress(progress: Progress): Promise<void>
   exportFile(request: ExportRequest): Promise<ExportOutcome>
+  /** Electron: printToPDF, then the save dialog. Web: the browser's print dialog (its "Save as PDF"); resolves `saved: false`. */
+  exportPdf(request: PdfRequest): Promise<ExportOutcome>
+  /** Opens an https link outside the app; anything else is refused. */
+  openExternal(url: string): Promise<void>
+  /** Calls `listener` for each app-menu command (never in web mode, which has no app menu). */
+  onMenuCommand(listener: (command: MenuCommand) => void): void
 }
 
 /** IPC channel of each method; src/preload invokes them and src/main handles them. */
@@ -100,7 +126,9 @@ export const BOOTLAB_CHANNELS = {
   loadProgress: 'bootlab:load-progress',
   saveProgress: 'bootlab:save-progress',
   exportFile: 'bootlab:export-file',
-} as const satisfies Record<Exclude<keyof BootlabApi, 'host'>, string>
+  exportPdf: 'bootlab:export-pdf',
+  openExternal: 'bootlab:open-external',
+} as const satisfies Record<Exclude<keyof BootlabApi, 'host' | 'onMenuCommand'>, string>
 
 declare global {
   interface Window {

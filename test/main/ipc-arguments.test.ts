@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { MAX_TEXT_BYTES } from '../../src/shared/bootlab-api'
-import { boundedText, exportRequest, InvalidArgument, progress, storageKey } from '../../src/main/ipc-arguments'
+import { boundedText, exportRequest, externalLink, InvalidArgument, pdfRequest, progress, storageKey } from '../../src/main/ipc-arguments'
 
 describe('IPC argument checks', () => {
   it('accepts folder-safe keys and rejects anything that could be a path', () => {
@@ -31,7 +31,20 @@ describe('IPC argument checks', () => {
     expect(exportRequest(ok)).toEqual(ok)
     expect(() => exportRequest({ ...ok, suggestedName: '../../.bashrc' })).toThrow('plain file name')
     expect(() => exportRequest({ ...ok, suggestedName: '/etc/passwd' })).toThrow('plain file name')
-    expect(() => exportRequest({ ...ok, mimeType: 'text/html' })).toThrow('mimeType')
+    // HTML reports and .patch files are exports; an executable type is not.
+    expect(exportRequest({ ...ok, mimeType: 'text/html' }).mimeType).toBe('text/html')
+    expect(() => exportRequest({ ...ok, mimeType: 'application/x-msdownload' })).toThrow('mimeType')
     expect(() => exportRequest({ ...ok, text: 7 })).toThrow('must be a string')
+  })
+
+  it('accepts a PDF request with a .pdf name and bounded HTML', () => {
+    expect(pdfRequest({ suggestedName: 'lab-report.pdf', html: '<h1>r</h1>' })).toEqual({ suggestedName: 'lab-report.pdf', html: '<h1>r</h1>' })
+    expect(() => pdfRequest({ suggestedName: '../r.pdf', html: '' })).toThrow('plain file name')
+    expect(() => pdfRequest({ suggestedName: 'r.pdf', html: {} })).toThrow('must be a string')
+  })
+
+  it('accepts only https links to open outside the app', () => {
+    expect(externalLink('https://developer.arm.com/')).toBe('https://developer.arm.com/')
+    for (const bad of ['http://developer.arm.com/', 'file:///etc/passwd', 'javascript:alert(1)', '', null]) expect(() => externalLink(bad)).toThrow(InvalidArgument)
   })
 })

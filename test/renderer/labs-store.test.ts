@@ -33,6 +33,9 @@ function fakeApi(progress: Progress = { labs: {} }) {
     loadProgress: async () => api.progress,
     saveProgress: async (p) => void (api.progress = p),
     exportFile: async () => ({ saved: false }),
+    exportPdf: async () => ({ saved: false }),
+    openExternal: async () => {},
+    onMenuCommand: () => {},
   }
   return api
 }

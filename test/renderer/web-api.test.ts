@@ -42,4 +42,16 @@ describe('web-mode window.bootlab', () => {
     expect(await api.exportFile(request)).toEqual({ saved: true, location: 'Downloads/report.md' })
     expect(downloads).toEqual([request])
   })
+
+  it('prints the PDF through the browser and opens only https links, in a new tab', async () => {
+    const printed: string[] = []
+    const tabs: string[] = []
+    const api = createWebApi(memoryStorage(), () => {}, { print: (html) => printed.push(html), openTab: (url) => tabs.push(url) })
+    expect(await api.exportPdf({ suggestedName: 'r.pdf', html: '<h1>r</h1>' })).toEqual({ saved: false })
+    expect(printed).toEqual(['<h1>r</h1>'])
+    await expect(api.openExternal('javascript:alert(1)')).rejects.toThrow(/https/)
+    await expect(api.openExternal('http://example.com/')).rejects.toThrow(/https/)
+    await api.openExternal('https://example.com/')
+    expect(tabs).toEqual(['https://example.com/'])
+  })
 })

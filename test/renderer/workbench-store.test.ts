@@ -30,6 +30,9 @@ function fakeApi(saved: Record<string, string> = {}): BootlabApi & { saved: Reco
     loadProgress: async () => ({ labs: {} }),
     saveProgress: async () => {},
     exportFile: async () => ({ saved: false }),
+    exportPdf: async () => ({ saved: false }),
+    openExternal: async () => {},
+    onMenuCommand: () => {},
   }
 }
 

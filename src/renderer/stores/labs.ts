@@ -161,6 +161,15 @@ export const useLabsStore = defineStore('labs', () => {
     hintsShown.value = { ...hintsShown.value, [lab.id]: Math.min(lab.hints.length, (hintsShown.value[lab.id] ?? 0) + 1) }
   }
 
+  /** A link in the instructions: https opens outside the app; window.bootlab refuses anything else. */
+  async function openLink(url: string): Promise<void> {
+    try {
+      await needDeps().api.openExternal(url)
+    } catch {
+      // Not an https link: it opens nothing, as before.
+    }
+  }
+
   function showSolution(): void {
     if (current.value?.revealAnswers) solutionShown.value = true
   }
@@ -186,6 +195,7 @@ export const useLabsStore = defineStore('labs', () => {
     close,
     gradeNow,
     revealHint,
+    openLink,
     showSolution,
   }
 })

@@ -2,7 +2,8 @@
  * The lab report: the learner's name (asked once, then remembered), their
  * answers to each lab's questions, and exporting what the workbench shows as
  * the report module renders it (HTML, Markdown, the .patch) through
- * window.bootlab, or printed (to PDF) from the rendered HTML. The compare
+ * window.bootlab, and the PDF (printToPDF in the desktop app, the browser's
+ * print dialog in web mode). The compare
  * summary goes in when the compare view was used for this policy.
  */
 import { defineStore } from 'pinia'
@@ -25,8 +26,6 @@ export interface ReportDeps {
   api: BootlabApi
   /** Where the name and answers are remembered: the page's localStorage, in either host. */
   storage: Pick<Storage, 'getItem' | 'setItem'>
-  /** Prints a self-contained HTML document (to paper or PDF). */
-  print: (html: string) => void
   now: () => Date
 }
 
@@ -42,6 +41,8 @@ export const useReportStore = defineStore('report', () => {
   const learner = ref('')
   /** The learner's answers by lab id, one per question. */
   const answers = ref<Record<string, string[]>>({})
+  /** The export panel is open (the toolbar's Export button, or the app menu's Export Report…). */
+  const panelShown = ref(false)
   const message = ref<string | null>(null)
   const error = ref<string | null>(null)
 
@@ -138,12 +139,24 @@ export const useReportStore = defineStore('report', () => {
     }
   }
 
-  function printReport(): void {
+  /** The PDF: saved by the desktop app, or the browser's print dialog (its "Save as PDF") in web mode. */
+  async function exportPdf(): Promise<void> {
     const report = input.value
+    message.value = null
     error.value = null
-    if (!report) error.value = 'Nothing to print yet: wait for the boot to finish.'
-    else needDeps().print(renderHtml(report))
+    if (!report) {
+      error.value = 'Nothing to export yet: wait for the boot to finish.'
+      return
+    }
+    const { api } = needDeps()
+    try {
+      const outcome = await api.exportPdf({ suggestedName: `${baseName()}-report.pdf`, html: renderHtml(report) })
+      if (outcome.saved) message.value = `Saved ${outcome.location}`
+      else if (api.host === 'web') message.value = "Opened the print dialog: choose 'Save as PDF'."
+    } catch (e) {
+      error.value = `The PDF was not saved: ${e instanceof Error ? e.message : String(e)}`
+    }
   }
 
-  return { learner, answers, message, error, input, connect, setLearner, answersOf, setAnswer, exportAs, printReport }
+  return { learner, answers, panelShown, message, error, input, connect, setLearner, answersOf, setAnswer, exportAs, exportPdf }
 })

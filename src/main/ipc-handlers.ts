@@ -1,0 +1,89 @@
+/*
+ * What main does for each window.bootlab call, as plain functions over the
+ * host's services (Electron's dialogs, printToPDF and shell are passed in), so
+ * argument checks, the sender check and "export never loses data" are tested
+ * without Electron. index.ts only builds the services and registers these.
+ */
+import type { FileFilter } from 'electron'
+import type { BootlabApi, ExportMimeType, KernelResources, LabFolder, LabRef, Progress } from '../shared/bootlab-api'
+import { BOOTLAB_CHANNELS } from '../shared/bootlab-api'
+import * as args from './ipc-arguments'
+import { isTrustedSender } from './security'
+
+export interface HostServices {
+  readKernelResources(): Promise<KernelResources>
+  listLabs(): Promise<LabRef[]>
+  loadLab(id: string): Promise<LabFolder>
+  loadPolicy(key: string): Promise<string | null>
+  savePolicy(key: string, text: string): Promise<void>
+  loadProgress(): Promise<Progress>
+  saveProgress(progress: Progress): Promise<void>
+  /** The save dialog; null when the learner cancels. */
+  chooseSavePath(suggestedName: string, filter: FileFilter): Promise<string | null>
+  /** Writes the whole file or nothing (src/node/export.ts), leaving an earlier file intact on failure. */
+  writeFileAtomic(path: string, content: string | Uint8Array): Promise<void>
+  /** The HTML rendered and printed to PDF in a hidden, script-less window. */
+  printToPdf(html: string): Promise<Uint8Array>
+  openExternal(url: string): Promise<void>
+}
+
+export const EXPORT_FILTERS: Record<ExportMimeType | 'application/pdf', FileFilter> = {
+  'text/markdown': { name: 'Markdown', extensions: ['md'] },
+  'text/html': { name: 'HTML', extensions: ['html'] },
+  'text/x-diff': { name: 'Patch', extensions: ['patch'] },
+  'application/json': { name: 'JSON', extensions: ['json'] },
+  'text/plain': { name: 'Text', extensions: ['txt'] },
+  'application/pdf': { name: 'PDF', extensions: ['pdf'] },
+}
+
+type Channel = keyof typeof BOOTLAB_CHANNELS
+export type Handlers = { [K in Channel]: (...raw: unknown[]) => ReturnType<BootlabApi[K]> }
+
+export function createHandlers(host: HostServices): Handlers {
+  return {
+    loadKernelResources: () => host.readKernelResources(),
+    listLabs: () => host.listLabs(),
+    loadLab: (id) => host.loadLab(args.storageKey(id, 'lab id')),
+    loadPolicy: (key) => host.loadPolicy(args.storageKey(key, 'policy key')),
+    savePolicy: (key, text) => host.savePolicy(args.storageKey(key, 'policy key'), args.boundedText(text, 'policy text')),
+    loadProgress: () => host.loadProgress(),
+    saveProgress: (progress) => host.saveProgress(args.progress(progress)),
+    exportFile: async (raw) => {
+      const request = args.exportRequest(raw)
+      const path = await host.chooseSavePath(request.suggestedName, EXPORT_FILTERS[request.mimeType])
+      if (!path) return { saved: false }
+      await host.writeFileAtomic(path, request.text)
+      return { saved: true, location: path }
+    },
+    exportPdf: async (raw) => {
+      const request = args.pdfRequest(raw)
+      // Render first: a failed render must not leave the learner with a chosen but empty file.
+      const pdf = await host.printToPdf(request.html)
+      const path = await host.chooseSavePath(request.suggestedName, EXPORT_FILTERS['application/pdf'])
+      if (!path) return { saved: false }
+      await host.writeFileAtomic(path, pdf)
+      return { saved: true, location: path }
+    },
+    openExternal: (url) => host.openExternal(args.externalLink(url)),
+  }
+}
+
+/** What the sender check reads of an IPC event. */
+export interface IpcSender {
+  sender: unknown
+  senderFrame?: { url?: string } | null
+}
+
+/** Wraps each handler so that only the app's own page in the app's own window may call it. */
+export function guardHandlers(handlers: Handlers, appContents: () => unknown, rendererUrl: string): { [K in Channel]: (event: IpcSender, ...raw: unknown[]) => ReturnType<Handlers[K]> } {
+  const guarded = {} as { [K in Channel]: (event: IpcSender, ...raw: unknown[]) => ReturnType<Handlers[K]> }
+  for (const method of Object.keys(handlers) as Channel[]) {
+    guarded[method] = ((event: IpcSender, ...raw: unknown[]) => {
+      if (event.sender !== appContents() || !isTrustedSender(event.senderFrame?.url, rendererUrl)) {
+        throw new Error(`${method}: IPC from an untrusted sender`)
+      }
+      return handlers[method](...raw)
+    }) as never
+  }
+  return guarded
+}

@@ -1,0 +1,121 @@
+/*
+ * The compare and report stores over real boots: the compare store asks its
+ * worker for the default sides and scrubs both boots together through the
+ * aligned steps; the report store exports what the workbench shows, remembers
+ * the learner's name and answers, and shows a failed export instead of losing it.
+ */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { createPinia, setActivePinia } from 'pinia'
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { BootResult } from '../../src/core'
+import { compareBoots, SECTIONS } from '../../src/report/report'
+import type { BootlabApi, ExportRequest } from '../../src/shared/bootlab-api'
+import { EDITOR_POLICY, useCompareStore } from '../../src/renderer/stores/compare'
+import { useKernelResourcesStore } from '../../src/renderer/stores/kernel-resources'
+import { useReportStore } from '../../src/renderer/stores/report'
+import { useWorkbenchStore } from '../../src/renderer/stores/workbench'
+import type { CompareInput } from '../../src/renderer/workers/boot-protocol'
+import { bootNamed } from '../helpers/boot'
+
+const policy = (name: string) => ({ path: `${name}.c`, text: readFileSync(join(import.meta.dirname, '../../resources/policies', `${name}.c`), 'utf8') })
+const scenario = (name: string) => ({ path: `${name}.yaml`, text: readFileSync(join(import.meta.dirname, '../../resources/scenarios', `${name}.yaml`), 'utf8') })
+
+let unpatched: BootResult
+let patchedV1: BootResult
+
+beforeAll(async () => {
+  ;[unpatched, patchedV1] = await Promise.all([bootNamed('realm', 'unpatched'), bootNamed('realm', 'patched-v1')])
+})
+
+/** The workbench editing patched-v1 on realm, showing its boot (no worker). */
+function workbenchOnPatchedV1(text = policy('patched-v1').text) {
+  useKernelResourcesStore().$patch({ policies: [policy('unpatched'), policy('patched-v1')], scenarios: [scenario('realm')] })
+  const workbench = useWorkbenchStore()
+  workbench.$patch({ policyPath: 'patched-v1.c', policyText: text, scenarioPath: 'realm.yaml', bootedText: text })
+  workbench.outcome = { kind: 'booted', diagnostics: [], result: patchedV1 }
+  return workbench
+}
+
+beforeEach(() => setActivePinia(createPinia()))
+
+describe('compare store', () => {
+  it('compares the base kernel with the editor by default, and scrubs both sides together', async () => {
+    workbenchOnPatchedV1()
+    const asked: CompareInput[] = []
+    const compare = useCompareStore()
+    compare.connect({
+      comparer: () => ({
+        run: async (input: CompareInput) => {
+          asked.push(input)
+          return { kind: 'compared' as const, left: { kind: 'booted' as const, diagnostics: [], result: unpatched }, right: { kind: 'booted' as const, diagnostics: [], result: patchedV1 }, summary: compareBoots(unpatched, patchedV1) }
+        },
+      }),
+    })
+    compare.open()
+    await vi.waitFor(() => expect(compare.summary).not.toBeNull())
+    expect(compare.left).toEqual({ policy: 'unpatched.c', scenario: 'realm.yaml' })
+    expect(compare.right.policy).toBe(EDITOR_POLICY)
+    expect(asked[0].left.policy.path).toBe('unpatched.c')
+    expect(asked[0].right.policy).toEqual({ path: 'patched-v1.c', text: policy('patched-v1').text })
+    expect(compare.summary?.divergence?.explanation).toMatch(/diverge/)
+
+    const mapMem = unpatched.steps.find((s) => s.fn === 'map_mem')!.index
+    compare.selectStep('left', mapMem)
+    expect(compare.leftStep).toBe(mapMem)
+    expect(patchedV1.steps[compare.rightStep!].fn).toBe('map_mem')
+    expect(compare.leftPicture?.label).toBe('after map_mem')
+    compare.follow()
+    expect(compare.leftStep).toBe(unpatched.steps.length - 1)
+  })
+})
+
+describe('report store', () => {
+  function connected(api: Partial<BootlabApi>, stored: Record<string, string> = {}) {
+    const storage = { getItem: (k: string) => stored[k] ?? null, setItem: (k: string, v: string) => void (stored[k] = v) }
+    const report = useReportStore()
+    report.connect({ api: { host: 'web', ...api } as BootlabApi, storage, now: () => new Date('2026-03-01T10:00:00Z') })
+    return { report, stored }
+  }
+
+  it('exports the Markdown report, the HTML report and the patch of what the workbench shows', async () => {
+    workbenchOnPatchedV1(`${policy('patched-v1').text}/* mine */\n`)
+    const exported: ExportRequest[] = []
+    const { report } = connected({ exportFile: async (r: ExportRequest) => (exported.push(r), { saved: true as const, location: `Downloads/${r.suggestedName}` }) })
+    report.setLearner('  Ada  ')
+    await report.exportAs('markdown')
+    await report.exportAs('html')
+    await report.exportAs('patch')
+    expect(exported.map((e) => [e.suggestedName, e.mimeType])).toEqual([
+      ['bootlab-patched-v1-report.md', 'text/markdown'],
+      ['bootlab-patched-v1-report.html', 'text/html'],
+      ['bootlab-patched-v1.patch', 'text/x-diff'],
+    ])
+    expect(exported[0].text).toContain(SECTIONS.patch)
+    expect(exported[0].text).toContain('Ada')
+    expect(exported[0].text).toContain('2026-03-01')
+    expect(exported[1].text).toMatch(/^<!doctype html>/i)
+    expect(exported[2].text).toMatch(/^diff --git a\/patched-v1.c b\/patched-v1.c/)
+    expect(exported[2].text).toContain('+/* mine */')
+    expect(report.message).toBe('Saved Downloads/bootlab-patched-v1.patch')
+  })
+
+  it('shows a failed export as an error', async () => {
+    workbenchOnPatchedV1()
+    const { report } = connected({ exportFile: async () => Promise.reject(new Error('disk full')) })
+    await report.exportAs('markdown')
+    expect(report.error).toBe('The report was not saved: disk full')
+    expect(report.message).toBeNull()
+  })
+
+  it('remembers the learner and the answers per lab', () => {
+    const { stored } = connected({})
+    const report = useReportStore()
+    report.setLearner('Ada')
+    report.setAnswer('03-realm-bug', 1, 'in W0')
+    setActivePinia(createPinia())
+    const again = connected({}, stored).report
+    expect(again.learner).toBe('Ada')
+    expect(again.answersOf('03-realm-bug')).toEqual(['', 'in W0'])
+  })
+})
