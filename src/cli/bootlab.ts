@@ -11,21 +11,26 @@
  * With --lab it grades instead: the policy is booted on every scenario of the
  * lab and each goal is checked. Exit status: 0 all goals pass, 1 some fail (a
  * policy that does not compile fails them all), 3 bad input (unknown or
- * invalid lab, missing policy file).
+ * invalid lab, missing policy file). With --policy-dir instead of --policy it
+ * grades a whole folder of submissions (batch-grade.ts).
  */
+import { statSync } from 'node:fs'
 import { parseArgs } from 'node:util'
+import { isMainThread } from 'node:worker_threads'
 import { boot, type BootResult, firstDivergence, formatScenarioErrors, parseScenario } from '../core'
-import { formatLabErrors, loadLab } from '../labs'
+import { formatLabErrors, type Lab, loadLab } from '../labs'
 import { gradePolicy } from '../node/lab-grade'
 import { bundledKernelResources, labDir, readLabFolder } from '../node/labs'
 import { loadKernelPolicy } from '../node/kernel-policy'
 import { readNamed } from '../node/resources'
+import { DEFAULT_TIMEOUT_SECONDS, defaultJobs, gradeDirectory, listSubmissions } from './batch-grade'
 import { printGrade } from './grade-report'
 import { reportPathProblem, writeBootReport, writeLabReport } from './report-option'
 
 const USAGE = `usage: bootlab boot --scenario <file|name> --policy <file|name> [--json] [--compare <file|name>]
                     [--report <file.html|file.md> [--learner <name>]]
        bootlab boot --lab <id|path> --policy <file|name> [--json] [--report <file.html|file.md> [--learner <name>]]
+       bootlab boot --lab <id|path> --policy-dir <dir> [--json] [--timeout <seconds>] [--jobs <n>]
 
   --scenario  a scenario YAML/JSON file, or a bundled name (realm, host-mixed, ...)
   --policy    a kernel policy .c file, or a bundled name (unpatched, patched-v1,
@@ -36,9 +41,13 @@ const USAGE = `usage: bootlab boot --scenario <file|name> --policy <file|name> [
   --learner   the learner's name in the report
   --lab       grade the policy against a lab's goals (a folder of labs/, or a path);
               --json then prints every goal's result
+  --policy-dir  with --lab, grade every .c file of a folder (a class's submissions): one line
+              each (with --json one JSON object each), then a summary; each submission gets
+              --timeout seconds (default ${DEFAULT_TIMEOUT_SECONDS}), --jobs of them at once (default: one per CPU)
 
 exit status: 0 booted, 1 booted with warnings, 2 failed, 3 bad input, 4 report not written
-with --lab:  0 all goals pass, 1 some goals fail, 3 bad input, 4 report not written`
+with --lab:  0 all goals pass, 1 some goals fail, 3 bad input, 4 report not written
+  (with --policy-dir: 0 only when every submission passes every goal)`
 
 export const EXIT = { booted: 0, 'booted-with-warnings': 1, failed: 2, 'policy-error': 3, badInput: 3, reportNotWritten: 4 } as const
 const GRADE_EXIT = { passed: 0, failed: 1, badInput: 3 } as const
@@ -77,6 +86,14 @@ async function bootNamed(scenarioArg: string, policyArg: string): Promise<BootRe
   return boot(parsed.scenario, policy)
 }
 
+function loadLabArg(labArg: string): Lab {
+  const read = readLabFolder(labDir(labArg))
+  if (!read.folder) throw new BadInput(formatLabErrors(read.errors))
+  const loaded = loadLab(read.folder, bundledKernelResources())
+  if (!loaded.lab) throw new BadInput(formatLabErrors(loaded.errors))
+  return loaded.lab
+}
+
 async function gradeNamed(
   labArg: string,
   policyArg: string,
@@ -85,10 +102,7 @@ async function gradeNamed(
   out: (s: string) => void,
   err: (s: string) => void,
 ): Promise<number> {
-  const read = readLabFolder(labDir(labArg))
-  if (!read.folder) throw new BadInput(formatLabErrors(read.errors))
-  const loaded = loadLab(read.folder, bundledKernelResources())
-  if (!loaded.lab) throw new BadInput(formatLabErrors(loaded.errors))
+  const loaded = { lab: loadLabArg(labArg) }
   let policyText
   try {
     policyText = readNamed(policyArg, 'policy')
@@ -102,6 +116,23 @@ async function gradeNamed(
   return grade.passed ? GRADE_EXIT.passed : GRADE_EXIT.failed
 }
 
+/** A positive number option (`--timeout 30`), or a BadInput saying what it must be. */
+function positiveNumber(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback
+  const n = Number(value)
+  if (!(n > 0) || !Number.isFinite(n)) throw new BadInput(`--${name} must be a positive number, not '${value}'`)
+  return n
+}
+
+async function gradeFolder(labArg: string, dir: string, values: { json: boolean; timeout?: string; jobs?: string }, out: (s: string) => void): Promise<number> {
+  const lab = loadLabArg(labArg)
+  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new BadInput(`--policy-dir ${dir}: no such directory`)
+  if (listSubmissions(dir).length === 0) throw new BadInput(`--policy-dir ${dir}: no .c files to grade`)
+  const options = { json: values.json, timeoutSeconds: positiveNumber(values.timeout, 'timeout', DEFAULT_TIMEOUT_SECONDS), jobs: Math.ceil(positiveNumber(values.jobs, 'jobs', defaultJobs())) }
+  const summary = await gradeDirectory(lab, dir, options, out)
+  return summary.passed === summary.submissions ? GRADE_EXIT.passed : GRADE_EXIT.failed
+}
+
 export async function runBoot(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
   let values
   try {
@@ -112,6 +143,9 @@ export async function runBoot(argv: string[], out: (s: string) => void, err: (s:
         policy: { type: 'string' },
         compare: { type: 'string' },
         lab: { type: 'string' },
+        'policy-dir': { type: 'string' },
+        timeout: { type: 'string' },
+        jobs: { type: 'string' },
         report: { type: 'string' },
         learner: { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -132,14 +166,20 @@ export async function runBoot(argv: string[], out: (s: string) => void, err: (s:
     err(`bootlab: ${reportProblem}`)
     return EXIT.badInput
   }
+  const dir = values['policy-dir']
+  if (dir !== undefined && (values.lab === undefined || values.policy || values.report)) {
+    err(`bootlab: --policy-dir grades a folder against a --lab, instead of --policy and without --report\n${USAGE}`)
+    return GRADE_EXIT.badInput
+  }
   if (values.lab !== undefined) {
-    if (!values.policy || values.scenario || values.compare) {
-      err(`bootlab: --lab takes --policy (and optionally --json, --report, --learner), not --scenario or --compare\n${USAGE}`)
+    if ((!values.policy && !dir) || values.scenario || values.compare) {
+      err(`bootlab: --lab takes --policy (and optionally --json, --report, --learner) or --policy-dir, not --scenario or --compare\n${USAGE}`)
       return GRADE_EXIT.badInput
     }
     try {
+      if (dir !== undefined) return await gradeFolder(values.lab, dir, values, out)
       const report = values.report === undefined ? undefined : { path: values.report, learner: values.learner }
-      return await gradeNamed(values.lab, values.policy, values.json, report, out, err)
+      return await gradeNamed(values.lab, values.policy!, values.json, report, out, err)
     } catch (e) {
       if (e instanceof BadInput) {
         err(`bootlab: ${e.message}`)
@@ -195,6 +235,7 @@ async function main(): Promise<void> {
   process.exitCode = await runBoot(rest, out, err)
 }
 
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('bootlab.ts')) {
+// Not in a grading worker: bundled, the worker runs this same file with it as argv[1] (batch-grade.ts).
+if (isMainThread && (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('bootlab.ts'))) {
   await main()
 }
