@@ -1,7 +1,7 @@
 /*
  * Electron main process: one locked-down window and the IPC handlers behind
  * window.bootlab. Everything with logic lives in plain Node modules next to
- * this file (store, bundled-files, ipc-arguments, security, app-protocol) and
+ * this file (store, bundled-files, ipc-handlers, security, window-security, app-protocol) and
  * is tested without Electron; this file only wires them to Electron.
  */
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell, type IpcMainInvokeEvent } from 'electron'
@@ -15,6 +15,7 @@ import { LabLibrary, type LabRoot, readKernelResources } from './bundled-files'
 import { createHandlers, guardHandlers } from './ipc-handlers'
 import { isAppRequest } from './security'
 import { UserStore } from './store'
+import { appWindowOptions, denyPermission, lockDown, PDF_WINDOW_OPTIONS } from './window-security'
 
 // Packaged builds carry resources/ and labs/ beside the app; in development they are in the repo.
 const appFiles = app.isPackaged ? process.resourcesPath : app.getAppPath()
@@ -45,7 +46,7 @@ async function chooseSavePath(suggestedName: string, filter: Electron.FileFilter
 
 /** The report in a hidden window with no scripts, no preload and the locked-down session, printed to PDF. */
 async function printToPdf(html: string): Promise<Uint8Array> {
-  const hidden = new BrowserWindow({ show: false, webPreferences: { javascript: false, sandbox: true, contextIsolation: true } })
+  const hidden = new BrowserWindow(PDF_WINDOW_OPTIONS)
   try {
     await hidden.loadURL(`data:text/html;charset=utf-8,${encodeURIComponent(html)}`)
     return await hidden.webContents.printToPDF({ printBackground: true, pageSize: 'A4' })
@@ -120,7 +121,7 @@ function serveRenderer(): void {
 }
 
 function lockDownSession(): void {
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
+  session.defaultSession.setPermissionRequestHandler(denyPermission)
   session.defaultSession.webRequest.onBeforeRequest((details, callback) => {
     callback({ cancel: !isAppRequest(details.url, rendererUrl) })
   })
@@ -128,25 +129,8 @@ function lockDownSession(): void {
 
 async function createWindow(): Promise<void> {
   const bounds = await userStore.loadWindowBounds()
-  const window = new BrowserWindow({
-    ...bounds,
-    minWidth: 800,
-    minHeight: 560,
-    title: 'BootLab',
-    show: false,
-    webPreferences: {
-      preload: join(import.meta.dirname, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      webviewTag: false,
-    },
-  })
+  const window = new BrowserWindow(appWindowOptions(join(import.meta.dirname, '../preload/index.cjs'), bounds))
   mainWindow = window
-  window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }))
-  window.webContents.on('will-navigate', (event) => event.preventDefault())
-  window.webContents.on('will-redirect', (event) => event.preventDefault())
   window.once('ready-to-show', () => window.show())
   // Hold the close until the size is on disk: after the last window closes the app quits at once.
   let boundsSaved = false
@@ -168,9 +152,8 @@ async function createWindow(): Promise<void> {
   await window.loadURL(rendererUrl)
 }
 
-app.on('web-contents-created', (_event, contents) => {
-  contents.on('will-attach-webview', (event) => event.preventDefault())
-})
+// Every page the app ever shows (its window, the PDF printer): no navigation, new windows or webviews.
+app.on('web-contents-created', (_event, contents) => lockDown(contents))
 
 app.whenReady().then(async () => {
   serveRenderer()
