@@ -169,3 +169,10 @@ app.whenReady().then(async () => {
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit()
 })
+
+// The last autosave (sent as the page unloads) must reach the disk before the process exits.
+app.on('will-quit', (event) => {
+  if (!userStore.writing) return
+  event.preventDefault()
+  void userStore.settled().finally(() => app.quit())
+})

@@ -5,12 +5,15 @@
  *   window.json          last window size
  * Plain Node (no Electron), so it is unit-tested directly. Every write is
  * atomic: a crash or a full disk mid-write leaves the previous file whole.
+ * A progress.json that cannot be read is moved aside (progress.json.corrupt-N)
+ * and the learner told, never silently replaced. Writes in flight can be
+ * awaited, so the app does not quit in the middle of the last autosave.
  */
 import { randomBytes } from 'node:crypto'
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
+import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
 import type { Progress } from '../shared/bootlab-api'
-import { sanitizeProgress, STORAGE_KEY_PATTERN } from '../shared/bootlab-api'
+import { progressNotice, progressProblem, sanitizeProgress, STORAGE_KEY_PATTERN } from '../shared/bootlab-api'
 
 /** The file-system calls an atomic write makes; tests substitute failing ones. */
 export interface AtomicWriteFs {
@@ -93,8 +96,39 @@ function parseJson(text: string | null): unknown {
   }
 }
 
+/** Rename `path` to the first free `<path>.corrupt-N`; returns that name. */
+async function moveAside(path: string): Promise<string> {
+  for (let n = 1; ; n++) {
+    const aside = `${path}.corrupt-${n}`
+    if (await stat(aside).then(() => true, () => false)) continue
+    await rename(path, aside)
+    return aside
+  }
+}
+
 export class UserStore {
+  private readonly inFlight = new Set<Promise<void>>()
+
   constructor(private readonly root: string) {}
+
+  /** Every write goes through here, so `settled()` knows what is still being written. */
+  private write(target: string, text: string): Promise<void> {
+    const writing = writeFileAtomic(target, text)
+    this.inFlight.add(writing)
+    const forget = () => void this.inFlight.delete(writing)
+    writing.then(forget, forget)
+    return writing
+  }
+
+  /** True while a save has not reached the disk. */
+  get writing(): boolean {
+    return this.inFlight.size > 0
+  }
+
+  /** Resolves when every save started so far has finished (failed ones included). */
+  async settled(): Promise<void> {
+    while (this.inFlight.size) await Promise.allSettled([...this.inFlight])
+  }
 
   private policyPath(key: string): string {
     if (!STORAGE_KEY_PATTERN.test(key)) throw new Error(`invalid policy key '${key}'`)
@@ -106,15 +140,22 @@ export class UserStore {
   }
 
   async savePolicy(key: string, text: string): Promise<void> {
-    return writeFileAtomic(this.policyPath(key), text)
+    return this.write(this.policyPath(key), text)
   }
 
+  /** The saved progress; an unreadable file is moved aside and named in `notice`. */
   async loadProgress(): Promise<Progress> {
-    return sanitizeProgress(parseJson(await readIfExists(join(this.root, 'progress.json'))))
+    const path = join(this.root, 'progress.json')
+    const text = await readIfExists(path)
+    if (text === null) return { labs: {} }
+    const problem = progressProblem(text)
+    if (problem === null) return sanitizeProgress(JSON.parse(text))
+    const aside = await moveAside(path)
+    return { labs: {}, notice: progressNotice(problem, basename(aside)) }
   }
 
   saveProgress(progress: Progress): Promise<void> {
-    return writeFileAtomic(join(this.root, 'progress.json'), JSON.stringify(sanitizeProgress(progress), null, 2))
+    return this.write(join(this.root, 'progress.json'), JSON.stringify(sanitizeProgress(progress), null, 2))
   }
 
   async loadWindowBounds(): Promise<WindowBounds> {
@@ -122,6 +163,6 @@ export class UserStore {
   }
 
   saveWindowBounds(bounds: WindowBounds): Promise<void> {
-    return writeFileAtomic(join(this.root, 'window.json'), JSON.stringify(sanitizeWindowBounds(bounds)))
+    return this.write(join(this.root, 'window.json'), JSON.stringify(sanitizeWindowBounds(bounds)))
   }
 }

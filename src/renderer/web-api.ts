@@ -4,7 +4,7 @@
  * exports become downloads. Same contract, same checks as src/main.
  */
 import type { BootlabApi, ExportRequest, LabFolder, LabRef, Progress, TextFile } from '../shared/bootlab-api'
-import { isExternalLink, sanitizeProgress, STORAGE_KEY_PATTERN } from '../shared/bootlab-api'
+import { isExternalLink, progressNotice, progressProblem, sanitizeProgress, STORAGE_KEY_PATTERN } from '../shared/bootlab-api'
 import { printHtml } from './print-frame'
 
 const bundledPolicies = import.meta.glob<string>('../../resources/policies/*.c', { query: '?raw', import: 'default', eager: true })
@@ -95,12 +95,17 @@ export function createWebApi(storage: KeyValueStorage = localStorage, download: 
       storage.setItem(`${STORAGE_PREFIX}policy:${checkKey(key, 'policy key')}`, text)
     },
     async loadProgress(): Promise<Progress> {
-      const stored = storage.getItem(`${STORAGE_PREFIX}progress`)
-      try {
-        return sanitizeProgress(stored ? JSON.parse(stored) : null)
-      } catch {
-        return sanitizeProgress(null)
-      }
+      const key = `${STORAGE_PREFIX}progress`
+      const stored = storage.getItem(key)
+      if (stored === null) return { labs: {} }
+      const problem = progressProblem(stored)
+      if (problem === null) return sanitizeProgress(JSON.parse(stored))
+      // As the desktop app moves progress.json aside: keep the unreadable value under a new key, start afresh.
+      let aside = `${key}.corrupt-1`
+      for (let n = 2; storage.getItem(aside) !== null; n++) aside = `${key}.corrupt-${n}`
+      storage.setItem(aside, stored)
+      storage.setItem(key, JSON.stringify({ labs: {} }))
+      return { labs: {}, notice: progressNotice(problem, `${aside} in this browser's local storage`) }
     },
     async saveProgress(progress: Progress) {
       storage.setItem(`${STORAGE_PREFIX}progress`, JSON.stringify(sanitizeProgress(progress)))

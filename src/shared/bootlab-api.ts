@@ -48,11 +48,34 @@ export type LabStatus = 'not-started' | 'in-progress' | 'passed'
 /** The learner's progress, keyed by lab id; a lab missing here has not been started. */
 export interface Progress {
   labs: Record<string, LabStatus>
+  /**
+   * Set by loadProgress when the stored progress could not be read: it was kept
+   * aside (named here) rather than dropped, and the learner should be told. Never saved.
+   */
+  notice?: string
 }
 
 const LAB_STATUSES: readonly LabStatus[] = ['not-started', 'in-progress', 'passed']
 
-/** Keeps the entries of a stored progress file that still make sense; a corrupt file reads as no progress. */
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/** Why stored progress text is not a progress record (not JSON, or not `{ "labs": {...} }`); null when it is one. */
+export function progressProblem(text: string): string | null {
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch (e) {
+    return `it is not valid JSON (${(e as Error).message})`
+  }
+  return isRecord(data) && isRecord(data.labs) ? null : 'it is not a progress record ({ "labs": { ... } })'
+}
+
+/** What the learner is told when unreadable progress was moved aside to `keptAs`. */
+export function progressNotice(problem: string, keptAs: string): string {
+  return `Your saved lab progress could not be read: ${problem}. It was kept as ${keptAs} and progress starts afresh; your policies are not affected.`
+}
+
+/** Keeps the entries of a stored progress file that still make sense (a tampered status is dropped). */
 export function sanitizeProgress(data: unknown): Progress {
   const labs: Record<string, LabStatus> = {}
   const stored = (data as { labs?: unknown } | null)?.labs

@@ -79,15 +79,47 @@ describe('UserStore', () => {
     }
   })
 
-  it('round-trips progress and drops unknown statuses from a tampered file', async () => {
+  it('round-trips progress and drops unknown statuses from a tampered file (which is not moved aside)', async () => {
     const store = new UserStore(dir)
     expect(await store.loadProgress()).toEqual({ labs: {} })
     await store.saveProgress({ labs: { '01-linear-map': 'passed' } })
     expect(await store.loadProgress()).toEqual({ labs: { '01-linear-map': 'passed' } })
     await writeFile(join(dir, 'progress.json'), JSON.stringify({ labs: { a: 'passed', b: 'hacked', '../x': 'passed' } }))
     expect(await store.loadProgress()).toEqual({ labs: { a: 'passed' } })
-    await writeFile(join(dir, 'progress.json'), '{not json')
+    expect((await readdir(dir)).filter((f) => f.includes('corrupt'))).toEqual([])
+  })
+
+  it.each([
+    ['not JSON', '{not json', /^it is not valid JSON \(/],
+    ['empty', '', /^it is not valid JSON \(/],
+    ['a list', '[]', /^it is not a progress record/],
+    ['labs not a map', '{"labs": 5}', /^it is not a progress record/],
+  ])('moves a progress.json that is %s aside, says so, and never overwrites an earlier one kept aside', async (_what, text, problem) => {
+    const store = new UserStore(dir)
+    await writeFile(join(dir, 'progress.json.corrupt-1'), 'kept from before')
+    await writeFile(join(dir, 'progress.json'), text)
+    const loaded = await store.loadProgress()
+    expect(loaded.labs).toEqual({})
+    const [, why] = /^Your saved lab progress could not be read: (.*)\. It was kept as progress\.json\.corrupt-2 and progress starts afresh; your policies are not affected\.$/.exec(loaded.notice!)!
+    expect(why).toMatch(problem)
+    expect(await readFile(join(dir, 'progress.json.corrupt-2'), 'utf8')).toBe(text)
+    expect(await readFile(join(dir, 'progress.json.corrupt-1'), 'utf8')).toBe('kept from before')
     expect(await store.loadProgress()).toEqual({ labs: {} })
+    await store.saveProgress({ labs: { a: 'passed' }, notice: 'never saved' })
+    expect(JSON.parse(await readFile(join(dir, 'progress.json'), 'utf8'))).toEqual({ labs: { a: 'passed' } })
+  })
+
+  it('lets the app wait for saves still in flight before it quits', async () => {
+    const store = new UserStore(dir)
+    expect(store.writing).toBe(false)
+    const text = 'x'.repeat(2_000_000)
+    void store.savePolicy('lab-1', text)
+    void store.saveProgress({ labs: { 'lab-1': 'in-progress' } })
+    expect(store.writing).toBe(true)
+    await store.settled()
+    expect(store.writing).toBe(false)
+    expect(await readFile(join(dir, 'policies', 'lab-1.c'), 'utf8')).toBe(text)
+    expect(await store.loadProgress()).toEqual({ labs: { 'lab-1': 'in-progress' } })
   })
 
   it('remembers the window size, clamped to a usable one', async () => {

@@ -75,6 +75,14 @@ beforeEach(() => {
 afterEach(() => vi.useRealTimers())
 
 describe('labs store', () => {
+  it('shows why saved progress was set aside, and never saves the notice with the progress', async () => {
+    const notice = 'Your saved lab progress could not be read: it is not valid JSON. It was kept as progress.json.corrupt-1 and progress starts afresh; your policies are not affected.'
+    const { api, labs } = await started(fakeApi({ labs: {}, notice }))
+    expect(labs.progressNotice).toBe(notice)
+    await labs.open('04-blackout-windows')
+    expect(api.progress).toEqual({ labs: { '04-blackout-windows': 'in-progress' } })
+  })
+
   it('lists the labs in course order, a broken folder last with its problems', async () => {
     const { labs } = await started()
     expect(labs.entries.map((e) => e.ref.id)).toEqual(['03-realm-bug', '04-blackout-windows', 'zz-broken'])

@@ -26,11 +26,18 @@ describe('web-mode window.bootlab', () => {
     expect([...storage.items.keys()].sort()).toEqual(['bootlab:policy:workbench-patched-v1', 'bootlab:progress'])
   })
 
-  it('reads corrupt stored progress as none, and refuses bad keys like the desktop app does', async () => {
+  it('keeps corrupt stored progress aside and says so, as the desktop app does, and refuses bad keys', async () => {
     const storage = memoryStorage()
     storage.setItem('bootlab:progress', '{oops')
     const api = createWebApi(storage)
+    const loaded = await api.loadProgress()
+    expect(loaded.labs).toEqual({})
+    expect(loaded.notice).toMatch(/^Your saved lab progress could not be read: it is not valid JSON \(.*\)\. It was kept as bootlab:progress\.corrupt-1 in this browser's local storage/)
+    expect(storage.items.get('bootlab:progress.corrupt-1')).toBe('{oops')
     expect(await api.loadProgress()).toEqual({ labs: {} })
+    storage.setItem('bootlab:progress', '[]')
+    expect((await api.loadProgress()).notice).toContain('it is not a progress record ({ "labs": { ... } }). It was kept as bootlab:progress.corrupt-2')
+    expect(storage.items.get('bootlab:progress.corrupt-1')).toBe('{oops')
     await expect(api.savePolicy('../x', 'y')).rejects.toThrow('policy key')
     await expect(api.loadLab('no-such-lab')).rejects.toThrow("no lab 'no-such-lab'")
   })

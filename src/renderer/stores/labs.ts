@@ -48,6 +48,8 @@ export const useLabsStore = defineStore('labs', () => {
   /** In course order; labs that failed to load last. Shallow: a Lab is plain data handed to the worker as is. */
   const entries = shallowRef<LabEntry[]>([])
   const loadError = ref<string | null>(null)
+  /** Why saved progress was unreadable and where it was kept (Progress.notice), shown until the labs are reloaded. */
+  const progressNotice = ref<string | null>(null)
   const progress = ref<Progress>({ labs: {} })
   const grade = shallowRef<LabGrade | null>(null)
   /** The policy text `grade` was computed from. */
@@ -82,7 +84,8 @@ export const useLabsStore = defineStore('labs', () => {
     const { api } = needDeps()
     try {
       const [refs, saved] = await Promise.all([api.listLabs(), api.loadProgress()])
-      progress.value = saved
+      progress.value = { labs: saved.labs }
+      progressNotice.value = saved.notice ?? null
       const kernel = { policies: resources.policies, scenarios: resources.scenarios }
       const loaded = await Promise.all(
         refs.map(async (ref): Promise<LabEntry> => {
@@ -177,6 +180,7 @@ export const useLabsStore = defineStore('labs', () => {
   return {
     entries,
     loadError,
+    progressNotice,
     progress,
     grade,
     gradedText,
