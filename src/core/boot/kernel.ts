@@ -45,6 +45,9 @@ interface NativeFrame {
   depth: number
 }
 
+/** Separate memblock reservations a boot may make (a real one makes a few dozen). */
+export const MAX_MEMBLOCK_RESERVED = 4096
+
 /** Nominal seconds a step takes once the clock runs (deterministic, for the timeline only). */
 const STEP_SECONDS = 0.0008
 
@@ -143,6 +146,10 @@ export class Kernel {
         assumption: 'The kernel only guards the later slab-available case (WARN in memblock_alloc_internal); earlier, memblock would hand out pages the buddy allocator also owns. The model stops the boot.',
       })
       this.panic(`memblock allocation for ${name} after memblock_free_all()`)
+    }
+    // A real boot makes a few dozen reservations; a policy allocating in a loop must not grow the list without bound.
+    if (this.memblock.reserved.length >= MAX_MEMBLOCK_RESERVED) {
+      throw this.interp.error(`memblock holds ${MAX_MEMBLOCK_RESERVED} separate reservations: does a loop allocate without end?`, 'budget')
     }
     return this.memblock.alloc(size, align, name)
   }

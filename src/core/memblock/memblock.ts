@@ -10,7 +10,7 @@
  * (the kernel only guards the later slab-available case with a WARN).
  */
 import { type PhysAddr, phys } from '../memory/addr'
-import { addRange, findTopDown, type Range, subtractRanges } from './ranges'
+import { addRange, findFreeTopDown, type Range, subtractRanges } from './ranges'
 
 export interface MemblockReservation extends Range {
   name: string
@@ -39,7 +39,7 @@ export class Memblock {
 
   /** memblock_alloc(): top-down, aligned; null when nothing fits. The caller checks handedOver. */
   alloc(size: number, align: number, name: string): PhysAddr | null {
-    const base = findTopDown(this.free(), size, align)
+    const base = findFreeTopDown(this.memory, this.reserved, size, align)
     if (base === null) return null
     this.reserve(base, size, name)
     return phys(base)

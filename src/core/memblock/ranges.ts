@@ -8,10 +8,23 @@ export interface Range {
   end: number
 }
 
+/** Index of the first range whose end is at or after `at` (ranges.length when none): a binary search. */
+function firstEndingFrom(ranges: readonly Range[], at: number): number {
+  let lo = 0
+  let hi = ranges.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (ranges[mid].end < at) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+// A policy can fragment these lists into tens of thousands of ranges: each update must not rescan or copy them all.
+
 /** Insert [start, end) into sorted disjoint ranges, merging neighbours. */
 export function addRange(ranges: Range[], start: number, end: number): void {
-  let i = 0
-  while (i < ranges.length && ranges[i].end < start) i++
+  const i = firstEndingFrom(ranges, start)
   let s = start
   let e = end
   let j = i
@@ -25,21 +38,32 @@ export function addRange(ranges: Range[], start: number, end: number): void {
 
 /** Remove [start, end) from sorted disjoint ranges. */
 export function removeRange(ranges: Range[], start: number, end: number): void {
-  const out: Range[] = []
-  for (const r of ranges) {
-    if (r.end <= start || r.start >= end) out.push(r)
-    else {
-      if (r.start < start) out.push({ start: r.start, end: start })
-      if (r.end > end) out.push({ start: end, end: r.end })
-    }
+  // Ranges ending exactly at `start` are untouched: begin after them.
+  let i = firstEndingFrom(ranges, start)
+  if (i < ranges.length && ranges[i].end === start) i++
+  const kept: Range[] = []
+  let j = i
+  for (; j < ranges.length && ranges[j].start < end; j++) {
+    const r = ranges[j]
+    if (r.start < start) kept.push({ start: r.start, end: start })
+    if (r.end > end) kept.push({ start: end, end: r.end })
   }
-  ranges.splice(0, ranges.length, ...out)
+  if (j > i) ranges.splice(i, j - i, ...kept)
 }
 
-/** `a` minus `b`, both sorted and disjoint. */
+/** `a` minus `b`, both sorted and disjoint: one merge pass over both. */
 export function subtractRanges(a: readonly Range[], b: readonly Range[]): Range[] {
-  const out = a.map((r) => ({ ...r }))
-  for (const r of b) removeRange(out, r.start, r.end)
+  const out: Range[] = []
+  let j = 0
+  for (const r of a) {
+    let s = r.start
+    while (j < b.length && b[j].end <= s) j++
+    for (let k = j; k < b.length && b[k].start < r.end; k++) {
+      if (b[k].start > s) out.push({ start: s, end: b[k].start })
+      s = Math.max(s, b[k].end)
+    }
+    if (s < r.end) out.push({ start: s, end: r.end })
+  }
   return out
 }
 
@@ -56,6 +80,30 @@ export function findTopDown(free: readonly Range[], size: number, align: number)
     const r = free[i]
     const base = Math.floor((r.end - size) / align) * align
     if (base >= r.start) return base
+  }
+  return null
+}
+
+/**
+ * findTopDown over `memory` minus `reserved` (both sorted and disjoint), walking
+ * the gaps down from the top without building the free list: memblock's
+ * allocations stop at the first gap that fits.
+ */
+export function findFreeTopDown(memory: readonly Range[], reserved: readonly Range[], size: number, align: number): number | null {
+  let j = reserved.length - 1
+  for (let i = memory.length - 1; i >= 0; i--) {
+    const m = memory[i]
+    let top = m.end
+    while (top > m.start) {
+      while (j >= 0 && reserved[j].start >= top) j--
+      // The gap is [bottom, top): below `top`, above the next reservation that ends under it.
+      const overlapping = j >= 0 && reserved[j].end > m.start ? reserved[j] : null
+      const bottom = overlapping ? Math.max(overlapping.end, m.start) : m.start
+      const base = Math.floor((top - size) / align) * align
+      if (base >= bottom && top > bottom) return base
+      if (!overlapping) break
+      top = Math.min(top, overlapping.start)
+    }
   }
   return null
 }
