@@ -23,10 +23,14 @@ describe('found by fuzzing', () => {
     expect(r.console.some((l) => l.text.includes('Oops - BUG: Fatal exception'))).toBe(true)
   })
 
-  it('split_pgtable_alloc() returning an address that cannot be a table: error at the split, not an exception', async () => {
-    const r = await bootWith('realm', 'phys_addr_t split_pgtable_alloc(void)\n{\n\treturn 0x1234;\n}\n', 'table.c')
+  it.each([
+    ['unaligned', '0x1234'],
+    ['the realm\'s shared (NS) alias, outside RAM', 'PROT_NS_SHARED'],
+  ])('split_pgtable_alloc() returning an address that cannot be a table (%s): error at the split, not an exception', async (_what, value) => {
+    const r = await bootWith('realm', `phys_addr_t split_pgtable_alloc(void)\n{\n\treturn ${value};\n}\n`, 'table.c')
     expect(r.verdict.status).toBe('policy-error')
-    expect(lastError(r)!.message).toBe('split_pgtable_alloc() returned 0x1234, which is not a page-aligned physical address')
+    expect(lastError(r)!.code).toBe('runtime')
+    expect(lastError(r)!.message).toMatch(/^split_pgtable_alloc\(\) returned 0x[0-9a-f]+, which is not a page-aligned address of RAM$/)
   })
 
   it.each([

@@ -53,7 +53,8 @@ function policyPgtableAlloc(k: Kernel): PgtableAlloc {
       const pa = num(k.call('split_pgtable_alloc'))
       if (pa === 0) return null
       // The page becomes a table at once: an address that cannot be one is the policy's mistake, not a model failure.
-      if (pa % PAGE_SIZE !== 0 || pa < 0 || pa >= 2 ** 48) throw k.interp.error(`split_pgtable_alloc() returned 0x${pa.toString(16)}, which is not a page-aligned physical address`)
+      const inRam = k.memblock.memory.some((r) => pa >= r.start && pa + PAGE_SIZE <= r.end)
+      if (pa % PAGE_SIZE !== 0 || !inRam) throw k.interp.error(`split_pgtable_alloc() returned 0x${pa.toString(16)}, which is not a page-aligned address of RAM`)
       first ??= pa
     }
     return first === null ? null : { pa: phys(first), source: k.lastPgtableSource }
