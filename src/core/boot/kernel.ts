@@ -100,6 +100,8 @@ export class Kernel {
   readonly pt: PageTable
   /** Which allocator gave the last page-table page a policy asked for (split_pgtable_alloc()). */
   lastPgtableSource: 'memblock' | 'buddy' = 'buddy'
+  /** map_memblock_ranges() has mapped RAM: paging_init() does it once per boot. */
+  ramMapped = false
   repaint: PgtableCounters['repaint'] = { happened: false, tablesAllocated: 0, ptesWritten: 0 }
 
   constructor(readonly scenario: Scenario) {

@@ -13,7 +13,7 @@
  * (on hardware: a TLB conflict abort). CPUs parked by stop_machine() are exempt.
  */
 import type { Kernel } from '../boot/kernel'
-import { num, type NativeRow } from '../boot/native-row'
+import { callSiteError, num, type NativeRow } from '../boot/native-row'
 import type { MapExtent } from '../boot/result'
 import { bigToVirt, formatSize, formatVirt, LINEAR_MAP_SIZE, PAGE_SIZE, physToVirt, phys, type VirtAddr, virt } from '../memory/addr'
 import { subtractRanges } from '../memblock/ranges'
@@ -21,7 +21,6 @@ import {
   counters,
   createMapping,
   extents,
-  KernelBug,
   lookup,
   NO_CONT_MAPPINGS,
   PAGE_KERNEL,
@@ -96,13 +95,6 @@ function mapMemblockRanges(k: Kernel, flags: number): void {
   const va = physToVirt(k.layout, k.kernelImage.pa)
   createMapping(k.pt, va, k.kernelImage.pa, k.kernelImage.size, PAGE_KERNEL, NO_CONT_MAPPINGS, alloc)
   k.events.push({ kind: 'pgtable', op: 'map', step: k.currentStep(), va, size: k.kernelImage.size, detail: 'kernel image alias, NO_CONT_MAPPINGS' })
-}
-
-/** A BUG_ON() in the mapping code (mapping the same memory twice): Oops, then panic, as BUG_ON() does. */
-function kernelBug(k: Kernel, bug: KernelBug): never {
-  k.pr('emerg', bug.message)
-  k.fault({ kind: 'panic', message: bug.message })
-  k.panic('Oops - BUG: Fatal exception')
 }
 
 /** split_kernel_leaf_mapping_locked(addr): split so that addr is a leaf boundary. */
@@ -200,13 +192,11 @@ export const LINEAR_MAP_NATIVES: NativeRow[] = [
     arity: 1,
     file: MMU,
     doc: "map_mem()'s loop: for_each_mem_range() → __map_memblock(start, end, PAGE_KERNEL, flags), skipping the kernel image, then the image alias [_text, __init_begin) with NO_CONT_MAPPINGS. Table pages from memblock.",
-    impl: (k, _ctx, [flags]) => {
-      try {
-        mapMemblockRanges(k, num(flags))
-      } catch (e) {
-        if (e instanceof KernelBug) kernelBug(k, e)
-        throw e
-      }
+    impl: (k, ctx, [flags]) => {
+      // Each call walks all of RAM; in a loop that is minutes per boot for nothing but identical remaps.
+      if (k.ramMapped) throw callSiteError(ctx, 'map_memblock_ranges', 'map_memblock_ranges() already mapped RAM in this boot: paging_init() maps it once')
+      k.ramMapped = true
+      mapMemblockRanges(k, num(flags))
     },
   },
   {

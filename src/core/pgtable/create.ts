@@ -81,9 +81,6 @@ export function createMapping(
   return 0
 }
 
-/** A BUG_ON() of the kernel's mapping code fired: on the boot path the kernel Oopses (see linear-map.ts). */
-export class KernelBug extends Error {}
-
 /**
  * The table entry i of `parent` points to, allocating and installing a zeroed one when the
  * entry is none (alloc_init_* "if (p?d_none)" branch). Throws the kernel's BUG_ON for a leaf.
@@ -94,7 +91,7 @@ function tableFor(call: MapCall, parent: PgTable, i: number, type: PgtableType):
     const name = LEVEL_NAME[parent.level]
     const d = toDescriptor(parent.level, parent.entry(i), call.pt.nsSharedBit)
     const check = parent.leafAttrs(i) & Attr.VALID ? `${name}_sect` : `${name}_bad`
-    throw new KernelBug(`kernel BUG: BUG_ON(${check}(${name})) mapping over a block at ${formatVirt(virt(parent.entryVa(i)))} (${name}=${d.toString(16).padStart(16, '0')})`)
+    throw new Error(`kernel BUG: BUG_ON(${check}(${name})) mapping over a block at ${formatVirt(virt(parent.entryVa(i)))} (${name}=${d.toString(16).padStart(16, '0')})`)
   }
   const pa = pgtableAlloc(call.pt, call.alloc, type, 1)
   if (pa === null) return null
@@ -117,7 +114,7 @@ function setLeaves(call: MapCall, table: PgTable, from: number, to: number, attr
     const old = toDescriptor(table.level, table.entry(i), ns)
     const next = toDescriptor(table.level, { kind: 'leaf', pa: asPhys(pa + (i - from) * size), attrs }, ns)
     if (!pgattr_change_is_safe(old, next)) {
-      throw new KernelBug(
+      throw new Error(
         `kernel BUG: BUG_ON(!pgattr_change_is_safe()) remapping ${formatVirt(virt(table.entryVa(i)))}: ` +
           `old=${old.toString(16).padStart(16, '0')} new=${next.toString(16).padStart(16, '0')}`,
       )

@@ -4,7 +4,7 @@
  */
 export { PageTable, counters } from './pgd'
 export type { PageTableOptions, PgtableAlloc, PgtableType, SplitEvent, SplitKind, TablePages } from './pgd'
-export { createMapping, KernelBug, NO_BLOCK_MAPPINGS, NO_CONT_MAPPINGS, NO_EXEC_MAPPINGS } from './create'
+export { createMapping, NO_BLOCK_MAPPINGS, NO_CONT_MAPPINGS, NO_EXEC_MAPPINGS } from './create'
 export { splitKernelLeafMappingLocked, rangeSplitToPtes } from './split'
 export type { RepaintResult } from './split'
 export { walkRange } from './walk'
