@@ -8,7 +8,7 @@
 import { basename, extname } from 'node:path'
 import { boot, type BootResult, type PolicySource } from '../core'
 import { type Lab, type LabGrade, labPolicyLookup } from '../labs'
-import { ExportError, writeFileAtomic } from '../node/export'
+import { AtomicWriteError, writeFileAtomic } from '../node/atomic-write'
 import { loadKernelPolicy } from '../node/kernel-policy'
 import { BASE_POLICY, readNamed } from '../node/resources'
 import { compareBoots, renderHtml, renderMarkdown, type ReportInput } from '../report/report'
@@ -49,7 +49,7 @@ async function writeReport(path: string, input: ReportInput, info: (s: string) =
   try {
     await writeFileAtomic(path, render(input))
   } catch (e) {
-    if (!(e instanceof ExportError)) throw e
+    if (!(e instanceof AtomicWriteError)) throw e
     err(`bootlab: ${e.message}`)
     return false
   }

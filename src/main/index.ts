@@ -7,7 +7,7 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell, type IpcMainInvokeEvent } from 'electron'
 import { stat } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import { writeFileAtomic } from '../node/export'
+import { writeFileAtomic } from '../node/atomic-write'
 import type { MenuCommand } from '../shared/bootlab-api'
 import { BOOTLAB_CHANNELS, MENU_CHANNEL } from '../shared/bootlab-api'
 import { APP_INDEX_URL, APP_SCHEME, appResponse } from './app-protocol'

@@ -20,7 +20,7 @@ export interface HostServices {
   saveProgress(progress: Progress): Promise<void>
   /** The save dialog; null when the learner cancels. */
   chooseSavePath(suggestedName: string, filter: FileFilter): Promise<string | null>
-  /** Writes the whole file or nothing (src/node/export.ts), leaving an earlier file intact on failure. */
+  /** Writes the whole file or nothing (src/node/atomic-write.ts), leaving an earlier file intact on failure. */
   writeFileAtomic(path: string, content: string | Uint8Array): Promise<void>
   /** The HTML rendered and printed to PDF in a hidden, script-less window. */
   printToPdf(html: string): Promise<Uint8Array>

@@ -9,52 +9,11 @@
  * and the learner told, never silently replaced. Writes in flight can be
  * awaited, so the app does not quit in the middle of the last autosave.
  */
-import { randomBytes } from 'node:crypto'
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises'
+import { mkdir, readFile, rename, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
+import { writeFileAtomic } from '../node/atomic-write'
 import type { Progress } from '../shared/bootlab-api'
 import { progressNotice, progressProblem, sanitizeProgress, STORAGE_KEY_PATTERN } from '../shared/bootlab-api'
-
-/** The file-system calls an atomic write makes; tests substitute failing ones. */
-export interface AtomicWriteFs {
-  open: typeof open
-  rename: typeof rename
-  rm: typeof rm
-}
-
-const nodeFs: AtomicWriteFs = { open, rename, rm }
-
-/** Write temp file, fsync it, rename over the target, fsync the folder so the rename survives power loss. */
-export async function writeFileAtomic(target: string, text: string, fs: AtomicWriteFs = nodeFs): Promise<void> {
-  const folder = dirname(target)
-  await mkdir(folder, { recursive: true })
-  const temp = join(folder, `.${randomBytes(6).toString('hex')}.tmp`)
-  try {
-    const file = await fs.open(temp, 'wx')
-    try {
-      await file.writeFile(text, 'utf8')
-      await file.sync()
-    } finally {
-      await file.close()
-    }
-    await fs.rename(temp, target)
-  } catch (error) {
-    await fs.rm(temp, { force: true })
-    throw error
-  }
-  await syncFolder(folder, fs)
-}
-
-async function syncFolder(folder: string, fs: AtomicWriteFs): Promise<void> {
-  // Windows cannot open a directory for fsync; there the rename is already durable enough.
-  if (process.platform === 'win32') return
-  const handle = await fs.open(folder, 'r')
-  try {
-    await handle.sync()
-  } finally {
-    await handle.close()
-  }
-}
 
 async function readIfExists(path: string): Promise<string | null> {
   try {
@@ -113,7 +72,8 @@ export class UserStore {
 
   /** Every write goes through here, so `settled()` knows what is still being written. */
   private write(target: string, text: string): Promise<void> {
-    const writing = writeFileAtomic(target, text)
+    // The store owns its folders (userData/policies/...); the writer only writes.
+    const writing = mkdir(dirname(target), { recursive: true }).then(() => writeFileAtomic(target, text))
     this.inFlight.add(writing)
     const forget = () => void this.inFlight.delete(writing)
     writing.then(forget, forget)

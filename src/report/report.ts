@@ -1,7 +1,7 @@
 /*
  * Lab reports and the views they share with the app: pure TypeScript (no DOM,
  * no Node), so the renderer and the command line build the same report from
- * the same BootResult. Hosts write the files (src/node/export.ts).
+ * the same BootResult. Hosts write the files (src/node/atomic-write.ts).
  */
 export { renderHtml } from './html'
 export { renderMarkdown } from './markdown'

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createHandlers, guardHandlers, type HostServices } from '../../src/main/ipc-handlers'
-import { writeFileAtomic } from '../../src/node/export'
+import { writeFileAtomic } from '../../src/node/atomic-write'
 
 const APP_URL = 'app://bootlab/index.html'
 

@@ -49,8 +49,7 @@ async function killRounds(writer: string, rounds: number, seed: number) {
 
 describe('an atomic writer killed mid-save', () => {
   it.each([
-    ['store', 50, 'the learner’s policies and progress (src/main/store.ts)'],
-    ['export', 20, 'exported reports (src/node/export.ts)'],
+    ['atomic', 60, 'policies, progress, reports and PDFs all go through src/node/atomic-write.ts'],
   ])(
     '%s writer: %i SIGKILLs at random moments never leave a torn or missing file (%s)',
     async (writer, rounds) => {

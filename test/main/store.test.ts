@@ -2,7 +2,8 @@ import { mkdtemp, open, readdir, readFile, rename, rm, writeFile } from 'node:fs
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { DEFAULT_WINDOW_BOUNDS, sanitizeWindowBounds, UserStore, writeFileAtomic, type AtomicWriteFs } from '../../src/main/store'
+import { type AtomicWriteFs, writeFileAtomic } from '../../src/node/atomic-write'
+import { DEFAULT_WINDOW_BOUNDS, sanitizeWindowBounds, UserStore } from '../../src/main/store'
 
 let dir: string
 beforeEach(async () => {
@@ -15,11 +16,11 @@ afterEach(async () => {
 const realFs: AtomicWriteFs = { open, rename, rm }
 
 describe('writeFileAtomic', () => {
-  it('creates the folder and writes the file', async () => {
-    const target = join(dir, 'nested', 'a.txt')
-    await writeFileAtomic(target, 'hello')
-    expect(await readFile(target, 'utf8')).toBe('hello')
-    expect(await readdir(join(dir, 'nested'))).toEqual(['a.txt'])
+  it('the store creates its folders; the writer leaves nothing but the file', async () => {
+    const store = new UserStore(join(dir, 'nested'))
+    await store.savePolicy('lab-1', 'hello')
+    expect(await store.loadPolicy('lab-1')).toBe('hello')
+    expect(await readdir(join(dir, 'nested', 'policies'))).toEqual(['lab-1.c'])
   })
 
   it('replaces an existing file', async () => {

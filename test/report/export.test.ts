@@ -8,7 +8,7 @@ import * as fsPromises from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { ExportError, writeFileAtomic } from '../../src/node/export'
+import { AtomicWriteError, writeFileAtomic } from '../../src/node/atomic-write'
 
 // The real fs, with rename and open replaceable per test to inject failures.
 vi.mock('node:fs/promises', async (importOriginal) => {
@@ -46,7 +46,7 @@ describe('writeFileAtomic', () => {
     const { dir, target } = folderWithReport()
     vi.mocked(fsPromises.rename).mockRejectedValueOnce(failure('EIO', 'i/o error, rename'))
     const error = await writeFileAtomic(target, 'the new report').catch((e: unknown) => e)
-    expect(error).toBeInstanceOf(ExportError)
+    expect(error).toBeInstanceOf(AtomicWriteError)
     expect((error as Error).message).toBe(`could not write ${target}: EIO: i/o error, rename (any earlier file there is unchanged)`)
     expect(readFileSync(target, 'utf8')).toBe('the earlier report')
     expect(readdirSync(dir)).toEqual(['report.html'])

@@ -1,0 +1,52 @@
+/*
+ * The one way BootLab writes a file the learner must not lose (saved policies,
+ * progress, reports, PDFs): write a temporary file in the target's folder (same
+ * file system, so the rename is atomic), flush it, rename it over the target,
+ * then flush the folder so the rename survives power loss. Any failure removes
+ * the temporary file, leaves the target as it was, and throws an
+ * AtomicWriteError that names the file and the cause.
+ */
+import { randomBytes } from 'node:crypto'
+import { open, rename, rm } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
+
+export class AtomicWriteError extends Error {}
+
+/** The file-system calls an atomic write makes; tests substitute failing ones. */
+export interface AtomicWriteFs {
+  open: typeof open
+  rename: typeof rename
+  rm: typeof rm
+}
+
+const nodeFs: AtomicWriteFs = { open, rename, rm }
+
+export async function writeFileAtomic(target: string, content: string | Uint8Array, fs: AtomicWriteFs = nodeFs): Promise<void> {
+  const folder = dirname(target)
+  const temporary = join(folder, `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`)
+  try {
+    const file = await fs.open(temporary, 'wx')
+    try {
+      await file.writeFile(content)
+      await file.sync()
+    } finally {
+      await file.close()
+    }
+    await fs.rename(temporary, target)
+  } catch (e) {
+    await fs.rm(temporary, { force: true })
+    throw new AtomicWriteError(`could not write ${target}: ${(e as Error).message} (any earlier file there is unchanged)`, { cause: e })
+  }
+  await syncFolder(folder, fs)
+}
+
+/** Best effort: Windows cannot open a folder for fsync, where the rename is already durable enough. */
+async function syncFolder(folder: string, fs: AtomicWriteFs): Promise<void> {
+  if (process.platform === 'win32') return
+  const handle = await fs.open(folder, 'r')
+  try {
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+}
