@@ -102,11 +102,4 @@ export const SWIOTLB_NATIVES: NativeRow[] = [
     doc: 'All DMA bounces through the pool (SWIOTLB_FORCE, e.g. in a realm).',
     impl: (k) => bool(!!k.swiotlb?.forced),
   },
-  {
-    name: 'swiotlb_pool_base',
-    arity: 0,
-    file: SWIOTLB,
-    doc: 'BootLab helper: PA of the default pool (io_tlb_default_mem.defpool.start), 0 if none.',
-    impl: (k) => BigInt(k.swiotlb?.pa ?? 0),
-  },
 ]

@@ -14,8 +14,6 @@
 
 export type PhysAddr = number & { readonly __brand: 'PhysAddr' }
 export type VirtAddr = number & { readonly __brand: 'VirtAddr' }
-/** Page frame number: PhysAddr >> PAGE_SHIFT. */
-export type Pfn = number & { readonly __brand: 'Pfn' }
 
 export const phys = (n: number): PhysAddr => n as PhysAddr
 export const virt = (n: number): VirtAddr => n as VirtAddr
@@ -31,12 +29,10 @@ export const PAGE_SIZE = SZ_4K
 /** CONT_PTE: 16 PTEs with the contiguous hint = 64 KiB. */
 export const CONT_PTES = 16
 export const CONT_PTE_SIZE = CONT_PTES * PAGE_SIZE
-export const PMD_SHIFT = 21
 export const PMD_SIZE = SZ_2M
 /** CONT_PMD: 16 PMD blocks with the contiguous hint = 32 MiB. */
 export const CONT_PMDS = 16
 export const CONT_PMD_SIZE = CONT_PMDS * PMD_SIZE
-export const PUD_SHIFT = 30
 export const PUD_SIZE = SZ_1G
 export const PGDIR_SHIFT = 39
 export const PGDIR_SIZE = 2 ** PGDIR_SHIFT
@@ -49,9 +45,6 @@ export const PAGE_OFFSET_HIGH = 0xffffn << 48n
 /** The linear map covers the lower half of the kernel VA range. */
 export const LINEAR_MAP_SIZE = 2 ** (VA_BITS - 1)
 
-export function isAligned(x: number, align: number): boolean {
-  return x % align === 0
-}
 export function alignDown(x: number, align: number): number {
   return x - (x % align)
 }
