@@ -7,9 +7,16 @@
 import type { Kernel } from '../boot/kernel'
 import { type NativeRow, truth } from '../boot/native-row'
 import type { CValue, NativeContext } from '../policy/value'
-import { formatPrintk } from './format'
+import { formatPrintk, formatSteps } from './format'
 
 const BUG_H = 'include/asm-generic/bug.h'
+
+/** Format a message and charge the policy's budget for it, as one statement per 16 characters scanned or printed. */
+function message(ctx: NativeContext, fmt: CValue, args: CValue[]): string {
+  const f = formatPrintk(String(fmt), args)
+  ctx.charge(formatSteps(f))
+  return f.text
+}
 
 /** The WARN site: the policy line that called the macro, in its enclosing policy function. */
 function policySite(ctx: NativeContext) {
@@ -34,7 +41,7 @@ const printkRow = (name: string, level: 'info' | 'warn' | 'err' | 'notice'): Nat
   params: 's',
   file: 'include/linux/printk.h',
   doc: `${name}(fmt, ...): print to the kernel log at ${level} level.`,
-  impl: (k, _ctx, [fmt, ...rest]) => k.pr(level, formatPrintk(String(fmt), rest)),
+  impl: (k, ctx, [fmt, ...rest]) => k.pr(level, message(ctx, fmt, rest)),
 })
 
 export const CONSOLE_NATIVES: NativeRow[] = [
@@ -65,7 +72,7 @@ export const CONSOLE_NATIVES: NativeRow[] = [
     arity: { min: 2 },
     file: BUG_H,
     doc: 'WARN(cond, fmt, ...): WARN_ON with a message line. Returns cond.',
-    impl: (k, ctx, [cond, fmt, ...rest]) => fire(k, ctx, cond, false, formatPrintk(String(fmt), rest)),
+    impl: (k, ctx, [cond, fmt, ...rest]) => fire(k, ctx, cond, false, truth(cond) ? message(ctx, fmt, rest) : undefined),
   },
   {
     name: 'WARN_ONCE',
@@ -73,7 +80,7 @@ export const CONSOLE_NATIVES: NativeRow[] = [
     arity: { min: 2 },
     file: BUG_H,
     doc: 'WARN_ONCE(cond, fmt, ...): WARN, once per site per boot. Returns cond.',
-    impl: (k, ctx, [cond, fmt, ...rest]) => fire(k, ctx, cond, true, formatPrintk(String(fmt), rest)),
+    impl: (k, ctx, [cond, fmt, ...rest]) => fire(k, ctx, cond, true, truth(cond) ? message(ctx, fmt, rest) : undefined),
   },
   {
     name: 'BUG_ON',
@@ -95,10 +102,10 @@ export const CONSOLE_NATIVES: NativeRow[] = [
     arity: { min: 1 },
     file: 'kernel/panic.c',
     doc: 'panic(fmt, ...): stop the boot with a message (e.g. to refuse an unsafe configuration).',
-    impl: (k, _ctx, [fmt, ...rest]) => {
-      const message = formatPrintk(String(fmt), rest)
-      k.fault({ kind: 'panic', message: `panic(): ${message}` })
-      k.panic(message)
+    impl: (k, ctx, [fmt, ...rest]) => {
+      const text = message(ctx, fmt, rest)
+      k.fault({ kind: 'panic', message: `panic(): ${text}` })
+      k.panic(text)
     },
   },
 ]

@@ -3,6 +3,7 @@
  * Timestamps stay 0 until time_init() starts the clock, as in real early logs.
  */
 import type { ConsoleLevel, ConsoleLine } from '../boot/result'
+import { flatCopy } from './format'
 
 export function formatTimestamp(seconds: number): string {
   const micros = Math.round(seconds * 1e6)
@@ -28,7 +29,8 @@ export class KernelLog {
   printk(level: ConsoleLevel, message: string, splat?: number): number {
     if (this.lines.length >= MAX_CONSOLE_LINES) this.full()
     const { time, step } = this.clock()
-    const text = message.length > MAX_LINE_CHARS ? message.slice(0, MAX_LINE_CHARS) : message
+    // A flat copy of the cut: a slice would keep the whole message alive with the record.
+    const text = message.length > MAX_LINE_CHARS ? flatCopy(message.slice(0, MAX_LINE_CHARS)) : message
     const line: ConsoleLine = { time, level, text, line: `${formatTimestamp(time)} ${text}`, step }
     if (splat !== undefined) line.splat = splat
     this.lines.push(line)

@@ -88,12 +88,22 @@ export class Runtime {
         const s = this.callSite()
         return s && { file: s.file, line: s.span.line, column: s.span.column }
       },
+      charge: (steps) => {
+        this.steps += steps
+        if (this.steps > this.maxSteps) throw this.budgetHere()
+      },
     }
   }
 
   /** Thrown by a statement when the budget is spent. */
   budget(file: string, span: Span): never {
     throw policyError('budget', file, span, `step budget of ${this.maxSteps} exceeded: does a loop never end?`)
+  }
+
+  /** The budget error where the policy is: its innermost call expression (a native charging for its work). */
+  private budgetHere(): PolicyError {
+    const e = this.error(undefined, `step budget of ${this.maxSteps} exceeded: does a loop never end?`)
+    return new PolicyError({ ...e.diagnostic, code: 'budget' })
   }
 
   stack(): readonly Frame[] {

@@ -63,6 +63,12 @@ export interface NativeContext {
   stack(): readonly Frame[]
   /** Where the policy was when it called this native (the call expression). */
   callSite(): SourcePos | undefined
+  /**
+   * Charge the step budget for work a native does in proportion to its arguments
+   * (a format's length): a native call is otherwise one step whatever it does.
+   * Throws the budget error at the policy's call when the budget runs out.
+   */
+  charge(steps: number): void
 }
 
 export interface NativeFunction {
