@@ -6,12 +6,15 @@
  * Plain Node (no Electron), so it is unit-tested directly. Every write is
  * atomic: a crash or a full disk mid-write leaves the previous file whole.
  * A progress.json that cannot be read is moved aside (progress.json.corrupt-N)
- * and the learner told, never silently replaced. Writes in flight can be
+ * and the learner told, never silently replaced; when it cannot even be moved
+ * (a folder in its place, a read-only disk) progress starts afresh with a notice.
+ * Saves to one file land in the order they were issued. Writes in flight can be
  * awaited, so the app does not quit in the middle of the last autosave.
+ * Temporary files a killed writer left are swept before the first read or write.
  */
 import { mkdir, readFile, rename, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
-import { writeFileAtomic } from '../node/atomic-write'
+import { sweepTemporaries, writeFileAtomic } from '../node/atomic-write'
 import type { Progress } from '../shared/bootlab-api'
 import { progressNotice, progressProblem, sanitizeProgress, STORAGE_KEY_PATTERN } from '../shared/bootlab-api'
 
@@ -55,27 +58,73 @@ function parseJson(text: string | null): unknown {
   }
 }
 
+/** The file-system call the store makes to keep unreadable progress aside; tests substitute a failing one. */
+export interface StoreFs {
+  rename: typeof rename
+}
+
 /** Rename `path` to the first free `<path>.corrupt-N`; returns that name. */
-async function moveAside(path: string): Promise<string> {
+async function moveAside(path: string, fs: StoreFs): Promise<string> {
   for (let n = 1; ; n++) {
     const aside = `${path}.corrupt-${n}`
     if (await stat(aside).then(() => true, () => false)) continue
-    await rename(path, aside)
+    await fs.rename(path, aside)
     return aside
   }
 }
 
+/** What the learner is told when unreadable progress could not even be moved aside. */
+export function progressStuckNotice(problem: string, why: string): string {
+  return `Your saved lab progress could not be read: ${problem}. It could not be moved aside either (${why}), so progress starts afresh for this session and may not be saved until progress.json is removed; your policies are not affected.`
+}
+
 export class UserStore {
   private readonly inFlight = new Set<Promise<void>>()
+  /** Per target file: the last save issued, and the chain of saves to it (one at a time, in order). */
+  private readonly targets = new Map<string, { latest: number; chain: Promise<void> }>()
+  private issued = 0
 
-  constructor(private readonly root: string) {}
+  /** Temporary files a killed writer left are swept once, before the store's first read or write. */
+  private swept: Promise<void> | undefined
 
-  /** Every write goes through here, so `settled()` knows what is still being written. */
+  constructor(
+    private readonly root: string,
+    private readonly fs: StoreFs = { rename },
+  ) {}
+
+  private sweep(): Promise<void> {
+    const folders = [this.root, join(this.root, 'policies')]
+    const sweepAll = async () => void (await Promise.all(folders.map((f) => sweepTemporaries(f))))
+    // A sweep that fails (an unreadable folder) must not stop the learner's work: the writes will say what is wrong.
+    this.swept ??= sweepAll().catch(() => {})
+    return this.swept
+  }
+
+  /**
+   * Every write goes through here, so `settled()` knows what is still being written.
+   * Saves to one file run one after another in the order they were issued, and a
+   * save that a newer one replaced before it started is dropped: an older, larger
+   * text still being written can never land after a newer one. A dropped save's
+   * promise resolves (the newer text is the one that counts).
+   */
   private write(target: string, text: string): Promise<void> {
-    // The store owns its folders (userData/policies/...); the writer only writes.
-    const writing = mkdir(dirname(target), { recursive: true }).then(() => writeFileAtomic(target, text))
+    const seq = ++this.issued
+    const entry = this.targets.get(target) ?? { latest: seq, chain: Promise.resolve() }
+    entry.latest = seq
+    const after = () => {}
+    const writing = Promise.all([entry.chain.then(after, after), this.sweep()]).then(async () => {
+      if (this.targets.get(target)?.latest !== seq) return
+      // The store owns its folders (userData/policies/...); the writer only writes.
+      await mkdir(dirname(target), { recursive: true })
+      await writeFileAtomic(target, text)
+    })
+    entry.chain = writing
+    this.targets.set(target, entry)
     this.inFlight.add(writing)
-    const forget = () => void this.inFlight.delete(writing)
+    const forget = () => {
+      this.inFlight.delete(writing)
+      if (this.targets.get(target)?.chain === writing) this.targets.delete(target)
+    }
     writing.then(forget, forget)
     return writing
   }
@@ -96,22 +145,37 @@ export class UserStore {
   }
 
   async loadPolicy(key: string): Promise<string | null> {
-    return readIfExists(this.policyPath(key))
+    const path = this.policyPath(key)
+    await this.sweep()
+    return readIfExists(path)
   }
 
   async savePolicy(key: string, text: string): Promise<void> {
     return this.write(this.policyPath(key), text)
   }
 
-  /** The saved progress; an unreadable file is moved aside and named in `notice`. */
+  /**
+   * The saved progress; an unreadable file (not JSON, not a record, a folder, a
+   * read error) is moved aside and named in `notice`. When even that fails, the
+   * learner starts afresh with a notice saying so: the lab list must still load.
+   */
   async loadProgress(): Promise<Progress> {
+    await this.sweep()
     const path = join(this.root, 'progress.json')
-    const text = await readIfExists(path)
-    if (text === null) return { labs: {} }
-    const problem = progressProblem(text)
-    if (problem === null) return sanitizeProgress(JSON.parse(text))
-    const aside = await moveAside(path)
-    return { labs: {}, notice: progressNotice(problem, basename(aside)) }
+    let problem: string | null
+    try {
+      const text = await readIfExists(path)
+      if (text === null) return { labs: {} }
+      problem = progressProblem(text)
+      if (problem === null) return sanitizeProgress(JSON.parse(text))
+    } catch (e) {
+      problem = `it could not be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`
+    }
+    try {
+      return { labs: {}, notice: progressNotice(problem, basename(await moveAside(path, this.fs))) }
+    } catch (e) {
+      return { labs: {}, notice: progressStuckNotice(problem, (e as NodeJS.ErrnoException).code ?? (e as Error).message) }
+    }
   }
 
   saveProgress(progress: Progress): Promise<void> {
@@ -119,6 +183,7 @@ export class UserStore {
   }
 
   async loadWindowBounds(): Promise<WindowBounds> {
+    await this.sweep()
     return sanitizeWindowBounds(parseJson(await readIfExists(join(this.root, 'window.json'))))
   }
 

@@ -7,10 +7,16 @@
  * AtomicWriteError that names the file and the cause.
  */
 import { randomBytes } from 'node:crypto'
-import { open, rename, rm } from 'node:fs/promises'
+import { open, readdir, rename, rm, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 
 export class AtomicWriteError extends Error {}
+
+const TEMPORARY_SUFFIX = '.tmp'
+/** The name writeFileAtomic gives its temporary file: `.<target>.<12 hex digits>.tmp`. */
+const TEMPORARY = /^\..+\.[0-9a-f]{12}\.tmp$/
+/** A temporary file younger than this may belong to a writer still running (another instance): left alone. */
+export const STALE_TEMPORARY_MS = 60_000
 
 /** The file-system calls an atomic write makes; tests substitute failing ones. */
 export interface AtomicWriteFs {
@@ -23,7 +29,7 @@ const nodeFs: AtomicWriteFs = { open, rename, rm }
 
 export async function writeFileAtomic(target: string, content: string | Uint8Array, fs: AtomicWriteFs = nodeFs): Promise<void> {
   const folder = dirname(target)
-  const temporary = join(folder, `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`)
+  const temporary = join(folder, `.${basename(target)}.${randomBytes(6).toString('hex')}${TEMPORARY_SUFFIX}`)
   try {
     const file = await fs.open(temporary, 'wx')
     try {
@@ -49,4 +55,29 @@ async function syncFolder(folder: string, fs: AtomicWriteFs): Promise<void> {
   } finally {
     await handle.close()
   }
+}
+
+/**
+ * Remove the temporary files a killed writer left in `folder` (a SIGKILL or a
+ * power cut between open and rename): only names writeFileAtomic makes, only
+ * files not touched for STALE_TEMPORARY_MS. Returns the names removed; a folder
+ * that does not exist has none.
+ */
+export async function sweepTemporaries(folder: string, now = Date.now()): Promise<string[]> {
+  let names: string[]
+  try {
+    names = await readdir(folder)
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return []
+    throw e
+  }
+  const removed: string[] = []
+  for (const name of names.filter((n) => TEMPORARY.test(n))) {
+    const path = join(folder, name)
+    const info = await stat(path).catch(() => null)
+    if (!info?.isFile() || now - info.mtimeMs < STALE_TEMPORARY_MS) continue
+    await rm(path, { force: true })
+    removed.push(name)
+  }
+  return removed
 }
