@@ -2,7 +2,7 @@
  * The public surface of the simulation core: everything the command line, the
  * renderer's worker, the Electron main process, the labs and the benchmarks use.
  */
-export { boot, type BootOptions, type KernelPolicy } from './boot/boot'
+export { boot, type BootOptions, type KernelPolicy, stepBudget } from './boot/boot'
 export { compileBase, policyParent, preparePolicy, type PolicyLookup, type PolicySource } from './boot/kernel-policy'
 export { NATIVE_SIGNATURES } from './boot/natives'
 export * from './boot/result'

@@ -1,8 +1,23 @@
 /*
  * Kernel policies for Node hosts: the base kernel compiled once per process,
  * any policy text linked over it.
+ *
+ * A bundled kernel state (series, patched-v2, ...) linked over the base is also
+ * kept on disk, keyed by the content hash of the running command-line bundle
+ * and of every file of its chain, so a later process loads it with one
+ * v8.deserialize() instead of loading tree-sitter and compiling the chain
+ * (about 250 ms of a cold `bootlab boot --policy series`). Only the bundled
+ * command line (out/cli) uses the disk: there the bundle's own hash names the
+ * compiler that made the entry; running from source it cannot be named so
+ * cheaply, and every process compiles (in-process caching still applies).
  */
-import { type CompiledPolicy, compileBase, type KernelPolicy, type PolicyLookup, preparePolicy, type PolicySource } from '../core'
+import { createHash } from 'node:crypto'
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { homedir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { deserialize, serialize } from 'node:v8'
+import { type CompiledPolicy, compileBase, type KernelPolicy, policyParent, type PolicyLookup, preparePolicy, type PolicySource } from '../core'
 import { loadCParser } from './c-parser'
 import { BASE_POLICY, readNamed } from './resources'
 
@@ -28,7 +43,80 @@ function bundledPolicy(name: string): PolicySource | undefined {
 
 /** Compile a policy (a bundled one, a learner's file) over the kernel state it builds on. */
 export async function loadKernelPolicy(source: PolicySource, lookup: PolicyLookup = bundledPolicy): Promise<KernelPolicy> {
-  const [parser, compiledBase] = await Promise.all([loadCParser(), loadBasePolicy()])
   const file = source.file.split(/[\\/]/).pop() ?? source.file
-  return preparePolicy(parser, { ...source, file }, compiledBase, lookup)
+  const own = { ...source, file }
+  const key = bundledPolicy(own.name)?.text === own.text ? chainKey(own, lookup) : null
+  const cached = key ? readCompiled(key) : null
+  if (cached) return cached
+  const [parser, compiledBase] = await Promise.all([loadCParser(), loadBasePolicy()])
+  const policy = preparePolicy(parser, own, compiledBase, lookup)
+  if (key && policy.program) writeCompiled(key, policy)
+  return policy
+}
+
+// ---- the compiled-state cache on disk -------------------------------------
+
+/** Bumped when the cache file's layout changes. */
+const CACHE_FORMAT = 1
+
+/** The running bundle's content hash, or null when running from source (no cheap name for the compiler). */
+let codeHash: string | null | undefined
+
+function bundleHash(): string | null {
+  if (codeHash !== undefined) return codeHash
+  const self = fileURLToPath(import.meta.url)
+  codeHash = null
+  if (!self.endsWith('.mjs') || process.env.BOOTLAB_COMPILE_CACHE === '0') return codeHash
+  try {
+    codeHash = createHash('sha256').update(readFileSync(self)).digest('hex')
+  } catch {
+    codeHash = null
+  }
+  return codeHash
+}
+
+export function compileCacheDir(): string {
+  return process.env.BOOTLAB_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'bootlab')
+}
+
+/** Content hash of the compiler and every file the linked program comes from; null when it cannot be named. */
+function chainKey(policy: PolicySource, lookup: PolicyLookup): string | null {
+  const code = bundleHash()
+  if (!code) return null
+  const hash = createHash('sha256').update(`${CACHE_FORMAT}\0${code}\0`)
+  const baseText = readNamed(BASE_POLICY, 'policy').text
+  hash.update(`${BASE_POLICY}.c\0${baseText}\0`)
+  const seen = new Set<string>()
+  for (let p: PolicySource | undefined = policy; p; ) {
+    if (seen.has(p.file)) return null
+    seen.add(p.file)
+    hash.update(`${p.file}\0${p.text}\0`)
+    const parent = policyParent(p.text)
+    if (!parent || parent.name === BASE_POLICY) break
+    p = lookup(parent.name)
+    if (!p) return null
+  }
+  return hash.digest('hex')
+}
+
+function readCompiled(key: string): KernelPolicy | null {
+  try {
+    const value = deserialize(readFileSync(join(compileCacheDir(), `${key}.v8`))) as KernelPolicy
+    return value && Array.isArray(value.program?.functions) && Array.isArray(value.diagnostics) ? value : null
+  } catch {
+    return null
+  }
+}
+
+/** Written whole under a temporary name, then renamed: a reader never sees half a file. A read-only cache is no error. */
+function writeCompiled(key: string, policy: KernelPolicy): void {
+  try {
+    const dir = compileCacheDir()
+    mkdirSync(dir, { recursive: true })
+    const tmp = join(dir, `${key}.${process.pid}.tmp`)
+    writeFileSync(tmp, serialize(policy))
+    renameSync(tmp, join(dir, `${key}.v8`))
+  } catch {
+    // The next process compiles again.
+  }
 }

@@ -19,7 +19,9 @@ async function startApp(): Promise<void> {
   const resources = useKernelResourcesStore(pinia)
   const workbench = useWorkbenchStore(pinia)
   const labs = useLabsStore(pinia)
-  workbench.connect({ api, boots: new BootClient(new BootWorker({ name: 'boot' })) })
+  // A boot worker stuck past its time limit is terminated and replaced (BootClient).
+  const bootWorker = () => new BootWorker({ name: 'boot' })
+  workbench.connect({ api, boots: new BootClient(bootWorker(), { restart: bootWorker }) })
   // A second instance of the same worker grades labs, so a grade never holds up the next boot.
   labs.connect({ api, grader: new BootClient<GradeInput, GradeOutcome>(new BootWorker({ name: 'grade' })) })
   // A third instance compares two boots, started only when the learner first opens the compare view.

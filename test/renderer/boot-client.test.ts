@@ -1,9 +1,10 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { BootClient, type BootPort } from '../../src/renderer/boot-client'
 import type { BootInput, BootRequest, BootResponse } from '../../src/renderer/workers/boot-protocol'
 
 /** A worker stand-in that records requests and answers when told to. */
 class FakeWorker implements BootPort {
+  terminate?: () => void
   readonly received: BootRequest[] = []
   private onMessage?: (event: MessageEvent<BootResponse>) => void
   private onError?: (event: ErrorEvent) => void
@@ -85,5 +86,88 @@ describe('BootClient', () => {
     }
     const client = new BootClient(worker)
     expect(await client.run(input('a'))).toMatchObject({ kind: 'crashed', message: '#<Object> could not be cloned.' })
+  })
+})
+
+describe('BootClient with a time limit', () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  /** A client whose workers are fakes; `workers` lists every worker it made, first one first. */
+  function limited(timeLimitMs: number) {
+    const workers: (FakeWorker & { terminated: boolean })[] = []
+    const make = () => {
+      const w = Object.assign(new FakeWorker(), { terminated: false })
+      w.terminate = () => {
+        w.terminated = true
+      }
+      workers.push(w)
+      return w
+    }
+    const client = new BootClient(make(), { restart: make, timeLimitMs })
+    return { client, workers }
+  }
+
+  it('terminates a worker that runs past the limit, restarts it, and reports the limit as a located outcome', async () => {
+    vi.useFakeTimers()
+    const { client, workers } = limited(1000)
+    const stuck = client.run(input('while (1);'))
+    await vi.advanceTimersByTimeAsync(999)
+    expect(workers).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(1)
+    const outcome = await stuck
+    expect(outcome).toMatchObject({ kind: 'crashed', limit: 'time' })
+    expect((outcome as { message: string }).message).toContain('time limit (1 s)')
+    expect(workers[0].terminated).toBe(true)
+    expect(workers).toHaveLength(2)
+    expect(client.restarts).toBe(1)
+    // The next request goes to the fresh worker; a late answer from the old one is ignored.
+    const next = client.run(input('fixed'))
+    expect(workers[1].received.map((r) => r.policy.text)).toEqual(['fixed'])
+    workers[0].answer({ ...workers[0].received[0], id: workers[1].received[0].id })
+    workers[1].answer(workers[1].received[0])
+    expect(await next).toMatchObject({ message: 'answer to fixed' })
+  })
+
+  it('a request waiting behind a stuck one is sent to the fresh worker, and the newest wins', async () => {
+    vi.useFakeTimers()
+    const { client, workers } = limited(500)
+    const stuck = client.run(input('a'))
+    const b = client.run(input('b'))
+    const c = client.run(input('c'))
+    expect(await b).toBeNull()
+    await vi.advanceTimersByTimeAsync(500)
+    // Superseded while stuck: resolves null like any superseded boot.
+    expect(await stuck).toBeNull()
+    expect(workers[1].received.map((r) => r.policy.text)).toEqual(['c'])
+    workers[1].answer(workers[1].received[0])
+    expect(await c).toMatchObject({ message: 'answer to c' })
+  })
+
+  it('answers in time never restart anything', async () => {
+    vi.useFakeTimers()
+    const { client, workers } = limited(1000)
+    for (const text of ['a', 'b', 'c']) {
+      const p = client.run(input(text))
+      await vi.advanceTimersByTimeAsync(900)
+      workers[0].answer(workers[0].received.at(-1)!)
+      expect(await p).toMatchObject({ message: `answer to ${text}` })
+      await vi.advanceTimersByTimeAsync(900)
+    }
+    expect(workers).toHaveLength(1)
+    expect(workers[0].terminated).toBe(false)
+  })
+
+  it('replaces a worker that reports an error (it may be dead) and sends the next request to the new one', async () => {
+    const { client, workers } = limited(60_000)
+    const a = client.run(input('a'))
+    workers[0].fail('out of memory')
+    expect(await a).toMatchObject({ kind: 'crashed', message: 'out of memory' })
+    expect(workers[0].terminated).toBe(true)
+    const b = client.run(input('b'))
+    expect(workers[1].received.map((r) => r.policy.text)).toEqual(['b'])
+    workers[1].answer(workers[1].received[0])
+    expect(await b).toMatchObject({ message: 'answer to b' })
   })
 })

@@ -25,8 +25,24 @@ export interface KernelPolicy {
 }
 
 export interface BootOptions {
-  /** Policy statements a boot may execute before it is stopped as a runaway. */
+  /** Policy statements a boot may execute before it is stopped as a runaway (default: stepBudget(scenario)). */
   maxSteps?: number
+}
+
+/** Policy steps any boot may take, whatever the machine: the bundled kernels take about 2,000 on realm. */
+export const BASE_STEP_BUDGET = 200_000
+/** Steps allowed per call the kernel makes into the policy on the machine's behalf (a bundled kernel takes about 200). */
+export const STEPS_PER_UNIT = 1_000
+
+/**
+ * The step budget bounds the learner's code, not the machine's work: every CPU brought
+ * online (its ITS tables shared) and every set_memory_decrypted() user the scenario adds
+ * runs the policy's decrypt path once more, so each adds its share. A loop that never
+ * ends still stops at its own line; a 4,096-CPU realm no longer looks like one.
+ */
+export function stepBudget(scenario: Scenario): number {
+  const cpus = scenario.machine.cpus.reduce((n, c) => n + c.count, 0)
+  return BASE_STEP_BUDGET + STEPS_PER_UNIT * (cpus + scenario.extraCallers.length)
 }
 
 export function boot(scenario: Scenario, policy: KernelPolicy, options: BootOptions = {}): BootResult {
@@ -36,7 +52,7 @@ export function boot(scenario: Scenario, policy: KernelPolicy, options: BootOpti
   if (policy.program && errors.length === 0) {
     try {
       // Construction computes the globals' initial values, which can fail too.
-      k.interp = new Interpreter(policy.program, bindNatives(k), { maxSteps: options.maxSteps ?? 200_000 })
+      k.interp = new Interpreter(policy.program, bindNatives(k), { maxSteps: options.maxSteps ?? stepBudget(scenario) })
       k.call('start_kernel')
     } catch (e) {
       if (e instanceof PolicyError) diagnostics = [...diagnostics, e.diagnostic]

@@ -60,6 +60,10 @@ export class Kernel {
   buddy: Buddy | null = null
   slabAvailable = false
   readonly cpus: CpuState[]
+  /** The CPUs without BBML2_NOABORT (often none): the ones a live split can hurt. */
+  readonly cpusWithoutBbml2: CpuState[]
+  /** CPUs marked online; CPUs only come online in the model, so a count is enough (no scan per step). */
+  private online = 1
   /** ARM64_HAS_BBML2_NOABORT: set while probing the boot CPU, cleared by an early CPU that lacks it. */
   bbml2Cap = false
   capsFinalized = false
@@ -72,6 +76,8 @@ export class Kernel {
   readonly calls: CallerRecord[] = []
   readonly faults: Fault[] = []
   readonly assumptions: string[] = []
+  /** The same texts as a set: a scenario with thousands of hypothetical callers makes thousands of assumptions. */
+  private readonly assumed = new Set<string>()
   readonly snapshots: MapSnapshot[] = []
   readonly warnedOnce = new Set<string>()
   time = 0
@@ -128,6 +134,7 @@ export class Kernel {
       }
     }
     this.cpus[0].online = true
+    this.cpusWithoutBbml2 = this.cpus.filter((c) => !c.bbml2)
     const image = scenario.machine.kernelImage ?? { base: ramStart + SZ_2M, size: 24 * 2 ** 20 }
     this.kernelImage = { pa: phys(image.base), size: image.size }
     this.pt = new PageTable({
@@ -203,7 +210,14 @@ export class Kernel {
   }
 
   onlineCpus(): number {
-    return this.cpus.reduce((n, c) => n + (c.online ? 1 : 0), 0)
+    return this.online
+  }
+
+  /** set_cpu_online(cpu, true). */
+  bringOnline(cpu: CpuState): void {
+    if (cpu.online) return
+    cpu.online = true
+    this.online++
   }
 
   task(): TaskContext {
@@ -321,7 +335,10 @@ export class Kernel {
   }
 
   assume(text: string): void {
-    if (!this.assumptions.includes(text)) this.assumptions.push(text)
+    if (!this.assumed.has(text)) {
+      this.assumed.add(text)
+      this.assumptions.push(text)
+    }
     this.events.push({ kind: 'assumption', step: this.currentStep(), text })
   }
 

@@ -22,7 +22,7 @@ export function onlineSecondaries(k: Kernel, onOnline: (cpu: number) => void): v
     if (k.halted) return
     // secondary_start_kernel() → check_local_cpu_capabilities(): MATCH_ALL_EARLY_CPUS.
     if (!cpu.bbml2) k.bbml2Cap = false
-    cpu.online = true
+    k.bringOnline(cpu)
     k.events.push({ kind: 'cpu-online', cpu: cpu.id, bbml2: cpu.bbml2, step: k.currentStep(), online: k.onlineCpus() })
     k.pr('info', `CPU${cpu.id}: Booted secondary processor 0x${cpu.id.toString(16).padStart(10, '0')} [0x${cpu.midr.toString(16)}]`)
     const previous = k.currentCpu

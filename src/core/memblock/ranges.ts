@@ -9,7 +9,7 @@ export interface Range {
 }
 
 /** Index of the first range whose end is at or after `at` (ranges.length when none): a binary search. */
-function firstEndingFrom(ranges: readonly Range[], at: number): number {
+export function firstEndingFrom(ranges: readonly Range[], at: number): number {
   let lo = 0
   let hi = ranges.length
   while (lo < hi) {

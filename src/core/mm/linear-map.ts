@@ -71,7 +71,7 @@ function atomicPgtableAlloc(k: Kernel): PgtableAlloc {
 
 /** A CPU running on the linear map without BBML2_NOABORT sees a live block change size. */
 export function checkLiveSplit(k: Kernel, e: SplitEvent): void {
-  const victim = k.cpus.find((c) => c.online && !c.parked && !c.bbml2)
+  const victim = k.cpusWithoutBbml2.find((c) => c.online && !c.parked)
   if (!victim) return
   k.assume('A live split while a CPU without BBML2_NOABORT runs is modelled as a certain TLB conflict abort on that CPU; on hardware it may or may not be taken.')
   const previous = k.currentCpu

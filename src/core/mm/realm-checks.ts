@@ -3,18 +3,34 @@
  * PROT_NS_SHARED must cover only memory the realm gave up (RIPAS EMPTY). A
  * shared block over private memory (e.g. a whole 2 MiB block made shared to
  * share 64 KiB of it) sends every access to that block's private data through
- * the host-visible alias: realm memory exposed. Checked after every decrypt and
- * at the end of the boot; each exposed range is reported once.
+ * the host-visible alias: realm memory exposed. Checked after every decrypt
+ * (over the leaves it changed) and at the end of the boot (over the whole
+ * linear map); each exposed range is reported once.
  */
 import type { Kernel } from '../boot/kernel'
-import { alignDown, alignUp, formatSize, formatVirt, PUD_SIZE, virt, virtToPhys } from '../memory/addr'
+import { formatSize, formatVirt, LINEAR_MAP_SIZE, PAGE_SIZE, virt, virtToPhys } from '../memory/addr'
+import { leafAt } from '../pgtable'
 import { sharedValidExtents } from './linear-map'
+
+/**
+ * The whole leaves mapping [va, va+size): a decrypt changes attributes there and RIPAS
+ * only there, so nothing else can have become exposed by it. Costs one walk per end, not
+ * a visit of every leaf of the surrounding GiB (thousands after thousands of decrypts).
+ */
+function leavesOf(k: Kernel, changed: { va: number; size: number }): { start: number; end: number } {
+  const first = leafAt(k.pt, changed.va)
+  const lastVa = Math.min(changed.va + changed.size, LINEAR_MAP_SIZE) - 1
+  const last = leafAt(k.pt, lastVa)
+  return {
+    start: first ? first.va : changed.va - (changed.va % PAGE_SIZE),
+    end: last ? last.va + last.size : lastVa - (lastVa % PAGE_SIZE) + PAGE_SIZE,
+  }
+}
 
 export function checkRealmExposure(k: Kernel, changed?: { va: number; size: number }): void {
   if (!k.realm.detected) return
-  // A leaf is at most 1 GiB: around a changed range, whole leaves lie within the 1 GiB-aligned span.
-  const span = changed && { start: alignDown(changed.va, PUD_SIZE), end: alignUp(changed.va + changed.size, PUD_SIZE) }
-  for (const e of sharedValidExtents(k, span)) {
+  if (changed && (changed.size <= 0 || changed.va < 0 || changed.va >= LINEAR_MAP_SIZE)) return
+  for (const e of sharedValidExtents(k, changed && leavesOf(k, changed))) {
     const pa = virtToPhys(k.layout, virt(e.va))
     const emptyBytes = k.realm.sharedBytes(pa, pa + e.size)
     if (emptyBytes === e.size) continue

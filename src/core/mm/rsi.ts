@@ -8,7 +8,7 @@
  * alias an access uses: PROT_NS_SHARED set = the shared (host-visible) alias.
  * The model keeps the EMPTY ranges; everything else is RAM.
  */
-import { addRange, type Range, removeRange } from '../memblock/ranges'
+import { addRange, firstEndingFrom, type Range, removeRange } from '../memblock/ranges'
 
 export class RealmState {
   /** arm64_rsi_init() found an RMM answering the RSI version handshake. */
@@ -28,8 +28,10 @@ export class RealmState {
 
   /** Bytes of [start, end) whose RIPAS is EMPTY. */
   sharedBytes(start: number, end: number): number {
+    // Binary search to the first EMPTY range that can overlap: checked after every decrypt, with thousands of ranges.
     let n = 0
-    for (const r of this.empty) {
+    for (let i = firstEndingFrom(this.empty, start); i < this.empty.length && this.empty[i].start < end; i++) {
+      const r = this.empty[i]
       const s = Math.max(r.start, start)
       const e = Math.min(r.end, end)
       if (e > s) n += e - s

@@ -155,7 +155,7 @@ function walkPmd(w: Walk, pmd: PgTable, start: number, end: number): number {
     const ret = walkPte(w, pmd.child(i)!, addr, next)
     if (ret) return ret
   }
-  pmd.tryCollapse()
+  pmd.tryCollapse(pmd.index(start))
   return 0
 }
 
@@ -172,6 +172,6 @@ function walkPte(w: Walk, pte: PgTable, start: number, end: number): number {
       if (ret) return ret
     }
   }
-  pte.tryCollapse()
+  pte.tryCollapse(from)
   return 0
 }

@@ -32,6 +32,9 @@ const address = z.union([z.number(), z.string()]).transform((v, ctx) => {
 
 const pageAligned = (v: number) => v % 4096 === 0
 
+/** The largest CONFIG_NR_CPUS arm64 allows. */
+export const MAX_CPUS = 4096
+
 const ramRegion = z.strictObject({
   base: address.refine(pageAligned, 'must be page aligned (4 KiB)'),
   size: size.refine((v) => v > 0 && pageAligned(v), 'must be a non-zero multiple of 4 KiB'),
@@ -41,7 +44,7 @@ const cpu = z.strictObject({
   model: z.enum(CPU_MODEL_IDS),
   revision: z.string().regex(/^r\d+p\d+$/, 'must look like r0p2').default('r0p0'),
   /** How many CPUs of this kind (a compact way to write 256 CPUs). */
-  count: z.number().int().min(1).max(4096).default(1),
+  count: z.number().int().min(1).max(MAX_CPUS).default(1),
 })
 
 /** A set_memory_decrypted() user the scenario adds; not a known kernel caller unless it says so. */
@@ -65,7 +68,11 @@ export const scenarioSchema = z.strictObject({
   kernel: z.string().default('7.0.0-rc4'),
   machine: z.strictObject({
     ram: z.array(ramRegion).min(1),
-    cpus: z.array(cpu).min(1),
+    /** At most NR_CPUS in all: CONFIG_NR_CPUS is 2..4096 on arm64 (arch/arm64/Kconfig). */
+    cpus: z
+      .array(cpu)
+      .min(1)
+      .refine((groups) => groups.reduce((n, g) => n + g.count, 0) <= MAX_CPUS, `at most ${MAX_CPUS} CPUs in all (CONFIG_NR_CPUS is at most 4096 on arm64)`),
     /** Physical address and size of the kernel image [_text, _end). */
     kernelImage: z
       .strictObject({ base: address.refine(pageAligned, 'must be page aligned'), size: size })

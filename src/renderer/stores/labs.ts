@@ -11,6 +11,7 @@ import { computed, ref, shallowRef, watch } from 'vue'
 import { type Lab, type LabError, type LabGrade, loadLab } from '../../labs'
 import type { BootlabApi, LabRef, LabStatus, Progress, TextFile } from '../../shared/bootlab-api'
 import type { BootClient } from '../boot-client'
+import { markGradedNextFrame } from '../perf-marks'
 import type { GradeInput, GradeOutcome } from '../workers/boot-protocol'
 import { BASE_POLICY_PATH, useKernelResourcesStore } from './kernel-resources'
 import { type LabSession, useWorkbenchStore } from './workbench'
@@ -143,6 +144,7 @@ export const useLabsStore = defineStore('labs', () => {
       grade.value = answer.grade
       gradedText.value = text
       gradeError.value = null
+      if (text === workbench.policyText) markGradedNextFrame()
       if (answer.grade.passed && statusOf(lab.id) !== 'passed') await setStatus(lab.id, 'passed')
     } finally {
       grading.value = --gradesInFlight > 0

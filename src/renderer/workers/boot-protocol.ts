@@ -25,6 +25,8 @@ export interface BootInput {
 export interface Crashed {
   kind: 'crashed'
   message: string
+  /** Set when the boot client stopped a worker that ran past its time limit (BootClient): not a bug, a runaway. */
+  limit?: 'time'
 }
 
 export type BootOutcome =

@@ -8,7 +8,7 @@
 import cGrammarUrl from 'tree-sitter-c/tree-sitter-c.wasm?url'
 import { Language, Parser } from 'web-tree-sitter'
 import treeSitterRuntimeUrl from 'web-tree-sitter/web-tree-sitter.wasm?url'
-import { boot, compileBase, type CompiledPolicy, parseScenario, type PolicyLookup, preparePolicy, type PolicySource } from '../../core'
+import { boot, compileBase, type CompiledPolicy, type KernelPolicy, parseScenario, type PolicyLookup, preparePolicy, type PolicySource } from '../../core'
 import { gradeLab, labPolicyLookup, needsCompareWith } from '../../labs'
 import { compareBoots } from '../../report/report'
 import type { TextFile } from '../../shared/bootlab-api'
@@ -32,15 +32,33 @@ function baseFor(parser: Parser, base: TextFile): CompiledPolicy {
   return compiledBase
 }
 
+/** The last scenario parsed, by path and text: typing in the policy re-boots the same machine. */
+let lastScenario: { path: string; text: string; parsed: ReturnType<typeof parseScenario> } | null = null
+
+function scenarioOf(file: TextFile): ReturnType<typeof parseScenario> {
+  if (lastScenario?.path !== file.path || lastScenario.text !== file.text) lastScenario = { ...file, parsed: parseScenario(file.text, file.path) }
+  return lastScenario.parsed
+}
+
 function run(parser: Parser, request: BootInput): BootOutcome {
   const kernelState: PolicyLookup = (name) => {
     const found = request.kernelStates.find((p) => p.path === `${name}.c`)
     return found && policySource(found)
   }
+  // Only the learner's file compiles per keystroke: the base is compiled once, the states it builds on are cached by text (preparePolicy).
   const policy = preparePolicy(parser, policySource(request.policy), baseFor(parser, request.base), kernelState)
-  const parsed = parseScenario(request.scenario.text, request.scenario.path)
+  const parsed = scenarioOf(request.scenario)
   if (!parsed.scenario) return { kind: 'scenario-invalid', diagnostics: policy.diagnostics, problems: parsed.errors }
   return { kind: 'booted', diagnostics: policy.diagnostics, result: boot(parsed.scenario, policy) }
+}
+
+/** A lab's compareWith state is the same on every keystroke: compiled once per text and base. */
+let lastCompareWith: { lab: string; source: PolicySource; base: CompiledPolicy; policy: KernelPolicy } | null = null
+
+function compareWithPolicy(parser: Parser, lab: string, source: PolicySource, base: CompiledPolicy, lookup: PolicyLookup): KernelPolicy {
+  const last = lastCompareWith
+  if (last?.lab !== lab || last.base !== base || last.source.file !== source.file || last.source.text !== source.text) lastCompareWith = { lab, source, base, policy: preparePolicy(parser, source, base, lookup) }
+  return lastCompareWith!.policy
 }
 
 /** Boots the policy on every machine of the lab (and the lab's compareWith state where a goal needs it) and checks the goals. */
@@ -48,7 +66,7 @@ function grade(parser: Parser, request: GradeInput): GradeOutcome {
   const lookup = labPolicyLookup(request.lab)
   const base = baseFor(parser, request.base)
   const policy = preparePolicy(parser, policySource(request.policy), base, lookup)
-  const compareWith = request.lab.compareWith && needsCompareWith(request.lab) ? preparePolicy(parser, request.lab.compareWith, base, lookup) : undefined
+  const compareWith = request.lab.compareWith && needsCompareWith(request.lab) ? compareWithPolicy(parser, request.lab.id, request.lab.compareWith, base, lookup) : undefined
   return { kind: 'graded', grade: gradeLab(request.lab, { policy, compareWith }) }
 }
 
