@@ -22,9 +22,10 @@ import { formatLabErrors, type Lab, loadLab } from '../labs'
 import { gradePolicy } from '../node/lab-grade'
 import { bundledKernelResources, labDir, readLabFolder } from '../node/labs'
 import { loadKernelPolicy } from '../node/kernel-policy'
-import { readNamed } from '../node/resources'
-import { DEFAULT_TIMEOUT_SECONDS, defaultJobs, gradeDirectory, listSubmissions } from './batch-grade'
+import { type NamedText, readNamed, resolveNamed, POLICY_DIR, SCENARIO_DIR } from '../node/resources'
+import { DEFAULT_TIMEOUT_SECONDS, MAX_SUBMISSION_BYTES, defaultJobs, gradeSubmissions, listSubmissions, MAX_TIMEOUT_SECONDS, SubmissionFolderError } from './batch-grade'
 import { printGrade } from './grade-report'
+import { terminalSafe } from './terminal-text'
 import { reportPathProblem, writeBootReport, writeLabReport } from './report-option'
 
 const USAGE = `usage: bootlab boot --scenario <file|name> --policy <file|name> [--json] [--compare <file|name>]
@@ -54,17 +55,35 @@ const GRADE_EXIT = { passed: 0, failed: 1, badInput: 3 } as const
 
 class BadInput extends Error {}
 
+/**
+ * A --policy, --compare or --scenario argument read, or a BadInput: only a
+ * regular file of at most the grader's cap is opened, so /dev/zero is not read
+ * for ever and a FIFO does not block the command.
+ */
+function readArg(arg: string, kind: 'policy' | 'scenario'): NamedText {
+  const path = resolveNamed(arg, kind === 'policy' ? POLICY_DIR : SCENARIO_DIR, kind === 'policy' ? '.c' : '.yaml')
+  const stat = statSync(path, { throwIfNoEntry: false })
+  if (stat && !stat.isFile()) throw new BadInput(`--${kind} ${arg}: not a regular file (a ${kind} is a text file)`)
+  if (stat && stat.size > MAX_SUBMISSION_BYTES) throw new BadInput(`--${kind} ${arg}: is ${(stat.size / 2 ** 20).toFixed(1)} MiB; a ${kind} is at most ${MAX_SUBMISSION_BYTES / 2 ** 20} MiB`)
+  try {
+    return readNamed(arg, kind)
+  } catch (e) {
+    throw new BadInput((e as Error).message)
+  }
+}
+
 function statusLine(r: BootResult): string {
   const word = { booted: 'BOOTED', 'booted-with-warnings': 'BOOTED WITH WARNINGS', failed: 'FAILED', 'policy-error': 'POLICY ERROR' }[r.verdict.status]
   return `${word}: ${r.verdict.headline}`
 }
 
+/** The console and the verdict; a policy's printk text and names have their control characters escaped. */
 function printReport(r: BootResult, out: (s: string) => void): void {
-  for (const line of r.console) out(line.line)
+  for (const line of r.console) out(terminalSafe(line.line))
   out('')
-  out(`== ${r.policyName} on ${r.scenarioName}`)
-  out(statusLine(r))
-  for (const c of r.verdict.causes) out(`  - ${c}`)
+  out(terminalSafe(`== ${r.policyName} on ${r.scenarioName}`))
+  out(terminalSafe(statusLine(r)))
+  for (const c of r.verdict.causes) out(terminalSafe(`  - ${c}`))
   if (r.assumptions.length) {
     out('assumptions (the kernel reference marks these unverified):')
     for (const a of r.assumptions) out(`  * ${a}`)
@@ -72,14 +91,8 @@ function printReport(r: BootResult, out: (s: string) => void): void {
 }
 
 async function bootNamed(scenarioArg: string, policyArg: string): Promise<BootResult> {
-  let scenarioText
-  let policyText
-  try {
-    scenarioText = readNamed(scenarioArg, 'scenario')
-    policyText = readNamed(policyArg, 'policy')
-  } catch (e) {
-    throw new BadInput((e as Error).message)
-  }
+  const scenarioText = readArg(scenarioArg, 'scenario')
+  const policyText = readArg(policyArg, 'policy')
   const parsed = parseScenario(scenarioText.text, scenarioText.file)
   if (!parsed.scenario) throw new BadInput(formatScenarioErrors(parsed.errors))
   const policy = await loadKernelPolicy(policyText)
@@ -103,12 +116,7 @@ async function gradeNamed(
   err: (s: string) => void,
 ): Promise<number> {
   const loaded = { lab: loadLabArg(labArg) }
-  let policyText
-  try {
-    policyText = readNamed(policyArg, 'policy')
-  } catch (e) {
-    throw new BadInput((e as Error).message)
-  }
+  const policyText = readArg(policyArg, 'policy')
   const grade = await gradePolicy(loaded.lab, policyText)
   if (json) out(JSON.stringify(grade, null, 1))
   else printGrade(loaded.lab, grade, out)
@@ -126,10 +134,19 @@ function positiveNumber(value: string | undefined, name: string, fallback: numbe
 
 async function gradeFolder(labArg: string, dir: string, values: { json: boolean; timeout?: string; jobs?: string }, out: (s: string) => void): Promise<number> {
   const lab = loadLabArg(labArg)
+  const timeoutSeconds = positiveNumber(values.timeout, 'timeout', DEFAULT_TIMEOUT_SECONDS)
+  if (timeoutSeconds > MAX_TIMEOUT_SECONDS) throw new BadInput(`--timeout must be at most ${MAX_TIMEOUT_SECONDS} seconds (about 24 days), not '${values.timeout}'`)
+  const jobs = Math.ceil(positiveNumber(values.jobs, 'jobs', defaultJobs()))
   if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new BadInput(`--policy-dir ${dir}: no such directory`)
-  if (listSubmissions(dir).length === 0) throw new BadInput(`--policy-dir ${dir}: no .c files to grade`)
-  const options = { json: values.json, timeoutSeconds: positiveNumber(values.timeout, 'timeout', DEFAULT_TIMEOUT_SECONDS), jobs: Math.ceil(positiveNumber(values.jobs, 'jobs', defaultJobs())) }
-  const summary = await gradeDirectory(lab, dir, options, out)
+  let submissions
+  try {
+    submissions = listSubmissions(dir)
+  } catch (e) {
+    if (e instanceof SubmissionFolderError) throw new BadInput(e.message)
+    throw e
+  }
+  if (submissions.length === 0) throw new BadInput(`--policy-dir ${dir}: no .c files to grade`)
+  const summary = await gradeSubmissions(lab, submissions, { json: values.json, timeoutSeconds, jobs }, out)
   return summary.passed === summary.submissions ? GRADE_EXIT.passed : GRADE_EXIT.failed
 }
 
@@ -182,7 +199,7 @@ export async function runBoot(argv: string[], out: (s: string) => void, err: (s:
       return await gradeNamed(values.lab, values.policy!, values.json, report, out, err)
     } catch (e) {
       if (e instanceof BadInput) {
-        err(`bootlab: ${e.message}`)
+        err(`bootlab: ${e.message.split("\n").map(terminalSafe).join("\n")}`)
         return GRADE_EXIT.badInput
       }
       throw e
@@ -200,7 +217,7 @@ export async function runBoot(argv: string[], out: (s: string) => void, err: (s:
     if (!values.compare) {
       if (values.json) out(JSON.stringify(left, null, 1))
       else printReport(left, out)
-      for (const d of left.diagnostics.filter((x) => x.severity === 'error')) err(`${d.file}:${d.line}:${d.column}: error: ${d.message}`)
+      for (const d of left.diagnostics.filter((x) => x.severity === 'error')) err(terminalSafe(`${d.file}:${d.line}:${d.column}: error: ${d.message}`))
       if (!(await writeReport(left))) return EXIT.reportNotWritten
       return EXIT[left.verdict.status]
     }
@@ -208,15 +225,15 @@ export async function runBoot(argv: string[], out: (s: string) => void, err: (s:
     const divergence = firstDivergence(left, right)
     if (values.json) out(JSON.stringify({ left, right, divergence }, null, 1))
     else {
-      out(`left:  ${left.policyName}: ${statusLine(left)}`)
-      out(`right: ${right.policyName}: ${statusLine(right)}`)
-      out(divergence ? divergence.explanation : 'The two boots are identical.')
+      out(terminalSafe(`left:  ${left.policyName}: ${statusLine(left)}`))
+      out(terminalSafe(`right: ${right.policyName}: ${statusLine(right)}`))
+      out(divergence ? terminalSafe(divergence.explanation) : 'The two boots are identical.')
     }
     if (!(await writeReport(left, right))) return EXIT.reportNotWritten
     return Math.max(EXIT[left.verdict.status], EXIT[right.verdict.status])
   } catch (e) {
     if (e instanceof BadInput) {
-      err(`bootlab: ${e.message}`)
+      err(`bootlab: ${e.message.split("\n").map(terminalSafe).join("\n")}`)
       return EXIT.badInput
     }
     throw e
