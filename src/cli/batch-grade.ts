@@ -13,6 +13,7 @@ import { availableParallelism } from 'node:os'
 import { extname, join, sep } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import type { Lab } from '../labs'
+import { PLAIN, type Style } from './style'
 import { nameFromBytes, terminalSafe } from './terminal-text'
 import { type GradeAnswer, type GradeRequest, GRADE_WORKER_ROLE, type GradeWorkerData } from './grade-worker'
 
@@ -28,6 +29,9 @@ export interface BatchOptions {
   json: boolean
   timeoutSeconds: number
   jobs: number
+  style?: Style
+  /** Redraws a one-line progress report in place (a TTY); cleared at the end. */
+  status?: (line: string) => void
 }
 
 type ErrorKind =
@@ -251,11 +255,12 @@ function resultOf(file: string, total: number, seconds: number, outcome: GradeAn
 }
 
 /** One line per submission; names, messages and quoted source have their control characters escaped. */
-export function formatResult(r: SubmissionResult): string {
-  const head = `${{ passed: 'PASS ', failed: 'FAIL ', error: 'ERROR' }[r.status]} ${`${r.score}/${r.total}`.padStart(7)}  ${r.file}`
-  if (r.status === 'error') return terminalSafe(`${head}: ${r.error!.message}`)
+export function formatResult(r: SubmissionResult, style: Style = PLAIN): string {
+  const word = { passed: style.green('PASS '), failed: style.red('FAIL '), error: style.red('ERROR') }[r.status]
+  const head = `${word} ${`${r.score}/${r.total}`.padStart(7)}  ${terminalSafe(r.file)}`
+  if (r.status === 'error') return `${head}: ${terminalSafe(r.error!.message)}`
   const why = [r.failedGoals.length ? `failed: ${r.failedGoals.join('; ')}` : '', r.problem ? `policy error at ${r.problem}` : ''].filter(Boolean)
-  return terminalSafe(why.length ? `${head}: ${why.join('; ')}` : head)
+  return why.length ? `${head}: ${terminalSafe(why.join('; '))}` : head
 }
 
 export function formatSummary(s: BatchSummary): string {
@@ -269,10 +274,15 @@ export async function gradeSubmissions(lab: Lab, submissions: Submission[], opti
   const total = lab.goals.reduce((n, g) => n + g.weight, 0)
   const results: (SubmissionResult | undefined)[] = new Array(submissions.length)
   let printed = 0
+  let done = 0
   const record = (index: number, result: SubmissionResult) => {
     results[index] = result
-    for (; printed < results.length && results[printed]; printed++) out(options.json ? JSON.stringify(results[printed]) : formatResult(results[printed]!))
+    done++
+    if (printed < results.length && results[printed]) options.status?.('')
+    for (; printed < results.length && results[printed]; printed++) out(options.json ? JSON.stringify(results[printed]) : formatResult(results[printed]!, options.style))
+    if (done < results.length) options.status?.(`grading ${lab.id}: ${done}/${results.length} done, ${results.filter((r) => r?.status === 'passed').length} passed so far`)
   }
+  options.status?.(`grading ${lab.id}: 0/${results.length} done`)
 
   let next = 0
   const lane = async () => {
@@ -312,6 +322,7 @@ export async function gradeSubmissions(lab: Lab, submissions: Submission[], opti
     errorKinds,
     seconds: (performance.now() - started) / 1000,
   }
+  options.status?.('')
   out(options.json ? JSON.stringify({ summary }) : formatSummary(summary))
   return summary
 }
