@@ -8,16 +8,20 @@
  * one JSON object per line, the summary last. Exit 0 only if every submission
  * passes every goal.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { closeSync, constants, type Dirent, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync, type Stats, statSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
-import { join } from 'node:path'
+import { extname, join, sep } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import type { Lab } from '../labs'
+import { PLAIN, type Style } from './style'
+import { nameFromBytes, terminalSafe } from './terminal-text'
 import { type GradeAnswer, type GradeRequest, GRADE_WORKER_ROLE, type GradeWorkerData } from './grade-worker'
 
 /** A policy is a few KiB; a file this big is a mistake or an attack, and is not parsed. */
 export const MAX_SUBMISSION_BYTES = 1024 * 1024
 export const DEFAULT_TIMEOUT_SECONDS = 60
+/** setTimeout's longest delay is 2^31-1 ms; a longer one fires at once (every submission would time out). */
+export const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000)
 /** A worker that grows past this is stopped: one submission must not exhaust the grader's memory. */
 const WORKER_HEAP_MB = 1024
 
@@ -25,9 +29,21 @@ export interface BatchOptions {
   json: boolean
   timeoutSeconds: number
   jobs: number
+  style?: Style
+  /** Redraws a one-line progress report in place (a TTY); cleared at the end. */
+  status?: (line: string) => void
 }
 
-type ErrorKind = 'does not compile' | 'too large' | 'unreadable' | 'timed out' | 'crashed the grader'
+type ErrorKind =
+  | 'does not compile'
+  | 'too large'
+  | 'unreadable'
+  | 'timed out'
+  | 'crashed the grader'
+  | 'symlink out of the folder'
+  | 'broken symlink'
+  | 'not a regular file'
+  | 'not graded'
 
 export interface SubmissionResult {
   file: string
@@ -52,30 +68,136 @@ export interface BatchSummary {
   seconds: number
 }
 
-interface Submission {
+export interface Submission {
+  /** The entry's name as shown (non-UTF-8 bytes as \xNN). */
   file: string
-  path: string
+  /** What to open: the entry, or the target of a symlink that stays inside the folder. */
+  path: Buffer
+  /** Why this entry is not graded, when it is not. */
+  refused?: { kind: ErrorKind; message: string }
 }
 
-/** The .c files directly in `dir`, by name; dotfiles and anything that is not a file are left out. */
-export function listSubmissions(dir: string): Submission[] {
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.name.endsWith('.c') && !e.name.startsWith('.'))
-    .map((e) => ({ file: e.name, path: join(dir, e.name) }))
-    .filter((s) => statSync(s.path, { throwIfNoEntry: false })?.isFile())
+/** The file-system calls the listing makes; a test substitutes one that fails the way an unsearchable folder does for root. */
+export interface SubmissionFs {
+  readdirSync: (dir: string, options: { withFileTypes: true; encoding: 'buffer' }) => Dirent<Buffer>[]
+  lstatSync: (path: Buffer) => Stats
+  statSync: (path: Buffer) => Stats
+  realpathSync: (path: Buffer) => string
+}
+
+const nodeFs: SubmissionFs = {
+  readdirSync: (dir, options) => readdirSync(dir, options),
+  lstatSync: (path) => lstatSync(path),
+  statSync: (path) => statSync(path),
+  realpathSync: (path) => realpathSync(path),
+}
+
+/** The folder given to --policy-dir cannot be listed: bad input (exit 3), unlike any one entry in it. */
+export class SubmissionFolderError extends Error {}
+
+const inside = (root: string, path: string) => path === root || path.startsWith(root + sep)
+
+const SPECIAL_FILES: [keyof Stats & `is${string}`, string][] = [
+  ['isDirectory', 'a directory'],
+  ['isFIFO', 'a FIFO'],
+  ['isSocket', 'a socket'],
+  ['isCharacterDevice', 'a character device'],
+  ['isBlockDevice', 'a block device'],
+]
+
+/** Why a path that exists is not a regular file, or null when it is one. */
+function notARegularFile(stat: Stats): string | null {
+  if (stat.isFile()) return null
+  const kind = SPECIAL_FILES.find(([test]) => (stat[test] as () => boolean).call(stat))
+  return `is ${kind ? kind[1] : 'not a regular file'}; a submission is a regular file`
+}
+
+const codeOf = (e: unknown) => (e as NodeJS.ErrnoException).code ?? (e as Error).message
+
+/** What one entry that looks like a submission is: a file to grade, or why it is not graded. */
+function examine(fs: SubmissionFs, root: string, name: string, path: Buffer): Submission {
+  const refuse = (kind: ErrorKind, message: string): Submission => ({ file: name, path, refused: { kind, message } })
+  if (name.startsWith('.')) return refuse('not graded', "is a hidden file (its name starts with '.'); rename it to grade it")
+  if (!name.endsWith('.c')) return refuse('not graded', `ends in '${extname(name)}', not '.c'; rename it to grade it`)
+  let target = path
+  try {
+    if (fs.lstatSync(path).isSymbolicLink()) {
+      let real: string
+      try {
+        real = fs.realpathSync(path)
+      } catch (e) {
+        const code = codeOf(e)
+        if (code === 'ELOOP') return refuse('broken symlink', 'is a symlink loop (ELOOP); not read')
+        if (code === 'ENOENT') return refuse('broken symlink', 'is a dangling symlink (its target does not exist); not read')
+        return refuse('unreadable', `is a symlink that cannot be followed (${code}); not read`)
+      }
+      if (!inside(root, real)) return refuse('symlink out of the folder', `is a symlink to ${real}, outside the submission folder; not read`)
+      target = Buffer.from(real)
+    }
+    const why = notARegularFile(fs.statSync(target))
+    return why ? refuse('not a regular file', why) : { file: name, path: target }
+  } catch (e) {
+    return refuse('unreadable', `cannot be examined (${codeOf(e)}); not read`)
+  }
+}
+
+/**
+ * Every entry directly in `dir` whose name ends in .c (any case, dotfiles too),
+ * in name order: each a file to grade or a refusal saying why not. Names are
+ * read as bytes, so a name that is not UTF-8 is still found and opened.
+ */
+export function listSubmissions(dir: string, fs: SubmissionFs = nodeFs): Submission[] {
+  let root: string
+  let entries: Dirent<Buffer>[]
+  try {
+    root = realpathSync(dir)
+    entries = fs.readdirSync(dir, { withFileTypes: true, encoding: 'buffer' })
+  } catch (e) {
+    throw new SubmissionFolderError(`--policy-dir ${dir}: cannot be read (${codeOf(e)})`)
+  }
+  const prefix = Buffer.from(join(dir, '/'))
+  return entries
+    .map((e) => ({ name: nameFromBytes(e.name), bytes: e.name }))
+    .filter(({ name }) => /\.c$/i.test(name))
+    .map(({ name, bytes }) => examine(fs, root, name, Buffer.concat([prefix, bytes])))
     .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))
 }
 
 type Reading = { text: string } | { error: { kind: ErrorKind; message: string } }
 
+/**
+ * The submission's text. Opened without following a symlink and without
+ * blocking, then checked on the open file: an entry swapped after the listing
+ * for a link, a FIFO or a device is refused, and nothing past the cap is read.
+ */
 function readSubmission(s: Submission): Reading {
+  if (s.refused) return { error: s.refused }
+  let fd: number
   try {
-    const size = statSync(s.path).size
-    if (size > MAX_SUBMISSION_BYTES) return { error: { kind: 'too large', message: `is ${(size / 2 ** 20).toFixed(1)} MiB; a policy is at most ${MAX_SUBMISSION_BYTES / 2 ** 20} MiB` } }
-    return { text: readFileSync(s.path, 'utf8') }
+    fd = openSync(s.path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
   } catch (e) {
-    return { error: { kind: 'unreadable', message: `cannot be read: ${(e as Error).message}` } }
+    const code = codeOf(e)
+    return { error: code === 'ELOOP' ? { kind: 'broken symlink', message: 'became a symlink after it was listed; not read' } : { kind: 'unreadable', message: `cannot be read (${code})` } }
   }
+  try {
+    const stat = fstatSync(fd)
+    const why = notARegularFile(stat)
+    if (why) return { error: { kind: 'not a regular file', message: why } }
+    if (stat.size > MAX_SUBMISSION_BYTES) return { error: tooLarge(stat.size) }
+    const buffer = Buffer.alloc(MAX_SUBMISSION_BYTES + 1)
+    let length = 0
+    for (let n; length < buffer.length && (n = readSync(fd, buffer, length, buffer.length - length, null)) > 0; ) length += n
+    if (length > MAX_SUBMISSION_BYTES) return { error: tooLarge(length) }
+    return { text: buffer.subarray(0, length).toString('utf8') }
+  } catch (e) {
+    return { error: { kind: 'unreadable', message: `cannot be read (${codeOf(e)})` } }
+  } finally {
+    closeSync(fd)
+  }
+}
+
+function tooLarge(size: number): { kind: ErrorKind; message: string } {
+  return { kind: 'too large', message: `is ${(size / 2 ** 20).toFixed(1)} MiB; a policy is at most ${MAX_SUBMISSION_BYTES / 2 ** 20} MiB` }
 }
 
 type WorkerReply = GradeAnswer | { id: number; crashed: string }
@@ -132,11 +254,13 @@ function resultOf(file: string, total: number, seconds: number, outcome: GradeAn
   return { ...base, status: outcome.passed ? 'passed' : 'failed' }
 }
 
-export function formatResult(r: SubmissionResult): string {
-  const head = `${{ passed: 'PASS ', failed: 'FAIL ', error: 'ERROR' }[r.status]} ${`${r.score}/${r.total}`.padStart(7)}  ${r.file}`
-  if (r.status === 'error') return `${head}: ${r.error!.message}`
+/** One line per submission; names, messages and quoted source have their control characters escaped. */
+export function formatResult(r: SubmissionResult, style: Style = PLAIN): string {
+  const word = { passed: style.green('PASS '), failed: style.red('FAIL '), error: style.red('ERROR') }[r.status]
+  const head = `${word} ${`${r.score}/${r.total}`.padStart(7)}  ${terminalSafe(r.file)}`
+  if (r.status === 'error') return `${head}: ${terminalSafe(r.error!.message)}`
   const why = [r.failedGoals.length ? `failed: ${r.failedGoals.join('; ')}` : '', r.problem ? `policy error at ${r.problem}` : ''].filter(Boolean)
-  return why.length ? `${head}: ${why.join('; ')}` : head
+  return why.length ? `${head}: ${terminalSafe(why.join('; '))}` : head
 }
 
 export function formatSummary(s: BatchSummary): string {
@@ -144,17 +268,21 @@ export function formatSummary(s: BatchSummary): string {
   return `== lab ${s.lab}: ${s.submissions} submissions, ${s.passed} passed, ${s.failed} failed, ${s.errors} errors${kinds.length ? ` (${kinds.join(', ')})` : ''}; ${s.seconds.toFixed(1)} s`
 }
 
-/** Grade every submission of `dir`; prints as results come in, in file order. Resolves to the summary. */
-export async function gradeDirectory(lab: Lab, dir: string, options: BatchOptions, out: (s: string) => void): Promise<BatchSummary> {
+/** Grade `submissions` (listSubmissions); prints as results come in, in file order. Resolves to the summary. */
+export async function gradeSubmissions(lab: Lab, submissions: Submission[], options: BatchOptions, out: (s: string) => void): Promise<BatchSummary> {
   const started = performance.now()
-  const submissions = listSubmissions(dir)
   const total = lab.goals.reduce((n, g) => n + g.weight, 0)
   const results: (SubmissionResult | undefined)[] = new Array(submissions.length)
   let printed = 0
+  let done = 0
   const record = (index: number, result: SubmissionResult) => {
     results[index] = result
-    for (; printed < results.length && results[printed]; printed++) out(options.json ? JSON.stringify(results[printed]) : formatResult(results[printed]!))
+    done++
+    if (printed < results.length && results[printed]) options.status?.('')
+    for (; printed < results.length && results[printed]; printed++) out(options.json ? JSON.stringify(results[printed]) : formatResult(results[printed]!, options.style))
+    if (done < results.length) options.status?.(`grading ${lab.id}: ${done}/${results.length} done, ${results.filter((r) => r?.status === 'passed').length} passed so far`)
   }
+  options.status?.(`grading ${lab.id}: 0/${results.length} done`)
 
   let next = 0
   const lane = async () => {
@@ -194,6 +322,7 @@ export async function gradeDirectory(lab: Lab, dir: string, options: BatchOption
     errorKinds,
     seconds: (performance.now() - started) / 1000,
   }
+  options.status?.('')
   out(options.json ? JSON.stringify({ summary }) : formatSummary(summary))
   return summary
 }

@@ -14,17 +14,20 @@
  * invalid lab, missing policy file). With --policy-dir instead of --policy it
  * grades a whole folder of submissions (batch-grade.ts).
  */
-import { statSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
+import { basename } from 'node:path'
 import { parseArgs } from 'node:util'
 import { isMainThread } from 'node:worker_threads'
-import { boot, type BootResult, firstDivergence, formatScenarioErrors, parseScenario } from '../core'
-import { formatLabErrors, type Lab, loadLab } from '../labs'
-import { gradePolicy } from '../node/lab-grade'
-import { bundledKernelResources, labDir, readLabFolder } from '../node/labs'
+import { boot, type BootResult, closestName, type Diagnostic, firstDivergence, formatScenarioErrors, parseScenario } from '../core'
+import { formatLabErrors, gradeLab, type Lab, labPolicyLookup, loadLab, needsCompareWith } from '../labs'
+import { bundledKernelResources, LABS_DIR, labDir, listLabDirs, readLabFolder } from '../node/labs'
 import { loadKernelPolicy } from '../node/kernel-policy'
-import { readNamed } from '../node/resources'
-import { DEFAULT_TIMEOUT_SECONDS, defaultJobs, gradeDirectory, listSubmissions } from './batch-grade'
+import { listPolicies, listScenarios, type NamedText, POLICY_DIR, readNamed, resolveNamed, SCENARIO_DIR } from '../node/resources'
+import { DEFAULT_TIMEOUT_SECONDS, MAX_SUBMISSION_BYTES, defaultJobs, gradeSubmissions, listSubmissions, MAX_TIMEOUT_SECONDS, SubmissionFolderError } from './batch-grade'
+import { formatDiagnostic } from './diagnostic-text'
 import { printGrade } from './grade-report'
+import { PLAIN, type Style, wantsColour, makeStyle } from './style'
+import { terminalSafe } from './terminal-text'
 import { reportPathProblem, writeBootReport, writeLabReport } from './report-option'
 
 const USAGE = `usage: bootlab boot --scenario <file|name> --policy <file|name> [--json] [--compare <file|name>]
@@ -54,41 +57,82 @@ const GRADE_EXIT = { passed: 0, failed: 1, badInput: 3 } as const
 
 class BadInput extends Error {}
 
-function statusLine(r: BootResult): string {
-  const word = { booted: 'BOOTED', 'booted-with-warnings': 'BOOTED WITH WARNINGS', failed: 'FAILED', 'policy-error': 'POLICY ERROR' }[r.verdict.status]
-  return `${word}: ${r.verdict.headline}`
+/**
+ * A --policy, --compare or --scenario argument read, or a BadInput: only a
+ * regular file of at most the grader's cap is opened, so /dev/zero is not read
+ * for ever and a FIFO does not block the command.
+ */
+function readArg(arg: string, kind: 'policy' | 'scenario'): NamedText {
+  const path = resolveNamed(arg, kind === 'policy' ? POLICY_DIR : SCENARIO_DIR, kind === 'policy' ? '.c' : '.yaml')
+  const stat = statSync(path, { throwIfNoEntry: false })
+  if (stat && !stat.isFile()) throw new BadInput(`--${kind} ${arg}: not a regular file (a ${kind} is a text file)`)
+  if (stat && stat.size > MAX_SUBMISSION_BYTES) throw new BadInput(`--${kind} ${arg}: is ${(stat.size / 2 ** 20).toFixed(1)} MiB; a ${kind} is at most ${MAX_SUBMISSION_BYTES / 2 ** 20} MiB`)
+  try {
+    return readNamed(arg, kind)
+  } catch (e) {
+    const near = stat ? undefined : closestName(arg.replace(/\.(c|ya?ml)$/, ''), kind === 'policy' ? listPolicies() : listScenarios())
+    throw new BadInput(`${(e as Error).message}${near ? `\ndid you mean '${near}'?` : ''}`)
+  }
 }
 
-function printReport(r: BootResult, out: (s: string) => void): void {
-  for (const line of r.console) out(line.line)
+/** A lab argument that names no folder: the bundled lab id closest to it, if any. */
+function labSuggestion(arg: string): string {
+  if (/[/\\]/.test(arg) || !existsSync(LABS_DIR)) return ''
+  const near = closestName(arg, listLabDirs().map((d) => basename(d)))
+  return near ? `\ndid you mean '${near}'?` : ''
+}
+
+/** A policy's diagnostics (errors and warnings), gcc style with the source line and a caret. */
+function printDiagnostics(diagnostics: Diagnostic[], policy: NamedText, err: (s: string) => void, style: Style): void {
+  for (const d of diagnostics) for (const line of formatDiagnostic(d, d.file === basename(policy.file) ? policy.text : undefined, style)) err(line)
+}
+
+function statusLine(r: BootResult, style: Style): string {
+  const [word, colour] = ({ booted: ['BOOTED', style.green], 'booted-with-warnings': ['BOOTED WITH WARNINGS', style.yellow], failed: ['FAILED', style.red], 'policy-error': ['POLICY ERROR', style.red] } as const)[r.verdict.status]
+  return `${colour(word)}: ${terminalSafe(r.verdict.headline)}`
+}
+
+/** A console line with the kernel's WARNING and panic lines coloured (the console's own words, not a re-wording). */
+function consoleLine(line: string, style: Style): string {
+  const safe = terminalSafe(line)
+  const text = line.replace(/^\[[ \d.]+\] /, '')
+  if (/^(WARNING:|------------\[ cut here \])/.test(text)) return style.yellow(safe)
+  if (/Kernel panic|^Unable to handle|^Internal error/.test(text)) return style.red(safe)
+  return safe
+}
+
+/** The console and the verdict; a policy's printk text and names have their control characters escaped. */
+function printReport(r: BootResult, out: (s: string) => void, style: Style): void {
+  for (const line of r.console) out(consoleLine(line.line, style))
   out('')
-  out(`== ${r.policyName} on ${r.scenarioName}`)
-  out(statusLine(r))
-  for (const c of r.verdict.causes) out(`  - ${c}`)
+  out(style.bold(terminalSafe(`== ${r.policyName} on ${r.scenarioName}`)))
+  out(statusLine(r, style))
+  for (const c of r.verdict.causes) out(terminalSafe(`  - ${c}`))
   if (r.assumptions.length) {
     out('assumptions (the kernel reference marks these unverified):')
     for (const a of r.assumptions) out(`  * ${a}`)
   }
 }
 
-async function bootNamed(scenarioArg: string, policyArg: string): Promise<BootResult> {
-  let scenarioText
-  let policyText
-  try {
-    scenarioText = readNamed(scenarioArg, 'scenario')
-    policyText = readNamed(policyArg, 'policy')
-  } catch (e) {
-    throw new BadInput((e as Error).message)
-  }
+async function bootNamed(scenarioArg: string, policyArg: string): Promise<{ result: BootResult; policy: NamedText; diagnostics: Diagnostic[] }> {
+  const scenarioText = readArg(scenarioArg, 'scenario')
+  const policyText = readArg(policyArg, 'policy')
   const parsed = parseScenario(scenarioText.text, scenarioText.file)
   if (!parsed.scenario) throw new BadInput(formatScenarioErrors(parsed.errors))
   const policy = await loadKernelPolicy(policyText)
-  return boot(parsed.scenario, policy)
+  const result = boot(parsed.scenario, policy)
+  // The compiler's warnings, then every error (the compiler's or what stopped the run), each once.
+  const seen = new Set<string>()
+  const diagnostics = [...policy.diagnostics.filter((d) => d.severity === 'warning'), ...result.diagnostics.filter((d) => d.severity === 'error')].filter((d) => {
+    const key = `${d.file}:${d.line}:${d.column}:${d.message}`
+    return !seen.has(key) && seen.add(key)
+  })
+  return { result, policy: policyText, diagnostics }
 }
 
 function loadLabArg(labArg: string): Lab {
   const read = readLabFolder(labDir(labArg))
-  if (!read.folder) throw new BadInput(formatLabErrors(read.errors))
+  if (!read.folder) throw new BadInput(formatLabErrors(read.errors) + (existsSync(labDir(labArg)) ? '' : labSuggestion(labArg)))
   const loaded = loadLab(read.folder, bundledKernelResources())
   if (!loaded.lab) throw new BadInput(formatLabErrors(loaded.errors))
   return loaded.lab
@@ -101,17 +145,19 @@ async function gradeNamed(
   report: { path: string; learner?: string } | undefined,
   out: (s: string) => void,
   err: (s: string) => void,
+  style: Style,
 ): Promise<number> {
   const loaded = { lab: loadLabArg(labArg) }
-  let policyText
-  try {
-    policyText = readNamed(policyArg, 'policy')
-  } catch (e) {
-    throw new BadInput((e as Error).message)
-  }
-  const grade = await gradePolicy(loaded.lab, policyText)
+  const policyText = readArg(policyArg, 'policy')
+  const lookup = labPolicyLookup(loaded.lab)
+  const policy = await loadKernelPolicy(policyText, lookup)
+  const compareWith = loaded.lab.compareWith && needsCompareWith(loaded.lab) ? await loadKernelPolicy(loaded.lab.compareWith, lookup) : undefined
+  const grade = gradeLab(loaded.lab, { policy, compareWith })
   if (json) out(JSON.stringify(grade, null, 1))
-  else printGrade(loaded.lab, grade, out)
+  else {
+    printDiagnostics(policy.diagnostics, policyText, err, style)
+    printGrade(loaded.lab, grade, out, style)
+  }
   if (report && !(await writeLabReport({ ...report, lab: loaded.lab, grade, policy: policyText }, json ? err : out, err))) return EXIT.reportNotWritten
   return grade.passed ? GRADE_EXIT.passed : GRADE_EXIT.failed
 }
@@ -124,16 +170,39 @@ function positiveNumber(value: string | undefined, name: string, fallback: numbe
   return n
 }
 
-async function gradeFolder(labArg: string, dir: string, values: { json: boolean; timeout?: string; jobs?: string }, out: (s: string) => void): Promise<number> {
+async function gradeFolder(labArg: string, dir: string, values: { json: boolean; timeout?: string; jobs?: string }, out: (s: string) => void, terminal: Terminal): Promise<number> {
   const lab = loadLabArg(labArg)
+  const timeoutSeconds = positiveNumber(values.timeout, 'timeout', DEFAULT_TIMEOUT_SECONDS)
+  if (timeoutSeconds > MAX_TIMEOUT_SECONDS) throw new BadInput(`--timeout must be at most ${MAX_TIMEOUT_SECONDS} seconds (about 24 days), not '${values.timeout}'`)
+  const jobs = Math.ceil(positiveNumber(values.jobs, 'jobs', defaultJobs()))
   if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new BadInput(`--policy-dir ${dir}: no such directory`)
-  if (listSubmissions(dir).length === 0) throw new BadInput(`--policy-dir ${dir}: no .c files to grade`)
-  const options = { json: values.json, timeoutSeconds: positiveNumber(values.timeout, 'timeout', DEFAULT_TIMEOUT_SECONDS), jobs: Math.ceil(positiveNumber(values.jobs, 'jobs', defaultJobs())) }
-  const summary = await gradeDirectory(lab, dir, options, out)
+  let submissions
+  try {
+    submissions = listSubmissions(dir)
+  } catch (e) {
+    if (e instanceof SubmissionFolderError) throw new BadInput(e.message)
+    throw e
+  }
+  if (submissions.length === 0) throw new BadInput(`--policy-dir ${dir}: no .c files to grade`)
+  const summary = await gradeSubmissions(lab, submissions, { json: values.json, timeoutSeconds, jobs, style: terminal.style, status: values.json ? undefined : terminal.status }, out)
   return summary.passed === summary.submissions ? GRADE_EXIT.passed : GRADE_EXIT.failed
 }
 
-export async function runBoot(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+/** How the command line's output reaches a person: colours, and a status line redrawn in place (a TTY's stderr only). */
+export interface Terminal {
+  style: Style
+  status?: (line: string) => void
+}
+
+/** The terminal of this process: colour on a TTY unless NO_COLOR or --no-color; the status line when stderr is a TTY. */
+export function processTerminal(noColor: boolean): Terminal {
+  return {
+    style: makeStyle(wantsColour(process.stdout, process.env, noColor)),
+    status: process.stderr.isTTY ? (line) => void process.stderr.write(`\r\x1b[K${terminalSafe(line)}`) : undefined,
+  }
+}
+
+export async function runBoot(argv: string[], out: (s: string) => void, err: (s: string) => void, terminal: Terminal = { style: PLAIN }): Promise<number> {
   let values
   try {
     ;({ values } = parseArgs({
@@ -149,6 +218,7 @@ export async function runBoot(argv: string[], out: (s: string) => void, err: (s:
         report: { type: 'string' },
         learner: { type: 'string' },
         json: { type: 'boolean', default: false },
+        'no-color': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -161,6 +231,7 @@ export async function runBoot(argv: string[], out: (s: string) => void, err: (s:
     out(USAGE)
     return 0
   }
+  const style = values['no-color'] ? PLAIN : terminal.style
   const reportProblem = values.report === undefined ? null : reportPathProblem(values.report)
   if (reportProblem) {
     err(`bootlab: ${reportProblem}`)
@@ -177,12 +248,12 @@ export async function runBoot(argv: string[], out: (s: string) => void, err: (s:
       return GRADE_EXIT.badInput
     }
     try {
-      if (dir !== undefined) return await gradeFolder(values.lab, dir, values, out)
+      if (dir !== undefined) return await gradeFolder(values.lab, dir, values, out, { style, status: terminal.status })
       const report = values.report === undefined ? undefined : { path: values.report, learner: values.learner }
-      return await gradeNamed(values.lab, values.policy!, values.json, report, out, err)
+      return await gradeNamed(values.lab, values.policy!, values.json, report, out, err, style)
     } catch (e) {
       if (e instanceof BadInput) {
-        err(`bootlab: ${e.message}`)
+        err(`bootlab: ${e.message.split("\n").map(terminalSafe).join("\n")}`)
         return GRADE_EXIT.badInput
       }
       throw e
@@ -196,27 +267,28 @@ export async function runBoot(argv: string[], out: (s: string) => void, err: (s:
   const writeReport = async (result: BootResult, compared?: BootResult): Promise<boolean> =>
     report === undefined || (await writeBootReport({ path: report, learner, policyArg: policy, compareArg: compare, result, compared }, json ? err : out, err))
   try {
-    const left = await bootNamed(values.scenario, values.policy)
+    const booted = await bootNamed(values.scenario, values.policy)
+    const left = booted.result
     if (!values.compare) {
       if (values.json) out(JSON.stringify(left, null, 1))
-      else printReport(left, out)
-      for (const d of left.diagnostics.filter((x) => x.severity === 'error')) err(`${d.file}:${d.line}:${d.column}: error: ${d.message}`)
+      else printReport(left, out, style)
+      printDiagnostics(booted.diagnostics, booted.policy, err, style)
       if (!(await writeReport(left))) return EXIT.reportNotWritten
       return EXIT[left.verdict.status]
     }
-    const right = await bootNamed(values.scenario, values.compare)
+    const right = (await bootNamed(values.scenario, values.compare)).result
     const divergence = firstDivergence(left, right)
     if (values.json) out(JSON.stringify({ left, right, divergence }, null, 1))
     else {
-      out(`left:  ${left.policyName}: ${statusLine(left)}`)
-      out(`right: ${right.policyName}: ${statusLine(right)}`)
-      out(divergence ? divergence.explanation : 'The two boots are identical.')
+      out(`left:  ${terminalSafe(left.policyName)}: ${statusLine(left, style)}`)
+      out(`right: ${terminalSafe(right.policyName)}: ${statusLine(right, style)}`)
+      out(divergence ? terminalSafe(divergence.explanation) : 'The two boots are identical.')
     }
     if (!(await writeReport(left, right))) return EXIT.reportNotWritten
     return Math.max(EXIT[left.verdict.status], EXIT[right.verdict.status])
   } catch (e) {
     if (e instanceof BadInput) {
-      err(`bootlab: ${e.message}`)
+      err(`bootlab: ${e.message.split("\n").map(terminalSafe).join("\n")}`)
       return EXIT.badInput
     }
     throw e
@@ -232,7 +304,7 @@ async function main(): Promise<void> {
     process.exitCode = EXIT.badInput
     return
   }
-  process.exitCode = await runBoot(rest, out, err)
+  process.exitCode = await runBoot(rest, out, err, processTerminal(rest.includes('--no-color')))
 }
 
 // Not in a grading worker: bundled, the worker runs this same file with it as argv[1] (batch-grade.ts).

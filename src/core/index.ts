@@ -11,5 +11,6 @@ export { formatScenarioErrors, parseScenario, validateScenario, type ScenarioErr
 export { scenarioSchema, type Scenario, type ScenarioInput } from './scenario/schema'
 export { CPU_MODELS, modelHasBbml2Noabort, type CpuModel } from './cpufeature/cputable'
 export { CONT_PMD_SIZE, CONT_PTE_SIZE, formatPhys, formatSize, formatVirt, PAGE_SIZE, phys, PMD_SIZE, PUD_SIZE, virt } from './memory/addr'
+export { closestName } from './policy/suggest'
 export type { CompiledPolicy } from './policy'
 export type { Diagnostic } from './policy/value'

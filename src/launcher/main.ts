@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { EXIT, runBoot } from '../cli/bootlab'
+import { EXIT, processTerminal, runBoot, type Terminal } from '../cli/bootlab'
 import { RESOURCES } from '../node/resources'
 import { DEFAULT_WEB_PORT, runApp } from './app'
 import { listBundledLabs } from './labs'
@@ -65,14 +65,19 @@ async function app(argv: string[], out: (s: string) => void, err: (s: string) =>
   return runApp(PACKAGE_ROOT, port, out, err)
 }
 
-export async function main(argv: string[], out = (s: string) => void process.stdout.write(s + '\n'), err = (s: string) => void process.stderr.write(s + '\n')): Promise<number> {
+export async function main(
+  argv: string[],
+  out = (s: string) => void process.stdout.write(s + '\n'),
+  err = (s: string) => void process.stderr.write(s + '\n'),
+  terminal: Terminal = processTerminal(argv.includes('--no-color')),
+): Promise<number> {
   const [command, ...rest] = argv
   switch (command) {
     case undefined:
     case 'app':
       return app(rest, out, err)
     case 'boot':
-      return runBoot(rest, out, err)
+      return runBoot(rest, out, err, terminal)
     case 'labs':
       return printLabs(out)
     case '--version':

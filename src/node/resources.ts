@@ -29,7 +29,7 @@ export interface NamedText {
   text: string
 }
 
-function resolveNamed(arg: string, dir: string, ext: string): string {
+export function resolveNamed(arg: string, dir: string, ext: string): string {
   if (arg.includes('/') || arg.includes('\\') || extname(arg)) return resolve(arg)
   return join(dir, `${arg}${ext}`)
 }

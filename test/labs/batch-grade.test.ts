@@ -177,14 +177,19 @@ describe('bootlab boot --lab --policy-dir', () => {
     expect(r.err.join('\n')).toContain(message)
   })
 
-  it('a file that is not a .c file or not a file is not a submission', async () => {
+  it('a file not named like a submission gets no line; a hidden .c file and a folder named x.c get one saying why not', async () => {
     const mixed = writeClass(new Map([...submissions].filter(([, [kind]]) => kind === 'solution').slice(0, 1)))
     writeFileSync(join(mixed, 'notes.txt'), 'not a policy')
     writeFileSync(join(mixed, '.hidden.c'), 'int x = ;')
     mkdirSync(join(mixed, 'folder.c'))
     const r = await run('--lab', LAB, '--policy-dir', mixed)
-    expect(r.code).toBe(0)
-    expect(r.out).toHaveLength(2)
+    expect(r.code).toBe(1)
+    expect(r.out.slice(0, -1)).toEqual([
+      "ERROR     0/8  .hidden.c: is a hidden file (its name starts with '.'); rename it to grade it",
+      'ERROR     0/8  folder.c: is a directory; a submission is a regular file',
+      'PASS      8/8  student-001-solution.c',
+    ])
+    expect(r.out.at(-1)).toMatch(/: 3 submissions, 1 passed, 0 failed, 2 errors \(1 not graded, 1 not a regular file\); /)
   })
 
   it(

@@ -1,12 +1,12 @@
 import { describe, expect, test } from 'vitest'
-import { brief, compile, load, run } from './harness'
+import { brief, compile, load, natives, run } from './harness'
 
 describe('syntax errors: one diagnostic per ERROR and MISSING node, located', () => {
   test('a missing semicolon points after the statement', () => {
     const c = compile('int f(void)\n{\n\tint x = 1\n\treturn x;\n}')
     expect(c.program).toBeNull()
     expect(c.diagnostics).toEqual([
-      { severity: 'error', code: 'syntax', message: "syntax error: missing ';'", file: 'policy.c', line: 3, column: 11, endLine: 3, endColumn: 12 },
+      { severity: 'error', code: 'syntax', message: "syntax error: expected ';' before 'return'", file: 'policy.c', line: 3, column: 11, endLine: 3, endColumn: 12 },
     ])
   })
 
@@ -19,8 +19,8 @@ describe('syntax errors: one diagnostic per ERROR and MISSING node, located', ()
 
   test('several errors give several diagnostics, in order', () => {
     expect(brief(compile('int f(void) { return 1 +; }\nint g(void) { int y = 2 return y; }').diagnostics)).toEqual([
-      '1:25 syntax syntax error: missing identifier',
-      "2:24 syntax syntax error: missing ';'",
+      "1:25 syntax syntax error: expected identifier before ';'",
+      "2:24 syntax syntax error: expected ';' before 'return'",
     ])
     expect(brief(compile('int f(void) { return 1; }}\nint g(void) { return @; }').diagnostics)).toEqual([
       "1:26 syntax syntax error: unexpected '}'",
@@ -29,7 +29,10 @@ describe('syntax errors: one diagnostic per ERROR and MISSING node, located', ()
   })
 
   test('an unclosed function', () => {
-    expect(brief(compile('int f(void)\n{\n\treturn 1;\n').diagnostics)).toEqual(["3:11 syntax syntax error: missing '}'"])
+    expect(brief(compile('int f(void)\n{\n\treturn 1;\n').diagnostics)).toEqual([
+      "2:1 syntax unbalanced braces: this '{' is never closed (expected '}')",
+      "3:11 syntax syntax error: expected '}' at end of input",
+    ])
   })
 
   test('columns count UTF-16 units, as the editor does', () => {
@@ -39,11 +42,55 @@ describe('syntax errors: one diagnostic per ERROR and MISSING node, located', ()
   })
 
   test('a function with a syntax error hides its other problems until it parses', () => {
-    expect(brief(compile('int f(void) { return nope(; }').diagnostics)).toEqual(["1:27 syntax syntax error: missing ')'"])
+    expect(brief(compile('int f(void) { return nope(; }').diagnostics)).toEqual(["1:27 syntax syntax error: expected ')' before ';'"])
   })
 
   test('statements outside functions', () => {
     expect(brief(compile('x = 3;\nint f(void) { return 0; }').diagnostics)).toEqual(['1:1 syntax syntax error: statements must be inside a function'])
+  })
+})
+
+describe('the common C slips, worded as gcc words them', () => {
+  const lab5 = [
+    'void __init arch_mm_preinit(void)',
+    '{',
+    '\tswiotlb_init(true, SWIOTLB_VERBOSE)',
+    '\tswiotlb_update_mem_attributes();',
+    '}',
+  ].join('\n')
+
+  test("a missing ';' before a call names the call, at the end of the statement before it", () => {
+    expect(compile(lab5, natives({ swiotlb_init: [2, () => 0n], swiotlb_update_mem_attributes: [0, () => 0n] }, { SWIOTLB_VERBOSE: 1n }), undefined, 'lab5.c').diagnostics).toEqual([
+      {
+        severity: 'error',
+        code: 'syntax',
+        message: "syntax error: expected ';' before 'swiotlb_update_mem_attributes'",
+        file: 'lab5.c',
+        line: 3,
+        column: '\tswiotlb_init(true, SWIOTLB_VERBOSE)'.length + 1,
+        endLine: 3,
+        endColumn: '\tswiotlb_init(true, SWIOTLB_VERBOSE)'.length + 2,
+      },
+    ])
+  })
+
+  test("an unclosed '{' is pointed at where indentation says it was left open", () => {
+    const src = 'int f(int x)\n{\n\tif (x) {\n\t\tx = 2;\n\treturn x;\n}\n\nint g(void)\n{\n\treturn 1;\n}\n'
+    expect(brief(compile(src).diagnostics)).toContainEqual("3:9 syntax unbalanced braces: this '{' is never closed (expected '}')")
+  })
+
+  test("'=' in a condition is a warning (the policy still compiles); doubled parentheses say it is meant", () => {
+    const c = compile('int f(int x)\n{\n\tif (x = 1)\n\t\treturn 1;\n\twhile ((x = x - 1))\n\t\t;\n\treturn 0;\n}')
+    expect(c.program).not.toBeNull()
+    expect(c.diagnostics).toEqual([
+      expect.objectContaining({ severity: 'warning', line: 3, column: 6, message: "suggest parentheses around assignment used as truth value: did you mean '=='? (write ((a = b)) if the assignment is meant)" }),
+    ])
+  })
+
+  test('a misspelt function gets the closest native as a suggestion', () => {
+    expect(brief(compile('int f(void)\n{\n\treturn pagetable_aloc(0);\n}', natives({ pagetable_alloc: [1, () => 0n], pagetable_free: [1, () => 0n] })).diagnostics)).toEqual([
+      "3:9 unknown-function unknown function 'pagetable_aloc' (not defined in the policy, the base kernel or the natives); did you mean 'pagetable_alloc'?",
+    ])
   })
 })
 
@@ -106,7 +153,7 @@ describe('preprocessor', () => {
   })
 
   test('errors inside a #define value are located in the #define', () => {
-    expect(brief(compile('#define X (1 +)\nint f(void) { return X; }').diagnostics)).toEqual(['1:15 syntax syntax error: missing identifier'])
+    expect(brief(compile('#define X (1 +)\nint f(void) { return X; }').diagnostics)).toEqual(["1:15 syntax syntax error: expected identifier before ')'"])
   })
 
   test('function-like macros, empty defines and conditionals are unsupported', () => {

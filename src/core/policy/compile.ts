@@ -19,6 +19,7 @@ import { type CType, T_DYN, T_INT, T_SIZE, T_VOID, isInteger, pointerTo, promote
 import { type Fail, binaryOp, conditionalType, converter, truthy, unaryOp } from './operators'
 import { BREAK, type CompiledFunction, CONTINUE, type Eval, type Exec, GOTO, type Locals, NORMAL, RETURN, type Runtime, type Site, policyError } from './runtime'
 import { type CValue, type Diagnostic, type NativeTable, PolicyError, type SourcePos, isHandle } from './value'
+import { closestName } from './suggest'
 
 /** Where an expression is compiled: which file, which function, and whether it must be constant. */
 interface Cx {
@@ -700,7 +701,8 @@ export class Compiler {
     const b = this.bind(callee, cx.file, e.calleeSpan)
     if (b.k === 'broken') return this.bad(cx, span, '')
     if (b.k !== 'unknown') return this.bad(cx, e.calleeSpan, `called object '${callee}' is not a function`)
-    return this.bad(cx, e.calleeSpan, `unknown function '${callee}' (not defined in the policy, the base kernel or the natives)`, 'unknown-function')
+    const near = closestName(callee, [...this.fns.keys(), ...this.natives.functions.keys()])
+    return this.bad(cx, e.calleeSpan, `unknown function '${callee}' (not defined in the policy, the base kernel or the natives)${near ? `; did you mean '${near}'?` : ''}`, 'unknown-function')
   }
 
   /** Assignment, compound assignment, ++ and --. */

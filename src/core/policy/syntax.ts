@@ -14,6 +14,7 @@
  */
 import type { Parser } from 'web-tree-sitter'
 import type { Span } from './ast'
+import { assignmentInConditionWarnings, braceDiagnostics, missingTokenMessage } from './slips'
 import type { Diagnostic } from './value'
 
 export interface SyntaxNode {
@@ -209,10 +210,10 @@ const firstToken = (n: SyntaxNode): SyntaxNode | undefined =>
   n.children.length === 0 ? (n.text ? n : undefined) : n.children.map(firstToken).find((t) => t !== undefined)
 
 /** One diagnostic per ERROR (outermost) and per MISSING node. */
-function collectErrors(node: SyntaxNode, file: string, out: Diagnostic[], inError: boolean): void {
+function collectErrors(node: SyntaxNode, file: string, text: string, out: Diagnostic[], inError: boolean): void {
   if (!node.hasError) return
   if (node.missing) {
-    out.push(diag(file, node.span, `syntax error: missing ${node.named ? node.type.replace(/_/g, ' ') : `'${node.type}'`}`))
+    out.push(diag(file, node.span, missingTokenMessage(node, text)))
     return
   }
   if (node.type === 'define_value_error') {
@@ -226,7 +227,7 @@ function collectErrors(node: SyntaxNode, file: string, out: Diagnostic[], inErro
     const span = tok ? { ...node.span, endLine: tok.span.endLine, endColumn: tok.span.endColumn } : node.span
     out.push(diag(file, span, text ? `syntax error: unexpected '${text}'` : 'syntax error'))
   }
-  for (const c of node.children) collectErrors(c, file, out, inError || isError)
+  for (const c of node.children) collectErrors(c, file, text, out, inError || isError)
 }
 
 /** Parse a policy file into a plain syntax tree with its syntax diagnostics. */
@@ -240,6 +241,9 @@ export function parseSyntax(parser: Parser, source: string, file: string): Synta
   }
   graftDefines(parser, root)
   const diagnostics: Diagnostic[] = []
-  collectErrors(root, file, diagnostics, false)
+  collectErrors(root, file, text, diagnostics, false)
+  // An unclosed '{' shows only at the end of the file: point at the '{' itself too.
+  if (diagnostics.some((d) => d.message.startsWith("syntax error: expected '}'"))) diagnostics.push(...braceDiagnostics(text, file))
+  diagnostics.push(...assignmentInConditionWarnings(root, file))
   return { root, annotations: marks, diagnostics }
 }
