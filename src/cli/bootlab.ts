@@ -24,11 +24,13 @@ import { bundledKernelResources, labDir, readLabFolder } from '../node/labs'
 import { loadKernelPolicy } from '../node/kernel-policy'
 import { readNamed } from '../node/resources'
 import { DEFAULT_TIMEOUT_SECONDS, defaultJobs, gradeDirectory, listSubmissions } from './batch-grade'
+import { printBreakpointHits } from './break-option'
 import { printGrade } from './grade-report'
 import { reportPathProblem, writeBootReport, writeLabReport } from './report-option'
 
 const USAGE = `usage: bootlab boot --scenario <file|name> --policy <file|name> [--json] [--compare <file|name>]
                     [--report <file.html|file.md> [--learner <name>]]
+       bootlab boot --scenario <file|name> --policy <file|name> --break <file.c:line> [--break ...] [--print 'a,b,f()']
        bootlab boot --lab <id|path> --policy <file|name> [--json] [--report <file.html|file.md> [--learner <name>]]
        bootlab boot --lab <id|path> --policy-dir <dir> [--json] [--timeout <seconds>] [--jobs <n>]
 
@@ -37,6 +39,8 @@ const USAGE = `usage: bootlab boot --scenario <file|name> --policy <file|name> [
               patched-v2, series, memblock-split)
   --compare   boot a second policy on the same scenario and show the first divergence
   --json      print the BootResult as JSON instead of the console
+  --break     stop at a policy line (file.c:line) and print, at each hit, the --print expressions
+              (C, in the stopped function's scope) or its locals; then the boot as usual (docs/debugging.md)
   --report    also write the lab report (with the --compare summary) to a .html or .md file
   --learner   the learner's name in the report
   --lab       grade the policy against a lab's goals (a folder of labs/, or a path);
@@ -149,6 +153,8 @@ export async function runBoot(argv: string[], out: (s: string) => void, err: (s:
         report: { type: 'string' },
         learner: { type: 'string' },
         json: { type: 'boolean', default: false },
+        break: { type: 'string', multiple: true },
+        print: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -196,6 +202,10 @@ export async function runBoot(argv: string[], out: (s: string) => void, err: (s:
   const writeReport = async (result: BootResult, compared?: BootResult): Promise<boolean> =>
     report === undefined || (await writeBootReport({ path: report, learner, policyArg: policy, compareArg: compare, result, compared }, json ? err : out, err))
   try {
+    if (values.break?.length) {
+      const problem = await printBreakpointHits(values.scenario, values.policy, { breaks: values.break, print: values.print }, out)
+      if (problem) throw new BadInput(problem)
+    }
     const left = await bootNamed(values.scenario, values.policy)
     if (!values.compare) {
       if (values.json) out(JSON.stringify(left, null, 1))
