@@ -336,7 +336,7 @@ export class DebugSession {
   }
 
   /** Replace the breakpoints of one file; the recording is redone on the next run. */
-  setBreakpoints(file: string, specs: SourceBreakpoint[]): Breakpoint[] {
+  setBreakpoints(file: string, specs: Omit<SourceBreakpoint, 'file'>[]): Breakpoint[] {
     const key = this.fileKey(file)
     for (const [id, bp] of this.breakpoints) if (bp.file === (key ?? file)) this.breakpoints.delete(id)
     const out = specs.map((spec) => this.verify({ ...spec, file: key ?? file }, key))
