@@ -237,6 +237,7 @@ async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2)
   const out = (s: string) => process.stdout.write(s + '\n')
   const err = (s: string) => process.stderr.write(s + '\n')
+  if (command === 'dap') return void (process.exitCode = await (await import('./dap')).runDap())
   if (command !== 'boot') {
     err(`bootlab: unknown command '${command ?? ''}'\n${USAGE}`)
     process.exitCode = EXIT.badInput
