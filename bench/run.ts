@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { debugBench, formatDebugBench } from './debug'
 import { type BenchReport, runBench } from './harness'
 import { formatReport } from './report'
 
@@ -42,10 +43,11 @@ async function main(): Promise<void> {
   const scalingGiB = values.sizes ? values.sizes.split(',').map(Number) : DEFAULT_SIZES
   if (scalingGiB.some((g) => !Number.isInteger(g) || g < 1)) throw new Error(`--sizes wants whole GiB counts, got '${values.sizes}'`)
   const report = await runBench({ quick: values.quick, scalingGiB }, currentCommit())
+  const debug = await debugBench(values.quick)
   const out = values.out ?? defaultOutput(report)
   mkdirSync(dirname(out), { recursive: true })
-  writeFileSync(out, JSON.stringify(report, null, 1) + '\n')
-  process.stdout.write(formatReport(report) + `\nwritten: ${relative(process.cwd(), out)}\n`)
+  writeFileSync(out, JSON.stringify({ ...report, debug }, null, 1) + '\n')
+  process.stdout.write(formatReport(report) + `\n\n${formatDebugBench(debug)}\nwritten: ${relative(process.cwd(), out)}\n`)
 }
 
 await main()

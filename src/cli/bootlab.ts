@@ -25,6 +25,7 @@ import { loadKernelPolicy } from '../node/kernel-policy'
 import { listPolicies, listScenarios, type NamedText, POLICY_DIR, readNamed, resolveNamed, SCENARIO_DIR } from '../node/resources'
 import { DEFAULT_TIMEOUT_SECONDS, MAX_SUBMISSION_BYTES, defaultJobs, gradeSubmissions, listSubmissions, MAX_TIMEOUT_SECONDS, SubmissionFolderError } from './batch-grade'
 import { formatDiagnostic } from './diagnostic-text'
+import { printBreakpointHits } from './break-option'
 import { printGrade } from './grade-report'
 import { PLAIN, type Style, wantsColour, makeStyle } from './style'
 import { terminalSafe } from './terminal-text'
@@ -32,6 +33,7 @@ import { reportPathProblem, writeBootReport, writeLabReport } from './report-opt
 
 const USAGE = `usage: bootlab boot --scenario <file|name> --policy <file|name> [--json] [--compare <file|name>]
                     [--report <file.html|file.md> [--learner <name>]]
+       bootlab boot --scenario <file|name> --policy <file|name> --break <file.c:line> [--break ...] [--print 'a,b,f()']
        bootlab boot --lab <id|path> --policy <file|name> [--json] [--report <file.html|file.md> [--learner <name>]]
        bootlab boot --lab <id|path> --policy-dir <dir> [--json] [--timeout <seconds>] [--jobs <n>]
 
@@ -40,6 +42,8 @@ const USAGE = `usage: bootlab boot --scenario <file|name> --policy <file|name> [
               patched-v2, series, memblock-split)
   --compare   boot a second policy on the same scenario and show the first divergence
   --json      print the BootResult as JSON instead of the console
+  --break     stop at a policy line (file.c:line) and print, at each hit, the --print expressions
+              (C, in the stopped function's scope) or its locals; then the boot as usual (docs/debugging.md)
   --report    also write the lab report (with the --compare summary) to a .html or .md file
   --learner   the learner's name in the report
   --lab       grade the policy against a lab's goals (a folder of labs/, or a path);
@@ -219,6 +223,8 @@ export async function runBoot(argv: string[], out: (s: string) => void, err: (s:
         learner: { type: 'string' },
         json: { type: 'boolean', default: false },
         'no-color': { type: 'boolean', default: false },
+        break: { type: 'string', multiple: true },
+        print: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -267,6 +273,10 @@ export async function runBoot(argv: string[], out: (s: string) => void, err: (s:
   const writeReport = async (result: BootResult, compared?: BootResult): Promise<boolean> =>
     report === undefined || (await writeBootReport({ path: report, learner, policyArg: policy, compareArg: compare, result, compared }, json ? err : out, err))
   try {
+    if (values.break?.length) {
+      const problem = await printBreakpointHits(values.scenario, values.policy, { breaks: values.break, print: values.print }, out)
+      if (problem) throw new BadInput(problem)
+    }
     const booted = await bootNamed(values.scenario, values.policy)
     const left = booted.result
     if (!values.compare) {
@@ -299,6 +309,7 @@ async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2)
   const out = (s: string) => process.stdout.write(s + '\n')
   const err = (s: string) => process.stderr.write(s + '\n')
+  if (command === 'dap') return void (process.exitCode = await (await import('./dap')).runDap())
   if (command !== 'boot') {
     err(`bootlab: unknown command '${command ?? ''}'\n${USAGE}`)
     process.exitCode = EXIT.badInput

@@ -20,6 +20,8 @@ usage:
                                same app to your browser at http://127.0.0.1:${DEFAULT_WEB_PORT}/
   bootlab boot <options>       boot a kernel policy on a simulated machine, or grade it against
                                a lab (all options: bootlab boot --help)
+  bootlab dap                  the policy debugger over the Debug Adapter Protocol on stdio
+                               (VS Code launch.json: docs/debugging.md)
   bootlab labs                 list the bundled labs
   bootlab --version            print the version
   bootlab --help               print this help
@@ -78,6 +80,8 @@ export async function main(
       return app(rest, out, err)
     case 'boot':
       return runBoot(rest, out, err, terminal)
+    case 'dap':
+      return (await import('../cli/dap')).runDap()
     case 'labs':
       return printLabs(out)
     case '--version':

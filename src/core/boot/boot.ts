@@ -6,8 +6,8 @@
  * natives; the whole boot is the call `start_kernel()`. A panic unwinds as
  * KernelHalt, a broken policy as PolicyError; both still yield a full result.
  */
-import { Interpreter, PolicyError, type Program } from '../policy'
-import { type Diagnostic, KernelHalt } from '../policy/value'
+import { Interpreter, PolicyError, type Program, type StatementHook } from '../policy'
+import { type Diagnostic, KernelHalt, ReplayStop } from '../policy/value'
 import type { Scenario } from '../scenario/schema'
 import { physToVirt } from '../memory/addr'
 import { Kernel } from './kernel'
@@ -27,6 +27,8 @@ export interface KernelPolicy {
 export interface BootOptions {
   /** Policy statements a boot may execute before it is stopped as a runaway (default: stepBudget(scenario)). */
   maxSteps?: number
+  /** A debug boot: gets the kernel before the policy is compiled and returns the statement hook. */
+  debug?: (k: Kernel) => StatementHook
 }
 
 /** Policy steps any boot may take, whatever the machine: the bundled kernels take about 2,000 on realm. */
@@ -52,9 +54,10 @@ export function boot(scenario: Scenario, policy: KernelPolicy, options: BootOpti
   if (policy.program && errors.length === 0) {
     try {
       // Construction computes the globals' initial values, which can fail too.
-      k.interp = new Interpreter(policy.program, bindNatives(k), { maxSteps: options.maxSteps ?? stepBudget(scenario) })
+      k.interp = new Interpreter(policy.program, bindNatives(k), { maxSteps: options.maxSteps ?? stepBudget(scenario) }, options.debug?.(k))
       k.call('start_kernel')
     } catch (e) {
+      if (e instanceof ReplayStop) throw e
       if (e instanceof PolicyError) diagnostics = [...diagnostics, e.diagnostic]
       else if (!(e instanceof KernelHalt)) throw e
     }

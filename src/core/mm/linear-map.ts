@@ -14,7 +14,7 @@
  */
 import type { Kernel } from '../boot/kernel'
 import { callSiteError, num, type NativeRow } from '../boot/native-row'
-import type { MapExtent } from '../boot/result'
+import type { MapExtent, MapSnapshot } from '../boot/result'
 import { bigToVirt, formatSize, formatVirt, LINEAR_MAP_SIZE, PAGE_SIZE, physToVirt, phys, type VirtAddr, virt } from '../memory/addr'
 import { subtractRanges } from '../memblock/ranges'
 import {
@@ -139,6 +139,12 @@ function repaint(k: Kernel): void {
 
 /** Record the linear map as the timeline's memory-map picture after the current step. */
 export function snapshot(k: Kernel, label: string): void {
+  k.snapshots.push(mapPicture(k, label))
+  k.events.push({ kind: 'snapshot', snapshot: k.snapshots.length - 1, step: k.currentStep() })
+}
+
+/** The linear map as it is now, the kernel image alias cut out: what the map view draws. */
+export function mapPicture(k: Kernel, label: string): MapSnapshot {
   const image = physToVirt(k.layout, k.kernelImage.pa)
   const imageEnd = image + k.kernelImage.size
   const pieces: MapExtent[] = []
@@ -151,8 +157,7 @@ export function snapshot(k: Kernel, label: string): void {
       pieces.push(piece)
     }
   }
-  k.snapshots.push({ step: k.currentStep(), label, extents: pieces })
-  k.events.push({ kind: 'snapshot', snapshot: k.snapshots.length - 1, step: k.currentStep() })
+  return { step: k.currentStep(), label, extents: pieces }
 }
 
 /** Valid leaves with PROT_NS_SHARED, in the whole linear map or in [start, end). */

@@ -17,7 +17,7 @@
 import type { DefineDef, Expr, FunctionDef, GlobalDef, LValue, Program, Span, Stmt } from './ast'
 import { type CType, T_DYN, T_INT, T_SIZE, T_VOID, isInteger, pointerTo, promote, sizeOf, wrapInt } from './ctype'
 import { type Fail, binaryOp, conditionalType, converter, truthy, unaryOp } from './operators'
-import { BREAK, type CompiledFunction, CONTINUE, type Eval, type Exec, GOTO, type Locals, NORMAL, RETURN, type Runtime, type Site, policyError } from './runtime'
+import { BREAK, type CompiledFunction, CONTINUE, type Eval, type Exec, GOTO, type Locals, NORMAL, RETURN, type Runtime, type Site, type StatementSite, policyError } from './runtime'
 import { type CValue, type Diagnostic, type NativeTable, PolicyError, type SourcePos, isHandle } from './value'
 import { closestName } from './suggest'
 
@@ -104,6 +104,15 @@ export class Compiler {
       if (v === undefined) throw new PolicyError(this.diagnostics[this.diagnostics.length - 1])
       cell.value = v
     }
+  }
+
+  /**
+   * A debugger's expression (a watch, a breakpoint condition), compiled in the
+   * scope of `fn` (its locals already bound to `fn`'s slots) or of the globals
+   * alone. Problems are in `diagnostics`; the closure then throws if run.
+   */
+  debugExpression(e: Expr, file: string, fn: FunctionDef | undefined): Eval {
+    return this.expr(e, { file, fn, constant: false }).ev
   }
 
   /** Compile one file's own items against the linked program, for their diagnostics. */
@@ -244,7 +253,20 @@ export class Compiler {
     }
   }
 
+  /** A statement's closure; in a debug build, statements that run code first report to the debugger. */
   private stmt(s: Stmt, cx: Cx): Exec {
+    const exec = this.stmtExec(s, cx)
+    const hook = this.rt.onStatement
+    if (hook === undefined || !cx.fn || s.k === 'block' || s.k === 'label' || s.k === 'case' || s.k === 'empty' || s.k === 'extern') return exec
+    const rt = this.rt
+    const site: StatementSite = { file: cx.file, line: s.span.line, fn: cx.fn, stmt: s }
+    return (f) => {
+      hook(site, f, rt.depth)
+      return exec(f)
+    }
+  }
+
+  private stmtExec(s: Stmt, cx: Cx): Exec {
     const rt = this.rt
     const file = cx.file
     const span = s.span

@@ -4,20 +4,58 @@
  * Deterministic: the same program, natives and calls give the same results and
  * the same step count.
  */
-import type { Program } from './ast'
+import type { Expr, FunctionDef, Program } from './ast'
 import { Compiler } from './compile'
 import { converter } from './operators'
-import { type Limits, type ReadHook, Runtime, type WriteHook, policyError } from './runtime'
+import { type Eval, type Limits, type Locals, type ReadHook, Runtime, type StatementHook, type WriteHook, policyError } from './runtime'
 import { type CValue, type Diagnostic, type Frame, type NativeTable, PolicyError } from './value'
 
 export class Interpreter {
   private readonly rt: Runtime
 
-  /** Throws PolicyError if a global's initial value cannot be computed. */
-  constructor(program: Program, natives: NativeTable, limits: Limits = {}) {
+  private readonly compiler: Compiler
+
+  /**
+   * Throws PolicyError if a global's initial value cannot be computed. With
+   * `onStatement` (a debug boot) every statement reports to it before it runs;
+   * without, the compiled closures are the same as ever.
+   */
+  constructor(program: Program, natives: NativeTable, limits: Limits = {}, onStatement?: StatementHook) {
     this.rt = new Runtime(natives, limits)
-    new Compiler(program, natives, this.rt).compileAll()
+    this.rt.onStatement = onStatement
+    this.compiler = new Compiler(program, natives, this.rt)
+    this.compiler.compileAll()
     this.rt.steps = 0
+  }
+
+  /**
+   * Compile a debugger's expression against this running program, in the scope
+   * of `fn`'s locals (names already bound to its slots) or of the globals alone.
+   * Returns its diagnostics instead when it does not compile.
+   */
+  debugExpression(e: Expr, file: string, fn: FunctionDef | undefined): Eval | Diagnostic[] {
+    const before = this.compiler.diagnostics.length
+    const ev = this.compiler.debugExpression(e, file, fn)
+    const problems = this.compiler.diagnostics.splice(before)
+    return problems.length ? problems : ev
+  }
+
+  /**
+   * Evaluate a debugger's expression in a frame. Its steps are not charged to
+   * the boot's budget (the debugger looks, the boot does not run further).
+   */
+  evaluate(ev: Eval, locals: Locals): CValue {
+    const steps = this.rt.steps
+    try {
+      return ev(locals)
+    } finally {
+      this.rt.steps = steps
+    }
+  }
+
+  /** The names of the linked program's globals, in definition order. */
+  globalNames(): string[] {
+    return [...this.rt.globals.keys()]
   }
 
   /** Call a policy function (or, when the policy has none of that name, a native). */

@@ -5,7 +5,7 @@
  * table walker (native) calling `pageattr_pmd_entry` (policy) calling
  * `set_pmd` (native) is one stack, one budget and one depth limit.
  */
-import type { FunctionDef, GlobalDef, Span } from './ast'
+import type { FunctionDef, GlobalDef, Span, Stmt } from './ast'
 import type { Fail } from './operators'
 import { type CValue, type Diagnostic, type Frame, type NativeContext, type NativeFunction, type NativeTable, PolicyError, type RefHandle, type SourcePos } from './value'
 
@@ -46,6 +46,21 @@ export interface Limits {
   maxDepth?: number
 }
 
+/** A statement a debugger can stop before: where it is and in which function. */
+export interface StatementSite {
+  file: string
+  line: number
+  fn: FunctionDef
+  stmt: Stmt
+}
+
+/**
+ * Called before each statement runs, only in an interpreter built with one (a
+ * debug boot): `depth` is the call-stack depth, `locals` the running frame's
+ * slots. Statements are counted by the hook itself, apart from the step budget.
+ */
+export type StatementHook = (site: StatementSite, locals: Locals, depth: number) => void
+
 export type ReadHook = (name: string, pos: SourcePos) => void
 export type WriteHook = (name: string, value: CValue, pos: SourcePos) => void
 
@@ -65,6 +80,8 @@ export class Runtime {
   gotoLabel = ''
   onGlobalRead: ReadHook | undefined
   onGlobalWrite: WriteHook | undefined
+  /** Set before compiling to build statements that report to a debugger; never changed afterwards. */
+  onStatement: StatementHook | undefined
   readonly functions = new Map<string, CompiledFunction>()
   readonly globals = new Map<string, GlobalCell>()
   private readonly refs = new Map<string, RefHandle>()
@@ -108,6 +125,11 @@ export class Runtime {
 
   stack(): readonly Frame[] {
     return this.frames.map((f) => ({ ...f }))
+  }
+
+  /** Frames on the call stack, policy and native. */
+  get depth(): number {
+    return this.frames.length
   }
 
   /** The innermost policy call expression on the stack. */

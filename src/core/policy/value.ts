@@ -148,3 +148,9 @@ export class KernelHalt extends Error {
     super(reason)
   }
 }
+
+/**
+ * A debugger replaying a boot has seen the statement it wanted: it unwinds the
+ * run like a halt (natives let it through) and boot() hands it back to the debugger.
+ */
+export class ReplayStop extends KernelHalt {}
