@@ -15,7 +15,7 @@ import { LabLibrary, type LabRoot, readKernelResources } from './bundled-files'
 import { createHandlers, guardHandlers } from './ipc-handlers'
 import { isAppRequest } from './security'
 import { UserStore } from './store'
-import { appWindowOptions, denyPermission, lockDown, PDF_WINDOW_OPTIONS } from './window-security'
+import { appWindowOptions, denyPermission, denyPermissionCheck, lockDown, PDF_WINDOW_OPTIONS, viewMenuItems } from './window-security'
 
 // Packaged builds carry resources/ and labs/ beside the app; in development they are in the repo.
 const appFiles = app.isPackaged ? process.resourcesPath : app.getAppPath()
@@ -107,7 +107,7 @@ function buildMenu(): void {
     ...(process.platform === 'darwin' ? [{ role: 'appMenu' } as const] : []),
     fileMenu,
     { role: 'editMenu' },
-    { role: 'viewMenu' },
+    { label: 'View', submenu: viewMenuItems(app.isPackaged) },
     { role: 'windowMenu' },
   ]
   Menu.setApplicationMenu(Menu.buildFromTemplate(template))
@@ -122,6 +122,7 @@ function serveRenderer(): void {
 
 function lockDownSession(): void {
   session.defaultSession.setPermissionRequestHandler(denyPermission)
+  session.defaultSession.setPermissionCheckHandler(denyPermissionCheck)
   session.defaultSession.webRequest.onBeforeRequest((details, callback) => {
     callback({ cancel: !isAppRequest(details.url, rendererUrl) })
   })
@@ -129,7 +130,7 @@ function lockDownSession(): void {
 
 async function createWindow(): Promise<void> {
   const bounds = await userStore.loadWindowBounds()
-  const window = new BrowserWindow(appWindowOptions(join(import.meta.dirname, '../preload/index.cjs'), bounds))
+  const window = new BrowserWindow(appWindowOptions(join(import.meta.dirname, '../preload/index.cjs'), bounds, app.isPackaged))
   mainWindow = window
   window.once('ready-to-show', () => window.show())
   // Hold the close until the size is on disk: after the last window closes the app quits at once.

@@ -1,14 +1,18 @@
 /*
  * The locked-down window, as plain data and functions so tests can read them
  * without Electron: the BrowserWindow options of the app window and of the
- * hidden window that prints reports to PDF, and the handlers that refuse
- * navigation, redirects, new windows, webviews and permission requests.
- * index.ts passes these to Electron unchanged.
+ * hidden window that prints reports to PDF, the handlers that refuse
+ * navigation (of the page and of any frame), redirects, new windows, webviews,
+ * permission requests and checks, and the View menu, which reaches DevTools
+ * only in development. index.ts passes these to Electron unchanged.
  */
-import type { BrowserWindowConstructorOptions, Event, HandlerDetails, WebContents, WindowOpenHandlerResponse } from 'electron'
+import type { BrowserWindowConstructorOptions, Event, HandlerDetails, MenuItemConstructorOptions, WebContents, WindowOpenHandlerResponse } from 'electron'
 
-/** The app window: the page reaches the system only through the preload's window.bootlab. */
-export function appWindowOptions(preload: string, bounds: { width: number; height: number }): BrowserWindowConstructorOptions {
+/**
+ * The app window: the page reaches the system only through the preload's
+ * window.bootlab. A packaged build (app.isPackaged) has no DevTools at all.
+ */
+export function appWindowOptions(preload: string, bounds: { width: number; height: number }, packaged = false): BrowserWindowConstructorOptions {
   return {
     ...bounds,
     minWidth: 800,
@@ -26,6 +30,7 @@ export function appWindowOptions(preload: string, bounds: { width: number; heigh
       allowRunningInsecureContent: false,
       webviewTag: false,
       navigateOnDragDrop: false,
+      devTools: !packaged,
     },
   }
 }
@@ -33,17 +38,26 @@ export function appWindowOptions(preload: string, bounds: { width: number; heigh
 /** The hidden window a report is printed in: no script at all, no preload, nothing shown. */
 export const PDF_WINDOW_OPTIONS: BrowserWindowConstructorOptions = {
   show: false,
-  webPreferences: { javascript: false, contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false },
+  webPreferences: { javascript: false, contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false, devTools: false },
 }
 
 /** window.open, target=_blank and middle clicks: never a new window (https links go through openExternal). */
 export const denyWindowOpen = (_details: HandlerDetails): WindowOpenHandlerResponse => ({ action: 'deny' })
 
-/** will-navigate, will-redirect, will-attach-webview: the page never leaves the app or grows a webview. */
+/** will-navigate, will-frame-navigate, will-redirect, will-attach-webview: no page or frame leaves the app or grows a webview. */
 export const refuse = (event: Pick<Event, 'preventDefault'>): void => event.preventDefault()
 
 /** Camera, notifications, clipboard and the rest: refused, whatever the page asks. */
 export const denyPermission = (_contents: unknown, _permission: string, callback: (granted: boolean) => void): void => callback(false)
+
+/** The synchronous permission checks (navigator.permissions.query, clipboard reads...): never granted either. */
+export const denyPermissionCheck = (): boolean => false
+
+/** The View menu: zoom and full screen; reload and DevTools only in development, never in a packaged build. */
+export function viewMenuItems(packaged: boolean): MenuItemConstructorOptions[] {
+  const development: MenuItemConstructorOptions[] = packaged ? [] : [{ role: 'reload' }, { role: 'forceReload' }, { role: 'toggleDevTools' }, { type: 'separator' }]
+  return [...development, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }]
+}
 
 /** What lockDown needs of a WebContents. */
 export type LockableContents = Pick<WebContents, 'setWindowOpenHandler' | 'on'>
@@ -52,6 +66,7 @@ export type LockableContents = Pick<WebContents, 'setWindowOpenHandler' | 'on'>
 export function lockDown(contents: LockableContents): void {
   contents.setWindowOpenHandler(denyWindowOpen)
   contents.on('will-navigate', refuse)
+  contents.on('will-frame-navigate', refuse)
   contents.on('will-redirect', refuse)
   contents.on('will-attach-webview', refuse)
 }

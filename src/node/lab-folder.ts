@@ -4,8 +4,11 @@
  * folder downloaded from the internet is refused the same way everywhere.
  * Reads only regular text files of the lab's kinds; refuses, with a message
  * naming the file, a symlink leading outside the folder, a file over 256 KiB,
- * a tree nested too deep, and a folder too big to be a lab. Dotfiles, other
- * kinds of files and special files (FIFOs, sockets, devices) are never opened.
+ * a tree nested too deep, a folder too big to be a lab, a file name that is
+ * not UTF-8 (read as bytes, shown with \xNN escapes) and an entry the file
+ * system refuses (EACCES, EIO): each an error naming the entry, never an
+ * exception. Dotfiles, other kinds of files and special files (FIFOs,
+ * sockets, devices) are never opened.
  */
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs'
 import { basename, extname, join, relative, resolve, sep } from 'node:path'
@@ -21,6 +24,32 @@ export const MAX_LAB_ENTRIES = 500
 export const MAX_LAB_BYTES = 4 * 1024 * 1024
 /** Deep enough for `scenarios/extra/x.yaml`; a deeper tree is a mistake, not a lab. */
 const MAX_DEPTH = 4
+
+/** The file-system calls the reader makes; tests substitute failing ones (as root, chmod refuses nothing). */
+export interface LabFs {
+  readdirSync(dir: string, options: { encoding: 'buffer' }): Buffer[]
+  lstatSync: typeof lstatSync
+  statSync: typeof statSync
+  realpathSync(path: string): string
+  readFileSync(path: string, encoding: 'utf8'): string
+}
+
+const nodeFs: LabFs = { readdirSync, lstatSync, statSync, realpathSync, readFileSync }
+
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+/** A file name as text: the name itself when it is UTF-8, else its bytes with \xNN escapes for all but printable ASCII. */
+function fileName(bytes: Buffer): { name: string; utf8: boolean } {
+  try {
+    return { name: utf8.decode(bytes), utf8: true }
+  } catch {
+    const name = [...bytes].map((b) => (b >= 0x20 && b < 0x7f && b !== 0x5c ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`)).join('')
+    return { name, utf8: false }
+  }
+}
+
+/** Why the file system refused: its error code, or the message. */
+const refusal = (e: unknown) => (e as NodeJS.ErrnoException).code ?? (e as Error).message
 
 export interface LabFolderRead {
   folder?: LabFolder
@@ -39,6 +68,7 @@ class TreeReader {
     private readonly root: string,
     private readonly realRoot: string,
     private readonly id: string,
+    private readonly fs: LabFs,
   ) {}
 
   private fail(rel: string, message: string): void {
@@ -47,7 +77,15 @@ class TreeReader {
 
   /** The lab files under `dir`, '/'-separated paths relative to the lab root; false once a size cap is hit. */
   read(dir: string, depth: number): boolean {
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const dirRel = relative(this.root, dir).split(sep).join('/')
+    let names: { name: string; utf8: boolean }[]
+    try {
+      names = this.fs.readdirSync(dir, { encoding: 'buffer' }).map(fileName)
+    } catch (e) {
+      this.fail(dirRel, `is a folder that cannot be read (${refusal(e)})`)
+      return true
+    }
+    for (const entry of names.sort((a, b) => a.name.localeCompare(b.name))) {
       if (entry.name.startsWith('.')) continue
       if (++this.entries > MAX_LAB_ENTRIES) {
         this.fail('', `has more than ${MAX_LAB_ENTRIES} files and folders; a lab is a handful of files`)
@@ -55,46 +93,66 @@ class TreeReader {
       }
       const full = join(dir, entry.name)
       const rel = relative(this.root, full).split(sep).join('/')
-      let target = full
-      if (lstatSync(full).isSymbolicLink()) {
-        try {
-          target = realpathSync(full)
-        } catch {
-          this.fail(rel, 'is a broken symlink (or a symlink loop)')
-          continue
-        }
-        if (!inside(this.realRoot, target)) {
-          this.fail(rel, `is a symlink to ${target}, outside the lab folder; a lab may only use files inside its own folder`)
-          continue
-        }
+      if (!entry.utf8) {
+        this.fail(rel, 'has a file name that is not UTF-8; rename it (lab files are named in UTF-8)')
+        continue
       }
-      const stat = statSync(target)
-      if (stat.isDirectory()) {
-        if (depth >= MAX_DEPTH) this.fail(rel, `is nested more than ${MAX_DEPTH} folders deep`)
-        else if (!this.read(full, depth + 1)) return false
-      } else if (stat.isFile() && LAB_FILE_EXTENSIONS.has(extname(entry.name))) {
-        if (stat.size > MAX_LAB_FILE_BYTES) {
-          this.fail(rel, `is ${Math.ceil(stat.size / 1024)} KiB; lab files are at most ${MAX_LAB_FILE_BYTES / 1024} KiB`)
-          continue
-        }
-        this.bytes += stat.size
-        if (this.bytes > MAX_LAB_BYTES) {
-          this.fail('', `has more than ${MAX_LAB_BYTES / 2 ** 20} MiB of lab files; a lab is a handful of small files`)
-          return false
-        }
-        this.files.push({ path: rel, text: readFileSync(target, 'utf8') })
+      try {
+        if (!this.entry(full, rel, entry.name, depth)) return false
+      } catch (e) {
+        this.fail(rel, `cannot be read (${refusal(e)})`)
       }
+    }
+    return true
+  }
+
+  /** One entry of a folder; false once a size cap is hit. Throws what the file system refuses. */
+  private entry(full: string, rel: string, name: string, depth: number): boolean {
+    let target = full
+    if (this.fs.lstatSync(full).isSymbolicLink()) {
+      try {
+        target = this.fs.realpathSync(full)
+      } catch {
+        this.fail(rel, 'is a broken symlink (or a symlink loop)')
+        return true
+      }
+      if (!inside(this.realRoot, target)) {
+        this.fail(rel, `is a symlink to ${target}, outside the lab folder; a lab may only use files inside its own folder`)
+        return true
+      }
+    }
+    const stat = this.fs.statSync(target)
+    if (stat.isDirectory()) {
+      if (depth >= MAX_DEPTH) this.fail(rel, `is nested more than ${MAX_DEPTH} folders deep`)
+      else return this.read(full, depth + 1)
+    } else if (stat.isFile() && LAB_FILE_EXTENSIONS.has(extname(name))) {
+      if (stat.size > MAX_LAB_FILE_BYTES) {
+        this.fail(rel, `is ${Math.ceil(stat.size / 1024)} KiB; lab files are at most ${MAX_LAB_FILE_BYTES / 1024} KiB`)
+        return true
+      }
+      this.bytes += stat.size
+      if (this.bytes > MAX_LAB_BYTES) {
+        this.fail('', `has more than ${MAX_LAB_BYTES / 2 ** 20} MiB of lab files; a lab is a handful of small files`)
+        return false
+      }
+      this.files.push({ path: rel, text: this.fs.readFileSync(target, 'utf8') })
     }
     return true
   }
 }
 
-export function readLabFolder(dir: string): LabFolderRead {
+export function readLabFolder(dir: string, fs: LabFs = nodeFs): LabFolderRead {
   const root = resolve(dir)
   const id = basename(root)
-  if (!statSync(root, { throwIfNoEntry: false })?.isDirectory()) return { errors: [{ file: dir, path: '', message: 'is not a lab folder (no such directory)' }] }
+  let realRoot: string
+  try {
+    if (!fs.statSync(root, { throwIfNoEntry: false })?.isDirectory()) return { errors: [{ file: dir, path: '', message: 'is not a lab folder (no such directory)' }] }
+    realRoot = fs.realpathSync(root)
+  } catch (e) {
+    return { errors: [{ file: dir, path: '', message: `is a lab folder that cannot be read (${refusal(e)})` }] }
+  }
   if (!STORAGE_KEY_PATTERN.test(id)) return { errors: [{ file: dir, path: '', message: `the folder name '${id}' is not a lab id (lower-case letters, digits, . _ -)` }] }
-  const reader = new TreeReader(root, realpathSync(root), id)
+  const reader = new TreeReader(root, realRoot, id, fs)
   reader.read(root, 0)
   return reader.errors.length ? { errors: reader.errors } : { folder: { id, files: reader.files }, errors: [] }
 }

@@ -38,3 +38,13 @@ export function labHtml(text: string): string {
     ALLOWED_URI_REGEXP: SAFE_HREF,
   })
 }
+
+/** The element id a `#` link scrolls to: percent-decoded, or as written when its escapes are malformed (`#100%`). */
+export function anchorId(href: string): string {
+  const raw = href.replace(/^#/, '')
+  try {
+    return decodeURIComponent(raw)
+  } catch {
+    return raw
+  }
+}

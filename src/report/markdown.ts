@@ -4,6 +4,9 @@
  * accepts once copied out, and the timeline and memory maps are SVG data-URI
  * images, so the file stands alone. Everything taken from the input is escaped
  * or fenced, so a learner's text cannot change the report's structure.
+ * CommonMark ends a line at LF, CR or CRLF alike, so every escape works on
+ * normalised line ends: a lone CR in a name or a panic() message is a line end
+ * too, and must not start a block.
  */
 import { type BootResult, formatSize, formatVirt, virt } from '../core'
 import { type CompareSummary, consoleHunks } from './compare'
@@ -18,26 +21,39 @@ const MAX_MAP_ROWS = 40
 const LATER_LINE_MARKER = /\n(\s*)([-+=#]|\d+[.)])/g
 const FIRST_LINE_MARKER = /^(\s*)([-+=#]|\d+[.)])/
 
+// Every line ending CommonMark knows.
+const LINE_END = /\r\n|\r|\n/g
+// Line ends with the blank space around them: a blank line would end the paragraph or list item.
+const LINE_BREAKS = /[ \t]*(?:(?:\r\n|\r|\n)[ \t]*)+/g
+
 const escapeMarker = (marker: string): string => marker.replace(/[-+=#.)]/, (c) => `\\${c}`)
 
-/** Inline text with Markdown's and HTML's specials backslash-escaped, and any later line that would open a block. */
+/**
+ * Inline text with Markdown's and HTML's specials backslash-escaped; its lines
+ * stay lines of one paragraph (no blank line, no indent) and any later line
+ * that would open a block is escaped.
+ */
 function text(s: string): string {
-  return s.replace(/[\\`*_[\]<>|~&]/g, (c) => `\\${c}`).replace(LATER_LINE_MARKER, (_, space: string, marker: string) => `\n${space}${escapeMarker(marker)}`)
+  return s
+    .replace(LINE_BREAKS, '\n')
+    .replace(/^\n|\n$/g, '')
+    .replace(/[\\`*_[\]<>|~&]/g, (c) => `\\${c}`)
+    .replace(LATER_LINE_MARKER, (_, space: string, marker: string) => `\n${space}${escapeMarker(marker)}`)
 }
 
-/** A line of its own (inside a quote): like text, and its start cannot open a block either. */
+/** A line of its own (a list item, inside a quote): like text, and its start cannot open a block (or indented code) either. */
 function line(s: string): string {
-  return text(s).replace(FIRST_LINE_MARKER, (_, space: string, marker: string) => `${space}${escapeMarker(marker)}`)
+  return text(s.replace(/^[ \t]+/, '')).replace(FIRST_LINE_MARKER, (_, space: string, marker: string) => `${space}${escapeMarker(marker)}`)
 }
 
 /** A code span: its content is not interpreted, so only backticks need replacing. */
 function code(s: string): string {
-  return `\`${s.replace(/`/g, "'").replace(/\r?\n/g, ' ')}\``
+  return `\`${s.replace(/`/g, "'").replace(LINE_END, ' ')}\``
 }
 
 /** A table cell: escaped, on one line. */
 function cell(s: string): string {
-  return text(s.replace(/\r?\n/g, ' '))
+  return text(s.replace(LINE_END, ' '))
 }
 
 /** A fenced code block whose fence is longer than any backtick run inside. */
@@ -77,7 +93,7 @@ function goals(input: ReportInput): string[] {
 }
 
 function verdict(r: BootResult): string[] {
-  return [heading('verdict'), '', `**${verdictLabel(r.verdict.status)}**: ${text(r.verdict.headline)}`, '', ...r.verdict.causes.map((c, i) => `${i + 1}. ${text(c)}`)]
+  return [heading('verdict'), '', `**${verdictLabel(r.verdict.status)}**: ${text(r.verdict.headline)}`, '', ...r.verdict.causes.map((c, i) => `${i + 1}. ${line(c)}`)]
 }
 
 function assumptions(r: BootResult): string[] {
@@ -193,7 +209,7 @@ function compare(c: CompareSummary): string[] {
 function answers(input: ReportInput): string[] {
   const questions = input.lab?.questions ?? []
   if (!questions.length) return [heading('answers'), '', 'No questions.']
-  return [heading('answers'), '', ...questions.flatMap((q, i) => [`**${i + 1}. ${cell(q.question)}**`, '', ...(q.answer.trim() ? q.answer.split(/\r?\n/).map((l) => `> ${line(l)}`) : ['> *(no answer)*']), ''])]
+  return [heading('answers'), '', ...questions.flatMap((q, i) => [`**${i + 1}. ${cell(q.question)}**`, '', ...(q.answer.trim() ? q.answer.split(LINE_END).map((l) => `> ${line(l)}`) : ['> *(no answer)*']), ''])]
 }
 
 export function renderMarkdown(input: ReportInput): string {

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { describe, expect, it, vi } from 'vitest'
-import { appWindowOptions, denyPermission, denyWindowOpen, lockDown, type LockableContents, PDF_WINDOW_OPTIONS } from '../../src/main/window-security'
+import { appWindowOptions, denyPermission, denyPermissionCheck, denyWindowOpen, lockDown, type LockableContents, PDF_WINDOW_OPTIONS, viewMenuItems } from '../../src/main/window-security'
 
 const INDEX = readFileSync(new URL('../../src/main/index.ts', import.meta.url), 'utf8')
 
@@ -41,6 +41,28 @@ describe('BrowserWindow options', () => {
     expect(INDEX).not.toMatch(/webPreferences|nodeIntegration|contextIsolation|sandbox:/)
     expect(INDEX).toMatch(/app\.on\('web-contents-created', \(_event, contents\) => lockDown\(contents\)\)/)
     expect(INDEX).toContain('setPermissionRequestHandler(denyPermission)')
+    expect(INDEX).toContain('setPermissionCheckHandler(denyPermissionCheck)')
+    expect(INDEX).toContain("appWindowOptions(join(import.meta.dirname, '../preload/index.cjs'), bounds, app.isPackaged)")
+  })
+})
+
+describe('DevTools only in development (issue 11, item 10)', () => {
+  const roles = (items: Electron.MenuItemConstructorOptions[]) => items.map((i) => i.role ?? i.type)
+
+  it('a packaged build has no DevTools in its windows and none in the View menu', () => {
+    expect(appWindowOptions('/p', { width: 1, height: 1 }, true).webPreferences?.devTools).toBe(false)
+    expect(PDF_WINDOW_OPTIONS.webPreferences?.devTools).toBe(false)
+    expect(roles(viewMenuItems(true))).toEqual(['resetZoom', 'zoomIn', 'zoomOut', 'separator', 'togglefullscreen'])
+  })
+
+  it('development keeps them', () => {
+    expect(appWindowOptions('/p', { width: 1, height: 1 }).webPreferences?.devTools).toBe(true)
+    expect(roles(viewMenuItems(false))).toContain('toggleDevTools')
+  })
+
+  it("main builds its View menu from viewMenuItems(app.isPackaged), never Electron's default viewMenu role", () => {
+    expect(INDEX).toContain("{ label: 'View', submenu: viewMenuItems(app.isPackaged) }")
+    expect(INDEX).not.toMatch(/role: 'viewMenu'|toggleDevTools|openDevTools/)
   })
 })
 
@@ -59,7 +81,7 @@ function fakeContents() {
 }
 
 describe('navigation and new windows', () => {
-  it.each(['will-navigate', 'will-redirect', 'will-attach-webview'])('%s is refused', (name) => {
+  it.each(['will-navigate', 'will-frame-navigate', 'will-redirect', 'will-attach-webview'])('%s is refused', (name) => {
     const { contents, listeners } = fakeContents()
     lockDown(contents)
     const event = { preventDefault: vi.fn() }
@@ -78,5 +100,6 @@ describe('navigation and new windows', () => {
     const callback = vi.fn()
     denyPermission({}, permission, callback)
     expect(callback).toHaveBeenCalledExactlyOnceWith(false)
+    expect(denyPermissionCheck()).toBe(false)
   })
 })

@@ -39,6 +39,19 @@ describe('electron-builder configuration', () => {
     await expect(validateConfiguration(misspelt, new DebugLogger(false))).rejects.toThrow(/does not match the API schema/)
   })
 
+  it('flips the Electron fuses: no run-as-Node, NODE_OPTIONS or --inspect; app code only from a checked app.asar (issue 11, item 10)', () => {
+    expect(config.electronFuses).toEqual({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      grantFileProtocolExtraPrivileges: false,
+    })
+    // Only loading from app.asar needs the app packed into one.
+    expect(config.asar ?? true).toBe(true)
+  })
+
   it('builds AppImage and .deb on Linux, .dmg on macOS, NSIS on Windows', () => {
     expect(config.appId).toBe('org.bootlab.desktop')
     expect(config.productName).toBe('BootLab')

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { markdownToHtml } from '../../src/renderer/lab-markdown'
+import { anchorId, markdownToHtml } from '../../src/renderer/lab-markdown'
 
 describe('lab Markdown', () => {
   it('renders a bundled README: headings, code, tables', () => {
@@ -31,5 +31,11 @@ describe('lab Markdown', () => {
     for (const text of ['c', 'e']) expect(html).toContain(`<a>${text}</a>`)
     // markdown-it itself refuses file: and javascript: links; they stay text.
     expect(html).not.toMatch(/href="(file|javascript):/)
+  })
+
+  it('a #link with a malformed percent escape scrolls to the id as written instead of throwing (issue 11, item 11)', () => {
+    expect(anchorId('#lab-3%E2%80%94goals')).toBe('lab-3—goals')
+    expect(anchorId('#100%')).toBe('100%')
+    expect(anchorId('#%E2%80')).toBe('%E2%80')
   })
 })

@@ -48,7 +48,7 @@ const BUILDS_ON = /^[ \t/*]*Builds on:[ \t]*([A-Za-z0-9._-]+?)(?:\.c)?[ \t]*(?:\
 export function policyParent(text: string): { name: string; line: number } | null {
   const m = BUILDS_ON.exec(text)
   if (!m) return null
-  return { name: m[1], line: text.slice(0, m.index).split('\n').length }
+  return { name: m[1], line: text.slice(0, m.index).split(/\r\n|\r|\n/).length }
 }
 
 /** Finds a kernel state by name (a bundled policy, a file of the lab). */

@@ -15,7 +15,7 @@ import { runExtraCallers } from '../callers/extra'
 import { checkRealmExposure } from '../mm/realm-checks'
 import { snapshot } from '../mm/linear-map'
 import type { Kernel } from './kernel'
-import type { NativeRow } from './native-row'
+import { callSiteError, type NativeRow } from './native-row'
 
 const INIT = 'init/main.c'
 
@@ -141,6 +141,16 @@ function startKernel(k: Kernel): void {
 }
 
 export const TIMELINE_NATIVES: NativeRow[] = [
-  { name: 'start_kernel', arity: 0, file: INIT, doc: 'The boot: setup_arch, mm_core_init, init_IRQ, ... rest_init → kernel_init.', impl: (k) => startKernel(k) },
+  {
+    name: 'start_kernel',
+    arity: 0,
+    file: INIT,
+    doc: 'The boot: setup_arch, mm_core_init, init_IRQ, ... rest_init → kernel_init.',
+    impl: (k, ctx) => {
+      // The boot CPU enters it once from head.S; a call from policy code would boot again inside the boot.
+      if (ctx.callSite()) throw callSiteError(ctx, 'start_kernel', 'start_kernel() is the boot itself, entered once from head.S: a policy cannot call it')
+      startKernel(k)
+    },
+  },
   { name: 'mem_init', arity: 0, file: 'mm/mm_init.c', doc: 'Generic empty weak mem_init(); arm64 gained its own in the fix (f12b435de2f2).', impl: () => {} },
 ]

@@ -12,7 +12,11 @@
 import { type CValue, isHandle } from '../policy/value'
 import { MAX_LINE_CHARS } from './printk'
 
-const SPEC = /%([-0]*)(\d*)(hh|h|ll|l|z)?([diuxXcsp%])(x|a)?/
+// A width never starts with 0 (that is the flag): with `[-0]*\d*` a run of zeros could be split
+// every way before the match fails, quadratic in its length (`%000…0q`).
+const SPEC = /%([-0]*)([1-9]\d*)?(hh|h|ll|l|z)?([diuxXcsp%])(x|a)?/
+/** What SPEC reads of a '%' that turns out not to start a conversion. */
+const SPEC_PREFIX = /%[-0]*(?:[1-9]\d*)?(?:hh|h|ll|l|z)?/y
 
 /** Interpreter steps a native pays per this many characters of format scanned or text produced. */
 export const CHARS_PER_STEP = 16
@@ -50,6 +54,8 @@ export function formatPrintk(fmt: string, args: readonly CValue[]): Formatted {
   let i = 0
   /** Format characters consumed so far: nothing past the point where the record filled is read. */
   let at = 0
+  /** Characters read past `at` by a '%' that was no conversion after all (`%0000…q`). */
+  let reread = 0
   const spec = new RegExp(SPEC.source, 'y')
   const room = () => MAX_LINE_CHARS - out.length
   while (room() > 0 && at < fmt.length) {
@@ -61,7 +67,9 @@ export function formatPrintk(fmt: string, args: readonly CValue[]): Formatted {
     spec.lastIndex = at
     const m = spec.exec(fmt)
     if (!m) {
-      // Not a conversion of the subset: the '%' prints as itself.
+      // Not a conversion of the subset: the '%' prints as itself; what the match read still cost.
+      SPEC_PREFIX.lastIndex = at
+      reread += SPEC_PREFIX.exec(fmt)![0].length
       out += '%'
       at++
       continue
@@ -84,7 +92,7 @@ export function formatPrintk(fmt: string, args: readonly CValue[]): Formatted {
       out += text.slice(0, room())
     }
   }
-  return { text: flatCopy(out), work: at + out.length }
+  return { text: flatCopy(out), work: at + reread + out.length }
 }
 
 /** The steps a printk-like native charges for its formatting (the call itself was one). */

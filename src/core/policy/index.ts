@@ -45,7 +45,8 @@ const byPosition = (a: Diagnostic, b: Diagnostic) => a.line - b.line || a.column
 /** Parse, lower and check one policy file (against the base it will be linked over). */
 export function compilePolicy(parser: Parser, source: string, file: string, natives: NativeTable, options: CompileOptions = {}): CompiledPolicy {
   try {
-    const syntax = parseSyntax(parser, source, file)
+    // tree-sitter counts lines at LF only; a lone CR ends a line too (in Monaco and in the learner's editor).
+    const syntax = parseSyntax(parser, source.replace(/\r\n?/g, '\n'), file)
     const lowered = lowerProgram(syntax, file)
     const own = lowered.program
     const linked = options.base ? linkPolicy(options.base, own) : own

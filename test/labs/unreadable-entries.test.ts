@@ -1,0 +1,82 @@
+/*
+ * Issue 11, item 6: a lab folder with a file name that is not UTF-8, or a
+ * sub-folder or file the file system refuses, is a lab error naming the entry
+ * (exit 3 on the command line, a message naming the file in the app), never a
+ * stack trace. The non-UTF-8 name is a real one on disk. The refusals are
+ * injected through the reader's fs seam: the tests run as root, for whom a
+ * chmod 000 folder is still readable, so EACCES cannot be produced for real.
+ */
+import { cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { runBoot } from '../../src/cli/bootlab'
+import { LabLibrary } from '../../src/main/bundled-files'
+import { type LabFs, readLabFolder } from '../../src/node/lab-folder'
+import { LABS_DIR } from '../../src/node/labs'
+
+const root = mkdtempSync(join(tmpdir(), 'bootlab-unreadable-'))
+let copies = 0
+
+function copyLab(): string {
+  const dir = join(root, `copy-${++copies}`, '01-linear-map-tour')
+  cpSync(join(LABS_DIR, '01-linear-map-tour'), dir, { recursive: true })
+  return dir
+}
+
+const refuse = (code: string) => Object.assign(new Error(`${code}: permission denied`), { code })
+const realFs: LabFs = { readdirSync: (d, o) => readdirSync(d, o), lstatSync, statSync, realpathSync, readFileSync: (p, e) => readFileSync(p, e) }
+
+async function cli(...args: string[]) {
+  const out: string[] = []
+  const err: string[] = []
+  const code = await runBoot(args, (s) => out.push(s), (s) => err.push(s))
+  return { code, out: out.join('\n'), err: err.join('\n') }
+}
+
+describe('a lab folder entry that cannot be named or read', () => {
+  it('a file name that is not UTF-8 is an error naming it with \\x escapes; exit 3 on the command line', async () => {
+    const dir = copyLab()
+    writeFileSync(Buffer.concat([Buffer.from(`${dir}/notes-`), Buffer.from([0xff, 0xfe]), Buffer.from('.md')]), 'bytes')
+    expect(readLabFolder(dir).errors.map((e) => `${e.file}: ${e.message}`)).toEqual([
+      '01-linear-map-tour/notes-\\xff\\xfe.md: has a file name that is not UTF-8; rename it (lab files are named in UTF-8)',
+    ])
+    const r = await cli('--lab', dir, '--policy', join(dir, 'start.c'))
+    expect(r.code).toBe(3)
+    expect(r.err).toContain('notes-\\xff\\xfe.md')
+    expect(r.err).not.toMatch(/\n\s+at /)
+  })
+
+  it('a sub-folder whose listing is refused (EACCES injected) is an error naming the folder', () => {
+    const dir = copyLab()
+    mkdirSync(join(dir, 'private'))
+    const fs: LabFs = { ...realFs, readdirSync: (d, o) => (d.endsWith('private') ? (() => { throw refuse('EACCES') })() : readdirSync(d, o)) }
+    expect(readLabFolder(dir, fs).errors.map((e) => `${e.file}: ${e.message}`)).toEqual(['01-linear-map-tour/private: is a folder that cannot be read (EACCES)'])
+  })
+
+  it('a file whose stat or read is refused (EACCES, EIO injected) is an error naming the file', () => {
+    const dir = copyLab()
+    const fs: LabFs = {
+      ...realFs,
+      statSync: ((p: string, o?: object) => (p.endsWith('README.md') ? (() => { throw refuse('EACCES') })() : statSync(p, o))) as typeof statSync,
+      readFileSync: (p, e) => (p.endsWith('start.c') ? (() => { throw refuse('EIO') })() : readFileSync(p, e)),
+    }
+    expect(readLabFolder(dir, fs).errors.map((e) => `${e.file}: ${e.message}`).sort()).toEqual([
+      '01-linear-map-tour/README.md: cannot be read (EACCES)',
+      '01-linear-map-tour/start.c: cannot be read (EIO)',
+    ])
+  })
+
+  it('a lab folder itself that cannot be resolved (EACCES injected) is an error naming it', () => {
+    const dir = copyLab()
+    const fs: LabFs = { ...realFs, realpathSync: () => { throw refuse('EACCES') } }
+    expect(readLabFolder(dir, fs).errors).toEqual([{ file: dir, path: '', message: 'is a lab folder that cannot be read (EACCES)' }])
+  })
+
+  it('in the app, opening such a lab says which file', async () => {
+    const dir = copyLab()
+    writeFileSync(Buffer.concat([Buffer.from(`${dir}/`), Buffer.from([0xc3, 0x28]), Buffer.from('.c')]), 'int x;')
+    const library = new LabLibrary([{ dir: join(dir, '..'), origin: 'opened' }])
+    await expect(library.load('01-linear-map-tour')).rejects.toThrow("01-linear-map-tour/\\xc3(.c: has a file name that is not UTF-8")
+  })
+})
