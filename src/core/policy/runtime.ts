@@ -96,6 +96,11 @@ export class Runtime {
     throw policyError('budget', file, span, `step budget of ${this.maxSteps} exceeded: does a loop never end?`)
   }
 
+  /** Frames on the call stack, without copying them (stack() copies). */
+  get depth(): number {
+    return this.frames.length
+  }
+
   stack(): readonly Frame[] {
     return this.frames.map((f) => ({ ...f }))
   }
