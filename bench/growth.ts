@@ -11,14 +11,17 @@
  * - RAM: host-1t resized (harness.ts, with heap and table census).
  */
 import { boot, type KernelPolicy, type Scenario, type ScenarioInput, validateScenario } from '../src/core'
-import { sample, type Timing } from './measure'
+import { sampleWallAndCpu, type Timing } from './measure'
 
 export interface GrowthRow {
   table: 'decrypts-gapped' | 'decrypts-contiguous' | 'cpus'
   /** Decrypt users, or CPUs. */
   n: number
+  /** Wall time per boot. */
   boot: Timing
-  /** Median ms divided by n. */
+  /** CPU time per boot: robust to the machine's load; the goals are judged on it. */
+  cpu: Timing
+  /** Median CPU ms divided by n. */
   perUnitMs: number
   policySteps: number
   decryptCalls: number
@@ -48,9 +51,9 @@ export function cpuScenario(n: number): Scenario {
 }
 
 function row(table: GrowthRow['table'], n: number, s: Scenario, policy: KernelPolicy, samples: number): GrowthRow {
-  const timing = sample(() => boot(s, policy), samples, 1, () => globalThis.gc?.())
+  const timing = sampleWallAndCpu(() => boot(s, policy), samples, 1, () => globalThis.gc?.())
   const r = boot(s, policy)
-  return { table, n, boot: timing, perUnitMs: timing.medianMs / n, policySteps: r.counters.policySteps, decryptCalls: r.counters.decryptCalls, verdict: r.verdict.status }
+  return { table, n, boot: timing.wall, cpu: timing.cpu, perUnitMs: timing.cpu.medianMs / n, policySteps: r.counters.policySteps, decryptCalls: r.counters.decryptCalls, verdict: r.verdict.status }
 }
 
 /** Fewer samples for the big rows: a 10,000-decrypt boot takes a large fraction of a second. */

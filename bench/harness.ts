@@ -142,31 +142,46 @@ function keystrokeGoals(): GoalRow[] {
   })
 }
 
+/** Judged on CPU time (the wall time, in the note, moves with the machine's load). */
 function growthGoals(growth: GrowthRow[], quick: boolean): GoalRow[] {
   const largest = (table: GrowthRow['table']) => growth.filter((g) => g.table === table).sort((a, b) => b.n - a.n)[0]
+  const cpuRow = (id: string, name: string, g: GrowthRow, pass: boolean): GoalRow => ({
+    id,
+    name,
+    unit: 'ms',
+    value: g.cpu.medianMs,
+    spread: p10p90(g.cpu),
+    limit: 1000,
+    pass,
+    note: `CPU; wall median ${g.boot.medianMs.toFixed(0)} ms${quick ? '; quick: not the size of the goal' : ''}`,
+  })
   const rows: GoalRow[] = []
   for (const pattern of ['gapped', 'contiguous'] as const) {
     const g = largest(`decrypts-${pattern}`)
-    const name = `${g.n.toLocaleString('en-US')} ${pattern} decrypts boot (realm × series)`
-    rows.push({ ...timeRow(`decrypts-${pattern}`, name, g.boot, 1000), pass: g.boot.medianMs < 1000 && g.verdict === 'booted', note: quick ? 'quick: not the 10,000 of the goal' : undefined })
+    rows.push(cpuRow(`decrypts-${pattern}`, `${g.n.toLocaleString('en-US')} ${pattern} decrypts boot (realm × series), CPU`, g, g.cpu.medianMs < 1000 && g.verdict === 'booted'))
   }
   const c = largest('cpus')
-  rows.push({
-    ...timeRow('cpus-max', `a realm with ${c.n.toLocaleString('en-US')} CPUs boots (series), verdict ${c.verdict}`, c.boot, 1000),
-    pass: c.verdict === 'booted' && c.boot.medianMs < 1000,
-    note: quick ? 'quick: not the 4,096 of the goal' : undefined,
-  })
+  rows.push(cpuRow('cpus-max', `a realm with ${c.n.toLocaleString('en-US')} CPUs boots (series), verdict ${c.verdict}, CPU`, c, c.verdict === 'booted' && c.cpu.medianMs < 1000))
   return rows
 }
 
 function processGoals(cli: CliFigures | null, cls: ClassFigures | null, quick: boolean): GoalRow[] {
   const why = quick ? 'skipped in --quick (no child processes)' : 'out/cli could not be built'
   const rows: GoalRow[] = []
-  if (cli) {
+  if (cli && cli.coldCpu) {
+    // Judged on the whole process's CPU time (Node's start included): its wall time moves with the machine's load.
     rows.push({
-      ...timeRow('cli-cold', `one cold command-line boot, whole process (${cli.command})`, cli.cold, 200),
-      note: `CPU ${cli.coldCpu ? `${cli.coldCpu.medianMs.toFixed(0)} ms` : 'n/a'}; first run with an empty compiled-state cache ${cli.firstRun.wallMs.toFixed(0)} ms wall${cli.firstRun.cpuMs !== null ? `, ${cli.firstRun.cpuMs.toFixed(0)} ms CPU` : ''}`,
+      id: 'cli-cold',
+      name: `one cold command-line boot, whole process, CPU (${cli.command})`,
+      unit: 'ms',
+      value: cli.coldCpu.medianMs,
+      spread: p10p90(cli.coldCpu),
+      limit: 200,
+      pass: cli.coldCpu.medianMs < 200,
+      note: `wall median ${cli.cold.medianMs.toFixed(0)} ms (p10 ${cli.cold.p10Ms.toFixed(0)}); first run, empty compiled-state cache: ${cli.firstRun.wallMs.toFixed(0)} ms wall${cli.firstRun.cpuMs !== null ? `, ${cli.firstRun.cpuMs.toFixed(0)} ms CPU` : ''}`,
     })
+  } else if (cli) {
+    rows.push({ ...timeRow('cli-cold', `one cold command-line boot, whole process, wall (${cli.command})`, cli.cold, 200), note: 'no CPU time (/usr/bin/time missing)' })
   } else rows.push(notMeasured('cli-cold', 'one cold command-line boot, whole process', 'ms', 200, why))
   const one = cls?.rows.find((r) => r.jobs === 1)
   if (cls && one && one.perSubmissionCpuMs !== null) {
@@ -202,7 +217,7 @@ function flatten(r: Omit<BenchReport, 'figures'>): BenchReport['figures'] {
     f[`floor:${x.id}:ratio`] = { value: x.ratio.median, unit: '×' }
     f[`floor:${x.id}:model`] = { value: x.model.medianMs, unit: 'ms' }
   }
-  for (const g of r.growth) f[`growth:${g.table}:${g.n}`] = { value: g.boot.medianMs, unit: 'ms' }
+  for (const g of r.growth) f[`growth:${g.table}:${g.n}:cpu`] = { value: g.cpu.medianMs, unit: 'ms' }
   for (const c of r.costs) f[`cost:${c.id}`] = { value: c.timing.medianMs, unit: 'ms' }
   for (const s of r.scaling) {
     f[`ram:${s.ramGiB}:boot`] = { value: s.boot.medianMs, unit: 'ms' }

@@ -95,6 +95,26 @@ export function sample(fn: () => unknown, n: number, warmup = 1, prepare?: () =>
   return timingOf(samples)
 }
 
+/** Wall and CPU time of each run: CPU (process.cpuUsage: this thread and V8's helpers) is what the work costs whatever the machine's load. */
+export function sampleWallAndCpu(fn: () => unknown, n: number, warmup = 1, prepare?: () => void): { wall: Timing; cpu: Timing } {
+  for (let i = 0; i < warmup; i++) {
+    prepare?.()
+    fn()
+  }
+  const wall: number[] = []
+  const cpu: number[] = []
+  for (let i = 0; i < n; i++) {
+    prepare?.()
+    const c0 = process.cpuUsage()
+    const t0 = performance.now()
+    fn()
+    wall.push(performance.now() - t0)
+    const c = process.cpuUsage(c0)
+    cpu.push((c.user + c.system) / 1000)
+  }
+  return { wall: timingOf(wall), cpu: timingOf(cpu) }
+}
+
 export interface PairedTiming {
   model: Timing
   floor: Timing
