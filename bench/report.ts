@@ -1,69 +1,81 @@
 /*
- * The bench report as plain-text tables for the terminal.
+ * The bench report as plain-text tables for the terminal, and the comparison of two
+ * reports (`npm run bench -- --compare old.json`).
  */
-import type { BenchReport, TargetRow } from './harness'
+import type { BenchReport, GoalRow } from './harness'
 
 const MB = 2 ** 20
 
 /** Columns padded to their widest cell; numbers (and the header above them) right-aligned. */
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)))
-  const numeric = header.map((_, c) => rows.length > 0 && rows.every((r) => /^[\d.,×<% -]+$/.test(r[c])))
+  const numeric = header.map((_, c) => rows.length > 0 && rows.every((r) => /^[\d.,×<%+ -]+$/.test(r[c])))
   const line = (cells: string[]) => '  ' + cells.map((cell, c) => (numeric[c] ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ').trimEnd()
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n')
 }
 
-const ms = (v: number) => (v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0))
+export const ms = (v: number) => (v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0))
 const mb = (bytes: number) => (bytes / MB).toFixed(1)
 const count = (n: number) => n.toLocaleString('en-US')
 
-function measured(t: TargetRow): string {
-  if (t.unit === 'ms') return `median ${ms(t.value)} ms, p95 ${ms(t.p95!)} ms`
-  if (t.unit === 'MB') return `${t.value.toFixed(1)} MB`
-  return `${t.value.toFixed(2)}×`
+function value(g: GoalRow, v: number): string {
+  if (g.unit === 'ms') return `${ms(v)} ms`
+  if (g.unit === 'MB') return `${v.toFixed(1)} MB`
+  return `${v.toFixed(2)}×`
+}
+
+function goalCells(g: GoalRow): string[] {
+  const spread = g.spread ? `${g.spread.label} ${value(g, g.spread.lo)}..${value(g, g.spread.hi)}` : ''
+  const result = g.pass === null ? 'not measured' : g.pass ? 'pass' : 'MISS'
+  return [g.name, g.value === null ? '-' : value(g, g.value), spread, `< ${g.limit} ${g.unit}`, result, g.note ?? '']
 }
 
 export function formatReport(r: BenchReport): string {
   const m = r.machine
   const out = [
-    `BootLab bench — node ${m.node}, ${m.cpus} × ${m.cpuModel}, ${m.totalMemGiB} GiB, commit ${r.commit ?? 'unknown'}, ${r.date}${r.quick ? ' (QUICK: tiny iteration counts, numbers are not meaningful)' : ''}`,
+    `BootLab bench — node ${m.node}, ${m.cpus} × ${m.cpuModel}, ${m.totalMemGiB} GiB, load ${m.loadAverage.map((l) => l.toFixed(1)).join(' ')}, commit ${r.commit ?? 'unknown'}, ${r.date}${r.quick ? ' (QUICK: tiny iteration counts, numbers are not meaningful)' : ''}`,
     '',
-    'Targets (issue 6)',
+    'Goals (issue 16, then issue 6): value, spread, limit, result',
+    table(['goal', 'value', 'spread', 'limit', 'result', 'note'], r.goals.map(goalCells)),
+    '',
+    r.firstPaint ? `First paint of the shell: ${ms(r.firstPaint.ms)} ms (${r.firstPaint.file})` : 'First paint of the shell: skipped (no first-paint mark artifact in test/artifacts/)',
+    '',
+    'Page-table work vs its floor, model and floor interleaved in pairs (ABAB); ratio = median of the paired ratios (p10..p90).',
+    'stores: one 8-byte store per entry into a reused 32 MiB Float64Array; + a new table per 512 entries: the same stores into a',
+    "new Float64Array(512) per table, like pgtable_alloc() + __set_pte() (the kernel's allocation, where the work allocates); memset: TypedArray.fill",
     table(
-      ['target', 'measured', 'limit', 'result'],
-      r.targets.map((t) => [t.name, measured(t), `< ${t.limit} ${t.unit === '×' ? '×' : t.unit}`, t.pass ? 'pass' : 'MISS']),
+      ['work', 'entries', 'floor', 'model ms', 'floor ms', 'ratio', 'p10..p90', 'memset ms'],
+      r.floor.map((f) => [f.name, count(f.entries), f.floorKind, ms(f.model.medianMs), ms(f.floor.medianMs), f.ratio.median.toFixed(3), `${f.ratio.p10.toFixed(3)}..${f.ratio.p90.toFixed(3)}`, ms(f.memset.medianMs)]),
     ),
     '',
-    'Page-table work vs the physical floor (medians). floor: one 8-byte store per entry into a reused 32 MiB Float64Array;',
-    'memset: TypedArray.fill; alloc floor: the same stores into a new Float64Array(512) per table, like pgtable_alloc() + __set_pte()',
+    'Growth (realm × series): N scenario users of set_memory_decrypted() (gapped: 12 KiB of each 16 KiB block; contiguous: 4 KiB pages), and N CPUs',
     table(
-      ['work', 'entries', 'model ms', 'floor ms', 'memset ms', 'alloc floor ms', 'model/floor', 'model/memset', 'model/alloc floor'],
-      r.floor.map((f) => [
-        f.name,
-        count(f.entries),
-        ms(f.model.medianMs),
-        ms(f.floor.medianMs),
-        ms(f.memset.medianMs),
-        ms(f.allocFloor.medianMs),
-        f.ratio.toFixed(3),
-        f.memsetRatio.toFixed(3),
-        f.allocRatio.toFixed(3),
-      ]),
+      ['table', 'N', 'CPU ms', 'CPU p10..p90', 'wall ms', 'CPU ms per unit', 'policy steps', 'decrypt calls', 'verdict'],
+      r.growth.map((g) => [g.table, count(g.n), ms(g.cpu.medianMs), `${ms(g.cpu.p10Ms)}..${ms(g.cpu.p90Ms)}`, ms(g.boot.medianMs), g.perUnitMs.toFixed(4), count(g.policySteps), count(g.decryptCalls), g.verdict]),
     ),
     '',
-    'Per keystroke in Node (the app worker runs these; keystroke-to-verdict in Chromium is measured by the e2e suite)',
-    table(
-      ['step', 'median ms', 'p95 ms'],
-      r.costs.map((c) => [c.name, ms(c.timing.medianMs), ms(c.timing.p95Ms)]),
-    ),
+  ]
+  if (r.classGrading) {
+    out.push(
+      `Class grading: ${r.classGrading.submissions} submissions of ${r.classGrading.lab} (${r.classGrading.passed} pass), whole process, CPU includes the worker threads`,
+      table(
+        ['--jobs', 'wall s', 'CPU s', 'CPU ms per submission', 'wall ms per submission'],
+        r.classGrading.rows.map((c) => [String(c.jobs), (c.wallMs / 1000).toFixed(2), c.cpuMs === null ? '-' : (c.cpuMs / 1000).toFixed(2), c.perSubmissionCpuMs === null ? '-' : c.perSubmissionCpuMs.toFixed(1), c.perSubmissionWallMs.toFixed(1)]),
+      ),
+      '',
+    )
+  }
+  out.push(
+    'Per keystroke in Node (what the app worker runs; keystroke-to-painted in Chromium is in the goals above)',
+    table(['step', 'median ms', 'p10..p90 ms'], r.costs.map((c) => [c.name, ms(c.timing.medianMs), `${ms(c.timing.p10Ms)}..${ms(c.timing.p90Ms)}`])),
     '',
     'Scaling: host-1t resized, one CPU without BBML2_NOABORT (whole linear map repainted to PTEs)',
     table(
-      ['RAM GiB', 'boot median ms', 'boot p95 ms', 'peak heap MB', 'boot growth MB', 'PTEs (kernel)', 'tables counted', 'table objects', 'run', 'table-run', 'dense'],
+      ['RAM GiB', 'boot median ms', 'p10..p90 ms', 'peak heap MB', 'boot growth MB', 'PTEs (kernel)', 'tables counted', 'table objects', 'run', 'table-run', 'dense'],
       r.scaling.map((s) => [
         String(s.ramGiB),
         ms(s.boot.medianMs),
-        ms(s.boot.p95Ms),
+        `${ms(s.boot.p10Ms)}..${ms(s.boot.p90Ms)}`,
         mb(s.heap.peakBytes),
         mb(s.heap.peakBytes - s.heap.baselineBytes),
         count(s.ptes),
@@ -76,6 +88,24 @@ export function formatReport(r: BenchReport): string {
     ),
     '',
     `heap: ${r.heapMethod}`,
-  ]
+  )
   return out.join('\n')
+}
+
+/** The change of every figure both reports have, old → new, in the order of the new report. */
+export function formatComparison(old: Pick<BenchReport, 'figures' | 'commit' | 'date'>, now: Pick<BenchReport, 'figures' | 'commit' | 'date'>): string {
+  const rows: string[][] = []
+  for (const [id, f] of Object.entries(now.figures)) {
+    const before = old.figures?.[id]
+    if (!before || before.unit !== f.unit) continue
+    const change = before.value === 0 ? '' : `${f.value >= before.value ? '+' : ''}${(((f.value - before.value) / before.value) * 100).toFixed(1)} %`
+    const fmt = (v: number) => (f.unit === 'ms' ? ms(v) : v.toFixed(f.unit === '×' ? 3 : 1))
+    rows.push([id, f.unit, fmt(before.value), fmt(f.value), change])
+  }
+  const only = Object.keys(old.figures ?? {}).filter((id) => !(id in now.figures))
+  return [
+    `Change per figure: ${old.commit ?? 'unknown'} (${old.date}) → ${now.commit ?? 'unknown'} (${now.date}); negative is faster/smaller`,
+    table(['figure', 'unit', 'old', 'new', 'change'], rows),
+    ...(only.length ? ['', `only in the old report: ${only.join(', ')}`] : []),
+  ].join('\n')
 }

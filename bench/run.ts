@@ -1,17 +1,20 @@
 /*
- * npm run bench [-- --quick] [--sizes 1,4,16] [--out file.json]
- * Prints every target of issue 6 with its measured value and pass/miss, the floor ratios and
- * the scaling table, and writes the report as JSON (default bench/results/<date>-<commit>.json,
- * git-ignored) for comparison across commits. Exits 0 even on a miss: it measures, CI asserts.
+ * npm run bench [-- --quick] [--sizes 1,4,16] [--out file.json] [--compare old.json]
+ * Prints every goal of issue 16 (and target of issue 6) with its measured value, spread and
+ * pass/miss, the paired floor ratios, the growth tables and the scaling table, and writes the
+ * report as JSON (default bench/results/<date>-<commit>.json, git-ignored) for comparison
+ * across commits; --compare prints the change of every figure against an earlier report.
+ * Exits 0 even on a miss: it measures, CI asserts.
  */
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { debugBench, formatDebugBench } from './debug'
 import { type BenchReport, runBench } from './harness'
-import { formatReport } from './report'
+import { formatComparison, formatReport } from './report'
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..')
 const DEFAULT_SIZES = [1, 4, 16, 64, 256, 1024]
@@ -32,12 +35,23 @@ function defaultOutput(report: BenchReport): string {
   return join(REPO, 'bench', 'results', `${stamp}${report.commit ? `-${report.commit}` : ''}.json`)
 }
 
+/** An earlier report's figures; reports before version 2 had none, so their targets, costs and scaling rows stand in. */
+function figuresOf(old: Partial<BenchReport> & { targets?: { id: string; unit: string; value: number }[] }): Pick<BenchReport, 'figures' | 'commit' | 'date'> {
+  if (old.figures) return { figures: old.figures, commit: old.commit ?? null, date: old.date ?? '?' }
+  const figures: BenchReport['figures'] = {}
+  for (const t of old.targets ?? []) figures[`goal:${t.id}`] = { value: t.value, unit: t.unit }
+  for (const c of old.costs ?? []) figures[`cost:${c.id}`] = { value: c.timing.medianMs, unit: 'ms' }
+  for (const s of old.scaling ?? []) figures[`ram:${s.ramGiB}:boot`] = { value: s.boot.medianMs, unit: 'ms' }
+  return { figures, commit: old.commit ?? null, date: old.date ?? '?' }
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       quick: { type: 'boolean', default: false },
       sizes: { type: 'string' },
       out: { type: 'string' },
+      compare: { type: 'string' },
     },
   })
   const scalingGiB = values.sizes ? values.sizes.split(',').map(Number) : DEFAULT_SIZES
@@ -48,6 +62,7 @@ async function main(): Promise<void> {
   mkdirSync(dirname(out), { recursive: true })
   writeFileSync(out, JSON.stringify({ ...report, debug }, null, 1) + '\n')
   process.stdout.write(formatReport(report) + `\n\n${formatDebugBench(debug)}\nwritten: ${relative(process.cwd(), out)}\n`)
+  if (values.compare) process.stdout.write(`\n${formatComparison(figuresOf(JSON.parse(readFileSync(values.compare, 'utf8'))), report)}\n`)
 }
 
 await main()

@@ -75,6 +75,14 @@ function bundleHash(): string | null {
   return codeHash
 }
 
+/**
+ * Names the compiler for the disk cache when the process cannot (running from source): tests use
+ * it; null turns the disk cache off. The bundle names itself.
+ */
+export function setCompilerIdentity(hash: string | null): void {
+  codeHash = hash
+}
+
 export function compileCacheDir(): string {
   return process.env.BOOTLAB_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'bootlab')
 }

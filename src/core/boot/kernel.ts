@@ -258,7 +258,7 @@ export class Kernel {
   /** Run `body` as native function `fn`: it appears in call traces without being a timeline step. */
   frame(fn: string, file: string, body: () => void): void {
     if (this.halted) return
-    this.nativeFrames.push({ fn, file, depth: this.interp.stack().length })
+    this.nativeFrames.push({ fn, file, depth: this.interp.depth })
     try {
       body()
     } finally {

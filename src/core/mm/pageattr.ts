@@ -13,6 +13,7 @@ import { bool, callSiteError, num, type NativeRow } from '../boot/native-row'
 import { bigToVirt, CONT_PMD_SIZE, CONT_PTE_SIZE, formatSize, formatVirt, LINEAR_MAP_SIZE, PAGE_SIZE, virt, virtToBig } from '../memory/addr'
 import {
   Attr,
+  entryAttrs,
   type EntryRef,
   leafAt,
   LEVEL_SIZE,
@@ -123,8 +124,7 @@ function checkContiguousGroups(k: Kernel, start: number, end: number): void {
     if (!leaf || leaf.level === 1 || !(leaf.attrs & Attr.CONT)) continue
     const groupSize = leaf.level === 2 ? CONT_PMD_SIZE : CONT_PTE_SIZE
     const group = addr - (addr % groupSize)
-    const attrs = new Set<number>()
-    for (let va = group; va < group + groupSize; va += leaf.size) attrs.add(leafAt(k.pt, va)?.attrs ?? -1)
+    const attrs = new Set(entryAttrs(k.pt, group, leaf.level, groupSize / leaf.size))
     const key = `cont:${group}`
     if (attrs.size === 1 || k.reportedOnce.has(key)) continue
     k.reportedOnce.add(key)

@@ -73,6 +73,33 @@ export function leafAt(pt: PageTable, va: number): LeafInfo | null {
   }
 }
 
+/**
+ * The attributes of the `count` entries of `level` from `va` on (a CONT group), one per entry:
+ * a leaf's attributes, -1 for a none entry, and for a table entry those of the first leaf
+ * under it (what leafAt() of the entry's address gives). One descent instead of one per entry.
+ */
+export function entryAttrs(pt: PageTable, va: number, level: Level, count: number): number[] {
+  checkVa(va)
+  const viaLeafAt = () => Array.from({ length: count }, (_, n) => leafAt(pt, va + n * LEVEL_SIZE[level])?.attrs ?? -1)
+  let table: PgTable = pt.pgd
+  while (table.level < level) {
+    const i = table.index(va)
+    if (!table.isTable(i)) return viaLeafAt()
+    const child = table.childIfReal(i)
+    if (!child) return viaLeafAt()
+    table = child
+  }
+  const first = table.index(va)
+  if (first + count > 512) return viaLeafAt()
+  const out: number[] = []
+  for (let i = first; i < first + count; i++) {
+    if (table.isLeaf(i)) out.push(table.leafAttrs(i))
+    else if (table.isTable(i)) out.push(leafAt(pt, table.entryVa(i))?.attrs ?? -1)
+    else out.push(-1)
+  }
+  return out
+}
+
 /** The LeafKind of a leaf at `level` with `attrs`. */
 export function leafKind(level: Level, attrs: Attrs): LeafKind {
   const cont = (attrs & Attr.CONT) !== 0

@@ -108,6 +108,11 @@ export class Interpreter {
     return this.rt.steps
   }
 
+  /** How many frames the call stack holds (cheap: a native frame is entered thousands of times per boot). */
+  get depth(): number {
+    return this.rt.depth
+  }
+
   /** The call stack, outermost first, policy and native frames. */
   stack(): readonly Frame[] {
     return this.rt.stack()

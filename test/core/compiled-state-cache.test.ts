@@ -1,0 +1,86 @@
+/*
+ * The compiled-state cache on disk (src/node/kernel-policy.ts): a bundled kernel state,
+ * linked over the base, is written once and read back by later processes; what is read
+ * boots exactly like what was compiled; a damaged entry is recompiled; a changed file of
+ * the chain, or another compiler, is another entry; a learner's own file is never written.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { serialize } from 'node:v8'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { boot, parseScenario, type PolicySource } from '../../src/core'
+import { loadKernelPolicy, setCompilerIdentity } from '../../src/node/kernel-policy'
+import { readNamed } from '../../src/node/resources'
+
+const dir = mkdtempSync(join(tmpdir(), 'bootlab-compile-cache-'))
+const previous = process.env.BOOTLAB_CACHE_DIR
+const realm = (() => {
+  const s = readNamed('realm', 'scenario')
+  return parseScenario(s.text, s.file).scenario!
+})()
+const bundled = (name: string): PolicySource => {
+  const p = readNamed(name, 'policy')
+  return { name: p.name, file: `${p.name}.c`, text: p.text }
+}
+const entries = () => readdirSync(dir).filter((f) => f.endsWith('.v8'))
+/** What a boot shows, for comparing two compiled forms of one state. */
+const bootOf = async (source: PolicySource, lookup?: (n: string) => PolicySource | undefined) => {
+  const r = boot(realm, await loadKernelPolicy(source, lookup))
+  return JSON.stringify({ v: r.verdict, c: r.console, e: r.events, s: r.counters.policySteps })
+}
+
+beforeAll(() => {
+  process.env.BOOTLAB_CACHE_DIR = dir
+  setCompilerIdentity('compiler-under-test')
+})
+afterAll(() => {
+  setCompilerIdentity(null)
+  if (previous === undefined) delete process.env.BOOTLAB_CACHE_DIR
+  else process.env.BOOTLAB_CACHE_DIR = previous
+})
+
+describe('compiled kernel states on disk', () => {
+  it('writes a bundled state once, reads it back, and boots it exactly as compiled', async () => {
+    const compiled = await bootOf(bundled('series'))
+    expect(entries()).toHaveLength(1)
+    const again = await bootOf(bundled('series'))
+    expect(entries()).toHaveLength(1)
+    expect(again).toBe(compiled)
+    // It is really read: an entry holding another state's program boots that state.
+    const [entry] = entries()
+    const unpatched = await loadKernelPolicy(bundled('unpatched'))
+    writeFileSync(join(dir, entry), serialize({ ...unpatched, name: 'series' }))
+    expect(await bootOf(bundled('series'))).toBe(await bootOf(bundled('unpatched')))
+    rmSync(join(dir, entry))
+    expect(await bootOf(bundled('series'))).toBe(compiled)
+  })
+
+  it('recompiles over a damaged entry', async () => {
+    const [entry] = entries()
+    const good = await bootOf(bundled('series'))
+    writeFileSync(join(dir, entry), 'not a serialized policy')
+    expect(await bootOf(bundled('series'))).toBe(good)
+    // ...and writes the good form back.
+    expect(readFileSync(join(dir, entry)).subarray(0, 23).toString()).not.toBe('not a serialized policy')
+  })
+
+  it('keys entries by every file of the chain and by the compiler', async () => {
+    const before = entries().length
+    // series builds on patched-v2: a different patched-v2 is a different linked program.
+    const changedParent = (name: string) => (name === 'patched-v2' ? { ...bundled('patched-v2'), text: `${bundled('patched-v2').text}\n/* edited */\n` } : bundled(name))
+    await bootOf(bundled('series'), changedParent)
+    expect(entries()).toHaveLength(before + 1)
+    setCompilerIdentity('another-compiler')
+    await bootOf(bundled('series'))
+    expect(entries()).toHaveLength(before + 2)
+    setCompilerIdentity('compiler-under-test')
+  })
+
+  it("never writes a learner's own file", async () => {
+    const before = entries().length
+    const mine = { ...bundled('series'), name: 'my-fix', file: 'my-fix.c', text: `${bundled('series').text}\n/* mine */\n` }
+    await bootOf(mine)
+    expect(entries()).toHaveLength(before)
+  })
+})
