@@ -13,9 +13,10 @@ import { availableParallelism } from 'node:os'
 import { extname, join, sep } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import type { Lab } from '../labs'
+import { type GradeFormat, toGradescope, toJUnit } from './grade-formats'
 import { PLAIN, type Style } from './style'
 import { nameFromBytes, terminalSafe } from './terminal-text'
-import { type GradeAnswer, type GradeRequest, GRADE_WORKER_ROLE, type GradeWorkerData } from './grade-worker'
+import { type GoalOutcome, type GradeAnswer, type GradeRequest, GRADE_WORKER_ROLE, type GradeWorkerData } from './grade-worker'
 
 /** A policy is a few KiB; a file this big is a mistake or an attack, and is not parsed. */
 export const MAX_SUBMISSION_BYTES = 1024 * 1024
@@ -26,7 +27,7 @@ export const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000)
 const WORKER_HEAP_MB = 1024
 
 export interface BatchOptions {
-  json: boolean
+  format: GradeFormat
   timeoutSeconds: number
   jobs: number
   style?: Style
@@ -51,6 +52,8 @@ export interface SubmissionResult {
   score: number
   total: number
   failedGoals: string[]
+  /** Every goal's outcome; absent when the submission could not be graded. */
+  goals?: GoalOutcome[]
   /** Why a submission could not be graded, for status 'error'. */
   error?: { kind: ErrorKind; message: string }
   /** The policy's first located problem (compile error, budget, bad call), when it has one. */
@@ -249,7 +252,7 @@ function ask(worker: Worker, request: GradeRequest, timeoutMs: number): Promise<
 
 function resultOf(file: string, total: number, seconds: number, outcome: GradeAnswer | { error: { kind: ErrorKind; message: string } }): SubmissionResult {
   if ('error' in outcome) return { file, status: 'error', score: 0, total, failedGoals: [], error: outcome.error, seconds }
-  const base = { file, score: outcome.score, total: outcome.total, failedGoals: outcome.failedGoals, seconds, ...(outcome.problem ? { problem: outcome.problem } : {}) }
+  const base = { file, score: outcome.score, total: outcome.total, failedGoals: outcome.failedGoals, goals: outcome.goals, seconds, ...(outcome.problem ? { problem: outcome.problem } : {}) }
   if (!outcome.compiles) return { ...base, status: 'error', error: { kind: 'does not compile', message: `does not compile: ${outcome.problem}` } }
   return { ...base, status: outcome.passed ? 'passed' : 'failed' }
 }
@@ -279,7 +282,12 @@ export async function gradeSubmissions(lab: Lab, submissions: Submission[], opti
     results[index] = result
     done++
     if (printed < results.length && results[printed]) options.status?.('')
-    for (; printed < results.length && results[printed]; printed++) out(options.json ? JSON.stringify(results[printed]) : formatResult(results[printed]!, options.style))
+    for (; printed < results.length && results[printed]; printed++) {
+      const r = results[printed]!
+      if (options.format === 'human') out(formatResult(r, options.style))
+      else if (options.format === 'json') out(JSON.stringify(r))
+      else if (options.format === 'gradescope') out(JSON.stringify(toGradescope(r, lab)))
+    }
     if (done < results.length) options.status?.(`grading ${lab.id}: ${done}/${results.length} done, ${results.filter((r) => r?.status === 'passed').length} passed so far`)
   }
   options.status?.(`grading ${lab.id}: 0/${results.length} done`)
@@ -323,8 +331,27 @@ export async function gradeSubmissions(lab: Lab, submissions: Submission[], opti
     seconds: (performance.now() - started) / 1000,
   }
   options.status?.('')
-  out(options.json ? JSON.stringify({ summary }) : formatSummary(summary))
+  if (options.format === 'human') out(formatSummary(summary))
+  else if (options.format === 'json') out(JSON.stringify({ summary }))
+  else if (options.format === 'junit') out(toJUnit(all, lab, summary.seconds))
   return summary
 }
 
 export const defaultJobs = (): number => Math.max(1, availableParallelism())
+
+/**
+ * Shard `index` (1-based) of `count`: every count-th submission in name order,
+ * starting at the index-th. The same folder gives the same shards on every
+ * machine, and shards 1..count together hold every submission exactly once.
+ */
+export function shardOf<T>(submissions: T[], index: number, count: number): T[] {
+  return submissions.filter((_, i) => i % count === index - 1)
+}
+
+/** A --shard argument, "i/n" with 1 <= i <= n, or null when it is not one. */
+export function parseShard(text: string): { index: number; count: number } | null {
+  const m = /^(\d+)\/(\d+)$/.exec(text)
+  if (!m) return null
+  const [index, count] = [Number(m[1]), Number(m[2])]
+  return index >= 1 && index <= count ? { index, count } : null
+}

@@ -23,7 +23,8 @@ import { formatLabErrors, gradeLab, type Lab, labPolicyLookup, loadLab, needsCom
 import { bundledKernelResources, LABS_DIR, labDir, listLabDirs, readLabFolder } from '../node/labs'
 import { loadKernelPolicy } from '../node/kernel-policy'
 import { listPolicies, listScenarios, type NamedText, POLICY_DIR, readNamed, resolveNamed, SCENARIO_DIR } from '../node/resources'
-import { DEFAULT_TIMEOUT_SECONDS, MAX_SUBMISSION_BYTES, defaultJobs, gradeSubmissions, listSubmissions, MAX_TIMEOUT_SECONDS, SubmissionFolderError } from './batch-grade'
+import { DEFAULT_TIMEOUT_SECONDS, defaultJobs, gradeSubmissions, listSubmissions, MAX_SUBMISSION_BYTES, MAX_TIMEOUT_SECONDS, parseShard, shardOf, type SubmissionResult, SubmissionFolderError } from './batch-grade'
+import { GRADE_FORMATS, type GradeFormat, toGradescope, toJUnit } from './grade-formats'
 import { formatDiagnostic } from './diagnostic-text'
 import { printBreakpointHits } from './break-option'
 import { printGrade } from './grade-report'
@@ -34,23 +35,28 @@ import { reportPathProblem, writeBootReport, writeLabReport } from './report-opt
 const USAGE = `usage: bootlab boot --scenario <file|name> --policy <file|name> [--json] [--compare <file|name>]
                     [--report <file.html|file.md> [--learner <name>]]
        bootlab boot --scenario <file|name> --policy <file|name> --break <file.c:line> [--break ...] [--print 'a,b,f()']
-       bootlab boot --lab <id|path> --policy <file|name> [--json] [--report <file.html|file.md> [--learner <name>]]
-       bootlab boot --lab <id|path> --policy-dir <dir> [--json] [--timeout <seconds>] [--jobs <n>]
+       bootlab boot --lab <id|path> --policy <file|name> [--format <f>] [--report <file.html|file.md> [--learner <name>]]
+       bootlab boot --lab <id|path> --policy-dir <dir> [--format <f>] [--shard <i>/<n>] [--timeout <seconds>] [--jobs <n>]
 
   --scenario  a scenario YAML/JSON file, or a bundled name (realm, host-mixed, ...)
   --policy    a kernel policy .c file, or a bundled name (unpatched, patched-v1,
               patched-v2, series, memblock-split)
   --compare   boot a second policy on the same scenario and show the first divergence
-  --json      print the BootResult as JSON instead of the console
+  --json      print the BootResult as JSON instead of the console (with --lab: --format json)
   --break     stop at a policy line (file.c:line) and print, at each hit, the --print expressions
               (C, in the stopped function's scope) or its locals; then the boot as usual (docs/debugging.md)
   --report    also write the lab report (with the --compare summary) to a .html or .md file
   --learner   the learner's name in the report
-  --lab       grade the policy against a lab's goals (a folder of labs/, or a path);
-              --json then prints every goal's result
+  --lab       grade the policy against a lab's goals (a folder of labs/, or a path)
+  --format    with --lab: human (default), json (every goal's result), junit (JUnit XML: one
+              testsuite per submission, one testcase per goal), gradescope (Gradescope's
+              results.json; with --policy-dir one per line)
   --policy-dir  with --lab, grade every .c file of a folder (a class's submissions): one line
-              each (with --json one JSON object each), then a summary; each submission gets
-              --timeout seconds (default ${DEFAULT_TIMEOUT_SECONDS}), --jobs of them at once (default: one per CPU)
+              each, then a summary; each submission gets --timeout seconds (default
+              ${DEFAULT_TIMEOUT_SECONDS}), --jobs of them at once (default: one per CPU)
+  --shard     with --policy-dir, grade only shard i of n (every n-th file in name order):
+              shards 1/n ... n/n together grade every submission exactly once
+  --no-color  no colour even on a terminal (also: NO_COLOR=1; none in a pipe)
 
 exit status: 0 booted, 1 booted with warnings, 2 failed, 3 bad input, 4 report not written
 with --lab:  0 all goals pass, 1 some goals fail, 3 bad input, 4 report not written
@@ -134,7 +140,8 @@ async function bootNamed(scenarioArg: string, policyArg: string): Promise<{ resu
   return { result, policy: policyText, diagnostics }
 }
 
-function loadLabArg(labArg: string): Lab {
+/** A --lab argument (an id of labs/ or a path) loaded and validated, or a bad-input error saying what is wrong. */
+export function loadLabArg(labArg: string): Lab {
   const read = readLabFolder(labDir(labArg))
   if (!read.folder) throw new BadInput(formatLabErrors(read.errors) + (existsSync(labDir(labArg)) ? '' : labSuggestion(labArg)))
   const loaded = loadLab(read.folder, bundledKernelResources())
@@ -145,7 +152,7 @@ function loadLabArg(labArg: string): Lab {
 async function gradeNamed(
   labArg: string,
   policyArg: string,
-  json: boolean,
+  format: GradeFormat,
   report: { path: string; learner?: string } | undefined,
   out: (s: string) => void,
   err: (s: string) => void,
@@ -156,13 +163,28 @@ async function gradeNamed(
   const lookup = labPolicyLookup(loaded.lab)
   const policy = await loadKernelPolicy(policyText, lookup)
   const compareWith = loaded.lab.compareWith && needsCompareWith(loaded.lab) ? await loadKernelPolicy(loaded.lab.compareWith, lookup) : undefined
+  const started = performance.now()
   const grade = gradeLab(loaded.lab, { policy, compareWith })
-  if (json) out(JSON.stringify(grade, null, 1))
-  else {
+  if (format === 'json') out(JSON.stringify(grade, null, 1))
+  else if (format === 'human') {
     printDiagnostics(policy.diagnostics, policyText, err, style)
     printGrade(loaded.lab, grade, out, style)
+  } else {
+    const compileError = policy.diagnostics.find((d) => d.severity === 'error')
+    const located = compileError && `${compileError.file}:${compileError.line}:${compileError.column}: ${compileError.message}`
+    const result: SubmissionResult = {
+      file: basename(policyText.file),
+      status: compileError ? 'error' : grade.passed ? 'passed' : 'failed',
+      score: grade.score,
+      total: grade.total,
+      failedGoals: grade.goals.filter((g) => !g.passed).map((g) => g.name),
+      goals: compileError ? undefined : grade.goals.map((g) => ({ name: g.name, weight: g.weight, passed: g.passed, message: g.message, evidence: g.evidence })),
+      ...(compileError ? { error: { kind: 'does not compile' as const, message: `does not compile: ${located}` } } : {}),
+      seconds: (performance.now() - started) / 1000,
+    }
+    out(format === 'junit' ? toJUnit([result], loaded.lab, result.seconds) : JSON.stringify(toGradescope(result, loaded.lab), null, 1))
   }
-  if (report && !(await writeLabReport({ ...report, lab: loaded.lab, grade, policy: policyText }, json ? err : out, err))) return EXIT.reportNotWritten
+  if (report && !(await writeLabReport({ ...report, lab: loaded.lab, grade, policy: policyText }, format === 'human' ? out : err, err))) return EXIT.reportNotWritten
   return grade.passed ? GRADE_EXIT.passed : GRADE_EXIT.failed
 }
 
@@ -174,7 +196,7 @@ function positiveNumber(value: string | undefined, name: string, fallback: numbe
   return n
 }
 
-async function gradeFolder(labArg: string, dir: string, values: { json: boolean; timeout?: string; jobs?: string }, out: (s: string) => void, terminal: Terminal): Promise<number> {
+async function gradeFolder(labArg: string, dir: string, values: { timeout?: string; jobs?: string; shard?: string }, format: GradeFormat, out: (s: string) => void, terminal: Terminal): Promise<number> {
   const lab = loadLabArg(labArg)
   const timeoutSeconds = positiveNumber(values.timeout, 'timeout', DEFAULT_TIMEOUT_SECONDS)
   if (timeoutSeconds > MAX_TIMEOUT_SECONDS) throw new BadInput(`--timeout must be at most ${MAX_TIMEOUT_SECONDS} seconds (about 24 days), not '${values.timeout}'`)
@@ -188,7 +210,14 @@ async function gradeFolder(labArg: string, dir: string, values: { json: boolean;
     throw e
   }
   if (submissions.length === 0) throw new BadInput(`--policy-dir ${dir}: no .c files to grade`)
-  const summary = await gradeSubmissions(lab, submissions, { json: values.json, timeoutSeconds, jobs, style: terminal.style, status: values.json ? undefined : terminal.status }, out)
+  if (values.shard !== undefined) {
+    const shard = parseShard(values.shard)
+    if (!shard) throw new BadInput(`--shard must be i/n with 1 <= i <= n (for example 2/4), not '${values.shard}'`)
+    submissions = shardOf(submissions, shard.index, shard.count)
+    // An empty shard (more shards than submissions) grades nothing and passes: the other shards hold the class.
+    if (submissions.length === 0) return GRADE_EXIT.passed
+  }
+  const summary = await gradeSubmissions(lab, submissions, { format, timeoutSeconds, jobs, style: terminal.style, status: format === 'human' ? terminal.status : undefined }, out)
   return summary.passed === summary.submissions ? GRADE_EXIT.passed : GRADE_EXIT.failed
 }
 
@@ -222,6 +251,8 @@ export async function runBoot(argv: string[], out: (s: string) => void, err: (s:
         report: { type: 'string' },
         learner: { type: 'string' },
         json: { type: 'boolean', default: false },
+        format: { type: 'string' },
+        shard: { type: 'string' },
         'no-color': { type: 'boolean', default: false },
         break: { type: 'string', multiple: true },
         print: { type: 'string' },
@@ -238,6 +269,19 @@ export async function runBoot(argv: string[], out: (s: string) => void, err: (s:
     return 0
   }
   const style = values['no-color'] ? PLAIN : terminal.style
+  const format = (values.format ?? (values.json ? 'json' : 'human')) as GradeFormat
+  if (!GRADE_FORMATS.includes(format) || (values.json && format !== 'json')) {
+    err(`bootlab: --format is one of ${GRADE_FORMATS.join(', ')} (--json is --format json), not '${values.format}'`)
+    return EXIT.badInput
+  }
+  if ((format === 'junit' || format === 'gradescope') && values.lab === undefined) {
+    err(`bootlab: --format ${format} is for grading, with --lab`)
+    return EXIT.badInput
+  }
+  if (values.shard !== undefined && values['policy-dir'] === undefined) {
+    err('bootlab: --shard splits a --policy-dir')
+    return EXIT.badInput
+  }
   const reportProblem = values.report === undefined ? null : reportPathProblem(values.report)
   if (reportProblem) {
     err(`bootlab: ${reportProblem}`)
@@ -254,9 +298,9 @@ export async function runBoot(argv: string[], out: (s: string) => void, err: (s:
       return GRADE_EXIT.badInput
     }
     try {
-      if (dir !== undefined) return await gradeFolder(values.lab, dir, values, out, { style, status: terminal.status })
+      if (dir !== undefined) return await gradeFolder(values.lab, dir, values, format, out, { style, status: terminal.status })
       const report = values.report === undefined ? undefined : { path: values.report, learner: values.learner }
-      return await gradeNamed(values.lab, values.policy!, values.json, report, out, err, style)
+      return await gradeNamed(values.lab, values.policy!, format, report, out, err, style)
     } catch (e) {
       if (e instanceof BadInput) {
         err(`bootlab: ${e.message.split("\n").map(terminalSafe).join("\n")}`)

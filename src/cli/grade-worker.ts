@@ -21,6 +21,16 @@ export interface GradeWorkerData {
   lab: Lab
 }
 
+/** One goal of one submission: passed or not, and the evidence when not. */
+export interface GoalOutcome {
+  name: string
+  weight: number
+  passed: boolean
+  /** Why the goal matters (the lab's words); shown with the evidence when it fails. */
+  message: string
+  evidence: string[]
+}
+
 export interface GradeRequest {
   id: number
   file: string
@@ -34,6 +44,8 @@ export interface GradeAnswer {
   score: number
   total: number
   failedGoals: string[]
+  /** Every goal's outcome, for the autograder formats (JUnit, Gradescope). */
+  goals: GoalOutcome[]
   /** The first located problem of the policy: a compile error, or what stopped it at run time. */
   problem?: string
   compiles: boolean
@@ -53,6 +65,7 @@ async function grade(lab: Lab, compareWith: KernelPolicy | undefined, request: G
     score: grade.score,
     total: grade.total,
     failedGoals: grade.goals.filter((g) => !g.passed).map((g) => g.name),
+    goals: grade.goals.map((g) => ({ name: g.name, weight: g.weight, passed: g.passed, message: g.message, evidence: g.evidence })),
     problem: compileError || runError ? located((compileError ?? runError)!) : undefined,
     compiles: !compileError,
   }

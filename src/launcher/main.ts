@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { runAutograder } from '../cli/autograder'
 import { EXIT, processTerminal, runBoot, type Terminal } from '../cli/bootlab'
 import { RESOURCES } from '../node/resources'
 import { DEFAULT_WEB_PORT, runApp } from './app'
@@ -23,6 +24,9 @@ usage:
   bootlab dap                  the policy debugger over the Debug Adapter Protocol on stdio
                                (VS Code launch.json: docs/debugging.md)
   bootlab labs                 list the bundled labs
+  bootlab autograder <lab> <dir> [--tarball <tgz>]
+                               write a Gradescope autograder bundle and a GitHub Classroom
+                               workflow for a lab (docs/grading.md)
   bootlab --version            print the version
   bootlab --help               print this help
 
@@ -36,6 +40,8 @@ examples:
   bootlab boot --lab 05-move-swiotlb --policy my-fix.c   grade it: exit 0 when every goal passes
   bootlab boot --lab 05-move-swiotlb --policy my-fix.c --json
                                                          each goal's result as JSON, for CI
+  bootlab boot --lab 05-move-swiotlb --policy-dir class/ --format junit --shard 1/4
+                                                         a quarter of a class, as JUnit XML
 
 exit status of boot: 0 booted cleanly (with --lab: every goal passed); bootlab boot --help lists the rest`
 
@@ -84,6 +90,8 @@ export async function main(
       return (await import('../cli/dap')).runDap()
     case 'labs':
       return printLabs(out)
+    case 'autograder':
+      return runAutograder(rest, out, err)
     case '--version':
     case '-v':
       out(packageVersion())

@@ -1,0 +1,102 @@
+/*
+ * Grades in the formats instructors' systems read:
+ *
+ * - Gradescope's autograder results.json (https://gradescope-autograders.readthedocs.io,
+ *   "Autograder Specifications"): score, max_score, output, visibility, and
+ *   tests[] with name, score, max_score, status, output, visibility; one goal
+ *   is one test, its weight the test's max_score.
+ * - JUnit XML as CI systems (Jenkins, GitLab, GitHub test reporters) read it:
+ *   <testsuites> of one <testsuite> per submission, one <testcase> per goal
+ *   with its weight as a property; a failed goal has a <failure> holding the
+ *   evidence; a submission that could not be graded has an <error> per goal.
+ */
+import type { Lab } from '../labs'
+import type { SubmissionResult } from './batch-grade'
+import { groupEvidence } from './grade-report'
+import type { GoalOutcome } from './grade-worker'
+
+export type GradeFormat = 'human' | 'json' | 'junit' | 'gradescope'
+export const GRADE_FORMATS: readonly GradeFormat[] = ['human', 'json', 'junit', 'gradescope']
+
+type Visibility = 'visible' | 'hidden' | 'after_due_date' | 'after_published'
+
+export interface GradescopeTest {
+  name: string
+  score: number
+  max_score: number
+  status: 'passed' | 'failed'
+  output: string
+  visibility: Visibility
+}
+
+export interface GradescopeResults {
+  score: number
+  max_score: number
+  output: string
+  visibility: Visibility
+  tests: GradescopeTest[]
+}
+
+/** The goals of a result; a submission that was not graded fails every goal of the lab with its error. */
+function goalsOf(r: SubmissionResult, lab: Lab): GoalOutcome[] {
+  if (r.goals?.length) return r.goals
+  const why = r.error ? `${r.file} ${r.error.message}` : 'not graded'
+  return lab.goals.map((g) => ({ name: g.name, weight: g.weight, passed: false, message: g.message, evidence: [why] }))
+}
+
+/** A failed goal's text: why it matters, then each piece of evidence once with the machines it holds on. */
+export function goalReport(goal: GoalOutcome): string {
+  if (goal.passed) return ''
+  const lines = [goal.message]
+  for (const { detail, scenarios } of groupEvidence(goal.evidence)) lines.push(`- ${detail}${scenarios.length ? ` (on ${scenarios.join(', ')})` : ''}`)
+  return lines.join('\n')
+}
+
+function summaryLine(r: SubmissionResult, lab: Lab): string {
+  const head = `${r.file}: lab ${lab.id}, ${r.score}/${r.total}`
+  if (r.error) return `${head}; ${r.error.message}`
+  return r.problem ? `${head}; policy error at ${r.problem}` : head
+}
+
+export function toGradescope(r: SubmissionResult, lab: Lab): GradescopeResults {
+  const tests = goalsOf(r, lab).map(
+    (g): GradescopeTest => ({ name: g.name, score: g.passed ? g.weight : 0, max_score: g.weight, status: g.passed ? 'passed' : 'failed', output: goalReport(g), visibility: 'visible' }),
+  )
+  return { score: r.score, max_score: r.total, output: summaryLine(r, lab), visibility: 'visible', tests }
+}
+
+// XML 1.0 forbids most C0 controls even as character references: they are shown as \xNN instead.
+const xmlText = (s: string) =>
+  s
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+    .replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!)
+
+/** One JUnit XML document for the graded submissions. */
+export function toJUnit(results: SubmissionResult[], lab: Lab, seconds: number): string {
+  let tests = 0
+  let failures = 0
+  let errors = 0
+  const suites = results.map((r) => {
+    const goals = goalsOf(r, lab)
+    const suiteFailures = r.status === 'error' ? 0 : goals.filter((g) => !g.passed).length
+    const suiteErrors = r.status === 'error' ? goals.length : 0
+    tests += goals.length
+    failures += suiteFailures
+    errors += suiteErrors
+    const cases = goals.map((g) => {
+      const open = `    <testcase classname="${xmlText(`${lab.id}.${r.file}`)}" name="${xmlText(g.name)}" time="0">\n      <properties><property name="weight" value="${g.weight}"/></properties>`
+      if (r.status === 'error') return `${open}\n      <error message="${xmlText(r.error!.message)}" type="${xmlText(r.error!.kind)}">${xmlText(r.error!.message)}</error>\n    </testcase>`
+      if (g.passed) return `${open}\n    </testcase>`
+      const report = goalReport(g)
+      return `${open}\n      <failure message="${xmlText(g.message)}" type="goal failed">${xmlText(report)}</failure>\n    </testcase>`
+    })
+    const props = `    <properties><property name="score" value="${r.score}"/><property name="max_score" value="${r.total}"/></properties>`
+    return `  <testsuite name="${xmlText(r.file)}" tests="${goals.length}" failures="${suiteFailures}" errors="${suiteErrors}" skipped="0" time="${r.seconds.toFixed(3)}">\n${props}\n${cases.join('\n')}\n  </testsuite>`
+  })
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="${xmlText(`bootlab lab ${lab.id}`)}" tests="${tests}" failures="${failures}" errors="${errors}" time="${seconds.toFixed(3)}">`,
+    ...suites,
+    '</testsuites>',
+  ].join('\n')
+}
