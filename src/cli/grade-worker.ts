@@ -13,6 +13,7 @@ import { isMainThread, parentPort, workerData } from 'node:worker_threads'
 import type { Diagnostic, KernelPolicy } from '../core'
 import { bootLab, gradeRuns, type Lab, labPolicyLookup, needsCompareWith } from '../labs'
 import { loadBasePolicy, loadKernelPolicy } from '../node/kernel-policy'
+import { loadCParser } from '../node/c-parser'
 
 export const GRADE_WORKER_ROLE = 'bootlab-grade-worker'
 
@@ -56,7 +57,7 @@ const located = (d: Diagnostic) => `${d.file}:${d.line}:${d.column}: ${d.message
 async function grade(lab: Lab, compareWith: KernelPolicy | undefined, request: GradeRequest): Promise<GradeAnswer> {
   const policy = await loadKernelPolicy({ name: request.file.replace(/\.c$/, ''), file: request.file, text: request.text }, labPolicyLookup(lab))
   const compileError = policy.diagnostics.find((d) => d.severity === 'error')
-  const runs = bootLab(lab, { policy, compareWith })
+  const runs = bootLab(lab, { policy, compareWith, parser: await loadCParser() })
   const grade = gradeRuns(lab, runs)
   const runError = runs.flatMap((r) => r.result.diagnostics).find((d) => d.severity === 'error')
   return {

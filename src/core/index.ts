@@ -6,6 +6,7 @@ export { boot, type BootOptions, type KernelPolicy, stepBudget } from './boot/bo
 export { compileBase, policyParent, preparePolicy, type PolicyLookup, type PolicySource } from './boot/kernel-policy'
 export { NATIVE_SIGNATURES } from './boot/natives'
 export * from './boot/result'
+export { DebugSession, type Breakpoint, type DebugState, type DebugTarget, type SourceBreakpoint, type Stop, type Variable } from './debug'
 export { firstDivergence, observations, type Divergence, type Observation } from './compare/divergence'
 export { formatScenarioErrors, parseScenario, validateScenario, type ScenarioError, type ScenarioParse } from './scenario/parse'
 export { scenarioSchema, type Scenario, type ScenarioInput } from './scenario/schema'

@@ -129,7 +129,25 @@ function checkReached(g: Extract<Goal, { type: 'reached' }>, r: BootResult): Che
   return { passed, detail: passed ? `reached ${g.step}` : `never reached ${g.step}: stopped in ${r.reached} (${r.verdict.headline})` }
 }
 
-export function checkGoal(goal: Goal, result: BootResult, baseline?: Baseline): Check {
+/** A breakpoint goal's hits in one debug run: the value of its `expect` at each (decimal text, or an error). */
+export interface BreakpointHits {
+  /** The breakpoint could not be set (no such function, an expression that does not parse). */
+  problem?: string
+  hits: { index: number; value: string }[]
+}
+
+function checkBreakpoint(g: Extract<Goal, { type: 'breakpoint' }>, hits: BreakpointHits | undefined): Check {
+  if (!hits) throw new Error(`goal '${g.name}' needs a debug run of the boot`)
+  const at = `${g.function}()${g.when ? ` where ${g.when}` : ''}`
+  if (hits.problem) return { passed: false, detail: `no breakpoint at ${at}: ${hits.problem}` }
+  const bad = hits.hits.filter((h) => h.value === '0' || !/^-?\d+$/.test(h.value))
+  const count = `${hits.hits.length} hit${hits.hits.length === 1 ? '' : 's'} of ${at}`
+  if (hits.hits.length < g.minHits) return { passed: false, detail: `${count}, expected at least ${g.minHits}` }
+  if (bad.length) return { passed: false, detail: `${count}; ${g.expect} was ${firstFew(bad.map((h) => `${/^-?\d+$/.test(h.value) ? 'false' : h.value} at statement ${h.index}`))}` }
+  return { passed: true, detail: `${count}; ${g.expect} held at each` }
+}
+
+export function checkGoal(goal: Goal, result: BootResult, baseline?: Baseline, hits?: BreakpointHits): Check {
   if (result.verdict.status === 'policy-error' && goal.type !== 'verdict') {
     return { passed: false, detail: result.verdict.headline }
   }
@@ -148,5 +166,7 @@ export function checkGoal(goal: Goal, result: BootResult, baseline?: Baseline): 
       return checkFault(goal, result)
     case 'reached':
       return checkReached(goal, result)
+    case 'breakpoint':
+      return checkBreakpoint(goal, hits)
   }
 }

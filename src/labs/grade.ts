@@ -4,8 +4,8 @@
  * fix fitted to one machine fails on the others. Pure: the host compiles the
  * policies (it owns the C parser) and hands them in.
  */
-import { boot, type BootResult, type KernelPolicy } from '../core'
-import { type Baseline, checkGoal } from './goals'
+import { boot, type BootResult, DebugSession, type DebugTarget, type KernelPolicy } from '../core'
+import { type Baseline, type BreakpointHits, checkGoal } from './goals'
 import type { Lab, LabScenario } from './lab'
 import type { Goal, GoalType } from './schema'
 
@@ -14,6 +14,8 @@ export interface LabRun {
   scenario: LabScenario
   result: BootResult
   baseline?: Baseline
+  /** Breakpoint goals' hits, by goal name, from one debug run of the same boot. */
+  breakpoints?: Map<string, BreakpointHits>
 }
 
 export interface GoalCheck {
@@ -49,17 +51,42 @@ export interface LabPolicies {
   policy: KernelPolicy
   /** The lab's compareWith policy, compiled; needed when a goal is relative to it. */
   compareWith?: KernelPolicy
+  /** The C grammar, for breakpoint goals' expressions. */
+  parser?: DebugTarget['parser']
 }
 
 export function needsCompareWith(lab: Lab): boolean {
   return lab.goals.some((g) => g.type === 'counter' && g.relativeTo === 'compareWith')
 }
 
+type BreakpointGoal = Extract<Goal, { type: 'breakpoint' }>
+const breakpointGoals = (lab: Lab) => lab.goals.filter((g): g is BreakpointGoal => g.type === 'breakpoint')
+
+/**
+ * One debug run of the boot for all the lab's breakpoint goals: each is a
+ * function logpoint (condition `when`) printing the value of `expect`.
+ */
+function breakpointHits(goals: BreakpointGoal[], s: LabScenario, policy: KernelPolicy, parser: DebugTarget['parser']): Map<string, BreakpointHits> {
+  const out = new Map<string, BreakpointHits>()
+  if (!policy.program) return out
+  const session = new DebugSession({ scenario: s.scenario, policy, parser })
+  const set = session.setFunctionBreakpoints(goals.map((g) => ({ function: g.function, condition: g.when, logMessage: `{${g.expect}}` })))
+  const logs = session.recording().logs
+  goals.forEach((g, i) => {
+    const bp = set[i]
+    out.set(g.name, bp.verified ? { hits: logs.filter((l) => l.breakpoint === bp.id).map((l) => ({ index: l.index, value: l.text })) } : { problem: bp.message, hits: [] })
+  })
+  return out
+}
+
 export function bootLab(lab: Lab, policies: LabPolicies): LabRun[] {
   if (needsCompareWith(lab) && !policies.compareWith) throw new Error(`lab ${lab.id} has goals relative to its compareWith policy: pass it compiled`)
+  const debugGoals = breakpointGoals(lab)
+  if (debugGoals.length && !policies.parser) throw new Error(`lab ${lab.id} has breakpoint goals: pass the C parser`)
   return lab.scenarios.map((s) => {
     const run: LabRun = { scenario: s, result: boot(s.scenario, policies.policy) }
     if (needsCompareWith(lab) && policies.compareWith) run.baseline = { policyName: policies.compareWith.name, result: boot(s.scenario, policies.compareWith) }
+    if (debugGoals.length && policies.parser) run.breakpoints = breakpointHits(debugGoals, s, policies.policy, policies.parser)
     return run
   })
 }
@@ -70,7 +97,7 @@ export function gradeRuns(lab: Lab, runs: LabRun[]): LabGrade {
   const goals = lab.goals.map((goal): GoalResult => {
     const checks = runs
       .filter((run) => appliesTo(goal, run.scenario))
-      .map((run) => ({ scenario: run.scenario.name, ...checkGoal(goal, run.result, run.baseline) }))
+      .map((run) => ({ scenario: run.scenario.name, ...checkGoal(goal, run.result, run.baseline, run.breakpoints?.get(goal.name)) }))
     const failed = checks.filter((c) => !c.passed)
     return {
       name: goal.name,

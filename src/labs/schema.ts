@@ -120,7 +120,21 @@ const faultGoal = z.strictObject({
 
 const reachedGoal = z.strictObject({ ...goalCommon, type: z.literal('reached'), step: identifier })
 
-export const goalSchema = z.discriminatedUnion('type', [verdictGoal, warnGoal, callerGoal, sharedRangeGoal, counterGoal, faultGoal, reachedGoal])
+/** A value at a breakpoint, graded from a debug run (docs/debugging.md): `expect` holds at every hit of `function`. */
+const breakpointGoal = z.strictObject({
+  ...goalCommon,
+  type: z.literal('breakpoint'),
+  /** The policy function to stop in, at its first statement (its parameters are set there). */
+  function: identifier,
+  /** A C expression over its parameters and the policy's globals: only hits where it is true count. */
+  when: z.string().trim().min(1).optional(),
+  /** A C expression that must be true (non-zero) at every counted hit. */
+  expect: z.string().trim().min(1),
+  /** At least this many counted hits (default 1). */
+  minHits: z.number().int().min(0).default(1),
+})
+
+export const goalSchema = z.discriminatedUnion('type', [verdictGoal, warnGoal, callerGoal, sharedRangeGoal, counterGoal, faultGoal, reachedGoal, breakpointGoal])
 
 const questionSchema = z.strictObject({
   prompt: prose(),

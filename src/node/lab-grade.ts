@@ -4,11 +4,12 @@
  */
 import type { PolicySource } from '../core'
 import { gradeLab, type Lab, type LabGrade, labPolicyLookup, needsCompareWith } from '../labs'
+import { loadCParser } from './c-parser'
 import { loadKernelPolicy } from './kernel-policy'
 
 export async function gradePolicy(lab: Lab, source: PolicySource): Promise<LabGrade> {
   const lookup = labPolicyLookup(lab)
   const policy = await loadKernelPolicy(source, lookup)
   const compareWith = lab.compareWith && needsCompareWith(lab) ? await loadKernelPolicy(lab.compareWith, lookup) : undefined
-  return gradeLab(lab, { policy, compareWith })
+  return gradeLab(lab, { policy, compareWith, parser: await loadCParser() })
 }

@@ -4,6 +4,7 @@ import App from './App.vue'
 import { BootClient } from './boot-client'
 import { connectBootlab } from './bootlab'
 import { useCompareStore } from './stores/compare'
+import { useDebugStore } from './stores/debug'
 import { useKernelResourcesStore } from './stores/kernel-resources'
 import { useLabsStore } from './stores/labs'
 import { useReportStore } from './stores/report'
@@ -11,6 +12,7 @@ import { useWorkbenchStore } from './stores/workbench'
 import './style.css'
 import type { CompareInput, CompareOutcome, GradeInput, GradeOutcome } from './workers/boot-protocol'
 import BootWorker from './workers/boot.worker?worker'
+import DebugWorker from './workers/debug.worker?worker'
 
 async function startApp(): Promise<void> {
   const pinia = createPinia()
@@ -27,6 +29,8 @@ async function startApp(): Promise<void> {
   // A third instance compares two boots, started only when the learner first opens the compare view.
   let comparer: BootClient<CompareInput, CompareOutcome> | null = null
   useCompareStore(pinia).connect({ comparer: () => (comparer ??= new BootClient<CompareInput, CompareOutcome>(new BootWorker({ name: 'compare' }))) })
+  // The debugger's worker, started at the first debug boot.
+  useDebugStore(pinia).connect({ worker: () => new DebugWorker({ name: 'debug' }), storage: localStorage })
   const report = useReportStore(pinia)
   report.connect({ api, storage: localStorage, now: () => new Date() })
   // The desktop app's menu: Export Report opens the export panel; Reload Labs (and a newly opened lab folder) re-reads the course.

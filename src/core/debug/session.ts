@@ -59,6 +59,8 @@ export interface SourceBreakpoint {
 
 export interface Breakpoint extends SourceBreakpoint {
   id: number
+  /** A function breakpoint: set by name, at the function's first statement. */
+  function?: string
   /** False when no statement is on or after `line` in a function of `file`, or the condition does not compile. */
   verified: boolean
   /** The statement line it stops at (the first statement on or after `line`). */
@@ -338,9 +340,32 @@ export class DebugSession {
   /** Replace the breakpoints of one file; the recording is redone on the next run. */
   setBreakpoints(file: string, specs: Omit<SourceBreakpoint, 'file'>[]): Breakpoint[] {
     const key = this.fileKey(file)
-    for (const [id, bp] of this.breakpoints) if (bp.file === (key ?? file)) this.breakpoints.delete(id)
+    for (const [id, bp] of this.breakpoints) if (bp.file === (key ?? file) && !bp.function) this.breakpoints.delete(id)
     const out = specs.map((spec) => this.verify({ ...spec, file: key ?? file }, key))
     for (const bp of out) this.breakpoints.set(bp.id, bp)
+    this.index()
+    return out
+  }
+
+  /**
+   * Replace the function breakpoints: each stops at the first statement of the
+   * policy function of that name, wherever the linked program defines it (the
+   * learner's file or a kernel state beneath it), however its lines move.
+   */
+  setFunctionBreakpoints(specs: (Omit<SourceBreakpoint, 'file' | 'line'> & { function: string })[]): Breakpoint[] {
+    for (const [id, bp] of this.breakpoints) if (bp.function) this.breakpoints.delete(id)
+    const out = specs.map((spec): Breakpoint => {
+      const def = this.target.policy.program?.functions.find((f) => f.name === spec.function)
+      const first = def && Math.min(...[...(this.lines.get(def.file) ?? [])].filter(([, fn]) => fn === def).map(([line]) => line))
+      if (!def || first === undefined || !Number.isFinite(first)) return { ...spec, file: '', line: 0, id: this.nextId++, verified: false, actualLine: 0, message: `no policy function '${spec.function}' with statements in this boot` }
+      return { ...this.verify({ ...spec, file: def.file, line: first }, def.file), function: spec.function }
+    })
+    for (const bp of out) this.breakpoints.set(bp.id, bp)
+    this.index()
+    return out
+  }
+
+  private index(): void {
     this.byLine = new Map()
     for (const bp of this.breakpoints.values()) {
       if (!bp.verified) continue
@@ -348,7 +373,6 @@ export class DebugSession {
       this.byLine.set(k, [...(this.byLine.get(k) ?? []), bp])
     }
     this.invalidate()
-    return out
   }
 
   private verify(spec: SourceBreakpoint, key: string | undefined): Breakpoint {

@@ -67,7 +67,7 @@ function grade(parser: Parser, request: GradeInput): GradeOutcome {
   const base = baseFor(parser, request.base)
   const policy = preparePolicy(parser, policySource(request.policy), base, lookup)
   const compareWith = request.lab.compareWith && needsCompareWith(request.lab) ? compareWithPolicy(parser, request.lab.id, request.lab.compareWith, base, lookup) : undefined
-  return { kind: 'graded', grade: gradeLab(request.lab, { policy, compareWith }) }
+  return { kind: 'graded', grade: gradeLab(request.lab, { policy, compareWith, parser }) }
 }
 
 function compare(parser: Parser, request: CompareInput): CompareOutcome {

@@ -1,0 +1,114 @@
+/*
+ * The policy debugger in a real browser (web mode, Debian's Chromium): a
+ * breakpoint set by clicking the editor's gutter, a debug boot, the stop with
+ * its call stack, locals, machine and map, a step over and a reverse step, a
+ * continue to the next hit. Screenshots at 1280×720 and 1920×1080 go to
+ * test/artifacts/.
+ */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ARTIFACTS, chromiumMissing, launchChromium } from './chromium'
+import { buildAndPreview, type WebPreview } from './web-preview'
+
+const missing = chromiumMissing()
+if (missing && process.env.CI === 'true') throw new Error(`CI must run the browser tests, but ${missing}`)
+
+const v2 = readFileSync(join(import.meta.dirname, '../../resources/policies/patched-v2.c'), 'utf8').split('\n')
+const fnLine = v2.findIndex((l) => l.startsWith('int split_kernel_leaf_mapping(')) + 1
+const alignLine = v2.findIndex((l, i) => i >= fnLine && /PAGE_ALIGNED\(start\)/.test(l)) + 1
+const lockLine = v2.findIndex((l, i) => i >= fnLine && /mutex_lock\(&pgtable_split_lock\)/.test(l)) + 1
+
+async function bootSettled(page: Page): Promise<void> {
+  await page.locator('[data-testid="verdict"][data-settled="true"]').waitFor({ timeout: 30_000 })
+}
+
+/** Scrolls `line` into view with the keyboard and clicks the glyph margin beside it. */
+async function clickGutter(page: Page, line: number): Promise<void> {
+  await page.locator('.policy-editor .monaco-editor .view-lines').click()
+  await page.keyboard.press('Control+Home')
+  for (let i = 1; i < line; i++) await page.keyboard.press('ArrowDown')
+  const number = page.locator('.policy-editor .margin-view-overlays .line-numbers', { hasText: new RegExp(`^${line}$`) })
+  const row = (await number.boundingBox())!
+  const glyph = (await page.locator('.policy-editor .glyph-margin').boundingBox())!
+  await page.mouse.click(glyph.x + glyph.width / 2, row.y + row.height / 2)
+}
+
+const where = (page: Page) => page.getByTestId('debug-where')
+const stopIndex = async (page: Page) => Number(await where(page).getAttribute('data-index'))
+const stopLine = async (page: Page) => Number(await where(page).getAttribute('data-line'))
+
+if (missing) {
+  describe('the debugger in Chromium', () => {
+    it(`skipped: ${missing}`, (context) => context.skip(missing))
+  })
+} else {
+  describe('the debugger in Chromium', () => {
+    let preview: WebPreview
+    let browser: Awaited<ReturnType<typeof launchChromium>>
+    let page: Page
+    const pageErrors: string[] = []
+
+    beforeAll(async () => {
+      preview = await buildAndPreview()
+      browser = await launchChromium()
+      page = await browser.context.newPage()
+      await page.setViewportSize({ width: 1280, height: 720 })
+      page.on('pageerror', (error) => pageErrors.push(error.message))
+      await page.goto(preview.url)
+      await page.locator('.policy-editor .monaco-editor .view-lines').waitFor()
+      await bootSettled(page)
+      await page.getByLabel('Kernel policy', { exact: true }).selectOption('patched-v2.c')
+      await page.getByLabel('Scenario', { exact: true }).selectOption('realm.yaml')
+      await bootSettled(page)
+    }, 240_000)
+
+    afterAll(async () => {
+      await browser?.close()
+      await preview?.close()
+    })
+
+    it('sets a breakpoint by clicking the gutter, debug-boots to it and shows the stack, locals, machine and map', async () => {
+      await clickGutter(page, alignLine)
+      await expect.poll(() => page.getByTestId('breakpoint-count').textContent()).toBe('1 breakpoint')
+      await expect.poll(() => page.locator('.policy-editor .bootlab-breakpoint-glyph').count()).toBe(1)
+
+      await page.keyboard.press('F5')
+      await where(page).waitFor({ timeout: 30_000 })
+      expect(await stopLine(page)).toBe(alignLine)
+      const text = (await page.getByTestId('debug-panel').textContent()) ?? ''
+      expect(text).toContain(`Stopped (breakpoint) before patched-v2.c:${alignLine} in split_kernel_leaf_mapping()`)
+      for (const fn of ['split_kernel_leaf_mapping', 'update_range_prot', 'set_memory_decrypted', 'swiotlb_update_mem_attributes', 'mem_init']) expect(text).toContain(fn)
+      const locals = page.getByTestId('debug-locals')
+      expect(await locals.locator('[data-name="start"] .value').textContent()).toMatch(/\(0xffff0000[0-9a-f]+\)/)
+      expect(await locals.locator('[data-name="end"] .value').textContent()).toMatch(/\(0xffff0000[0-9a-f]+\)/)
+      const machine = (await page.getByTestId('debug-machine').textContent()) ?? ''
+      expect(machine).toMatch(/WindowW1/)
+      expect(machine).toMatch(/Allocatorbuddy/)
+      expect(await page.getByTestId('debug-map').locator('[data-leaf]').count()).toBeGreaterThan(0)
+      // The editor marks the stopped line; the timeline moved to the boot step of the stop (mem_init).
+      await expect.poll(() => page.locator('.policy-editor .bootlab-stopped-line').count()).toBe(1)
+      expect(await page.getByTestId('timeline-plot').getAttribute('aria-valuetext')).toBe('mem_init')
+      await page.screenshot({ path: join(ARTIFACTS, 'web-debug-1280x720.png') })
+      await page.setViewportSize({ width: 1920, height: 1080 })
+      await page.screenshot({ path: join(ARTIFACTS, 'web-debug-1920x1080.png') })
+      await page.setViewportSize({ width: 1280, height: 720 })
+    })
+
+    it('steps over, reverse-steps back to the same stop, and continues to the next hit', async () => {
+      const first = await stopIndex(page)
+      const startValue = await page.getByTestId('debug-locals').locator('[data-name="start"] .value').textContent()
+      await page.getByTestId('debug-step-over').click()
+      await expect.poll(() => stopLine(page)).toBe(lockLine)
+      await page.getByTestId('debug-step-back').click()
+      await expect.poll(() => stopIndex(page)).toBe(first)
+      expect(await stopLine(page)).toBe(alignLine)
+      expect(await page.getByTestId('debug-locals').locator('[data-name="start"] .value').textContent()).toBe(startValue)
+      await page.getByTestId('debug-start').click()
+      await expect.poll(() => stopIndex(page)).toBeGreaterThan(first)
+      expect(await stopLine(page)).toBe(alignLine)
+      expect(pageErrors).toEqual([])
+    })
+  })
+}
