@@ -25,10 +25,11 @@ import { loadKernelPolicy } from '../node/kernel-policy'
 import { readNamed } from '../node/resources'
 import { DEFAULT_TIMEOUT_SECONDS, defaultJobs, gradeDirectory, listSubmissions } from './batch-grade'
 import { printGrade } from './grade-report'
+import { ptdumpDiffLines, ptdumpLines } from './ptdump-option'
 import { reportPathProblem, writeBootReport, writeLabReport } from './report-option'
 
 const USAGE = `usage: bootlab boot --scenario <file|name> --policy <file|name> [--json] [--compare <file|name>]
-                    [--report <file.html|file.md> [--learner <name>]]
+                    [--report <file.html|file.md> [--learner <name>]] [--ptdump [--step <fn>]]
        bootlab boot --lab <id|path> --policy <file|name> [--json] [--report <file.html|file.md> [--learner <name>]]
        bootlab boot --lab <id|path> --policy-dir <dir> [--json] [--timeout <seconds>] [--jobs <n>]
 
@@ -37,6 +38,9 @@ const USAGE = `usage: bootlab boot --scenario <file|name> --policy <file|name> [
               patched-v2, series, memblock-split)
   --compare   boot a second policy on the same scenario and show the first divergence
   --json      print the BootResult as JSON instead of the console
+  --ptdump    print the linear map as the kernel's ptdump (kernel_page_tables) instead of the
+              console: at the end of boot, or with --step <fn> at the end of that boot step;
+              with --compare a line diff of the two dumps
   --report    also write the lab report (with the --compare summary) to a .html or .md file
   --learner   the learner's name in the report
   --lab       grade the policy against a lab's goals (a folder of labs/, or a path);
@@ -149,6 +153,8 @@ export async function runBoot(argv: string[], out: (s: string) => void, err: (s:
         report: { type: 'string' },
         learner: { type: 'string' },
         json: { type: 'boolean', default: false },
+        ptdump: { type: 'boolean', default: false },
+        step: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -164,6 +170,11 @@ export async function runBoot(argv: string[], out: (s: string) => void, err: (s:
   const reportProblem = values.report === undefined ? null : reportPathProblem(values.report)
   if (reportProblem) {
     err(`bootlab: ${reportProblem}`)
+    return EXIT.badInput
+  }
+  const ptdumpProblem = values.step !== undefined && !values.ptdump ? '--step goes with --ptdump' : values.ptdump && (values.json || values.lab !== undefined) ? '--ptdump prints a boot\'s map: not with --json or --lab' : null
+  if (ptdumpProblem) {
+    err(`bootlab: ${ptdumpProblem}\n${USAGE}`)
     return EXIT.badInput
   }
   const dir = values['policy-dir']
@@ -197,6 +208,15 @@ export async function runBoot(argv: string[], out: (s: string) => void, err: (s:
     report === undefined || (await writeBootReport({ path: report, learner, policyArg: policy, compareArg: compare, result, compared }, json ? err : out, err))
   try {
     const left = await bootNamed(values.scenario, values.policy)
+    if (values.ptdump) {
+      const right = values.compare ? await bootNamed(values.scenario, values.compare) : null
+      const dumps = [left, ...(right ? [right] : [])].map((r) => ptdumpLines(r, values.step))
+      for (const d of dumps) if ('error' in d) throw new BadInput(d.error)
+      const [l, r] = dumps as { lines: string[] }[]
+      for (const line of r ? ptdumpDiffLines(l.lines, r.lines) : l.lines) out(line)
+      if (!(await writeReport(left, right ?? undefined))) return EXIT.reportNotWritten
+      return Math.max(EXIT[left.verdict.status], right ? EXIT[right.verdict.status] : 0)
+    }
     if (!values.compare) {
       if (values.json) out(JSON.stringify(left, null, 1))
       else printReport(left, out)

@@ -9,3 +9,5 @@ export { formatCounter, policyPatch, reportTitle, SECTIONS, type ReportGoal, typ
 export { compareBoots, consoleHunks, mapDifferences, type CompareSummary, type ConsoleDiffRow, type CounterRow, type MapDifference, type MapState, type StepRow } from './compare'
 export { timelineSvg, type TimelineOptions } from './svg-timeline'
 export { kernelImageAlias, memoryMapSvg, ramRegions, type MemoryMapOptions, type VaRange } from './svg-memory-map'
+export { ptdumpAt, type PtdumpText } from './ptdump'
+export { lineDiff } from './compare'

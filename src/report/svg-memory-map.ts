@@ -11,7 +11,9 @@
  * single shared page stays visible. The output grows with the bar width, not
  * with the number of extents.
  */
-import { HIGHLIGHT_COLOUR, INVALID_COLOUR, LEAF_COLOUR, SHARED_COLOUR } from './palette'
+import { REPORT_PALETTE } from './palette'
+
+const { leaf: LEAF_COLOUR, shared: SHARED_COLOUR, invalid: INVALID_COLOUR, highlight: HIGHLIGHT_COLOUR } = REPORT_PALETTE
 import { type BootResult, formatSize, formatVirt, type LeafKind, type MapExtent, type MapSnapshot, PMD_SIZE, virt } from '../core'
 import { alignDown, alignUp } from '../core/memory/addr'
 import { escapeXml } from './escape'

@@ -9,7 +9,7 @@
  * Every step column carries `data-step` so a view can scrub or highlight it.
  */
 import { OUTCOME_COLOUR } from './palette'
-import { byStep, OUTCOME_SEVERITY, runsOf } from './step-runs'
+import { byStep, OUTCOME_SEVERITY, runsOf } from './timeline-model'
 import type { BootResult, BootStep, CallerRecord, CallOutcome, WindowInterval } from '../core'
 import { escapeXml } from './escape'
 

@@ -23,6 +23,7 @@ import {
   extents,
   lookup,
   NO_CONT_MAPPINGS,
+  ptdumpWalk,
   PAGE_KERNEL,
   type PgtableAlloc,
   rangeSplitToPtes,
@@ -151,7 +152,7 @@ export function snapshot(k: Kernel, label: string): void {
       pieces.push(piece)
     }
   }
-  k.snapshots.push({ step: k.currentStep(), label, extents: pieces })
+  k.snapshots.push({ step: k.currentStep(), label, extents: pieces, ptdump: ptdumpWalk(k.pt) })
   k.events.push({ kind: 'snapshot', snapshot: k.snapshots.length - 1, step: k.currentStep() })
 }
 

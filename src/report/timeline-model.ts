@@ -1,13 +1,45 @@
 /*
- * What the timeline view draws from a BootResult: runs of consecutive steps that
- * share a window, an allocator stage or a CPUs-online count, and the calls,
- * faults, splats and map snapshots of each step. Steps are the axis (start_kernel
- * order), because most early steps take 0 s on the dmesg clock.
+ * The timeline's view-model, read by the app's TimelineView, the compare view and the
+ * report's SVG: runs of consecutive steps sharing a value (a window, an allocator stage,
+ * a CPUs-online count), the calls, faults, splats and map pictures of each step, and the
+ * map picture in force at a step. Steps are the axis (start_kernel order), because most
+ * early steps take 0 s on the dmesg clock.
  */
-import type { BootResult, BootStep, CallerRecord, Fault, MapSnapshot, Splat } from '../../core'
-import { byStep, runsOf, type StepRun } from '../../report/step-runs'
+import type { BootResult, BootStep, CallerRecord, Fault, MapSnapshot, Splat } from '../core'
 
-export { byStep, OUTCOME_SEVERITY, runsOf, type StepRun, worstOutcome } from '../../report/step-runs'
+export interface StepRun<T> {
+  /** First and last step index of the run, inclusive. */
+  from: number
+  to: number
+  value: T
+}
+
+export function runsOf<T>(steps: readonly BootStep[], value: (step: BootStep) => T): StepRun<T>[] {
+  const runs: StepRun<T>[] = []
+  for (const step of steps) {
+    const open = runs[runs.length - 1]
+    if (open && open.value === value(step) && open.to === step.index - 1) open.to = step.index
+    else runs.push({ from: step.index, to: step.index, value: value(step) })
+  }
+  return runs
+}
+
+export function byStep<T extends { step: number }>(items: readonly T[]): Map<number, T[]> {
+  const groups = new Map<number, T[]>()
+  for (const item of items) {
+    const group = groups.get(item.step)
+    if (group) group.push(item)
+    else groups.set(item.step, [item])
+  }
+  return groups
+}
+
+/** Worst first: the order a step's call markers stack in. */
+export const OUTCOME_SEVERITY: readonly CallerRecord['outcome'][] = ['error', 'warn', 'ok', 'skipped']
+
+export function worstOutcome(calls: readonly CallerRecord[]): CallerRecord['outcome'] {
+  return OUTCOME_SEVERITY.find((o) => calls.some((c) => c.outcome === o)) ?? 'skipped'
+}
 
 export interface TimelineLanes {
   windows: StepRun<BootStep['window']>[]
@@ -85,4 +117,7 @@ export function snapshotAt(placements: readonly PicturePlacement[], step: number
   return found
 }
 
-/** The call outcome that decides a step's marker colour: the worst one. */
+/** The map picture in force at the end of step `step` of a boot (null: the end of boot). */
+export function pictureAt(result: Pick<BootResult, 'events' | 'snapshots' | 'steps'>, step: number | null): PicturePlacement | null {
+  return snapshotAt(picturePlacements(result), step ?? result.steps.length - 1)
+}
