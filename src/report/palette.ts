@@ -60,7 +60,8 @@ export function paletteCss(): string {
     ...declarations(PALETTE.dark),
     '}',
     ':root[data-theme="light"] {',
-    ...declarations(PALETTE.light),
+    // Only what the light theme changes: the leaf and shared colours are the same in both.
+    ...declarations(PALETTE.light).filter((d) => !declarations(PALETTE.dark).includes(d)),
     '}',
     '/* end palette */',
   ].join('\n')

@@ -121,3 +121,36 @@ export function snapshotAt(placements: readonly PicturePlacement[], step: number
 export function pictureAt(result: Pick<BootResult, 'events' | 'snapshots' | 'steps'>, step: number | null): PicturePlacement | null {
   return snapshotAt(picturePlacements(result), step ?? result.steps.length - 1)
 }
+
+/** The timeline's lanes, top to bottom: the app's TimelineView and the report's SVG draw these, in this order. */
+export const TIMELINE_LANES = [
+  { id: 'window', label: 'boot window' },
+  { id: 'allocator', label: 'allocator' },
+  { id: 'cpus', label: 'CPUs online' },
+  { id: 'caps', label: 'caps finalized' },
+  { id: 'calls', label: 'decrypt callers' },
+  { id: 'faults', label: 'WARN / fault' },
+  { id: 'map', label: 'map pictures' },
+] as const
+export type TimelineLaneId = (typeof TIMELINE_LANES)[number]['id']
+
+/**
+ * Where each step of a boot sits on a shared axis of `count` columns: column[i] of step i.
+ * A boot on its own has one column per step; two compared boots share the columns of
+ * their step alignment (alignColumns), with gaps where one boot lacks the other's steps.
+ */
+export interface StepColumns {
+  count: number
+  column: readonly number[]
+}
+
+export const ownColumns = (steps: readonly BootStep[]): StepColumns => ({ count: steps.length, column: steps.map((s) => s.index) })
+
+/** The last step of a boot at or before column `c` (null before its first). */
+export function stepAtColumn(columns: StepColumns, c: number): number | null {
+  let found: number | null = null
+  columns.column.forEach((col, step) => {
+    if (col <= c) found = step
+  })
+  return found
+}

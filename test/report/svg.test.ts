@@ -4,7 +4,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { BootResult, MapExtent, MapSnapshot } from '../../src/core'
-import { kernelImageAlias, memoryMapSvg, ramRegions } from '../../src/report/svg-memory-map'
+import { regionsOf } from '../../src/report/map-model'
+import { kernelImageAlias, memoryMapSvg } from '../../src/report/svg-memory-map'
 import { timelineSvg } from '../../src/report/svg-timeline'
 import { bootNamed, bootWith } from '../helpers/boot'
 import { swiotlbInPreinit } from './policies'
@@ -108,7 +109,7 @@ describe('memoryMapSvg', () => {
 
   it('draws one bar per RAM region: a hole in the linear map starts a new one', () => {
     const snapshot: MapSnapshot = { step: 0, ptdump: [], label: 'two banks', extents: [extent(0, 4 * pmd), extent(8 * pmd, 2 * pmd, { leaf: 'PTE' })] }
-    expect(ramRegions(snapshot.extents).map((r) => r.length)).toEqual([1, 1])
+    expect(regionsOf(snapshot.extents).map((r) => r.last - r.first)).toEqual([1, 1])
     const svg = memoryMapSvg(snapshot)
     expect(count(svg, /<g class="region"/g)).toBe(2)
     expect(svg).toContain('RAM 0x40000000–0x407fffff (8 MiB) at VA ffff000000000000')
