@@ -10,6 +10,7 @@ import { diffArrays } from 'diff'
 import type { BootResult, CallOutcome, Counters, Divergence, MapExtent, Verdict } from '../core'
 import { firstDivergence } from '../core'
 import { ptdumpAt } from './ptdump'
+import type { StepColumns } from './timeline-model'
 
 export interface CompareSide {
   policyName: string
@@ -207,4 +208,14 @@ export function consoleHunks(rows: readonly ConsoleDiffRow[], context = 2): Cons
     else hunks.push([row])
   })
   return hunks
+}
+
+/** One side's steps on the shared axis of the aligned rows (a row this side lacks is a gap). */
+export function sideColumns(rows: readonly StepRow[], side: 'left' | 'right'): StepColumns {
+  const column: number[] = []
+  rows.forEach((row, i) => {
+    const s = row[side]
+    if (s) column[s.step] = i
+  })
+  return { count: rows.length, column }
 }
