@@ -67,6 +67,19 @@ if (missing) {
       expect(levels.join(' ')).toMatch(/PMD( PTE)+ PMD/)
       expect(lines.some((l) => l.endsWith(' NS'))).toBe(true)
       await shoot(page, 'web-ptdump-1280x720-dark.png')
+      for (const [width, height] of [[1024, 700], [1440, 900], [1920, 1080]]) {
+        await page.setViewportSize({ width, height })
+        for (const theme of ['light', 'dark']) {
+          await page.evaluate((t) => (document.documentElement.dataset.theme = t), theme)
+          for (const tab of ['ptdump', 'map']) {
+            await page.getByTestId(`tab-${tab}`).click()
+            await page.waitForTimeout(100)
+            await shoot(page, `web-${tab}-${width}x${height}-${theme}.png`)
+          }
+        }
+      }
+      await page.evaluate(() => (document.documentElement.dataset.theme = 'dark'))
+      await page.setViewportSize({ width: 1280, height: 720 })
       expect(pageErrors).toEqual([])
     })
 
@@ -130,7 +143,7 @@ if (missing) {
       await expect.poll(() => page.getByLabel('left policy').inputValue()).toBe('series.c')
       await expect.poll(() => page.getByTestId('compare-divergence').textContent(), { timeout: 20_000 }).toMatch(/diverge/)
 
-      for (const [width, height] of [[1280, 720], [1920, 1080]]) {
+      for (const [width, height] of [[1024, 700], [1280, 720], [1440, 900], [1920, 1080]]) {
         await page.setViewportSize({ width, height })
         for (const theme of ['light', 'dark']) {
           await page.evaluate((t) => (document.documentElement.dataset.theme = t), theme)
