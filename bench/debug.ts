@@ -27,7 +27,7 @@ export const DEBUG_LIMITS = { forwardStepMs: 20, reverseStepMs: 100 }
 function timing(samples: number[]): Timing {
   const sorted = [...samples].sort((a, b) => a - b)
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]
-  return { medianMs: at(0.5), p95Ms: at(0.95), minMs: sorted[0], samples: sorted.length }
+  return { medianMs: at(0.5), p95Ms: at(0.95), minMs: sorted[0], p10Ms: at(0.1), p90Ms: at(0.9), samples: sorted.length }
 }
 
 /** Up to `n` statement indices spread over [from, to). */

@@ -28,12 +28,13 @@ import { GRADE_FORMATS, type GradeFormat, toGradescope, toJUnit } from './grade-
 import { formatDiagnostic } from './diagnostic-text'
 import { printBreakpointHits } from './break-option'
 import { printGrade } from './grade-report'
+import { ptdumpDiffLines, ptdumpLines } from './ptdump-option'
 import { PLAIN, type Style, wantsColour, makeStyle } from './style'
 import { terminalSafe } from './terminal-text'
 import { reportPathProblem, writeBootReport, writeLabReport } from './report-option'
 
 const USAGE = `usage: bootlab boot --scenario <file|name> --policy <file|name> [--json] [--compare <file|name>]
-                    [--report <file.html|file.md> [--learner <name>]]
+                    [--report <file.html|file.md> [--learner <name>]] [--ptdump [--step <fn>]]
        bootlab boot --scenario <file|name> --policy <file|name> --break <file.c:line> [--break ...] [--print 'a,b,f()']
        bootlab boot --lab <id|path> --policy <file|name> [--format <f>] [--report <file.html|file.md> [--learner <name>]]
        bootlab boot --lab <id|path> --policy-dir <dir> [--format <f>] [--shard <i>/<n>] [--timeout <seconds>] [--jobs <n>]
@@ -45,6 +46,9 @@ const USAGE = `usage: bootlab boot --scenario <file|name> --policy <file|name> [
   --json      print the BootResult as JSON instead of the console (with --lab: --format json)
   --break     stop at a policy line (file.c:line) and print, at each hit, the --print expressions
               (C, in the stopped function's scope) or its locals; then the boot as usual (docs/debugging.md)
+  --ptdump    print the linear map as the kernel's ptdump (kernel_page_tables) instead of the
+              console: at the end of boot, or with --step <fn> at the end of that boot step;
+              with --compare a line diff of the two dumps
   --report    also write the lab report (with the --compare summary) to a .html or .md file
   --learner   the learner's name in the report
   --lab       grade the policy against a lab's goals (a folder of labs/, or a path)
@@ -256,6 +260,8 @@ export async function runBoot(argv: string[], out: (s: string) => void, err: (s:
         'no-color': { type: 'boolean', default: false },
         break: { type: 'string', multiple: true },
         print: { type: 'string' },
+        ptdump: { type: 'boolean', default: false },
+        step: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -285,6 +291,11 @@ export async function runBoot(argv: string[], out: (s: string) => void, err: (s:
   const reportProblem = values.report === undefined ? null : reportPathProblem(values.report)
   if (reportProblem) {
     err(`bootlab: ${reportProblem}`)
+    return EXIT.badInput
+  }
+  const ptdumpProblem = values.step !== undefined && !values.ptdump ? '--step goes with --ptdump' : values.ptdump && (values.json || values.lab !== undefined) ? '--ptdump prints a boot\'s map: not with --json or --lab' : null
+  if (ptdumpProblem) {
+    err(`bootlab: ${ptdumpProblem}\n${USAGE}`)
     return EXIT.badInput
   }
   const dir = values['policy-dir']
@@ -323,6 +334,15 @@ export async function runBoot(argv: string[], out: (s: string) => void, err: (s:
     }
     const booted = await bootNamed(values.scenario, values.policy)
     const left = booted.result
+    if (values.ptdump) {
+      const right = values.compare ? (await bootNamed(values.scenario, values.compare)).result : null
+      const dumps = [left, ...(right ? [right] : [])].map((r) => ptdumpLines(r, values.step))
+      for (const d of dumps) if ('error' in d) throw new BadInput(d.error)
+      const [l, r] = dumps as { lines: string[] }[]
+      for (const line of r ? ptdumpDiffLines(l.lines, r.lines) : l.lines) out(line)
+      if (!(await writeReport(left, right ?? undefined))) return EXIT.reportNotWritten
+      return Math.max(EXIT[left.verdict.status], right ? EXIT[right.verdict.status] : 0)
+    }
     if (!values.compare) {
       if (values.json) out(JSON.stringify(left, null, 1))
       else printReport(left, out, style)

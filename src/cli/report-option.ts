@@ -5,15 +5,20 @@
  * lab's starting policy with --lab, else the --compare policy when there is
  * one (what the learner measures against), else the base kernel (unpatched.c).
  */
-import { basename, extname } from 'node:path'
+import { basename, dirname, extname, join } from 'node:path'
 import { boot, type BootResult, type PolicySource } from '../core'
 import { type Lab, type LabGrade, labPolicyLookup } from '../labs'
 import { AtomicWriteError, writeFileAtomic } from '../node/atomic-write'
 import { loadKernelPolicy } from '../node/kernel-policy'
 import { BASE_POLICY, readNamed } from '../node/resources'
-import { compareBoots, renderHtml, renderMarkdown, type ReportInput } from '../report/report'
+import { compareBoots, renderHtml, renderMarkdownFolder, type ReportInput } from '../report/report'
 
-const REPORT_RENDERERS = { '.html': renderHtml, '.htm': renderHtml, '.md': renderMarkdown, '.markdown': renderMarkdown } as const
+/** A report's files: `name` null is the --report path itself; the others go beside it. */
+type Rendered = { name: string | null; text: string }[]
+const html = (input: ReportInput): Rendered => [{ name: null, text: renderHtml(input) }]
+/** The Markdown report's folder: report.md at the --report path, its pictures and policy.patch beside it. */
+const markdown = (input: ReportInput): Rendered => renderMarkdownFolder(input).map((f, i) => ({ name: i === 0 ? null : f.name, text: f.text }))
+const REPORT_RENDERERS = { '.html': html, '.htm': html, '.md': markdown, '.markdown': markdown } as const
 
 type ReportExtension = keyof typeof REPORT_RENDERERS
 
@@ -47,7 +52,7 @@ function today(): string {
 async function writeReport(path: string, input: ReportInput, info: (s: string) => void, err: (s: string) => void): Promise<boolean> {
   const render = REPORT_RENDERERS[extensionOf(path) as ReportExtension]
   try {
-    await writeFileAtomic(path, render(input))
+    for (const file of render(input)) await writeFileAtomic(file.name === null ? path : join(dirname(path), file.name), file.text)
   } catch (e) {
     if (!(e instanceof AtomicWriteError)) throw e
     err(`bootlab: ${e.message}`)

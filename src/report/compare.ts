@@ -3,11 +3,14 @@
  * where they first part ways (the core's firstDivergence), the console as a
  * diff (timestamps ignored: lines are matched by their text), the boot steps
  * aligned with each caller's outcome, the counters a learner compares, and the
- * linear-map ranges whose mapping or attributes differ at the end of boot.
+ * linear-map ranges whose mapping or attributes differ at the end of boot, and the
+ * line diff of the two final ptdumps.
  */
 import { diffArrays } from 'diff'
 import type { BootResult, CallOutcome, Counters, Divergence, MapExtent, Verdict } from '../core'
 import { firstDivergence } from '../core'
+import { ptdumpAt } from './ptdump'
+import type { StepColumns } from './timeline-model'
 
 export interface CompareSide {
   policyName: string
@@ -71,17 +74,20 @@ export interface CompareSummary {
   /** Snapshot labels the map differences were taken from (the last of each boot). */
   mapSnapshots: { left: string; right: string }
   mapDifferences: MapDifference[]
+  /** Line diff of the two final maps' ptdumps (the kernel_page_tables text). */
+  ptdump: ConsoleDiffRow[]
 }
 
 function side(r: BootResult): CompareSide {
   return { policyName: r.policyName, scenarioName: r.scenarioName, verdict: r.verdict }
 }
 
-function consoleDiff(left: BootResult, right: BootResult): ConsoleDiffRow[] {
+/** A line diff (diffArrays): every line once, on the side(s) it is on, with its line numbers. */
+export function lineDiff(left: readonly string[], right: readonly string[]): ConsoleDiffRow[] {
   const rows: ConsoleDiffRow[] = []
   let l = 0
   let r = 0
-  for (const change of diffArrays(left.console.map((c) => c.text), right.console.map((c) => c.text))) {
+  for (const change of diffArrays(left as string[], right as string[])) {
     for (const text of change.value) {
       if (change.removed) rows.push({ side: 'left', text, leftLine: l++ })
       else if (change.added) rows.push({ side: 'right', text, rightLine: r++ })
@@ -179,7 +185,8 @@ export function compareBoots(left: BootResult, right: BootResult): CompareSummar
     left: side(left),
     right: side(right),
     divergence: firstDivergence(left, right),
-    console: consoleDiff(left, right),
+    console: lineDiff(left.console.map((c) => c.text), right.console.map((c) => c.text)),
+    ptdump: lineDiff(ptdumpAt(left, null)?.lines ?? [], ptdumpAt(right, null)?.lines ?? []),
     steps: stepAlignment(left, right),
     counters: counterRows(left.counters, right.counters),
     mapSnapshots: { left: leftMap?.label ?? '', right: rightMap?.label ?? '' },
@@ -201,4 +208,14 @@ export function consoleHunks(rows: readonly ConsoleDiffRow[], context = 2): Cons
     else hunks.push([row])
   })
   return hunks
+}
+
+/** One side's steps on the shared axis of the aligned rows (a row this side lacks is a gap). */
+export function sideColumns(rows: readonly StepRow[], side: 'left' | 'right'): StepColumns {
+  const column: number[] = []
+  rows.forEach((row, i) => {
+    const s = row[side]
+    if (s) column[s.step] = i
+  })
+  return { count: rows.length, column }
 }

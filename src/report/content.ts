@@ -8,7 +8,8 @@
  */
 import { FILE_HEADERS_ONLY, formatPatch, structuredPatch } from 'diff'
 import type { BootResult, Verdict } from '../core'
-import type { CompareSummary, MapState } from './compare'
+import type { CompareSummary, ConsoleDiffRow, MapState } from './compare'
+import { ptdumpAt } from './ptdump'
 
 export interface ReportGoal {
   name: string
@@ -61,6 +62,7 @@ export const SECTIONS = {
   console: 'Console',
   timeline: 'Timeline',
   'memory-map': 'Memory map',
+  ptdump: 'ptdump of the final map',
   callers: 'Decrypt callers',
   compare: 'Compare',
   answers: 'Answers',
@@ -100,4 +102,15 @@ export function describeMapState(state: MapState): string {
   if (!state) return 'not mapped'
   const attributes = [state.valid ? 'valid' : 'INVALID', state.shared ? 'shared' : 'private', state.readOnly ? 'read-only' : 'read-write', state.noExec ? 'NX' : 'exec']
   return `${state.leaf}, ${attributes.join(', ')}`
+}
+
+/** The final map's kernel_page_tables text and, when comparing, its line diff with the other boot's. */
+export function reportPtdump(input: Pick<ReportInput, 'result' | 'compare'>): { label: string; lines: string[]; diff?: ConsoleDiffRow[] } {
+  const dump = ptdumpAt(input.result, null)
+  return { label: dump?.label ?? '', lines: dump?.lines ?? [], diff: input.compare?.ptdump }
+}
+
+/** A line diff as unified text: ' ' both, '-' left only, '+' right only. */
+export function unifiedLines(rows: readonly ConsoleDiffRow[]): string[] {
+  return rows.map((r) => `${r.side === 'both' ? ' ' : r.side === 'left' ? '-' : '+'}${r.text}`)
 }

@@ -6,7 +6,7 @@
  */
 import { type BootResult, formatSize, formatVirt, virt } from '../core'
 import { type CompareSummary, consoleHunks, type ConsoleDiffRow } from './compare'
-import { describeMapState, formatCounter, goalScore, policyPatch, type ReportInput, reportTitle, SECTIONS, type SectionId, verdictLabel } from './content'
+import { describeMapState, formatCounter, goalScore, policyPatch, type ReportInput, reportPtdump, reportTitle, SECTIONS, type SectionId, verdictLabel } from './content'
 import { escapeXml as esc } from './escape'
 import { kernelImageAlias, memoryMapSvg } from './svg-memory-map'
 import { timelineSvg } from './svg-timeline'
@@ -131,7 +131,7 @@ function policy(input: ReportInput): string {
       'patch',
       patch
         ? `<p>${download}, against <code>${esc(input.startPolicyName)}</code> (<code>git apply</code> it to a copy of that file named <code>${esc(input.policyFile)}</code>).</p><pre class="patch">${patchLines(patch)}</pre>`
-        : `<p class="muted">The policy is the starting policy, <code>${esc(input.startPolicyName)}</code>, unchanged.</p>`,
+        : `<p class="muted">The policy is the starting policy, <code>${esc(input.startPolicyName)}</code>, unchanged: there is nothing to patch.</p>`,
     ),
   ].join('\n')
 }
@@ -163,6 +163,22 @@ function pictures(input: ReportInput): string {
       )}</figcaption></figure>`,
   )
   return [section('timeline', `<figure>${timelineSvg(r)}</figure>`), section('memory-map', ...maps)].join('\n')
+}
+
+function ptdump(input: ReportInput): string {
+  const dump = reportPtdump(input)
+  const diff = dump.diff
+    ? [
+        '<h3>ptdump diff <span class="muted">(− left only, + right only)</span></h3>',
+        `<pre class="console-diff ptdump-diff">${dump.diff.map((d) => (d.side === 'both' ? `  ${esc(d.text)}\n` : `<span class="${d.side === 'left' ? 'del' : 'add'}">${d.side === 'left' ? '- ' : '+ '}${esc(d.text)}</span>`)).join('')}</pre>`,
+      ]
+    : []
+  return section(
+    'ptdump',
+    `<p>The linear map <strong>${esc(dump.label)}</strong> as the kernel's <code>/sys/kernel/debug/kernel_page_tables</code> prints it (arch/arm64/mm/ptdump.c); <code>NS</code> is the model's column for the realm's shared bit.</p>`,
+    `<pre class="ptdump">${esc(dump.lines.join('\n'))}</pre>`,
+    ...diff,
+  )
 }
 
 function callers(r: BootResult): string {
@@ -256,6 +272,7 @@ export function renderHtml(input: ReportInput): string {
     policy(input),
     consoleSection(r),
     pictures(input),
+    ptdump(input),
     callers(r),
     ...(input.compare ? [compare(input.compare)] : []),
     answers(input),

@@ -1,16 +1,23 @@
 /*
  * The lab report as Markdown (CommonMark with GitHub tables). Same sections as
  * the HTML report; the policy's patch sits in a ```diff block that `git apply`
- * accepts once copied out, and the timeline and memory maps are SVG data-URI
- * images, so the file stands alone. Everything taken from the input is escaped
- * or fenced, so a learner's text cannot change the report's structure.
+ * accepts once copied out. Everything taken from the input is escaped or fenced,
+ * so a learner's text cannot change the report's structure.
+ *
+ * The report is a folder (renderMarkdownFolder): report.md with its pictures as
+ * .svg files beside it (timeline.svg, map-1-after-map_mem.svg, ...) and the
+ * policy's policy.patch (left out when the policy is unchanged), because
+ * Markdown viewers (GitHub, markdown-it with its defaults) refuse SVG data URIs.
+ * renderMarkdown() is the one-file variant, pictures as data URIs, for hosts that
+ * can save only one file.
+ *
  * CommonMark ends a line at LF, CR or CRLF alike, so every escape works on
  * normalised line ends: a lone CR in a name or a panic() message is a line end
  * too, and must not start a block.
  */
 import { type BootResult, formatSize, formatVirt, virt } from '../core'
 import { type CompareSummary, consoleHunks } from './compare'
-import { describeMapState, formatCounter, goalScore, policyPatch, type ReportInput, reportTitle, SECTIONS, type SectionId, verdictLabel } from './content'
+import { describeMapState, formatCounter, goalScore, policyPatch, type ReportInput, reportPtdump, reportTitle, SECTIONS, type SectionId, unifiedLines, verdictLabel } from './content'
 import { kernelImageAlias, memoryMapSvg } from './svg-memory-map'
 import { timelineSvg } from './svg-timeline'
 
@@ -67,11 +74,34 @@ function table(head: string[], rows: string[][]): string {
   return [`| ${head.join(' | ')} |`, `|${head.map(() => ' --- |').join('')}`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n')
 }
 
-function svgImage(alt: string, svg: string): string {
+/** One file of a report folder. */
+export interface ReportFile {
+  name: string
+  mimeType: string
+  text: string
+}
+
+/**
+ * Where the pictures and the patch go: `inline` (data URIs, one file) or `files` (beside
+ * report.md, collected in `files`).
+ */
+interface Output {
+  mode: 'inline' | 'files'
+  files: ReportFile[]
+}
+
+function svgImage(out: Output, name: string, alt: string, svg: string): string {
+  if (out.mode === 'files') {
+    out.files.push({ name, mimeType: 'image/svg+xml', text: svg })
+    return `![${cell(alt)}](${name})`
+  }
   // Parentheses would end the link destination; everything else is percent-encoded already.
   const uri = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(svg).replace(/\(/g, '%28').replace(/\)/g, '%29')
   return `![${cell(alt)}](${uri})`
 }
+
+/** `after map_mem` → `after-map_mem`: a picture's file name part. */
+const slug = (label: string): string => label.replace(/[^A-Za-z0-9_]+/g, '-').replace(/^-|-$/g, '').toLowerCase()
 
 function heading(id: SectionId): string {
   return `## ${SECTIONS[id]}`
@@ -101,8 +131,9 @@ function assumptions(r: BootResult): string[] {
   return [heading('assumptions'), '', ...body]
 }
 
-function policy(input: ReportInput): string[] {
+function policy(input: ReportInput, out: Output): string[] {
   const patch = policyPatch(input)
+  if (patch && out.mode === 'files') out.files.push({ name: 'policy.patch', mimeType: 'text/x-diff', text: patch })
   return [
     heading('policy'),
     '',
@@ -113,8 +144,8 @@ function policy(input: ReportInput): string[] {
     heading('patch'),
     '',
     patch
-      ? `${code(`${input.policyFile}.patch`)}, against ${code(input.startPolicyName)} (\`git apply\` it to a copy of that file named ${code(input.policyFile)}):`
-      : `The policy is the starting policy, ${code(input.startPolicyName)}, unchanged.`,
+      ? `${out.mode === 'files' ? '[policy.patch](policy.patch)' : code(`${input.policyFile}.patch`)}, against ${code(input.startPolicyName)} (\`git apply\` it to a copy of that file named ${code(input.policyFile)}):`
+      : `The policy is the starting policy, ${code(input.startPolicyName)}, unchanged: there is nothing to patch.`,
     ...(patch ? ['', fence(patch, 'diff')] : []),
   ]
 }
@@ -128,7 +159,7 @@ function consoleSection(r: BootResult): string[] {
   return [heading('console'), '', fence(r.console.map((l) => l.line).join('\n'), 'text'), '', ...(splats.length ? ['Splats:', '', ...splats] : ['No WARN, Oops or panic.'])]
 }
 
-function pictures(input: ReportInput): string[] {
+function pictures(input: ReportInput, out: Output): string[] {
   const r = input.result
   const image = kernelImageAlias(r)
   const last = r.snapshots.length - 1
@@ -136,16 +167,28 @@ function pictures(input: ReportInput): string[] {
   return [
     heading('timeline'),
     '',
-    svgImage(`Boot timeline of ${r.policyName} on ${r.scenarioName}`, timelineSvg(r)),
+    svgImage(out, 'timeline.svg', `Boot timeline of ${r.policyName} on ${r.scenarioName}`, timelineSvg(r)),
     '',
     heading('memory-map'),
     '',
     ...r.snapshots.flatMap((s, i) => [
       `**${text(s.label)}** (step ${s.step}${s.step in r.steps ? `, ${text(r.steps[s.step].fn)}()` : ''}):`,
       '',
-      svgImage(`Linear map ${s.label}`, memoryMapSvg(s, { kernelImage: image, highlight: i === last ? highlight : undefined })),
+      svgImage(out, `map-${i + 1}-${slug(s.label)}.svg`, `Linear map ${s.label}`, memoryMapSvg(s, { kernelImage: image, highlight: i === last ? highlight : undefined })),
       '',
     ]),
+  ]
+}
+
+function ptdump(input: ReportInput): string[] {
+  const dump = reportPtdump(input)
+  return [
+    heading('ptdump'),
+    '',
+    `The linear map **${text(dump.label)}** as the kernel's ${code('/sys/kernel/debug/kernel_page_tables')} prints it (arch/arm64/mm/ptdump.c); ${code('NS')} is the model's column for the realm's shared bit.`,
+    '',
+    fence(dump.lines.join('\n'), 'text'),
+    ...(dump.diff ? ['', '### ptdump diff (- left only, + right only)', '', fence(unifiedLines(dump.diff).join('\n'), 'diff')] : []),
   ]
 }
 
@@ -212,7 +255,19 @@ function answers(input: ReportInput): string[] {
   return [heading('answers'), '', ...questions.flatMap((q, i) => [`**${i + 1}. ${cell(q.question)}**`, '', ...(q.answer.trim() ? q.answer.split(LINE_END).map((l) => `> ${line(l)}`) : ['> *(no answer)*']), ''])]
 }
 
+/** The report as one Markdown file, pictures as data URIs. */
 export function renderMarkdown(input: ReportInput): string {
+  return markdown(input, { mode: 'inline', files: [] })
+}
+
+/** The report as a folder: report.md first, then the pictures and policy.patch it links to. */
+export function renderMarkdownFolder(input: ReportInput): ReportFile[] {
+  const out: Output = { mode: 'files', files: [] }
+  const text = markdown(input, out)
+  return [{ name: 'report.md', mimeType: 'text/markdown', text }, ...out.files]
+}
+
+function markdown(input: ReportInput, out: Output): string {
   const r = input.result
   const lab = input.lab
   const lines = [
@@ -235,11 +290,13 @@ export function renderMarkdown(input: ReportInput): string {
     '',
     ...assumptions(r),
     '',
-    ...policy(input),
+    ...policy(input, out),
     '',
     ...consoleSection(r),
     '',
-    ...pictures(input),
+    ...pictures(input, out),
+    ...ptdump(input),
+    '',
     ...callers(r),
     '',
     ...(input.compare ? [...compare(input.compare), ''] : []),

@@ -4,8 +4,11 @@
  * the same BootResult. Hosts write the files (src/node/atomic-write.ts).
  */
 export { renderHtml } from './html'
-export { renderMarkdown } from './markdown'
-export { formatCounter, policyPatch, reportTitle, SECTIONS, type ReportGoal, type ReportInput, type ReportLab, type ReportQuestion, type SectionId } from './content'
+export { renderMarkdown, renderMarkdownFolder, type ReportFile } from './markdown'
+export { formatCounter, policyPatch, reportPtdump, reportTitle, SECTIONS, type ReportGoal, type ReportInput, type ReportLab, type ReportQuestion, type SectionId } from './content'
 export { compareBoots, consoleHunks, mapDifferences, type CompareSummary, type ConsoleDiffRow, type CounterRow, type MapDifference, type MapState, type StepRow } from './compare'
 export { timelineSvg, type TimelineOptions } from './svg-timeline'
-export { kernelImageAlias, memoryMapSvg, ramRegions, type MemoryMapOptions, type VaRange } from './svg-memory-map'
+export { kernelImageAlias, memoryMapSvg, type MemoryMapOptions } from './svg-memory-map'
+export { regionsOf, type VaRange } from './map-model'
+export { ptdumpAt, type PtdumpText } from './ptdump'
+export { lineDiff } from './compare'

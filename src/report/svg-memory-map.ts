@@ -11,16 +11,12 @@
  * single shared page stays visible. The output grows with the bar width, not
  * with the number of extents.
  */
-import { HIGHLIGHT_COLOUR, INVALID_COLOUR, LEAF_COLOUR, SHARED_COLOUR } from './palette'
-import { type BootResult, formatSize, formatVirt, type LeafKind, type MapExtent, type MapSnapshot, PMD_SIZE, virt } from '../core'
-import { alignDown, alignUp } from '../core/memory/addr'
-import { escapeXml } from './escape'
+import { REPORT_PALETTE } from './palette'
 
-export interface VaRange {
-  /** Linear-map VA offset, as in MapExtent. */
-  va: number
-  size: number
-}
+const { leaf: LEAF_COLOUR, shared: SHARED_COLOUR, invalid: INVALID_COLOUR, highlight: HIGHLIGHT_COLOUR } = REPORT_PALETTE
+import { alignDown, alignUp, type BootResult, formatSize, formatVirt, LEAF_KINDS, type MapExtent, type MapSnapshot, PMD_SIZE, virt } from '../core'
+import { barRuns, markRuns, regionsOf, type VaRange } from './map-model'
+import { escapeXml } from './escape'
 
 export interface MemoryMapOptions {
   /** Ranges to highlight, e.g. the ranges where a compared boot's map differs. */
@@ -30,9 +26,6 @@ export interface MemoryMapOptions {
   /** Width of the bars in pixels. */
   barWidth?: number
 }
-
-/** Coarsest first; a sub-pixel bin shows the finest kind it holds, since that is where splits happened. */
-const LEAF_KINDS: readonly LeafKind[] = ['PUD', 'CONT_PMD', 'PMD', 'CONT_PTE', 'PTE']
 
 
 const MARGIN = 12
@@ -49,70 +42,6 @@ const num = (n: number): string => String(Math.round(n * 100) / 100)
 export function kernelImageAlias(result: BootResult): VaRange {
   return { va: result.kernelImage.va, size: result.kernelImage.size }
 }
-
-/** VA-contiguous runs of extents: the RAM regions the linear map covers. */
-export function ramRegions(extents: readonly MapExtent[]): MapExtent[][] {
-  const regions: MapExtent[][] = []
-  for (const e of extents) {
-    const last = regions[regions.length - 1]
-    const end = last ? last[last.length - 1].va + last[last.length - 1].size : -1
-    if (last && e.va === end) last.push(e)
-    else regions.push([e])
-  }
-  return regions
-}
-
-/** A horizontal run of one bar: pixels [x0, x1) drawn as `leaf`, covering VAs [va, end). */
-interface BarRun {
-  x0: number
-  x1: number
-  leaf: LeafKind
-  va: number
-  end: number
-  /** Holds extents of more than one kind (a sub-pixel bin). */
-  mixed: boolean
-}
-
-/**
- * Pixel runs of one bar. Extents at least a pixel wide keep their place;
- * narrower ones fall into one-pixel bins drawn as the finest kind they hold.
- */
-function barRuns(extents: readonly MapExtent[], toX: (va: number) => number): BarRun[] {
-  const runs: BarRun[] = []
-  for (const e of extents) {
-    const last = runs[runs.length - 1]
-    const x0 = toX(e.va)
-    const x1 = toX(e.va + e.size)
-    const end = e.va + e.size
-    if (last && last.leaf === e.leaf && last.x1 >= Math.floor(x0)) {
-      last.x1 = Math.max(last.x1, x1, Math.floor(x0) + 1)
-      last.end = end
-    } else if (x1 - x0 < 1 && last && last.x1 > Math.floor(x0) && last.x1 - last.x0 <= 1) {
-      last.leaf = finer(last.leaf, e.leaf)
-      last.mixed = true
-      last.end = end
-    } else {
-      const start = Math.max(x0 < x1 - 1 ? x0 : Math.floor(x0), last?.x1 ?? 0)
-      runs.push({ x0: start, x1: Math.max(x1, start + 1), leaf: e.leaf, va: e.va, end, mixed: false })
-    }
-  }
-  return runs
-}
-
-/** Runs of marked ranges, each at least a pixel wide, touching ones merged. */
-function markRuns(ranges: Iterable<VaRange>, toX: (va: number) => number): { x0: number; x1: number }[] {
-  const runs: { x0: number; x1: number }[] = []
-  for (const r of ranges) {
-    const x0 = toX(r.va)
-    const x1 = Math.max(toX(r.va + r.size), x0 + 1)
-    const last = runs[runs.length - 1]
-    if (last && x0 <= last.x1) last.x1 = Math.max(last.x1, x1)
-    else runs.push({ x0, x1 })
-  }
-  return runs
-}
-
-const finer = (a: LeafKind, b: LeafKind): LeafKind => (LEAF_KINDS.indexOf(a) >= LEAF_KINDS.indexOf(b) ? a : b)
 
 function vaText(va: number): string {
   return formatVirt(virt(va))
@@ -182,7 +111,7 @@ function bar(extents: readonly MapExtent[], start: number, end: number, top: num
   const image = [...(options.kernelImage ? [options.kernelImage] : []), ...extents.filter((e) => e.kernelImage)]
   for (const r of markRuns(overlapping(image, start, end), toX))
     out.push(
-      `<rect class="kernel-image" x="${num(r.x0)}" y="${barTop - 2}" width="${num(r.x1 - r.x0)}" height="${BAR + 4}" fill="none" stroke="#000000" stroke-width="1.5" stroke-dasharray="4 2"><title>kernel image alias</title></rect>`,
+      `<rect class="kernel-image" x="${num(r.x0)}" y="${barTop - 2}" width="${num(r.x1 - r.x0)}" height="${BAR + 4}" fill="none" stroke="${REPORT_PALETTE.kernelImage}" stroke-width="1.5" stroke-dasharray="4 2"><title>kernel image alias</title></rect>`,
     )
   const addressY = invalidTop + MARK_ROW + 11
   out.push(
@@ -224,10 +153,10 @@ function region(extents: readonly MapExtent[], top: number, barWidth: number, op
 
 function legend(y: number): string {
   const items: [string, string][] = [
-    ...LEAF_KINDS.map((k): [string, string] => [`<rect width="12" height="12" fill="${LEAF_COLOUR[k]}"/>`, k]),
+    ...LEAF_KINDS.map(({ kind }): [string, string] => [`<rect width="12" height="12" fill="${LEAF_COLOUR[kind]}"/>`, kind]),
     [`<rect y="3" width="12" height="6" fill="${SHARED_COLOUR}"/>`, 'shared (NS)'],
     [`<rect y="3" width="12" height="6" fill="${INVALID_COLOUR}"/>`, 'invalid'],
-    ['<rect width="12" height="12" fill="none" stroke="#000000" stroke-dasharray="4 2"/>', 'kernel image'],
+    [`<rect width="12" height="12" fill="none" stroke="${REPORT_PALETTE.kernelImage}" stroke-dasharray="4 2"/>`, 'kernel image'],
     [`<rect y="3" width="12" height="5" fill="${HIGHLIGHT_COLOUR}"/>`, 'differs'],
   ]
   let at = MARGIN
@@ -243,14 +172,15 @@ function legend(y: number): string {
 /** The linear map of `snapshot` as an SVG document string. */
 export function memoryMapSvg(snapshot: MapSnapshot, options: MemoryMapOptions = {}): string {
   const barWidth = options.barWidth ?? 900
-  const regions = ramRegions(snapshot.extents).map((extents) => {
+  const regions = regionsOf(snapshot.extents).map(({ first, last }) => {
+    const extents = snapshot.extents.slice(first, last)
     const [start, end] = [extents[0].va, extents[extents.length - 1].va + extents[extents.length - 1].size]
     return { extents, detail: detailRange(extents, start, end, barWidth, overlapping(options.highlight ?? [], start, end)) }
   })
   const width = barWidth + 2 * MARGIN
   const top = 28
   const height = top + regions.reduce((sum, r) => sum + regionHeight(r.detail !== undefined) + REGION_GAP, 0) + LEGEND
-  const counts = LEAF_KINDS.map((k) => [k, snapshot.extents.filter((e) => e.leaf === k).length] as const).filter(([, n]) => n > 0)
+  const counts = LEAF_KINDS.map(({ kind }) => [kind, snapshot.extents.filter((e) => e.leaf === kind).length] as const).filter(([, n]) => n > 0)
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" class="bootlab-memory-map" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" font-family="ui-monospace, Menlo, Consolas, monospace" font-size="11">`,
     `<title>${escapeXml(`Linear map ${snapshot.label} (step ${snapshot.step})`)}</title>`,

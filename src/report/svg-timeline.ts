@@ -8,8 +8,8 @@
  * every lane. Pure string building: the same BootResult gives the same bytes.
  * Every step column carries `data-step` so a view can scrub or highlight it.
  */
-import { OUTCOME_COLOUR } from './palette'
-import { byStep, OUTCOME_SEVERITY, runsOf } from './step-runs'
+import { OUTCOME_COLOUR, REPORT_PALETTE } from './palette'
+import { byStep, OUTCOME_SEVERITY, picturePlacements, runsOf, TIMELINE_LANES, type TimelineLaneId } from './timeline-model'
 import type { BootResult, BootStep, CallerRecord, CallOutcome, WindowInterval } from '../core'
 import { escapeXml } from './escape'
 
@@ -126,12 +126,12 @@ export function timelineSvg(result: BootResult, options: TimelineOptions = {}): 
   const callsByStep = byStep(result.calls)
   const stacked = Math.min(MAX_STACKED_CALLS, Math.max(1, ...[...callsByStep.values()].map((cs) => cs.length)))
 
-  const lanes: { label: string; height: number; draw: (y: number) => string[] }[] = [
-    { label: 'boot window', height: LANE, draw: (y) => band(steps, y, (s) => s.window, (v) => WINDOW_FILL[v as keyof typeof WINDOW_FILL], (v) => v) },
-    { label: 'allocator', height: LANE, draw: (y) => band(steps, y, (s) => s.allocator, (v) => ALLOCATOR_FILL[v as keyof typeof ALLOCATOR_FILL], (v) => v) },
-    { label: 'CPUs online', height: LANE, draw: (y) => band(steps, y, (s) => String(s.onlineCpus), () => '#e4ecf7', (v) => `${v} CPU${v === '1' ? '' : 's'}`) },
+  const lanes: { id: TimelineLaneId; height: number; draw: (y: number) => string[] }[] = [
+    { id: 'window', height: LANE, draw: (y) => band(steps, y, (s) => s.window, (v) => WINDOW_FILL[v as keyof typeof WINDOW_FILL], (v) => v) },
+    { id: 'allocator', height: LANE, draw: (y) => band(steps, y, (s) => s.allocator, (v) => ALLOCATOR_FILL[v as keyof typeof ALLOCATOR_FILL], (v) => v) },
+    { id: 'cpus', height: LANE, draw: (y) => band(steps, y, (s) => String(s.onlineCpus), () => '#e4ecf7', (v) => `${v} CPU${v === '1' ? '' : 's'}`) },
     {
-      label: 'caps finalized',
+      id: 'caps',
       height: LANE,
       draw: (y) =>
         result.events.flatMap((e) =>
@@ -141,7 +141,7 @@ export function timelineSvg(result: BootResult, options: TimelineOptions = {}): 
         ),
     },
     {
-      label: 'decrypt callers',
+      id: 'calls',
       height: stacked * CALL_ROW + 6,
       draw: (y) =>
         [...callsByStep].flatMap(([step, calls]) => {
@@ -157,7 +157,7 @@ export function timelineSvg(result: BootResult, options: TimelineOptions = {}): 
         }),
     },
     {
-      label: 'WARN / fault',
+      id: 'faults',
       height: LANE,
       draw: (y) => {
         const problems = [
@@ -175,7 +175,18 @@ export function timelineSvg(result: BootResult, options: TimelineOptions = {}): 
         })
       },
     },
+    {
+      id: 'map',
+      height: LANE,
+      draw: (y) =>
+        picturePlacements(result).map((p) =>
+          titled('rect', `class="picture" x="${num(x(p.step) + 3 + p.at * (COLUMN - 14))}" y="${y + 6}" width="8" height="8" fill="none" stroke="#555555"`, `map picture ${p.snapshot.label}: taken in ${steps[p.snapshot.step]?.fn}()`),
+        ),
+    },
   ]
+  // The lanes in the table's order (one table for the app and the report).
+  lanes.sort((a, b) => TIMELINE_LANES.findIndex((l) => l.id === a.id) - TIMELINE_LANES.findIndex((l) => l.id === b.id))
+  const laneLabel = (id: TimelineLaneId) => TIMELINE_LANES.find((l) => l.id === id)!.label
 
   const lanesTop = HEADER
   const lanesBottom = lanesTop + lanes.reduce((sum, l) => sum + l.height, 0)
@@ -202,7 +213,7 @@ export function timelineSvg(result: BootResult, options: TimelineOptions = {}): 
   }
   let y = lanesTop
   for (const lane of lanes) {
-    parts.push(`<g class="lane"><text x="8" y="${num(y + LANE / 2 + 4)}" fill="#333333">${escapeXml(lane.label)}</text>`, ...lane.draw(y), '</g>')
+    parts.push(`<g class="lane"><text x="8" y="${num(y + LANE / 2 + 4)}" fill="#333333">${escapeXml(laneLabel(lane.id))}</text>`, ...lane.draw(y), '</g>')
     y += lane.height
   }
   result.windows.forEach((w, i) => parts.push(blackout(w, lanesBottom, i % 2, width)))
@@ -212,7 +223,7 @@ export function timelineSvg(result: BootResult, options: TimelineOptions = {}): 
     const style = s.policy ? ' font-weight="700" fill="#0b4f8a"' : ''
     parts.push(`<text transform="translate(${centre(s.index) + 3},${lanesBottom + 8}) rotate(-60)" text-anchor="end"${style}>${label}</text>`)
   })
-  if (options.divergenceStep !== undefined) parts.push(verticalMark(options.divergenceStep, lanesTop, lanesBottom, '#cc0066', 'diverges', '5 3'))
+  if (options.divergenceStep !== undefined) parts.push(verticalMark(options.divergenceStep, lanesTop, lanesBottom, REPORT_PALETTE.divergence, 'diverges', '5 3'))
   if (options.cursorStep !== undefined) parts.push(verticalMark(options.cursorStep, lanesTop, lanesBottom, '#0072b2', 'cursor', '1 0'))
   parts.push(legend(Math.round(axisBottom + LEGEND / 2)), '</svg>')
   return parts.join('\n')

@@ -52,7 +52,39 @@ if (missing) {
       await preview?.close()
     })
 
-    it('compares patched-v2 with series on realm: timelines scrub together, the divergence is explained, the console is a diff', async () => {
+    it('shows the ptdump tab: on the realm machine after the series boots, the pool\'s split edges are PTE runs between PMD runs', async () => {
+      await page.setViewportSize({ width: 1280, height: 720 })
+      await page.getByLabel('Kernel policy', { exact: true }).selectOption('series.c')
+      await page.getByLabel('Scenario', { exact: true }).selectOption('realm.yaml')
+      await page.locator('[data-testid="verdict"][data-settled="true"]').waitFor({ timeout: 20_000 })
+      await page.getByTestId('tab-ptdump').click()
+      const text = page.getByTestId('ptdump-text')
+      await text.waitFor()
+      const lines = (await text.textContent())!.split('\n').filter(Boolean)
+      expect(lines[0]).toBe('---[ Linear Mapping start ]---')
+      expect(lines[lines.length - 1]).toBe('---[ Linear Mapping end ]---')
+      const levels = lines.slice(1, -1).map((l) => / (PGD|PUD|PMD|PTE)( |$)/.exec(l)?.[1])
+      expect(levels.join(' ')).toMatch(/PMD( PTE)+ PMD/)
+      expect(lines.some((l) => l.endsWith(' NS'))).toBe(true)
+      await shoot(page, 'web-ptdump-1280x720-dark.png')
+      for (const [width, height] of [[1024, 700], [1440, 900], [1920, 1080]]) {
+        await page.setViewportSize({ width, height })
+        for (const theme of ['light', 'dark']) {
+          await page.evaluate((t) => (document.documentElement.dataset.theme = t), theme)
+          for (const tab of ['ptdump', 'map']) {
+            await page.getByTestId(`tab-${tab}`).click()
+            await page.waitForTimeout(100)
+            await shoot(page, `web-${tab}-${width}x${height}-${theme}.png`)
+          }
+        }
+      }
+      await page.evaluate(() => (document.documentElement.dataset.theme = 'dark'))
+      await page.setViewportSize({ width: 1280, height: 720 })
+      expect(pageErrors).toEqual([])
+    })
+
+    it('compares patched-v2 with series on realm side by side: aligned timelines, divergence at the same x, arrow keys scrub both', async () => {
+      await page.setViewportSize({ width: 1280, height: 720 })
       await page.getByTestId('compare').click()
       await page.getByTestId('compare-view').waitFor()
       await page.getByLabel('left policy').selectOption('patched-v2.c')
@@ -64,21 +96,62 @@ if (missing) {
       expect(divergence).toContain('left —')
       expect(divergence).toContain('right —')
 
-      // Scrub the left timeline: the right one follows to the same kernel function.
-      const target = page.getByTestId('compare-timeline-left').locator('rect.step[data-step="12"]')
-      await target.click()
-      await expect.poll(() => selectedStep(page, 'left')).toBe(12)
-      const rightStep = await selectedStep(page, 'right')
-      const fnOf = (side: string, step: number) =>
-        page.getByTestId(`compare-timeline-${side}`).locator(`rect.step[data-step="${step}"] title`).first().textContent()
-      expect((await fnOf('right', rightStep))?.split(':')[1]).toBe((await fnOf('left', 12))?.split(':')[1])
+      // Side by side: the two timelines on one row, the same width.
+      const plot = (side: string) => page.getByTestId(`compare-timeline-${side}`).getByTestId('timeline-plot')
+      const [l, r] = [(await plot('left').boundingBox())!, (await plot('right').boundingBox())!]
+      expect(Math.abs(l.y - r.y)).toBeLessThanOrEqual(2)
+      expect(l.x + l.width).toBeLessThanOrEqual(r.x)
+      expect(Math.abs(l.width - r.width)).toBeLessThanOrEqual(2)
+      // The first divergence at the same x on both (from each timeline's left edge).
+      const markerX = async (side: string, box: { x: number }) => {
+        const line = (await page.getByTestId(`compare-timeline-${side}`).getByTestId('divergence-marker').locator('line').boundingBox())!
+        return line.x + line.width / 2 - box.x
+      }
+      const [ml, mr] = [await markerX('left', l), await markerX('right', r)]
+      expect(ml).toBeGreaterThan(100)
+      expect(Math.abs(ml - mr)).toBeLessThanOrEqual(2)
+      await shoot(page, 'web-compare-1280x720-dark.png')
+
+      // Arrow keys on either timeline scrub both, to the same kernel function.
+      const column = async (side: string) => Number(await plot(side).getAttribute('data-selected-column'))
+      await plot('left').focus()
+      await page.keyboard.press('Home')
+      for (let i = 0; i < 12; i++) await page.keyboard.press('ArrowRight')
+      await expect.poll(() => column('left')).toBe(12)
+      expect(await column('right')).toBe(12)
+      const fnOf = async (side: string) => plot(side).getAttribute('aria-valuetext')
+      expect(await fnOf('right')).toBe(await fnOf('left'))
+      await plot('right').focus()
+      await page.keyboard.press('ArrowLeft')
+      await expect.poll(() => column('left')).toBe(11)
+      expect(await selectedStep(page, 'left')).toBeGreaterThanOrEqual(0)
       expect(await page.getByTestId('compare-step').textContent()).toContain('left')
+
+      // The mouse scrubs both too.
+      const box = (await plot('right').boundingBox())!
+      await page.mouse.click(box.x + box.width - 3, box.y + box.height / 2)
+      await expect.poll(() => column('left')).toBe(await column('right'))
 
       const changed = page.getByTestId('compare-console').locator('[data-side="left"], [data-side="right"]')
       expect(await changed.count()).toBeGreaterThan(0)
+      expect(await page.getByTestId('compare-ptdump').locator('[data-side="both"]').first().textContent()).toContain('Linear Mapping start')
       expect(await page.getByTestId('compare-counters').locator('tbody tr').count()).toBeGreaterThan(10)
       await page.getByTestId('compare-policy-diff').locator('.monaco-diff-editor').waitFor()
-      await shoot(page, 'web-compare.png')
+
+      // Swap in one click.
+      await page.getByTestId('compare-swap').click()
+      await expect.poll(() => page.getByLabel('left policy').inputValue()).toBe('series.c')
+      await expect.poll(() => page.getByTestId('compare-divergence').textContent(), { timeout: 20_000 }).toMatch(/diverge/)
+
+      for (const [width, height] of [[1024, 700], [1280, 720], [1440, 900], [1920, 1080]]) {
+        await page.setViewportSize({ width, height })
+        for (const theme of ['light', 'dark']) {
+          await page.evaluate((t) => (document.documentElement.dataset.theme = t), theme)
+          await page.waitForTimeout(100)
+          await shoot(page, `web-compare-${width}x${height}-${theme}.png`)
+        }
+      }
+      await page.setViewportSize({ width: 1400, height: 900 })
       expect(pageErrors).toEqual([])
     })
 

@@ -15,7 +15,7 @@ function booted(steps: number, pictures: number[]): BootResult {
   }
   return {
     steps: Array.from({ length: steps }, (_, index) => ({ index, fn: `step${index}` }) as BootStep),
-    snapshots: pictures.map((step) => ({ step, label: `after ${step}`, extents: [] }) as MapSnapshot),
+    snapshots: pictures.map((step) => ({ step, label: `after ${step}`, extents: [], ptdump: [] }) as MapSnapshot),
     events,
   } as BootResult
 }

@@ -61,12 +61,72 @@ describe('compare store', () => {
     expect(compare.summary?.divergence?.explanation).toMatch(/diverge/)
 
     const mapMem = unpatched.steps.find((s) => s.fn === 'map_mem')!.index
-    compare.selectStep('left', mapMem)
+    compare.selectRow(compare.leftColumns.column[mapMem])
     expect(compare.leftStep).toBe(mapMem)
     expect(patchedV1.steps[compare.rightStep!].fn).toBe('map_mem')
     expect(compare.leftPicture?.label).toBe('after map_mem')
     compare.follow()
     expect(compare.leftStep).toBe(unpatched.steps.length - 1)
+  })
+
+  function fakeComparer(asked: CompareInput[]) {
+    return {
+      comparer: () => ({
+        run: async (input: CompareInput) => {
+          asked.push(input)
+          const [l, r] = [input.left.policy.path, input.right.policy.path].map((p) => (p === 'unpatched.c' ? unpatched : patchedV1))
+          return { kind: 'compared' as const, left: { kind: 'booted' as const, diagnostics: [], result: l }, right: { kind: 'booted' as const, diagnostics: [], result: r }, summary: compareBoots(l, r) }
+        },
+      }),
+    }
+  }
+
+  it('outside a lab defaults to the base kernel against the merged series, and swaps in one call', async () => {
+    workbenchOnPatchedV1()
+    useKernelResourcesStore().$patch({ policies: [policy('unpatched'), policy('patched-v1'), policy('series')] })
+    const asked: CompareInput[] = []
+    const compare = useCompareStore()
+    compare.connect(fakeComparer(asked))
+    compare.open()
+    await vi.waitFor(() => expect(asked).toHaveLength(1))
+    expect([asked[0].left.policy.path, asked[0].right.policy.path]).toEqual(['unpatched.c', 'series.c'])
+    compare.swap()
+    await vi.waitFor(() => expect(asked).toHaveLength(2))
+    expect([asked[1].left.policy.path, asked[1].right.policy.path]).toEqual(['series.c', 'unpatched.c'])
+  })
+
+  it('puts both boots on one axis: the divergence is one column for both timelines, and the ptdumps are diffed at the scrubbed step', async () => {
+    workbenchOnPatchedV1()
+    const compare = useCompareStore()
+    compare.connect(fakeComparer([]))
+    compare.open()
+    await vi.waitFor(() => expect(compare.summary).not.toBeNull())
+    expect(compare.leftColumns.count).toBe(compare.rightColumns.count)
+    const d = compare.summary!.divergence!
+    const row = compare.divergenceRow!
+    expect(row).toBe(Math.min(compare.leftColumns.column[d.left!.step], compare.rightColumns.column[d.right!.step]))
+    expect(compare.summary!.steps[row].fn).toBe(d.left!.step <= d.right!.step ? unpatched.steps[d.left!.step].fn : patchedV1.steps[d.right!.step].fn)
+    // At the end of boot the two maps differ (patched-v1 shares the swiotlb pool early), so the dumps do too.
+    expect(compare.ptdumpDiff.some((r) => r.side !== 'both')).toBe(true)
+    expect(compare.ptdumpDiff[0]).toMatchObject({ side: 'both', text: '---[ Linear Mapping start ]---' })
+  })
+
+  it('"compare with previous boot": my last good boot of other text against the editor', async () => {
+    const workbench = workbenchOnPatchedV1()
+    const compare = useCompareStore()
+    const asked: CompareInput[] = []
+    compare.connect(fakeComparer(asked))
+    // A good boot of the base kernel's text, then the learner edits and boots again.
+    workbench.$patch({ policyText: policy('unpatched').text, bootedText: policy('unpatched').text })
+    workbench.outcome = { kind: 'booted', diagnostics: [], result: { ...unpatched, verdict: { status: 'booted', headline: 'ok', causes: [] } } }
+    await vi.waitFor(() => expect(compare.previousGood).toBeNull())
+    workbench.$patch({ policyText: policy('patched-v1').text, bootedText: policy('patched-v1').text })
+    workbench.outcome = { kind: 'booted', diagnostics: [], result: patchedV1 }
+    await vi.waitFor(() => expect(compare.previousGood?.text).toBe(policy('unpatched').text))
+    compare.compareWithPrevious()
+    await vi.waitFor(() => expect(asked).toHaveLength(1))
+    expect(asked[0].left.policy.text).toBe(policy('unpatched').text)
+    expect(asked[0].right.policy.text).toBe(policy('patched-v1').text)
   })
 })
 

@@ -21,7 +21,7 @@ const stopAt = (index: number, bootStep: number): Stop =>
   ({
     reason: 'step',
     index,
-    state: { index, file: 'patched-v2.c', line: 40 + index, fn: 'f', frames: [], globals: [], watches: [], console: [], map: { step: 0, label: '', extents: [] }, machine: { bootStep: { index: bootStep, fn: `s${bootStep}` }, window: 'W1', onlineCpus: 1, cpus: 4, allocator: 'buddy', capsFinalized: false, time: 0, consoleLines: 0 } },
+    state: { index, file: 'patched-v2.c', line: 40 + index, fn: 'f', frames: [], globals: [], watches: [], console: [], map: { step: 0, label: '', extents: [], ptdump: [] }, machine: { bootStep: { index: bootStep, fn: `s${bootStep}` }, window: 'W1', onlineCpus: 1, cpus: 4, allocator: 'buddy', capsFinalized: false, time: 0, consoleLines: 0 } },
   }) as Stop
 
 /** A worker that answers each request later, in the order asked, and records what it was asked. */

@@ -50,8 +50,14 @@ describe('bootlab boot --report', () => {
     const markdown = readFileSync(target, 'utf8')
     expect(markdown).toContain('- Learner: unnamed learner')
     expect(markdown).toContain('## Compare')
-    expect(markdown).toContain('`moved.c.patch`, against `patched-v2.c`')
+    expect(markdown).toContain('[policy.patch](policy.patch), against `patched-v2.c`')
     expect(markdown).toMatch(/```diff\ndiff --git a\/moved\.c b\/moved\.c\n/)
+    // A folder: the pictures and the patch beside the .md, under the names it links.
+    expect(readFileSync(join(dir, 'policy.patch'), 'utf8')).toMatch(/^diff --git a\/moved\.c b\/moved\.c\n/)
+    expect(markdown).toContain('](timeline.svg)')
+    expect(readFileSync(join(dir, 'timeline.svg'), 'utf8')).toMatch(/^<svg /)
+    expect(readFileSync(join(dir, 'map-1-after-map_mem.svg'), 'utf8')).toMatch(/^<svg /)
+    expect(markdown).toContain('## ptdump of the final map')
   })
 
   it('refuses a file that is neither .html nor .md before booting', async () => {
@@ -78,7 +84,7 @@ describe('bootlab boot --lab --report', () => {
     const html = readFileSync(target, 'utf8')
     expect(html).toContain('<dt>Lab</dt><dd>05-move-swiotlb</dd>')
     expect(html).toContain('<span class="fail">✘ FAIL</span>')
-    expect(html).toContain('The policy is the starting policy, <code>start.c</code>, unchanged.')
+    expect(html).toContain('The policy is the starting policy, <code>start.c</code>, unchanged: there is nothing to patch.')
   })
 })
 
@@ -96,7 +102,7 @@ describe('writeLabReport', () => {
     expect(markdown).toContain('- Lab: 05-move-swiotlb')
     expect(markdown).toContain(`Score: **${grade.score} / ${grade.total}**`)
     expect(markdown).toContain('| the pool is shared in W1 | 3 | ✅ pass |')
-    expect(markdown).toContain('`solution.c.patch`, against `start.c`')
+    expect(markdown).toContain('[policy.patch](policy.patch), against `start.c`')
     expect(markdown).toContain('- Left: `start` on realm')
     expect(markdown).toContain('- Right: `solution` on realm')
     expect(markdown.match(/> \*\(no answer\)\*/g)).toHaveLength(lab.questions.length)

@@ -145,7 +145,7 @@ describe('lab report', () => {
     for (const id of Object.keys(SECTIONS).filter((s) => s !== 'compare')) expect(html).toContain(`<section id="${id}">`)
     expect(html).not.toContain('<section id="compare">')
     expect(html).toContain('No lab: a free boot, nothing graded.')
-    expect(html).toContain('The policy is the starting policy, <code>start.c</code>, unchanged.')
+    expect(html).toContain('The policy is the starting policy, <code>start.c</code>, unchanged: there is nothing to patch.')
     expect(renderMarkdown(free)).toContain('## Goals\n\nNo lab: a free boot, nothing graded.')
   })
 })

@@ -4,7 +4,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { BootResult, MapExtent, MapSnapshot } from '../../src/core'
-import { kernelImageAlias, memoryMapSvg, ramRegions } from '../../src/report/svg-memory-map'
+import { regionsOf } from '../../src/report/map-model'
+import { kernelImageAlias, memoryMapSvg } from '../../src/report/svg-memory-map'
 import { timelineSvg } from '../../src/report/svg-timeline'
 import { bootNamed, bootWith } from '../helpers/boot'
 import { swiotlbInPreinit } from './policies'
@@ -107,8 +108,8 @@ describe('memoryMapSvg', () => {
   })
 
   it('draws one bar per RAM region: a hole in the linear map starts a new one', () => {
-    const snapshot: MapSnapshot = { step: 0, label: 'two banks', extents: [extent(0, 4 * pmd), extent(8 * pmd, 2 * pmd, { leaf: 'PTE' })] }
-    expect(ramRegions(snapshot.extents).map((r) => r.length)).toEqual([1, 1])
+    const snapshot: MapSnapshot = { step: 0, ptdump: [], label: 'two banks', extents: [extent(0, 4 * pmd), extent(8 * pmd, 2 * pmd, { leaf: 'PTE' })] }
+    expect(regionsOf(snapshot.extents).map((r) => r.last - r.first)).toEqual([1, 1])
     const svg = memoryMapSvg(snapshot)
     expect(count(svg, /<g class="region"/g)).toBe(2)
     expect(svg).toContain('RAM 0x40000000–0x407fffff (8 MiB) at VA ffff000000000000')
@@ -118,7 +119,7 @@ describe('memoryMapSvg', () => {
     const extents: MapExtent[] = []
     for (let i = 0; i < 200_000; i++) extents.push(extent(i * 4096, 4096, { leaf: i % 2 ? 'PTE' : 'CONT_PTE', shared: i % 1000 === 0 }))
     const started = performance.now()
-    const svg = memoryMapSvg({ step: 0, label: 'fragmented', extents }, { barWidth: 600 })
+    const svg = memoryMapSvg({ step: 0, ptdump: [], label: 'fragmented', extents }, { barWidth: 600 })
     expect(performance.now() - started).toBeLessThan(2000)
     expect(xmlProblem(svg)).toBeNull()
     // One bar of 600 px, plus shared marks that merge where they touch.
@@ -127,7 +128,7 @@ describe('memoryMapSvg', () => {
   })
 
   it('highlights the given ranges', () => {
-    const svg = memoryMapSvg({ step: 0, label: 'x', extents: [extent(0, 512 * pmd, { leaf: 'PUD' })] }, { highlight: [{ va: 3 * pmd, size: 4096 }] })
+    const svg = memoryMapSvg({ step: 0, ptdump: [], label: 'x', extents: [extent(0, 512 * pmd, { leaf: 'PUD' })] }, { highlight: [{ va: 3 * pmd, size: 4096 }] })
     expect(count(svg, /<title>differs from the compared boot<\/title>/g)).toBe(2)
   })
 })

@@ -4,6 +4,7 @@
  * bigint, no class instances), deterministic, and stamped with MODEL_VERSION so a
  * saved result can be told apart from one made by a later model.
  */
+import type { PtdumpRun } from '../pgtable/ptdump'
 import type { Diagnostic, Frame } from '../policy/value'
 
 export const MODEL_VERSION = 'bootlab-model/1'
@@ -100,6 +101,8 @@ export interface MapSnapshot {
   step: number
   label: string
   extents: MapExtent[]
+  /** The same map as the kernel's ptdump walks it (holes included): pgtable/ptdump.ts. */
+  ptdump: PtdumpRun[]
 }
 
 export interface PgtableCounters {

@@ -23,6 +23,7 @@ import {
   extents,
   lookup,
   NO_CONT_MAPPINGS,
+  ptdumpWalk,
   PAGE_KERNEL,
   type PgtableAlloc,
   rangeSplitToPtes,
@@ -157,7 +158,7 @@ export function mapPicture(k: Kernel, label: string): MapSnapshot {
       pieces.push(piece)
     }
   }
-  return { step: k.currentStep(), label, extents: pieces }
+  return { step: k.currentStep(), label, extents: pieces, ptdump: ptdumpWalk(k.pt) }
 }
 
 /** Valid leaves with PROT_NS_SHARED, in the whole linear map or in [start, end). */

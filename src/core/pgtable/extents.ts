@@ -6,13 +6,13 @@
  * one step whatever its size and a repainted 1 TiB linear map is one extent.
  */
 import type { LeafKind, MapExtent } from '../boot/result'
-import { leafKind } from './lookup'
+import { leafKind } from './leaf'
 import type { PageTable } from './pgd'
 import { Attr, type Attrs, type Level } from './prot'
 import type { PgTable } from './table'
 
 /** A clipped piece of [start, end): either leaves (contiguous output, one kind) or a hole. */
-interface Span {
+export interface Span {
   va: number
   size: number
   /** Level of the leaf, or of the none entry the walk stopped at. */
@@ -24,8 +24,8 @@ interface Span {
 
 type SpanFn = (s: Span) => void
 
-/** Visit [start, end) as leaf spans and holes, in address order. */
-function forEachSpan(pt: PageTable, start: number, end: number, fn: SpanFn): void {
+/** Visit [start, end) as leaf spans and holes, in address order (extents, rangeSummary, ptdump). */
+export function forEachSpan(pt: PageTable, start: number, end: number, fn: SpanFn): void {
   if (start < end) spansOf(pt.pgd, start, end, fn)
 }
 

@@ -9,7 +9,8 @@
 import type { LeafKind } from '../boot/result'
 import { PAGE_SIZE, PMD_SIZE, type PhysAddr, formatVirt, phys, virt } from '../memory/addr'
 import type { PageTable } from './pgd'
-import { Attr, type Attrs, type Entry, LEVEL_SIZE, type Level, toDescriptor } from './prot'
+import { type Attrs, type Entry, LEVEL_SIZE, type Level, toDescriptor } from './prot'
+import { leafKind } from './leaf'
 import type { PgTable } from './table'
 
 export interface WalkStep {
@@ -98,15 +99,6 @@ export function entryAttrs(pt: PageTable, va: number, level: Level, count: numbe
     else out.push(-1)
   }
   return out
-}
-
-/** The LeafKind of a leaf at `level` with `attrs`. */
-export function leafKind(level: Level, attrs: Attrs): LeafKind {
-  const cont = (attrs & Attr.CONT) !== 0
-  if (level === 1) return 'PUD'
-  if (level === 2) return cont ? 'CONT_PMD' : 'PMD'
-  if (level === 3) return cont ? 'CONT_PTE' : 'PTE'
-  throw new Error(`no leaves at level ${level}`)
 }
 
 function leafInfo(level: Level, e: Entry, va: number): LeafInfo {

@@ -123,11 +123,6 @@ export class Runtime {
     return new PolicyError({ ...e.diagnostic, code: 'budget' })
   }
 
-  /** Frames on the call stack, without copying them (stack() copies). */
-  get depth(): number {
-    return this.frames.length
-  }
-
   stack(): readonly Frame[] {
     return this.frames.map((f) => ({ ...f }))
   }

@@ -5,7 +5,7 @@
  */
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import { picturePlacements, snapshotAt } from '../inspect/timeline'
+import { picturePlacements, snapshotAt } from '../../report/timeline-model'
 import { useWorkbenchStore } from './workbench'
 
 export const useBootInspectorStore = defineStore('boot-inspector', () => {

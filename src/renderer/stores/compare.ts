@@ -2,22 +2,30 @@
  * The compare view: two boots side by side. Each side is a policy (the editor's
  * text or a kernel state, a lab's start.c included) on a machine; both boot in
  * the compare worker, which also computes the report module's CompareSummary.
- * The two timelines scrub together through the summary's step alignment
- * (steps matched by function name), so a step one boot never ran keeps the
- * other side on its nearest earlier step.
+ * The two timelines share one column axis, the summary's step alignment (steps
+ * matched by function name), and scrub together: a column one boot never ran
+ * is a gap on its timeline and keeps that side on its nearest earlier step.
+ * Outside a lab the default pair is the base kernel against the merged series
+ * on the workbench's machine; a swap and "compare with previous boot" (the last
+ * good boot of other text against the editor's) are one click each.
  */
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch } from 'vue'
-import { mapDifferences } from '../../report/report'
+import { lineDiff, mapDifferences, ptdumpAt } from '../../report/report'
+import { sideColumns } from '../../report/compare'
 import type { TextFile } from '../../shared/bootlab-api'
 import type { BootClient } from '../boot-client'
-import { picturePlacements, snapshotAt } from '../inspect/timeline'
+import { picturePlacements, snapshotAt } from '../../report/timeline-model'
 import type { CompareInput, CompareOutcome } from '../workers/boot-protocol'
 import { BASE_POLICY_PATH, useKernelResourcesStore } from './kernel-resources'
 import { useWorkbenchStore } from './workbench'
 
 /** The policy choice that follows the editor's text as the learner types. */
 export const EDITOR_POLICY = 'editor'
+/** The policy choice that is the text of the learner's previous good boot. */
+export const PREVIOUS_POLICY = 'previous'
+/** The merged fix: the default right side outside a lab. */
+export const SERIES_POLICY_PATH = 'series.c'
 /** Quiet time after a keystroke before comparing again (a compare is two boots). */
 export const COMPARE_DEBOUNCE_MS = 150
 
@@ -58,10 +66,45 @@ export const useCompareStore = defineStore('compare', () => {
     deps = given
   }
 
-  /** Opens the view with the default sides: the lab's start (else the base kernel) against the learner's text. */
+  /**
+   * Opens the view with the default sides: in a lab, its start.c against the learner's text;
+   * outside one, the base kernel against the merged series (the editor's text when there is
+   * no series), both on the workbench's machine.
+   */
   function open(): void {
     const scenario = workbench.scenarioPath
+    const series = policies.value.some((p) => p.path === SERIES_POLICY_PATH)
     left.value = { policy: workbench.lab?.start.path ?? BASE_POLICY_PATH, scenario }
+    right.value = { policy: workbench.lab || !series ? EDITOR_POLICY : SERIES_POLICY_PATH, scenario }
+    pickedRow.value = null
+    shown.value = true
+    void compareNow()
+  }
+
+  /** Left becomes right and right left. */
+  function swap(): void {
+    ;[left.value, right.value] = [right.value, left.value]
+    void compareNow()
+  }
+
+  /** The policy texts of the learner's good boots (booted cleanly), newest last, each once. */
+  const goodBoots = shallowRef<TextFile[]>([])
+  watch(
+    () => workbench.outcome,
+    (o) => {
+      if (o?.kind !== 'booted' || o.result.verdict.status !== 'booted' || !workbench.policyPath || workbench.bootedText === null) return
+      const file = { path: workbench.policyPath, text: workbench.bootedText }
+      goodBoots.value = [...goodBoots.value.filter((f) => f.text !== file.text), file].slice(-8)
+    },
+  )
+  /** The last good boot whose text differs from the editor's: what "compare with previous boot" compares with. */
+  const previousGood = computed(() => [...goodBoots.value].reverse().find((f) => f.text !== workbench.policyText) ?? null)
+
+  /** My last good boot (left) against this one (right), on the workbench's machine. */
+  function compareWithPrevious(): void {
+    if (!previousGood.value) return
+    const scenario = workbench.scenarioPath
+    left.value = { policy: PREVIOUS_POLICY, scenario }
     right.value = { policy: EDITOR_POLICY, scenario }
     pickedRow.value = null
     shown.value = true
@@ -74,6 +117,7 @@ export const useCompareStore = defineStore('compare', () => {
   }
 
   function policyFile(choice: SideChoice): TextFile | null {
+    if (choice.policy === PREVIOUS_POLICY) return previousGood.value
     if (choice.policy === EDITOR_POLICY) return workbench.policyPath ? { path: workbench.policyPath, text: workbench.policyText } : null
     return policies.value.find((p) => p.path === choice.policy) ?? null
   }
@@ -145,11 +189,21 @@ export const useCompareStore = defineStore('compare', () => {
   const leftStep = computed(() => stepOf('left'))
   const rightStep = computed(() => stepOf('right'))
 
-  /** Scrubbing one side's timeline moves both: to the aligned row holding that side's step. */
-  function selectStep(side: Side, step: number): void {
-    const row = rows.value.findIndex((r) => r[side]?.step === step)
-    if (row >= 0) pickedRow.value = row
+  /** Scrubbing either timeline moves both: to a row (column) of the shared axis. */
+  function selectRow(row: number): void {
+    if (rows.value.length) pickedRow.value = Math.max(0, Math.min(row, rows.value.length - 1))
   }
+
+  /** Each side's steps placed on the shared axis. */
+  const leftColumns = computed(() => sideColumns(rows.value, 'left'))
+  const rightColumns = computed(() => sideColumns(rows.value, 'right'))
+  /** The column where the boots part ways: the earlier of the two sides' divergence steps. */
+  const divergenceRow = computed(() => {
+    const d = summary.value?.divergence
+    if (!d) return null
+    const at = [leftColumns.value.column[d.left?.step ?? -1], rightColumns.value.column[d.right?.step ?? -1]].filter((c) => c !== undefined)
+    return at.length ? Math.min(...at) : null
+  })
 
   function follow(): void {
     pickedRow.value = null
@@ -157,6 +211,11 @@ export const useCompareStore = defineStore('compare', () => {
 
   const pictureAt = (result: typeof leftResult.value, step: number | null) =>
     result && step !== null ? (snapshotAt(picturePlacements(result), step)?.snapshot ?? null) : null
+  /** The two ptdumps at the scrubbed step, as a line diff. */
+  const ptdumpDiff = computed(() => {
+    const dump = (result: typeof leftResult.value, step: number | null) => (result && step !== null ? (ptdumpAt(result, step)?.lines ?? []) : [])
+    return lineDiff(dump(leftResult.value, leftStep.value), dump(rightResult.value, rightStep.value))
+  })
   const leftPicture = computed(() => pictureAt(leftResult.value, leftStep.value))
   const rightPicture = computed(() => pictureAt(rightResult.value, rightStep.value))
   /** Where the two pictures in force differ in mapping or attributes. */
@@ -183,6 +242,11 @@ export const useCompareStore = defineStore('compare', () => {
     leftPicture,
     rightPicture,
     pictureDifferences,
+    ptdumpDiff,
+    leftColumns,
+    rightColumns,
+    divergenceRow,
+    previousGood,
     leftPolicy,
     rightPolicy,
     connect,
@@ -190,7 +254,9 @@ export const useCompareStore = defineStore('compare', () => {
     close,
     choose,
     compareNow,
-    selectStep,
+    selectRow,
+    swap,
+    compareWithPrevious,
     follow,
   }
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { MapExtent } from '../../src/core'
-import { bytesByLeaf, extentAt, firstExtentEndingAfter, MIN_VIEW_BYTES, regionsOf, viewBetween, viewSizeText, walkTo, zoomView } from '../../src/renderer/inspect/linear-map'
+import { bytesByLeaf, extentAt, firstExtentEndingAfter, MIN_VIEW_BYTES, regionsOf, viewBetween, viewSizeText, walkTo, zoomView } from '../../src/report/map-model'
 
 const G = 2 ** 30
 const M = 2 ** 20

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { BootStep, MapSnapshot, TraceEvent } from '../../src/core'
-import { picturePlacements, runsOf, snapshotAt, timelineLanes, worstOutcome } from '../../src/renderer/inspect/timeline'
+import { picturePlacements, runsOf, snapshotAt, timelineLanes, worstOutcome } from '../../src/report/timeline-model'
 import { bootNamed } from '../helpers/boot'
 
 const step = (index: number, allocator: BootStep['allocator'], onlineCpus = 1) => ({ index, allocator, onlineCpus }) as BootStep
@@ -23,7 +23,7 @@ describe('timeline lanes', () => {
     const exit = (step: number): TraceEvent => ({ kind: 'step', step, fn: `s${step}`, phase: 'exit' })
     // Step 1 photographs the map after its child step 2 ran; step 3 photographs it halfway through.
     const events: TraceEvent[] = [enter(0), exit(0), enter(1), enter(2), exit(2), { kind: 'snapshot', snapshot: 0, step: 1 }, exit(1), enter(3), { kind: 'snapshot', snapshot: 1, step: 3 }, exit(3)]
-    const snapshots = [1, 3].map((step) => ({ step, label: `in ${step}`, extents: [] }) as MapSnapshot)
+    const snapshots = [1, 3].map((step) => ({ step, label: `in ${step}`, extents: [], ptdump: [] }) as MapSnapshot)
     const placed = picturePlacements({ events, snapshots })
     expect(placed.map((p) => [p.step, p.at, p.snapshot.label])).toEqual([
       [2, 2 / 3, 'in 1'],

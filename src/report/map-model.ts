@@ -1,28 +1,13 @@
 /*
- * What the memory map view draws from one MapSnapshot: the RAM regions (runs of
- * extents contiguous in VA; the linear map has a hole wherever RAM has one), the
- * extent under an address, and the table walk the MMU makes to reach it. The
- * extents are the core's; this module only arranges and explains them.
+ * The memory map's view-model, read by the app's MemoryMapView (canvas) and the report's
+ * SVG: the RAM regions of a MapSnapshot (runs of extents contiguous in VA; the linear map
+ * has a hole wherever RAM has one), the extent under an address, the bytes per leaf kind,
+ * the table walk to an address, and the zoomed views of a region. The extents are the
+ * core's; the leaf kinds and the walk's indices are core/pgtable/leaf.ts's.
  *
- * Addresses are linear-map VA offsets (the VA's low 48 bits, src/core/memory/addr.ts),
- * so the table indices come straight from the offset's bits: PAGE_OFFSET has
- * zeros in bits 47..12.
+ * Addresses are linear-map VA offsets (the VA's low 48 bits, src/core/memory/addr.ts).
  */
-import { CONT_PMD_SIZE, CONT_PTE_SIZE, formatPhys, formatSize, formatVirt, type LeafKind, type MapExtent, PAGE_SIZE, phys, PMD_SIZE, PUD_SIZE, virt } from '../../core'
-
-/** Leaf kinds from the largest mapping to the smallest, as the legend lists them. */
-export const LEAF_KINDS: readonly LeafKind[] = ['PUD', 'CONT_PMD', 'PMD', 'CONT_PTE', 'PTE']
-
-type Level = 'pgd' | 'pud' | 'pmd' | 'pte'
-
-/** Per leaf kind: the bytes one leaf (or contiguous run) maps, the level holding it, and what it is. */
-export const LEAF_GEOMETRY: Record<LeafKind, { size: number; level: Level; contiguous: boolean; what: string }> = {
-  PUD: { size: PUD_SIZE, level: 'pud', contiguous: false, what: '1 GiB block' },
-  CONT_PMD: { size: CONT_PMD_SIZE, level: 'pmd', contiguous: true, what: '16 contiguous 2 MiB blocks' },
-  PMD: { size: PMD_SIZE, level: 'pmd', contiguous: false, what: '2 MiB block' },
-  CONT_PTE: { size: CONT_PTE_SIZE, level: 'pte', contiguous: true, what: '16 contiguous 4 KiB pages' },
-  PTE: { size: PAGE_SIZE, level: 'pte', contiguous: false, what: '4 KiB page' },
-}
+import { formatPhys, formatSize, formatVirt, LEAF_KIND, LEAF_KINDS, type LeafKind, type MapExtent, PAGE_SIZE, phys, virt, walkIndices, type WalkIndex } from '../core'
 
 /** A run of extents with no hole between them: one bar of the map. */
 export interface MapRegion {
@@ -43,6 +28,62 @@ export function regionsOf(extents: readonly MapExtent[]): MapRegion[] {
     } else regions.push({ start: e.va, end: e.va + e.size, first: i, last: i + 1 })
   })
   return regions
+}
+
+/** A VA range: linear-map VA offset and size, as in MapExtent. */
+export interface VaRange {
+  va: number
+  size: number
+}
+
+/** A horizontal run of one bar: pixels [x0, x1) drawn as `leaf`, covering VAs [va, end). */
+export interface BarRun {
+  x0: number
+  x1: number
+  leaf: LeafKind
+  va: number
+  end: number
+  /** Holds extents of more than one kind (a sub-pixel bin). */
+  mixed: boolean
+}
+
+/**
+ * Pixel runs of one bar. Extents at least a pixel wide keep their place;
+ * narrower ones fall into one-pixel bins drawn as the finest kind they hold.
+ */
+export function barRuns(extents: readonly MapExtent[], toX: (va: number) => number): BarRun[] {
+  const runs: BarRun[] = []
+  for (const e of extents) {
+    const last = runs[runs.length - 1]
+    const x0 = toX(e.va)
+    const x1 = toX(e.va + e.size)
+    const end = e.va + e.size
+    if (last && last.leaf === e.leaf && last.x1 >= Math.floor(x0)) {
+      last.x1 = Math.max(last.x1, x1, Math.floor(x0) + 1)
+      last.end = end
+    } else if (x1 - x0 < 1 && last && last.x1 > Math.floor(x0) && last.x1 - last.x0 <= 1) {
+      last.leaf = finerLeaf(last.leaf, e.leaf)
+      last.mixed = true
+      last.end = end
+    } else {
+      const start = Math.max(x0 < x1 - 1 ? x0 : Math.floor(x0), last?.x1 ?? 0)
+      runs.push({ x0: start, x1: Math.max(x1, start + 1), leaf: e.leaf, va: e.va, end, mixed: false })
+    }
+  }
+  return runs
+}
+
+/** Runs of marked ranges, each at least a pixel wide, touching ones merged. */
+export function markRuns(ranges: Iterable<VaRange>, toX: (va: number) => number): { x0: number; x1: number }[] {
+  const runs: { x0: number; x1: number }[] = []
+  for (const r of ranges) {
+    const x0 = toX(r.va)
+    const x1 = Math.max(toX(r.va + r.size), x0 + 1)
+    const last = runs[runs.length - 1]
+    if (last && x0 <= last.x1) last.x1 = Math.max(last.x1, x1)
+    else runs.push({ x0, x1 })
+  }
+  return runs
 }
 
 /** Index of the first extent that ends after `va` (extents are sorted and disjoint), or extents.length. */
@@ -69,20 +110,11 @@ export function bytesByLeaf(extents: readonly MapExtent[]): Record<LeafKind, num
   return bytes
 }
 
-export interface WalkLevel {
-  level: Level
-  /** VA bits that index this level's table. */
-  bits: string
-  index: number
-  /** What the entry at `index` is: a pointer to the next table, or the leaf. */
-  entry: 'table' | 'block' | 'page'
-}
-
 export interface AddressWalk {
   /** Full kernel VA and PA of the hovered page. */
   va: string
   pa: string
-  levels: WalkLevel[]
+  levels: WalkIndex[]
   leaf: LeafKind
   /** What the leaf is, e.g. `2 MiB block`; for a contiguous run, which entry of the 16. */
   leafText: string
@@ -96,44 +128,32 @@ export interface AddressWalk {
   kernelImage: boolean
 }
 
-const LEVEL_BITS: { level: Level; shift: number; bits: string }[] = [
-  { level: 'pgd', shift: 39, bits: '47..39' },
-  { level: 'pud', shift: 30, bits: '38..30' },
-  { level: 'pmd', shift: 21, bits: '29..21' },
-  { level: 'pte', shift: 12, bits: '20..12' },
-]
-
-// Offsets reach 2^48, past the 32 bits JS shift operators keep; divide instead.
-const tableIndex = (va: number, shift: number) => Math.floor(va / 2 ** shift) % 512
-
 /** The walk to the page holding `va` (a linear-map VA offset inside `extent`). */
 export function walkTo(extent: MapExtent, va: number): AddressWalk {
   const page = va - (va % PAGE_SIZE)
-  const geometry = LEAF_GEOMETRY[extent.leaf]
-  const leafLevel = LEVEL_BITS.findIndex((l) => l.level === geometry.level)
-  const levels = LEVEL_BITS.slice(0, leafLevel + 1).map(({ level, shift, bits }, i): WalkLevel => ({
-    level,
-    bits,
-    index: tableIndex(page, shift),
-    entry: i < leafLevel ? 'table' : level === 'pte' ? 'page' : 'block',
-  }))
-  const leafStart = page - (page % geometry.size)
-  const entrySize = geometry.contiguous ? geometry.size / 16 : geometry.size
-  const ofRun = geometry.contiguous ? ` (entry ${Math.floor((page - leafStart) / entrySize) + 1} of the 16)` : ''
+  const kind = LEAF_KIND[extent.leaf]
+  const leafStart = page - (page % kind.size)
+  const ofRun = kind.contiguous ? ` (entry ${Math.floor((page - leafStart) / kind.entrySize) + 1} of the ${kind.size / kind.entrySize})` : ''
   return {
     va: formatVirt(virt(page)),
     pa: formatPhys(phys(extent.pa + (page - extent.va))),
-    levels,
+    levels: walkIndices(page, extent.leaf),
     leaf: extent.leaf,
-    leafText: geometry.what + ofRun,
+    leafText: kind.what + ofRun,
     leafVa: formatVirt(virt(leafStart)),
-    leafSize: formatSize(geometry.size),
+    leafSize: formatSize(kind.size),
     valid: extent.valid,
     shared: extent.shared,
     readOnly: extent.readOnly,
     noExec: extent.noExec,
     kernelImage: extent.kernelImage === true,
   }
+}
+
+/** The finer of two leaf kinds (LEAF_KINDS is coarsest first): what a sub-pixel bin shows. */
+export function finerLeaf(a: LeafKind, b: LeafKind): LeafKind {
+  const order = (k: LeafKind) => LEAF_KINDS.findIndex((i) => i.kind === k)
+  return order(a) >= order(b) ? a : b
 }
 
 const VIEW_UNITS: [number, string][] = [
@@ -176,4 +196,18 @@ function clampView(start: number, span: number, bounds: MapView): MapView {
   const aligned = Math.round(span / PAGE_SIZE) * PAGE_SIZE
   const first = Math.min(Math.max(bounds.start, Math.round(start / PAGE_SIZE) * PAGE_SIZE), bounds.end - aligned)
   return { start: first, end: first + aligned }
+}
+
+/** Rows of one map bar, top to bottom, in pixels: the app's canvas and the report's SVG share them. */
+export const BAR_ROWS = { highlight: 6, bar: 26, mark: 7 } as const
+
+/** The extents of `all[first .. last)` that meet `view`, clipped to it. */
+export function extentsInView(all: readonly MapExtent[], first: number, last: number, view: MapView): MapExtent[] {
+  const out: MapExtent[] = []
+  for (let i = Math.max(first, firstExtentEndingAfter(all, view.start)); i < last && all[i].va < view.end; i++) {
+    const e = all[i]
+    const va = Math.max(e.va, view.start)
+    out.push({ ...e, va, pa: e.pa + (va - e.va), size: Math.min(e.va + e.size, view.end) - va })
+  }
+  return out
 }
