@@ -60,7 +60,7 @@ describe('timelineSvg', () => {
     expect(svg).toContain('black-out 1: before the page allocator')
     expect(svg).toContain('black-out 2: secondaries online, caps not final')
     expect(svg).toMatch(/<title>swiotlb default pool — swiotlb_update_mem_attributes\(\): error \(EBUSY\)<\/title>/)
-    expect(svg).toMatch(/<title>GIC ITS command queue — its_alloc_pages_node\(\): ok \[assumption\]<\/title>/)
+    expect(svg).toMatch(/<title>GIC ITS command queue — its_alloc_pages_node\(\): ok<\/title>/)
     expect(svg).toMatch(/<title>caps finalized at setup_system_features\(\): BBML2_NOABORT on every CPU<\/title>/)
     expect(svg).toMatch(/<title>WARN at split_kernel_leaf_mapping \(preinit &lt;&amp;&gt; &quot;x&quot;\.c:\d+\)<\/title>/)
     for (const label of ['memblock', 'buddy', '1 CPU', '4 CPUs', 'W0', 'W3']) expect(svg).toContain(`>${label}</text>`)

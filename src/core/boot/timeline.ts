@@ -77,15 +77,21 @@ function mmCoreInit(k: Kernel): void {
   k.step('vmalloc_init', 'mm/vmalloc.c', () => {})
 }
 
-function kernelInitFreeable(k: Kernel): void {
-  k.step('smp_prepare_cpus', 'arch/arm64/kernel/smp.c', () => {})
-  k.step('do_pre_smp_initcalls', INIT, () => runExtraCallers(k, 'early_initcall'))
-  k.step('smp_init', 'kernel/smp.c', () => {
-    k.smpStarted = true
-    k.openWindow('blackout-2', 'secondaries online, caps not final', 'A secondary CPU may lack BBML2_NOABORT and caps are not finalized yet: a live split could hit it.')
-    onlineSecondaries(k, (cpu) => runExtraCallers(k, 'cpu_online', cpu))
-  })
+/** do_one_initcall(): every initcall runs under it (do_basic_setup, do_initcalls and do_initcall_level are inlined). */
+function initcall(k: Kernel, fn: string, file: string, body: () => void): void {
+  k.frame('do_one_initcall', INIT, () => k.step(fn, file, body))
+}
+
+/** kernel/smp.c smp_init(): bring the secondaries up, report, then arm64's smp_cpus_done(). */
+function smpInit(k: Kernel): void {
+  k.smpStarted = true
+  k.openWindow('blackout-2', 'secondaries online, caps not final', 'A secondary CPU may lack BBML2_NOABORT and caps are not finalized yet: a live split could hit it.')
+  k.pr('info', 'smp: Bringing up secondary CPUs ...')
+  onlineSecondaries(k, (cpu) => runExtraCallers(k, 'cpu_online', cpu))
+  k.pr('info', `smp: Brought up 1 node, ${k.onlineCpus()} CPU${k.onlineCpus() === 1 ? '' : 's'}`)
+  // arch/arm64/kernel/smp.c smp_cpus_done(): the total, setup_system_features(), hyp_mode_check().
   k.step('smp_cpus_done', 'arch/arm64/kernel/smp.c', () => {
+    k.pr('info', `SMP: Total of ${k.onlineCpus()} processors activated.`)
     k.step('setup_system_features', 'arch/arm64/kernel/cpufeature.c', () => {
       finalizeSystemCapabilities(k)
       k.closeWindow('blackout-2')
@@ -94,11 +100,17 @@ function kernelInitFreeable(k: Kernel): void {
     })
     k.pr('info', 'CPU: All CPU(s) started at EL1')
   })
+}
+
+function kernelInitFreeable(k: Kernel): void {
+  k.step('smp_prepare_cpus', 'arch/arm64/kernel/smp.c', () => {})
+  k.step('do_pre_smp_initcalls', INIT, () => k.frame('do_one_initcall', INIT, () => runExtraCallers(k, 'early_initcall')))
+  k.step('smp_init', 'kernel/smp.c', () => smpInit(k))
   k.step('do_basic_setup', INIT, () => {
-    k.step('dma_atomic_pool_init', 'kernel/dma/pool.c', () => dmaAtomicPoolInit(k))
-    k.step('virtio_pci_probe', 'drivers/virtio/virtio_pci_common.c', () => probeVirtioDevices(k))
-    k.step('do_initcalls', INIT, () => runExtraCallers(k, 'device_initcall'))
-    k.step('ip_auto_config', 'net/ipv4/ipconfig.c', () => ipAutoConfig(k))
+    initcall(k, 'dma_atomic_pool_init', 'kernel/dma/pool.c', () => dmaAtomicPoolInit(k))
+    initcall(k, 'virtio_pci_probe', 'drivers/virtio/virtio_pci_common.c', () => probeVirtioDevices(k))
+    k.step('do_initcalls', INIT, () => k.frame('do_one_initcall', INIT, () => runExtraCallers(k, 'device_initcall')))
+    initcall(k, 'ip_auto_config', 'net/ipv4/ipconfig.c', () => ipAutoConfig(k))
   })
   k.step('prepare_namespace', 'init/do_mounts.c', () => mountRoot(k))
 }
@@ -112,16 +124,25 @@ function startKernel(k: Kernel): void {
   k.step('setup_arch', 'arch/arm64/kernel/setup.c', () => setupArch(k))
   k.step('smp_prepare_boot_cpu', 'arch/arm64/kernel/smp.c', () => bootCpuCapabilities(k))
   k.step('mm_core_init', 'mm/mm_init.c', () => mmCoreInit(k))
-  k.step('sched_init', 'kernel/sched/core.c', () => {})
+  k.step('sched_init', 'kernel/sched/core.c', () => {
+    // init_idle(): the boot CPU's idle task becomes swapper/0.
+    k.schedInitDone = true
+  })
   k.step('init_IRQ', 'arch/arm64/kernel/irq.c', () => itsInit(k))
   k.step('time_init', 'arch/arm64/kernel/time.c', () => {
     k.clockRunning = true
     k.time = 0.000002
     k.pr('info', 'arch_timer: cp15 timer running at 62.50MHz (virt).')
   })
+  // local_irq_enable(), before console_init().
+  k.irqsEnabled = true
   k.step('console_init', 'kernel/printk/printk.c', () => k.pr('info', 'printk: legacy console [ttyAMA0] enabled'))
   k.step('rest_init', INIT, () => {})
-  k.pid = 1
+  // rest_init() → user_mode_thread(kernel_init): PID 1, named after its parent until it execs.
+  k.runAs({ pid: 1, comm: 'swapper/0', cpu: 0 }, [{ fn: 'ret_from_fork', file: 'arch/arm64/kernel/entry.S' }], () => kernelInit(k))
+}
+
+function kernelInit(k: Kernel): void {
   k.step('kernel_init', INIT, () => {
     k.step('kernel_init_freeable', INIT, () => kernelInitFreeable(k))
     k.step('free_initmem', 'arch/arm64/mm/init.c', () => {

@@ -2,7 +2,8 @@
  * DMA atomic pools (kernel/dma/pool.c, dma_atomic_pool_init: a postcore
  * initcall, so W3). Each pool is buddy pages decrypted for the host in a realm:
  * 128 KiB per GiB of RAM, at least 128 KiB, at most one MAX_PAGE_ORDER block
- * (4 MiB). That the pool calls set_memory_decrypted() is unverified (reference §7).
+ * (4 MiB). atomic_pool_expand() shares the pages with set_memory_decrypted()
+ * (kernel/dma/pool.c atomic_pool_expand()).
  */
 import type { Kernel } from '../boot/kernel'
 import { PAGE_SIZE, SZ_1G } from '../memory/addr'
@@ -24,7 +25,7 @@ export function dmaAtomicPoolInit(k: Kernel): void {
     k.frame('__dma_atomic_pool_init', 'kernel/dma/pool.c', () =>
       k.frame('atomic_pool_expand', 'kernel/dma/pool.c', () => {
         const pa = k.allocPages(order, `atomic pool ${gfp}`)
-        const ok = pa !== null && decryptFor(k, `DMA atomic pool (${gfp})`, 'atomic_pool_expand', pa, size, { assumption: 'That the DMA atomic pools share their pages with set_memory_decrypted() is unverified (kernel reference §7).' }).ret === 0
+        const ok = pa !== null && decryptFor(k, `DMA atomic pool (${gfp})`, 'atomic_pool_expand', pa, size).ret === 0
         k.pr(ok ? 'info' : 'err', ok
           ? `DMA: preallocated ${size / 1024} KiB ${gfp} pool for atomic allocations`
           : `DMA: failed to allocate ${size / 1024} KiB ${gfp} pool for atomic allocation`)

@@ -74,14 +74,16 @@ export function checkLiveSplit(k: Kernel, e: SplitEvent): void {
   const victim = k.cpus.find((c) => c.online && !c.parked && !c.bbml2)
   if (!victim) return
   k.assume('A live split while a CPU without BBML2_NOABORT runs is modelled as a certain TLB conflict abort on that CPU; on hardware it may or may not be taken.')
-  const previous = k.currentCpu
-  k.currentCpu = victim.id
-  k.pid = victim.id === 0 ? k.pid : 0
-  try {
-    kernelDataAbort(k, virt(e.va), 0x30, false, `live ${e.kind} split while CPU${victim.id} lacks BBML2_NOABORT`)
-  } finally {
-    k.currentCpu = previous
-  }
+  const abort = () => kernelDataAbort(k, virt(e.va), 0x30, false, `live ${e.kind} split while CPU${victim.id} lacks BBML2_NOABORT`)
+  if (victim.id === k.currentCpu) return abort()
+  // The other CPU takes the abort in whatever it runs: its idle loop, with a trace of its own.
+  const idle = [
+    { fn: '__secondary_switched', file: 'arch/arm64/kernel/head.S' },
+    { fn: 'secondary_start_kernel', file: 'arch/arm64/kernel/smp.c' },
+    { fn: 'cpu_startup_entry', file: 'kernel/sched/idle.c' },
+    { fn: 'do_idle', file: 'kernel/sched/idle.c' },
+  ]
+  k.runAs({ pid: 0, comm: `swapper/${victim.id}`, cpu: victim.id }, victim.id === 0 ? [{ fn: '__primary_switched', file: 'arch/arm64/kernel/head.S' }, ...idle.slice(2)] : idle, abort)
 }
 
 /** map_mem()'s loop: all RAM but the kernel alias with `flags`, then the alias with NO_CONT_MAPPINGS. */

@@ -15,9 +15,9 @@ import { type CValue, isRef } from '../policy/value'
 const MEM_ENCRYPT = 'arch/arm64/mm/mem_encrypt.c'
 const PAGEATTR = 'arch/arm64/mm/pageattr.c'
 const RSI = 'arch/arm64/kernel/rsi.c'
-/** Approximate lines of the WARNs in pageattr.c (not observed in any log: unverified). */
-const DECRYPT_WARN_LINE = 266
-const ENCRYPT_WARN_LINE = 256
+/** The WARN(ret, ...) lines of realm_set_memory_{de,en}crypted, counted in a v6.18-era pageattr.c. */
+const DECRYPT_WARN_LINE = 330
+const ENCRYPT_WARN_LINE = 320
 
 function realmCrypt(k: Kernel, call: (name: string, args: CValue[]) => CValue, args: CValue[], encrypt: boolean): bigint {
   const ret = BigInt.asIntN(32, call('__set_memory_enc_dec', [args[0], args[1], bool(encrypt)]) as bigint)
@@ -80,11 +80,9 @@ export const MEM_ENCRYPT_NATIVES: NativeRow[] = [
     name: 'realm_register_memory_enc_ops',
     arity: 0,
     file: PAGEATTR,
-    doc: 'Register realm_set_memory_{en,de}crypted as the crypt ops behind set_memory_{en,de}crypted(). Where this is called is unverified.',
-    unverified: true,
+    doc: 'Register realm_set_memory_{en,de}crypted as the crypt ops behind set_memory_{en,de}crypted() (arm64_mem_crypt_ops_register()); arm64_rsi_init() calls it (arch/arm64/kernel/rsi.c).',
     impl: (k) => {
       k.realm.cryptOps = true
-      k.assume('The realm crypt ops are registered from arm64_rsi_init() (registration site unverified, kernel reference §6).')
       return 0n
     },
   },
