@@ -97,7 +97,9 @@ describe('memoryMapSvg', () => {
     expect(count(last, /<title>shared with the host \(NS\)<\/title>/g)).toBeGreaterThan(0)
     expect(count(last, /<title>invalid leaves<\/title>/g)).toBeGreaterThan(0)
     expect(count(last, /class="kernel-image"/g)).toBeGreaterThan(0)
-    expect(last).toContain('detail: ')
+    // Marks concentrated in a small part of a region get a zoomed detail bar: the pool alone, after mem_init.
+    const afterMemInit = memoryMapSvg(r.snapshots.find((s) => s.label === 'after mem_init')!, { kernelImage: image })
+    expect(afterMemInit).toContain('detail: ')
     for (const kind of ['PUD', 'CONT_PMD', 'PMD', 'CONT_PTE', 'PTE']) expect(last).toContain(`>${kind}</text>`)
   })
 

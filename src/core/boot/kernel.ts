@@ -18,6 +18,7 @@ import { cpuModel, midr, modelHasBbml2Noabort } from '../cpufeature/cputable'
 import { Memblock } from '../memblock/memblock'
 import { type LinearMapLayout, PAGE_SIZE, type PhysAddr, physOffsetFor, physToVirt, phys, SZ_2M } from '../memory/addr'
 import { RealmState } from '../mm/rsi'
+import { type Zones, zonesOf } from '../mm/zones'
 import { PageTable } from '../pgtable'
 import { cpuWrite } from '../mm/access'
 import { checkLiveSplit } from '../mm/linear-map'
@@ -70,6 +71,8 @@ const STEP_SECONDS = 0.0008
 
 export class Kernel {
   readonly layout: LinearMapLayout
+  /** ZONE_DMA / ZONE_DMA32 limits from the machine's RAM (arch/arm64/mm/init.c zone_sizes_init()). */
+  readonly zones: Zones
   readonly log: KernelLog
   readonly report: Reporter
   readonly events: TraceEvent[] = []
@@ -130,6 +133,7 @@ export class Kernel {
   constructor(readonly scenario: Scenario) {
     const ramStart = Math.min(...scenario.machine.ram.map((r) => r.base))
     this.layout = { physOffset: physOffsetFor(phys(ramStart)) }
+    this.zones = zonesOf(scenario)
     this.log = new KernelLog(
       () => ({ time: this.time, step: this.currentStep() }),
       () => this.logFull(),
@@ -163,7 +167,7 @@ export class Kernel {
   // ---- allocators ----------------------------------------------------------
 
   /** memblock_alloc(): only before memblock_free_all(); afterwards a modelled fault. */
-  memblockAlloc(size: number, align: number, name: string): PhysAddr | null {
+  memblockAlloc(size: number, align: number, name: string, limit?: number): PhysAddr | null {
     if (this.memblock.handedOver) {
       this.fault({
         kind: 'memblock-after-handover',
@@ -176,11 +180,11 @@ export class Kernel {
     if (this.memblock.reserved.length >= MAX_MEMBLOCK_RESERVED) {
       throw this.interp.error(`memblock holds ${MAX_MEMBLOCK_RESERVED} separate reservations: does a loop allocate without end?`, 'budget')
     }
-    return this.memblock.alloc(size, align, name)
+    return this.memblock.alloc(size, align, name, limit)
   }
 
   /** alloc_pages(): only once the buddy allocator exists; before that a modelled fault. */
-  allocPages(order: number, name: string): PhysAddr | null {
+  allocPages(order: number, name: string, zoneLimit?: number): PhysAddr | null {
     if (!this.buddy) {
       this.fault({
         kind: 'pgtable-alloc-before-buddy',
@@ -189,7 +193,7 @@ export class Kernel {
       })
       this.panic(`page allocator used before it was initialised (${name})`)
     }
-    const pa = this.buddy.allocPages(order)
+    const pa = this.buddy.allocPages(order, zoneLimit)
     // __GFP_ZERO / memset: the kernel writes the new pages through the linear map at once.
     if (pa !== null) this.frame('clear_page', 'arch/arm64/lib/clear_page.S', () => cpuWrite(this, physToVirt(this.layout, pa), PAGE_SIZE << order, `zeroing ${name}`))
     return pa

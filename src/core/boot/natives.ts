@@ -7,9 +7,10 @@
 import { CONSOLE_NATIVES } from '../console/natives'
 import { CPUFEATURE_NATIVES } from '../cpufeature/capabilities'
 import { SWIOTLB_FORCE, SWIOTLB_NATIVES, SWIOTLB_VERBOSE } from '../callers/swiotlb'
-import { CONT_PMD_SIZE, CONT_PTE_SIZE, PAGE_SHIFT, PAGE_SIZE, PMD_SIZE, PUD_SIZE, SZ_1G } from '../memory/addr'
+import { CONT_PMD_SIZE, CONT_PTE_SIZE, PAGE_SHIFT, PAGE_SIZE, PMD_SIZE, PUD_SIZE } from '../memory/addr'
 import { LINEAR_MAP_NATIVES, NO_BLOCK_MAPPINGS, NO_CONT_MAPPINGS, NO_EXEC_MAPPINGS } from '../mm/linear-map'
 import { MEM_ENCRYPT_NATIVES } from '../mm/mem-encrypt'
+import { zonesOf } from '../mm/zones'
 import { ACTION_CONTINUE, PAGEATTR_NATIVES } from '../mm/pageattr'
 import { PTE_CONT, PTE_PRESENT_INVALID, PTE_PXN, PTE_RDONLY, PTE_UXN, PTE_VALID } from '../pgtable'
 import { type CValue, KernelHalt, type NativeConstant, type NativeContext, type NativeFunction, type NativeObject, type NativeTable, PolicyError } from '../policy/value'
@@ -106,7 +107,11 @@ const CONSTANT_ROWS: readonly ConstantRow[] = [
     doc: 'Highest page frame number of RAM.',
     value: (s) => BigInt(Math.max(...s.machine.ram.map((r) => r.base + r.size)) / PAGE_SIZE),
   },
-  { name: 'arm64_dma_phys_limit', doc: 'Top of ZONE_DMA: 4 GiB on a virt machine.', value: () => BigInt(4 * SZ_1G) },
+  {
+    name: 'arm64_dma_phys_limit',
+    doc: 'The end of ZONE_DMA (zone_sizes_init() → max_zone_phys()): 4 GiB when RAM starts below 4 GiB, else the end of RAM.',
+    value: (s) => BigInt(zonesOf(s).dmaPhysLimit),
+  },
 ]
 
 /** Kernel objects a policy may only take the address of. */

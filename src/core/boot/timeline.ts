@@ -6,7 +6,8 @@
  * linear_map_maybe_split_to_ptes) are called by name, so the policy's version
  * runs when it has one. The order itself is the kernel's and is not editable.
  */
-import { formatSize, SZ_1G, SZ_2M } from '../memory/addr'
+import { formatSize, SZ_2M } from '../memory/addr'
+import { zoneRangeLines } from '../mm/zones'
 import { bootCpuCapabilities, finalizeSystemCapabilities, onlineSecondaries } from '../cpufeature/capabilities'
 import { itsInit } from '../callers/gic-its'
 import { dmaAtomicPoolInit } from '../callers/dma-pool'
@@ -41,10 +42,7 @@ function setupArch(k: Kernel): void {
     snapshot(k, 'after map_mem')
   })
   k.step('bootmem_init', 'arch/arm64/mm/init.c', () => {
-    const end = k.memblock.end()
-    k.pr('info', 'Zone ranges:')
-    k.pr('info', `  DMA      [mem 0x${k.memblock.start().toString(16).padStart(16, '0')}-0x${(Math.min(end, 4 * SZ_1G) - 1).toString(16).padStart(16, '0')}]`)
-    k.pr('info', `  Normal   ${end > 4 * SZ_1G ? `[mem 0x${(4 * SZ_1G).toString(16).padStart(16, '0')}-0x${(end - 1).toString(16).padStart(16, '0')}]` : 'empty'}`)
+    for (const line of zoneRangeLines(k.zones)) k.pr('info', line)
   })
   k.step('psci_dt_init', 'drivers/firmware/psci/psci.c', () => {
     k.pr('info', 'psci: probing for conduit method from DT.')

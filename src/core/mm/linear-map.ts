@@ -15,7 +15,7 @@
 import type { Kernel } from '../boot/kernel'
 import { callSiteError, num, type NativeRow } from '../boot/native-row'
 import type { MapExtent } from '../boot/result'
-import { bigToVirt, formatSize, formatVirt, LINEAR_MAP_SIZE, PAGE_SIZE, physToVirt, phys, type VirtAddr, virt } from '../memory/addr'
+import { bigToVirt, formatVirt, LINEAR_MAP_SIZE, PAGE_SIZE, physToVirt, phys, type VirtAddr, virt } from '../memory/addr'
 import { subtractRanges } from '../memblock/ranges'
 import {
   counters,
@@ -131,7 +131,6 @@ function repaint(k: Kernel): void {
     }
     k.repaint = { happened: true, tablesAllocated, ptesWritten }
     k.events.push({ kind: 'pgtable', op: 'repaint', step: k.currentStep(), va: 0, size: end, detail: `${k.repaint.tablesAllocated} tables, ${k.repaint.ptesWritten} PTEs` })
-    k.pr('info', `mm: linear map split to PTEs: ${k.repaint.tablesAllocated} page-table pages (${formatSize(k.repaint.tablesAllocated * PAGE_SIZE)})`)
   } finally {
     for (const c of online) c.parked = false
   }
