@@ -40,7 +40,12 @@ const MMU = 'arch/arm64/mm/mmu.c'
 function earlyPgtableAlloc(k: Kernel): PgtableAlloc {
   return (_type, count) => {
     const pa = k.memblockAlloc(count * PAGE_SIZE, PAGE_SIZE, 'page tables')
-    return pa === null ? null : { pa, source: 'memblock' }
+    if (pa === null) {
+      // early_pgtable_alloc(): memblock_phys_alloc_range() failed → panic, as the kernel does.
+      k.fault({ kind: 'panic', message: 'early_pgtable_alloc(): memblock has no page left for a page table' })
+      k.panic('Failed to allocate page table page')
+    }
+    return { pa, source: 'memblock' }
   }
 }
 
@@ -113,16 +118,21 @@ function splitLocked(k: Kernel, addr: VirtAddr): number {
   return ret
 }
 
+/** arch/arm64/kernel/vmlinux.lds.S: _stext is SEGMENT_ALIGN (64 KiB) after _text. */
+const SEGMENT_ALIGN = 64 * 1024
+
 /** linear_map_split_to_ptes() under stop_machine(): secondaries parked, CPU0 repaints. */
 function repaint(k: Kernel): void {
   const online = k.cpus.filter((c) => c.online)
   for (const c of online) if (c.id !== k.currentCpu) c.parked = true
   try {
-    const image = physToVirt(k.layout, k.kernelImage.pa)
+    // The kernel keeps [lm_alias(_stext), lm_alias(__init_begin)) and splits the rest, including the
+    // image's head [_text, _stext) (SEGMENT_ALIGN, 64 KiB): the alias's first block becomes PTEs.
+    const stext = physToVirt(k.layout, k.kernelImage.pa) + SEGMENT_ALIGN
     const end = physToVirt(k.layout, phys(k.memblock.end()))
     let tablesAllocated = 0
     let ptesWritten = 0
-    for (const [s, e] of [[0, image], [image + k.kernelImage.size, Math.min(end, LINEAR_MAP_SIZE)]]) {
+    for (const [s, e] of [[0, stext], [stext - SEGMENT_ALIGN + k.kernelImage.size, Math.min(end, LINEAR_MAP_SIZE)]]) {
       if (e <= s) continue
       const r = rangeSplitToPtes(k.pt, s, e, atomicPgtableAlloc(k))
       if (r.ret) k.panic('Failed to split linear map')

@@ -9,7 +9,7 @@
  */
 import type { Kernel } from '../boot/kernel'
 import { bool, num, type NativeRow } from '../boot/native-row'
-import { bigToVirt, LINEAR_MAP_SIZE, virtToPhys } from '../memory/addr'
+import { bigToVirt, LINEAR_MAP_SIZE, PAGE_SIZE, virtToPhys } from '../memory/addr'
 import { type CValue, isRef } from '../policy/value'
 
 const MEM_ENCRYPT = 'arch/arm64/mm/mem_encrypt.c'
@@ -18,6 +18,9 @@ const RSI = 'arch/arm64/kernel/rsi.c'
 /** The WARN(ret, ...) lines of realm_set_memory_{de,en}crypted, counted in a v6.18-era pageattr.c. */
 const DECRYPT_WARN_LINE = 330
 const ENCRYPT_WARN_LINE = 320
+/** The alignment WARN_ON()s of set_memory_encrypted()/_decrypted() in mem_encrypt.c (approximate lines). */
+const ENCRYPT_ALIGN_WARN_LINE = 38
+const DECRYPT_ALIGN_WARN_LINE = 47
 
 function realmCrypt(k: Kernel, call: (name: string, args: CValue[]) => CValue, args: CValue[], encrypt: boolean): bigint {
   const ret = BigInt.asIntN(32, call('__set_memory_enc_dec', [args[0], args[1], bool(encrypt)]) as bigint)
@@ -29,20 +32,33 @@ function realmCrypt(k: Kernel, call: (name: string, args: CValue[]) => CValue, a
   return ret
 }
 
+/**
+ * arch/arm64/mm/mem_encrypt.c set_memory_{en,de}crypted(): `if (likely(!crypt_ops) ||
+ * WARN_ON(!PAGE_ALIGNED(addr))) return 0;` then the registered op.
+ */
+function cryptEntry(k: Kernel, call: (name: string, args: CValue[]) => CValue, args: CValue[], encrypt: boolean): bigint {
+  if (!k.realm.cryptOps) return 0n
+  if (BigInt.asUintN(64, (args[0] as bigint) ?? 0n) % BigInt(PAGE_SIZE) !== 0n) {
+    k.warn({ fn: `set_memory_${encrypt ? 'en' : 'de'}crypted`, file: MEM_ENCRYPT, line: encrypt ? ENCRYPT_ALIGN_WARN_LINE : DECRYPT_ALIGN_WARN_LINE, origin: 'kernel' })
+    return 0n
+  }
+  return call(`realm_set_memory_${encrypt ? 'en' : 'de'}crypted`, args) as bigint
+}
+
 export const MEM_ENCRYPT_NATIVES: NativeRow[] = [
   {
     name: 'set_memory_decrypted',
     arity: 2,
     file: MEM_ENCRYPT,
-    doc: 'Share numpages at addr with the host. No-op returning 0 unless realm crypt ops are registered.',
-    impl: (k, ctx, args) => (k.realm.cryptOps ? ctx.call('realm_set_memory_decrypted', args) : 0n),
+    doc: 'Share numpages at addr with the host. No-op returning 0 unless realm crypt ops are registered; WARNs and returns 0 for an address not page aligned.',
+    impl: (k, ctx, args) => cryptEntry(k, ctx.call, args, false),
   },
   {
     name: 'set_memory_encrypted',
     arity: 2,
     file: MEM_ENCRYPT,
-    doc: 'Take numpages at addr back from the host. No-op returning 0 unless realm crypt ops are registered.',
-    impl: (k, ctx, args) => (k.realm.cryptOps ? ctx.call('realm_set_memory_encrypted', args) : 0n),
+    doc: 'Take numpages at addr back from the host. No-op returning 0 unless realm crypt ops are registered; WARNs and returns 0 for an address not page aligned.',
+    impl: (k, ctx, args) => cryptEntry(k, ctx.call, args, true),
   },
   {
     name: 'realm_set_memory_decrypted',
