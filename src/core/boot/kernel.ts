@@ -34,7 +34,12 @@ export interface CpuState {
   midr: number
   /** cpu_supports_bbml2_noabort() on this CPU: the MIDR allow-list match. */
   bbml2: boolean
+  /** In cpu_online_mask: what num_online_cpus() counts. */
   online: boolean
+  /** Running with its MMU on (from secondary_start_kernel(), before set_cpu_online()). */
+  running: boolean
+  /** Brought up only after boot, by cpu_up(). */
+  hotplug: boolean
   /** Parked in the idmap by the stop_machine repaint: not using the linear map. */
   parked: boolean
 }
@@ -150,11 +155,14 @@ export class Kernel {
           midr: midr(model, group.revision),
           bbml2: modelHasBbml2Noabort(model, group.revision),
           online: false,
+          running: false,
+          hotplug: group.hotplug,
           parked: false,
         })
       }
     }
     this.cpus[0].online = true
+    this.cpus[0].running = true
     const image = scenario.machine.kernelImage ?? { base: ramStart + SZ_2M, size: 24 * 2 ** 20 }
     this.kernelImage = { pa: phys(image.base), size: image.size }
     this.pt = new PageTable({
@@ -346,7 +354,7 @@ export class Kernel {
     throw this.interp.error(`the kernel log reached ${MAX_CONSOLE_LINES} lines: does a loop print (pr_info, WARN) without end?`, 'budget')
   }
 
-  pr(level: 'info' | 'warn' | 'err' | 'notice' | 'emerg', text: string): void {
+  pr(level: 'info' | 'warn' | 'err' | 'notice' | 'crit' | 'emerg', text: string): void {
     const index = this.log.printk(level, text)
     this.events.push({ kind: 'console', line: index })
   }

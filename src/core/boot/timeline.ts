@@ -8,7 +8,7 @@
  */
 import { formatSize, SZ_2M } from '../memory/addr'
 import { zoneRangeLines } from '../mm/zones'
-import { bootCpuCapabilities, finalizeSystemCapabilities, onlineSecondaries } from '../cpufeature/capabilities'
+import { bootCpuCapabilities, cpuUp, finalizeSystemCapabilities, onlineSecondaries } from '../cpufeature/capabilities'
 import { itsInit } from '../callers/gic-its'
 import { dmaAtomicPoolInit } from '../callers/dma-pool'
 import { probeVirtioDevices, ipAutoConfig, mountRoot } from '../callers/virtio'
@@ -80,12 +80,18 @@ function initcall(k: Kernel, fn: string, file: string, body: () => void): void {
   k.frame('do_one_initcall', INIT, () => k.step(fn, file, body))
 }
 
+/** What runs on a CPU coming up: its starting callbacks (on it, before it is online) and its online callbacks (cpuhp/N). */
+const CPU_HOOKS = (k: Kernel) => ({
+  starting: (cpu: number) => runExtraCallers(k, 'cpu_starting', cpu),
+  online: (cpu: number) => runExtraCallers(k, 'cpu_online', cpu),
+})
+
 /** kernel/smp.c smp_init(): bring the secondaries up, report, then arm64's smp_cpus_done(). */
 function smpInit(k: Kernel): void {
   k.smpStarted = true
   k.openWindow('blackout-2', 'secondaries online, caps not final', 'A secondary CPU may lack BBML2_NOABORT and caps are not finalized yet: a live split could hit it.')
   k.pr('info', 'smp: Bringing up secondary CPUs ...')
-  onlineSecondaries(k, (cpu) => runExtraCallers(k, 'cpu_online', cpu))
+  onlineSecondaries(k, CPU_HOOKS(k))
   k.pr('info', `smp: Brought up 1 node, ${k.onlineCpus()} CPU${k.onlineCpus() === 1 ? '' : 's'}`)
   // arch/arm64/kernel/smp.c smp_cpus_done(): the total, setup_system_features(), hyp_mode_check().
   k.step('smp_cpus_done', 'arch/arm64/kernel/smp.c', () => {
@@ -156,6 +162,8 @@ function kernelInit(k: Kernel): void {
       k.userspace = true
       k.pr('info', 'Run /sbin/init as init process')
     })
+    // CPUs the machine adds later: userspace onlines each (echo 1 > .../cpuN/online) → cpu_up().
+    for (const cpu of k.cpus.filter((c) => c.hotplug)) k.step('cpu_up', 'kernel/cpu.c', () => cpuUp(k, cpu, CPU_HOOKS(k)))
   })
 }
 

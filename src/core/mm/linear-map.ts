@@ -76,7 +76,8 @@ function atomicPgtableAlloc(k: Kernel): PgtableAlloc {
 
 /** A CPU running on the linear map without BBML2_NOABORT sees a live block change size. */
 export function checkLiveSplit(k: Kernel, e: SplitEvent): void {
-  const victim = k.cpus.find((c) => c.online && !c.parked && !c.bbml2)
+  // Any CPU executing on the linear map counts, online or still in secondary_start_kernel().
+  const victim = k.cpus.find((c) => c.running && !c.parked && !c.bbml2)
   if (!victim) return
   k.assume('A live split while a CPU without BBML2_NOABORT runs is modelled as a certain TLB conflict abort on that CPU; on hardware it may or may not be taken.')
   const abort = () => kernelDataAbort(k, virt(e.va), 0x30, false, `live ${e.kind} split while CPU${victim.id} lacks BBML2_NOABORT`)
@@ -123,7 +124,7 @@ const SEGMENT_ALIGN = 64 * 1024
 
 /** linear_map_split_to_ptes() under stop_machine(): secondaries parked, CPU0 repaints. */
 function repaint(k: Kernel): void {
-  const online = k.cpus.filter((c) => c.online)
+  const online = k.cpus.filter((c) => c.running)
   for (const c of online) if (c.id !== k.currentCpu) c.parked = true
   try {
     // The kernel keeps [lm_alias(_stext), lm_alias(__init_begin)) and splits the rest, including the
