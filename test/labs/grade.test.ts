@@ -39,7 +39,7 @@ describe('evidence', () => {
   it('says which part of a shared range is wrong in the final map', async () => {
     const g = await grade(loadBundled('08-invalid-leaves'), 'start')
     const shared = goal(g, 'every shared buffer is valid and shared')
-    expect(shared.evidence[0]).toMatch(/^swiotlb default pool \[ffff0000fbffe000, \+64 MiB\): \d+ MiB invalid \(first at ffff[0-9a-f]{12}, a (PMD|CONT_PMD)\) in the final map in boot of realm$/)
+    expect(shared.evidence[0]).toMatch(/^swiotlb default pool \[ffff0000bbfff000, \+64 MiB\): \d+ MiB invalid \(first at ffff[0-9a-f]{12}, a (PMD|CONT_PMD)\) in the final map in boot of realm$/)
   })
 
   it('compares a counter with the compareWith boot on the same machine', async () => {

@@ -103,12 +103,12 @@ describe('splitKernelLeafMappingLocked', () => {
     expect(events).toEqual([])
   })
 
-  it('splits a present-invalid leaf; split_pud() rebuilds the type bits, so the PMDs come out valid', () => {
+  it('splits a present-invalid leaf; as patch 2/3 has split_pud() (`if (!pud_valid(pud)) ... pmd_mkinvalid`), the PMDs stay present-invalid', () => {
     const { pt, buddy } = blockMap()
     walkRange(pt, SZ_1G, 2 * SZ_1G, { pud: (ref) => (ref.write((ref.read() & ~PTE_VALID) | PTE_NG), 0) })
     expect(leafAt(pt, SZ_1G)!.attrs & Attr.VALID).toBe(0)
     expect(splitKernelLeafMappingLocked(pt, SZ_1G + SZ_2M, buddy.alloc)).toBe(0)
-    expect(leafAt(pt, SZ_1G)).toMatchObject({ kind: 'PMD', attrs: PAGE_KERNEL | Attr.PRESENT_INVALID })
+    expect(leafAt(pt, SZ_1G)).toMatchObject({ kind: 'PMD', attrs: (PAGE_KERNEL & ~Attr.VALID) | Attr.PRESENT_INVALID })
   })
 
   it('returns -ENOMEM with nothing changed when the first allocation fails', () => {

@@ -129,7 +129,6 @@ describe('runaway policies stop with a message naming the line', () => {
   it.each([
     ['WARN_ON', 'host', 'WARN_ON(1);'],
     ['pr_info', 'host', 'pr_info("boot %d\\n", 1);'],
-    ['linear_map_split_to_ptes', 'host-1t', 'linear_map_split_to_ptes();'],
     ['set_memory_decrypted (each failure WARNs)', 'realm', 'set_memory_decrypted(PAGE_OFFSET, 1);'],
   ])('a loop printing through %s on %s stops when the kernel log is full, at its line', async (_name, scenario, call) => {
     const r = await bootTimed(scenario, `void __init mem_init(void)\n{\n\tfor (;;)\n\t\t${call}\n}\n`)

@@ -20,7 +20,7 @@ describe('compareBoots on the swiotlb call placement', () => {
 
   it('diverges in arch_mm_preinit(), where only the moved call splits before the page allocator exists', () => {
     const c = compareBoots(preinit, memInit)
-    expect(c.divergence?.left).toMatchObject({ stepFn: 'arch_mm_preinit', text: expect.stringMatching(/^WARNING: swiotlb-in-preinit\.c:\d+ at split_kernel_leaf_mapping/) })
+    expect(c.divergence?.left).toMatchObject({ stepFn: 'arch_mm_preinit', text: expect.stringMatching(/^WARNING: arch\/arm64\/mm\/mmu\.c:\d+ at split_kernel_leaf_mapping/) })
     expect(c.divergence?.right?.stepFn).toBe('memblock_free_all')
     expect(c.divergence?.explanation).toMatch(/^The boots diverge in arch_mm_preinit\(\)/)
   })

@@ -114,7 +114,7 @@ describe('lab report', () => {
     expect(html).toContain('<dt>Date</dt><dd>2026-04-02</dd>')
     expect(html).toContain('<p>Score: <strong>1 / 3</strong></p>')
     expect(html).toContain('<p class="verdict failed"><strong>FAILED</strong>')
-    expect(html).toMatch(/<span class="splat splat-warn headline">\[ {4}0\.000000\] WARNING: policy\.c:\d+ at split_kernel_leaf_mapping/)
+    expect(html).toMatch(/<span class="splat splat-warn headline">\[ {4}0\.000000\] WARNING: arch\/arm64\/mm\/mmu\.c:\d+ at split_kernel_leaf_mapping/)
     expect(html).toMatch(/<span class="unverified">UNVERIFIED<\/span>/)
     expect(html).toContain('<svg xmlns="http://www.w3.org/2000/svg" class="bootlab-timeline"')
     expect(html.match(/class="bootlab-memory-map"/g)).toHaveLength(learner.snapshots.length)

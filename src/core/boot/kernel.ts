@@ -13,10 +13,12 @@ import type { ItsState } from '../callers/gic-its'
 import type { SwiotlbPool } from '../callers/swiotlb'
 import { KernelLog, MAX_CONSOLE_LINES } from '../console/printk'
 import { Reporter, type SplatSite, type TaskContext } from '../console/splat'
+import { kernelPlace } from '../console/symbols'
 import { cpuModel, midr, modelHasBbml2Noabort } from '../cpufeature/cputable'
 import { Memblock } from '../memblock/memblock'
 import { type LinearMapLayout, PAGE_SIZE, type PhysAddr, physOffsetFor, physToVirt, phys, SZ_2M } from '../memory/addr'
 import { RealmState } from '../mm/rsi'
+import { type Zones, zonesOf } from '../mm/zones'
 import { PageTable } from '../pgtable'
 import { cpuWrite } from '../mm/access'
 import { checkLiveSplit } from '../mm/linear-map'
@@ -32,7 +34,12 @@ export interface CpuState {
   midr: number
   /** cpu_supports_bbml2_noabort() on this CPU: the MIDR allow-list match. */
   bbml2: boolean
+  /** In cpu_online_mask: what num_online_cpus() counts. */
   online: boolean
+  /** Running with its MMU on (from secondary_start_kernel(), before set_cpu_online()). */
+  running: boolean
+  /** Brought up only after boot, by cpu_up(). */
+  hotplug: boolean
   /** Parked in the idmap by the stop_machine repaint: not using the linear map. */
   parked: boolean
 }
@@ -45,6 +52,22 @@ interface NativeFrame {
   depth: number
 }
 
+/** A task the simulated code runs as, other than the boot CPU's idle task (init, cpuhp/N, a secondary's idle task). */
+interface Task {
+  pid: number
+  comm: string
+  cpu: number
+  /** Interrupts masked (an AP's idle task before it is online). */
+  irqsOff: boolean
+  /** The frames under the task's own code, outermost first (ret_from_fork, kthread, ...). */
+  base: Frame[]
+  /** Native and interpreter stack depths when it started: frames at or past them are its own. */
+  nativeDepth: number
+  interpDepth: number
+}
+
+const HEAD_S = 'arch/arm64/kernel/head.S'
+
 /** Separate memblock reservations a boot may make (a real one makes a few dozen). */
 export const MAX_MEMBLOCK_RESERVED = 4096
 
@@ -53,6 +76,8 @@ const STEP_SECONDS = 0.0008
 
 export class Kernel {
   readonly layout: LinearMapLayout
+  /** ZONE_DMA / ZONE_DMA32 limits from the machine's RAM (arch/arm64/mm/init.c zone_sizes_init()). */
+  readonly zones: Zones
   readonly log: KernelLog
   readonly report: Reporter
   readonly events: TraceEvent[] = []
@@ -69,7 +94,11 @@ export class Kernel {
   capsFinalized = false
   smpStarted = false
   currentCpu = 0
-  pid = 0
+  /** sched_init() has named the boot CPU's idle task `swapper/0` (it is `swapper` before). */
+  schedInitDone = false
+  /** start_kernel()'s local_irq_enable() has run. */
+  irqsEnabled = false
+  private readonly tasks: Task[] = []
   readonly realm = new RealmState()
   readonly steps: BootStep[] = []
   readonly windows: WindowInterval[] = []
@@ -85,6 +114,8 @@ export class Kernel {
   initFreed = false
   rodataReadOnly = false
   halted: string | null = null
+  /** The boot stopped without a panic: a thread it waits for died (an Oops in cpuhp/N). */
+  hung = false
   /** Deepest step entered, for "how far the boot got". */
   reached = 'start_kernel'
   userspace = false
@@ -113,11 +144,12 @@ export class Kernel {
   constructor(readonly scenario: Scenario) {
     const ramStart = Math.min(...scenario.machine.ram.map((r) => r.base))
     this.layout = { physOffset: physOffsetFor(phys(ramStart)) }
+    this.zones = zonesOf(scenario)
     this.log = new KernelLog(
       () => ({ time: this.time, step: this.currentStep() }),
       () => this.logFull(),
     )
-    this.report = new Reporter(this.log, scenario.kernel)
+    this.report = new Reporter(this.log, scenario.kernel, () => this.layout.physOffset)
     this.cpus = []
     for (const group of scenario.machine.cpus) {
       const model = cpuModel(group.model)
@@ -129,12 +161,15 @@ export class Kernel {
           midr: midr(model, group.revision),
           bbml2: modelHasBbml2Noabort(model, group.revision),
           online: false,
+          running: false,
+          hotplug: group.hotplug,
           parked: false,
         })
       }
     }
     this.cpus[0].online = true
     this.cpusWithoutBbml2 = this.cpus.filter((c) => !c.bbml2)
+    this.cpus[0].running = true
     const image = scenario.machine.kernelImage ?? { base: ramStart + SZ_2M, size: 24 * 2 ** 20 }
     this.kernelImage = { pa: phys(image.base), size: image.size }
     this.pt = new PageTable({
@@ -147,7 +182,7 @@ export class Kernel {
   // ---- allocators ----------------------------------------------------------
 
   /** memblock_alloc(): only before memblock_free_all(); afterwards a modelled fault. */
-  memblockAlloc(size: number, align: number, name: string): PhysAddr | null {
+  memblockAlloc(size: number, align: number, name: string, limit?: number): PhysAddr | null {
     if (this.memblock.handedOver) {
       this.fault({
         kind: 'memblock-after-handover',
@@ -160,11 +195,11 @@ export class Kernel {
     if (this.memblock.reserved.length >= MAX_MEMBLOCK_RESERVED) {
       throw this.interp.error(`memblock holds ${MAX_MEMBLOCK_RESERVED} separate reservations: does a loop allocate without end?`, 'budget')
     }
-    return this.memblock.alloc(size, align, name)
+    return this.memblock.alloc(size, align, name, limit)
   }
 
   /** alloc_pages(): only once the buddy allocator exists; before that a modelled fault. */
-  allocPages(order: number, name: string): PhysAddr | null {
+  allocPages(order: number, name: string, zoneLimit?: number): PhysAddr | null {
     if (!this.buddy) {
       this.fault({
         kind: 'pgtable-alloc-before-buddy',
@@ -173,7 +208,7 @@ export class Kernel {
       })
       this.panic(`page allocator used before it was initialised (${name})`)
     }
-    const pa = this.buddy.allocPages(order)
+    const pa = this.buddy.allocPages(order, zoneLimit)
     // __GFP_ZERO / memset: the kernel writes the new pages through the linear map at once.
     if (pa !== null) this.frame('clear_page', 'arch/arm64/lib/clear_page.S', () => cpuWrite(this, physToVirt(this.layout, pa), PAGE_SIZE << order, `zeroing ${name}`))
     return pa
@@ -220,8 +255,52 @@ export class Kernel {
     this.online++
   }
 
+  /** The PID of the task running now. */
+  get pid(): number {
+    return this.tasks.length ? this.tasks[this.tasks.length - 1].pid : 0
+  }
+
+  /** The task running now as a splat prints it (include/linux/sched.h comm, arch/arm64 pstate). */
   task(): TaskContext {
-    return { cpu: this.currentCpu, pid: this.pid, comm: this.pid === 0 && this.currentCpu > 0 ? `swapper/${this.currentCpu}` : 'swapper/0' }
+    const t = this.tasks[this.tasks.length - 1]
+    const cpu = t?.cpu ?? this.currentCpu
+    const pid = t?.pid ?? 0
+    const comm = t?.comm ?? (cpu > 0 ? `swapper/${cpu}` : this.schedInitDone ? 'swapper/0' : 'swapper')
+    // Placeholder NZCV flags; DAIF from the context; PAN and DIT once the caps are final (as the 7.0-rc4 Oops shows).
+    const pstate = !this.irqsEnabled || t?.irqsOff
+      ? '800000c5 (Nzcv daIF -PAN -UAO -TCO -DIT -SSBS BTYPE=--)'
+      : this.capsFinalized
+        ? '21400005 (nzCv daif +PAN -UAO -TCO +DIT -SSBS BTYPE=--)'
+        : '60000005 (nZCv daif -PAN -UAO -TCO -DIT -SSBS BTYPE=--)'
+    // Placeholder stack pointers: init_stack for the boot idle task, one 16 KiB stack per other task.
+    const stack = pid === 0 && cpu === 0 ? 0xffff800082e03000n : 0xffff800080000000n + BigInt(pid + cpu + 1) * 0x8000n
+    return { cpu, pid, comm, pstate, sp: (stack + 0x3c80n).toString(16) }
+  }
+
+  /**
+   * Run `body` as another task (PID 1 kernel_init, cpuhp/N, a starting CPU's
+   * idle task): splats print its identity and its trace starts at `base`.
+   */
+  runAs(task: { pid: number; comm: string; cpu?: number; irqsOff?: boolean }, base: { fn: string; file: string }[], body: () => void): void {
+    if (this.halted) return
+    const cpu = task.cpu ?? this.currentCpu
+    this.tasks.push({
+      pid: task.pid,
+      comm: task.comm,
+      cpu,
+      irqsOff: !!task.irqsOff,
+      base: base.map((f) => ({ ...f, origin: 'kernel' as const })),
+      nativeDepth: this.nativeFrames.length,
+      interpDepth: this.interp.stack().length,
+    })
+    const previous = this.currentCpu
+    this.currentCpu = cpu
+    try {
+      body()
+    } finally {
+      this.currentCpu = previous
+      this.tasks.pop()
+    }
   }
 
   /** Run one boot step: a named kernel function, recorded on the timeline. */
@@ -289,7 +368,7 @@ export class Kernel {
     throw this.interp.error(`the kernel log reached ${MAX_CONSOLE_LINES} lines: does a loop print (pr_info, WARN) without end?`, 'budget')
   }
 
-  pr(level: 'info' | 'warn' | 'err' | 'notice' | 'emerg', text: string): void {
+  pr(level: 'info' | 'warn' | 'err' | 'notice' | 'crit' | 'emerg', text: string): void {
     const index = this.log.printk(level, text)
     this.events.push({ kind: 'console', line: index })
   }
@@ -297,30 +376,34 @@ export class Kernel {
   /**
    * The simulated call stack, innermost first, as a call trace prints it: the
    * interpreter's frames with native frames slotted in at the depth they were
-   * entered. A native frame that only called the function of the same name
-   * (a step running the policy's mem_init) is shown once.
+   * entered, from the running task's own base (ret_from_fork for a thread,
+   * __primary_switched under start_kernel for the boot CPU). A native frame
+   * that only called the function of the same name (a step running the
+   * policy's mem_init) is shown once.
    */
   callTrace(skipInnermost = 0): Frame[] {
     const inner = this.interp.stack()
+    const task = this.tasks[this.tasks.length - 1]
     const merged: Frame[] = []
     let n = 0
     for (let d = 0; d <= inner.length; d++) {
       while (n < this.nativeFrames.length && this.nativeFrames[n].depth === d) {
-        const f = this.nativeFrames[n++]
+        const i = n++
+        const f = this.nativeFrames[i]
+        if (task && i < task.nativeDepth) continue
         if (inner[d]?.fn !== f.fn) merged.push({ fn: f.fn, origin: 'kernel', file: f.file })
       }
-      if (d < inner.length) merged.push(inner[d])
+      if (d < inner.length && !(task && d < task.interpDepth)) merged.push(inner[d])
     }
-    // kernel_init runs as PID 1, a thread of its own: its trace starts at ret_from_fork.
-    const thread = merged.findIndex((f) => f.fn === 'kernel_init')
-    const own = thread < 0 ? merged : [{ fn: 'ret_from_fork', origin: 'kernel' as const, file: 'arch/arm64/kernel/entry.S' }, ...merged.slice(thread)]
+    const own = task ? [...task.base, ...merged] : [{ fn: '__primary_switched', origin: 'kernel' as const, file: HEAD_S }, ...merged]
     return own.slice(0, own.length - skipInnermost).reverse()
   }
 
   /** __warn(): print a splat for a WARN that fired at `site`. */
   warn(site: SplatSite, message?: string, skipInnermost = 0): void {
     this.counters.warns++
-    const index = this.report.warn(site, this.callTrace(skipInnermost), this.task(), this.currentStep(), message)
+    const printed = site.origin === 'policy' ? kernelPlace(site.fn, site.line, this.interp.functionInfo(site.fn)?.line) : { file: site.file, line: site.line }
+    const index = this.report.warn(site, { file: printed.file, line: printed.line }, this.callTrace(skipInnermost), this.task(), this.currentStep(), message)
     const [first, last] = this.report.splats[index].lines
     for (let i = first; i <= last; i++) this.events.push({ kind: 'console', line: i })
   }
@@ -350,9 +433,16 @@ export class Kernel {
     return fault
   }
 
+  /** A kernel thread the boot waits for died in an Oops: no panic, the boot never goes on (make_task_dead()). */
+  hang(message: string): never {
+    this.halted = message
+    this.hung = true
+    throw new KernelHalt(message)
+  }
+
   /** panic(): print the panic and stop the boot (unwinds through the interpreter). */
   panic(message: string): never {
-    const index = this.report.panic(message, this.task(), this.currentStep(), this.callTrace())
+    const index = this.report.panic(message, this.task(), this.currentStep(), this.callTrace(), this.onlineCpus() > 1)
     const [first, last] = this.report.splats[index].lines
     for (let i = first; i <= last; i++) this.events.push({ kind: 'console', line: i })
     this.halted = message

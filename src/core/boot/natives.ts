@@ -7,9 +7,10 @@
 import { CONSOLE_NATIVES } from '../console/natives'
 import { CPUFEATURE_NATIVES } from '../cpufeature/capabilities'
 import { SWIOTLB_FORCE, SWIOTLB_NATIVES, SWIOTLB_VERBOSE } from '../callers/swiotlb'
-import { CONT_PMD_SIZE, CONT_PTE_SIZE, PAGE_SHIFT, PAGE_SIZE, PMD_SIZE, PUD_SIZE, SZ_1G } from '../memory/addr'
+import { CONT_PMD_SIZE, CONT_PTE_SIZE, PAGE_SHIFT, PAGE_SIZE, PMD_SIZE, PUD_SIZE } from '../memory/addr'
 import { LINEAR_MAP_NATIVES, NO_BLOCK_MAPPINGS, NO_CONT_MAPPINGS, NO_EXEC_MAPPINGS } from '../mm/linear-map'
 import { MEM_ENCRYPT_NATIVES } from '../mm/mem-encrypt'
+import { zonesOf } from '../mm/zones'
 import { ACTION_CONTINUE, PAGEATTR_NATIVES } from '../mm/pageattr'
 import { PTE_CONT, PTE_PRESENT_INVALID, PTE_PXN, PTE_RDONLY, PTE_UXN, PTE_VALID } from '../pgtable'
 import { type CValue, KernelHalt, type NativeConstant, type NativeContext, type NativeFunction, type NativeObject, type NativeTable, PolicyError } from '../policy/value'
@@ -33,6 +34,19 @@ const MACROS: NativeRow[] = [
       // As in C, shifting an unsigned long by 64 or more is undefined; here it is an error at the call.
       if ((n as bigint) < 0n || (n as bigint) > 63n) throw callSiteError(ctx, 'BIT', `BIT(${n}): the bit number must be from 0 to 63`)
       return 1n << (n as bigint)
+    },
+  },
+  {
+    name: '__ffs',
+    arity: 1,
+    file: 'include/asm-generic/bitops/__ffs.h',
+    doc: '__ffs(word): index of the lowest set bit (undefined for 0; here 64).',
+    impl: (_k, _c, [x]) => {
+      const v = BigInt.asUintN(64, x as bigint)
+      if (v === 0n) return 64n
+      let n = 0n
+      while (((v >> n) & 1n) === 0n) n++
+      return n
     },
   },
   { name: 'PFN_DOWN', arity: 1, file: 'include/linux/pfn.h', doc: 'Page frame number of a physical address.', impl: (_k, _c, [x]) => (x as bigint) >> BigInt(PAGE_SHIFT) },
@@ -69,6 +83,8 @@ interface ConstantRow {
   value(s: Scenario): bigint
 }
 
+const GFP_KERNEL = 0x400n | 0x800n | 0x40n | 0x80n
+
 const CONSTANT_ROWS: readonly ConstantRow[] = [
   { name: 'PAGE_SIZE', doc: '4 KiB granule.', value: () => BigInt(PAGE_SIZE) },
   { name: 'PAGE_SHIFT', doc: 'log2(PAGE_SIZE).', value: () => BigInt(PAGE_SHIFT) },
@@ -95,8 +111,12 @@ const CONSTANT_ROWS: readonly ConstantRow[] = [
   { name: 'NO_BLOCK_MAPPINGS', doc: '__create_pgd_mapping flag: no PUD/PMD blocks.', value: () => BigInt(NO_BLOCK_MAPPINGS) },
   { name: 'NO_CONT_MAPPINGS', doc: '__create_pgd_mapping flag: no contiguous runs.', value: () => BigInt(NO_CONT_MAPPINGS) },
   { name: 'NO_EXEC_MAPPINGS', doc: '__create_pgd_mapping flag: PXN on tables.', value: () => BigInt(NO_EXEC_MAPPINGS) },
-  { name: 'GFP_PGTABLE_KERNEL', doc: 'GFP flags for kernel page tables (may sleep).', value: () => 0xcc0n },
-  { name: 'GFP_ATOMIC', doc: 'GFP flags that never sleep (the stop_machine repaint).', value: () => 0xa20n },
+  // include/linux/gfp_types.h (6.4+ bit numbers): __GFP_HIGH 0x20, __GFP_IO 0x40, __GFP_FS 0x80, __GFP_ZERO 0x100,
+  // __GFP_DIRECT_RECLAIM 0x400, __GFP_KSWAPD_RECLAIM 0x800; GFP_PGTABLE_KERNEL from asm-generic/pgalloc.h.
+  { name: 'GFP_KERNEL', doc: '__GFP_RECLAIM | __GFP_IO | __GFP_FS: may sleep.', value: () => GFP_KERNEL },
+  { name: '__GFP_ZERO', doc: 'Return zeroed pages.', value: () => 0x100n },
+  { name: 'GFP_PGTABLE_KERNEL', doc: 'GFP_KERNEL | __GFP_ZERO: GFP flags for kernel page tables (may sleep).', value: () => GFP_KERNEL | 0x100n },
+  { name: 'GFP_ATOMIC', doc: '__GFP_HIGH | __GFP_KSWAPD_RECLAIM: never sleeps (the stop_machine repaint).', value: () => 0x820n },
   { name: 'ACTION_CONTINUE', doc: 'mm_walk action: do not descend into this entry.', value: () => BigInt(ACTION_CONTINUE) },
   { name: 'SWIOTLB_VERBOSE', doc: 'swiotlb_init flag: print the pool.', value: () => SWIOTLB_VERBOSE },
   { name: 'SWIOTLB_FORCE', doc: 'swiotlb_init flag: bounce all DMA (realms).', value: () => SWIOTLB_FORCE },
@@ -110,7 +130,11 @@ const CONSTANT_ROWS: readonly ConstantRow[] = [
     doc: 'Highest page frame number of RAM.',
     value: (s) => BigInt(Math.max(...s.machine.ram.map((r) => r.base + r.size)) / PAGE_SIZE),
   },
-  { name: 'arm64_dma_phys_limit', doc: 'Top of ZONE_DMA: 4 GiB on a virt machine.', value: () => BigInt(4 * SZ_1G) },
+  {
+    name: 'arm64_dma_phys_limit',
+    doc: 'The end of ZONE_DMA (zone_sizes_init() → max_zone_phys()): 4 GiB when RAM starts below 4 GiB, else the end of RAM.',
+    value: (s) => BigInt(zonesOf(s).dmaPhysLimit),
+  },
 ]
 
 /** Kernel objects a policy may only take the address of. */

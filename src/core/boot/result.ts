@@ -32,16 +32,28 @@ export interface ConsoleLine {
   splat?: number
   /** Boot step index this line was printed in. */
   step: number
+  /** The policy place this line names (a WARN header or a frame in the learner's code): for jump-to-line, never printed. */
+  source?: { file: string; line: number }
+}
+
+/** A frame of a printed call trace, innermost first: `line` is set for policy frames (the call's line in the policy file). */
+export interface SplatFrame extends Frame {
+  /** As printed: `fn+0x7c/0x88`, with the compiler's suffix (`.part.0`) where the kernel has one. */
+  symbol: string
 }
 
 export interface Splat {
   index: number
   kind: 'warn' | 'oops' | 'panic' | 'bug'
-  /** The WARN site: file:line in kernel source or in the policy. */
+  /** The WARN site: file:line in kernel source or in the policy (the policy's place, for jump-to-line and located messages). */
   site: { fn: string; file: string; line: number; origin: 'policy' | 'kernel' }
+  /** What a WARN header prints: the kernel file and line (approximate for a policy function, docs/model.md). */
+  printed?: { file: string; line: number }
   message?: string
-  /** Call trace, innermost first (as the kernel prints it). */
+  /** The simulated call chain, innermost first, policy frames with their file:line (inlined helpers included). */
   frames: Frame[]
+  /** The call trace as printed, innermost first: inlined helpers absent, compiler suffixes; a panic after an Oops prints none. */
+  trace: SplatFrame[]
   step: number
   cpu: number
   /** [first, last] console line indices of the splat. */

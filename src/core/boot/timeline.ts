@@ -6,8 +6,9 @@
  * linear_map_maybe_split_to_ptes) are called by name, so the policy's version
  * runs when it has one. The order itself is the kernel's and is not editable.
  */
-import { formatSize, SZ_1G, SZ_2M } from '../memory/addr'
-import { bootCpuCapabilities, finalizeSystemCapabilities, onlineSecondaries } from '../cpufeature/capabilities'
+import { formatSize, SZ_2M } from '../memory/addr'
+import { zoneRangeLines } from '../mm/zones'
+import { bootCpuCapabilities, cpuUp, finalizeSystemCapabilities, onlineSecondaries } from '../cpufeature/capabilities'
 import { itsInit } from '../callers/gic-its'
 import { dmaAtomicPoolInit } from '../callers/dma-pool'
 import { probeVirtioDevices, ipAutoConfig, mountRoot } from '../callers/virtio'
@@ -41,10 +42,7 @@ function setupArch(k: Kernel): void {
     snapshot(k, 'after map_mem')
   })
   k.step('bootmem_init', 'arch/arm64/mm/init.c', () => {
-    const end = k.memblock.end()
-    k.pr('info', 'Zone ranges:')
-    k.pr('info', `  DMA      [mem 0x${k.memblock.start().toString(16).padStart(16, '0')}-0x${(Math.min(end, 4 * SZ_1G) - 1).toString(16).padStart(16, '0')}]`)
-    k.pr('info', `  Normal   ${end > 4 * SZ_1G ? `[mem 0x${(4 * SZ_1G).toString(16).padStart(16, '0')}-0x${(end - 1).toString(16).padStart(16, '0')}]` : 'empty'}`)
+    for (const line of zoneRangeLines(k.zones)) k.pr('info', line)
   })
   k.step('psci_dt_init', 'drivers/firmware/psci/psci.c', () => {
     k.pr('info', 'psci: probing for conduit method from DT.')
@@ -77,15 +75,27 @@ function mmCoreInit(k: Kernel): void {
   k.step('vmalloc_init', 'mm/vmalloc.c', () => {})
 }
 
-function kernelInitFreeable(k: Kernel): void {
-  k.step('smp_prepare_cpus', 'arch/arm64/kernel/smp.c', () => {})
-  k.step('do_pre_smp_initcalls', INIT, () => runExtraCallers(k, 'early_initcall'))
-  k.step('smp_init', 'kernel/smp.c', () => {
-    k.smpStarted = true
-    k.openWindow('blackout-2', 'secondaries online, caps not final', 'A secondary CPU may lack BBML2_NOABORT and caps are not finalized yet: a live split could hit it.')
-    onlineSecondaries(k, (cpu) => runExtraCallers(k, 'cpu_online', cpu))
-  })
+/** do_one_initcall(): every initcall runs under it (do_basic_setup, do_initcalls and do_initcall_level are inlined). */
+function initcall(k: Kernel, fn: string, file: string, body: () => void): void {
+  k.frame('do_one_initcall', INIT, () => k.step(fn, file, body))
+}
+
+/** What runs on a CPU coming up: its starting callbacks (on it, before it is online) and its online callbacks (cpuhp/N). */
+const CPU_HOOKS = (k: Kernel) => ({
+  starting: (cpu: number) => runExtraCallers(k, 'cpu_starting', cpu),
+  online: (cpu: number) => runExtraCallers(k, 'cpu_online', cpu),
+})
+
+/** kernel/smp.c smp_init(): bring the secondaries up, report, then arm64's smp_cpus_done(). */
+function smpInit(k: Kernel): void {
+  k.smpStarted = true
+  k.openWindow('blackout-2', 'secondaries online, caps not final', 'A secondary CPU may lack BBML2_NOABORT and caps are not finalized yet: a live split could hit it.')
+  k.pr('info', 'smp: Bringing up secondary CPUs ...')
+  onlineSecondaries(k, CPU_HOOKS(k))
+  k.pr('info', `smp: Brought up 1 node, ${k.onlineCpus()} CPU${k.onlineCpus() === 1 ? '' : 's'}`)
+  // arch/arm64/kernel/smp.c smp_cpus_done(): the total, setup_system_features(), hyp_mode_check().
   k.step('smp_cpus_done', 'arch/arm64/kernel/smp.c', () => {
+    k.pr('info', `SMP: Total of ${k.onlineCpus()} processors activated.`)
     k.step('setup_system_features', 'arch/arm64/kernel/cpufeature.c', () => {
       finalizeSystemCapabilities(k)
       k.closeWindow('blackout-2')
@@ -94,11 +104,17 @@ function kernelInitFreeable(k: Kernel): void {
     })
     k.pr('info', 'CPU: All CPU(s) started at EL1')
   })
+}
+
+function kernelInitFreeable(k: Kernel): void {
+  k.step('smp_prepare_cpus', 'arch/arm64/kernel/smp.c', () => {})
+  k.step('do_pre_smp_initcalls', INIT, () => k.frame('do_one_initcall', INIT, () => runExtraCallers(k, 'early_initcall')))
+  k.step('smp_init', 'kernel/smp.c', () => smpInit(k))
   k.step('do_basic_setup', INIT, () => {
-    k.step('dma_atomic_pool_init', 'kernel/dma/pool.c', () => dmaAtomicPoolInit(k))
-    k.step('virtio_pci_probe', 'drivers/virtio/virtio_pci_common.c', () => probeVirtioDevices(k))
-    k.step('do_initcalls', INIT, () => runExtraCallers(k, 'device_initcall'))
-    k.step('ip_auto_config', 'net/ipv4/ipconfig.c', () => ipAutoConfig(k))
+    initcall(k, 'dma_atomic_pool_init', 'kernel/dma/pool.c', () => dmaAtomicPoolInit(k))
+    initcall(k, 'virtio_pci_probe', 'drivers/virtio/virtio_pci_common.c', () => probeVirtioDevices(k))
+    k.step('do_initcalls', INIT, () => k.frame('do_one_initcall', INIT, () => runExtraCallers(k, 'device_initcall')))
+    initcall(k, 'ip_auto_config', 'net/ipv4/ipconfig.c', () => ipAutoConfig(k))
   })
   k.step('prepare_namespace', 'init/do_mounts.c', () => mountRoot(k))
 }
@@ -112,16 +128,25 @@ function startKernel(k: Kernel): void {
   k.step('setup_arch', 'arch/arm64/kernel/setup.c', () => setupArch(k))
   k.step('smp_prepare_boot_cpu', 'arch/arm64/kernel/smp.c', () => bootCpuCapabilities(k))
   k.step('mm_core_init', 'mm/mm_init.c', () => mmCoreInit(k))
-  k.step('sched_init', 'kernel/sched/core.c', () => {})
+  k.step('sched_init', 'kernel/sched/core.c', () => {
+    // init_idle(): the boot CPU's idle task becomes swapper/0.
+    k.schedInitDone = true
+  })
   k.step('init_IRQ', 'arch/arm64/kernel/irq.c', () => itsInit(k))
   k.step('time_init', 'arch/arm64/kernel/time.c', () => {
     k.clockRunning = true
     k.time = 0.000002
     k.pr('info', 'arch_timer: cp15 timer running at 62.50MHz (virt).')
   })
+  // local_irq_enable(), before console_init().
+  k.irqsEnabled = true
   k.step('console_init', 'kernel/printk/printk.c', () => k.pr('info', 'printk: legacy console [ttyAMA0] enabled'))
   k.step('rest_init', INIT, () => {})
-  k.pid = 1
+  // rest_init() → user_mode_thread(kernel_init): PID 1, named after its parent until it execs.
+  k.runAs({ pid: 1, comm: 'swapper/0', cpu: 0 }, [{ fn: 'ret_from_fork', file: 'arch/arm64/kernel/entry.S' }], () => kernelInit(k))
+}
+
+function kernelInit(k: Kernel): void {
   k.step('kernel_init', INIT, () => {
     k.step('kernel_init_freeable', INIT, () => kernelInitFreeable(k))
     k.step('free_initmem', 'arch/arm64/mm/init.c', () => {
@@ -137,6 +162,8 @@ function startKernel(k: Kernel): void {
       k.userspace = true
       k.pr('info', 'Run /sbin/init as init process')
     })
+    // CPUs the machine adds later: userspace onlines each (echo 1 > .../cpuN/online) → cpu_up().
+    for (const cpu of k.cpus.filter((c) => c.hotplug)) k.step('cpu_up', 'kernel/cpu.c', () => cpuUp(k, cpu, CPU_HOOKS(k)))
   })
 }
 

@@ -15,7 +15,7 @@ export function verdictOf(k: Kernel): Verdict {
   const troubled = k.calls.filter((c) => c.outcome === 'error' || c.outcome === 'warn')
   const causes = [...troubled.map(callerCause), ...k.faults.filter((f) => f.kind !== 'panic').map((f) => f.message)]
   if (k.halted) {
-    return { status: 'failed', headline: `Kernel panic: ${k.halted} (in ${k.reached})`, causes: [...causes, ...k.faults.filter((f) => f.kind === 'panic').map((f) => f.message)] }
+    return { status: 'failed', headline: `${k.hung ? 'Boot hung' : 'Kernel panic'}: ${k.halted} (in ${k.reached})`, causes: [...causes, ...k.faults.filter((f) => f.kind === 'panic').map((f) => f.message)] }
   }
   if (!k.userspace) {
     return { status: 'failed', headline: `The boot stopped in ${k.reached} without reaching userspace`, causes }

@@ -20,10 +20,10 @@ export class Buddy {
     this.totalPages = totalBytes(free) / PAGE_SIZE
   }
 
-  /** alloc_pages(order): a naturally aligned block of 2^order pages, or null. */
-  allocPages(order: number): PhysAddr | null {
+  /** alloc_pages(order): a naturally aligned block of 2^order pages below `limit` (a GFP zone's end), or null. */
+  allocPages(order: number, limit?: number): PhysAddr | null {
     const size = PAGE_SIZE * 2 ** order
-    const base = findTopDown(this.freeRanges, size, size)
+    const base = findTopDown(this.freeRanges, size, size, limit)
     if (base === null) return null
     removeRange(this.freeRanges, base, base + size)
     this.allocatedPages += 2 ** order

@@ -1,32 +1,47 @@
 /*
- * DMA atomic pools (kernel/dma/pool.c, dma_atomic_pool_init: a postcore
- * initcall, so W3). Each pool is buddy pages decrypted for the host in a realm:
- * 128 KiB per GiB of RAM, at least 128 KiB, at most one MAX_PAGE_ORDER block
- * (4 MiB). That the pool calls set_memory_decrypted() is unverified (reference §7).
+ * DMA atomic pools (kernel/dma/pool.c dma_atomic_pool_init(), a postcore
+ * initcall, so W3). Unless coherent_pool= is given, each pool is
+ * totalram_pages() / (SZ_1G / SZ_128K) pages (128 KiB per GiB of RAM the buddy
+ * allocator manages), at most MAX_ORDER_NR_PAGES, at least 128 KiB. One pool
+ * per zone arm64 can ask for: GFP_KERNEL; GFP_KERNEL|GFP_DMA when ZONE_DMA has
+ * managed pages (has_managed_dma()); GFP_KERNEL|GFP_DMA32 (CONFIG_ZONE_DMA32),
+ * which falls back to ZONE_DMA when ZONE_DMA32 is empty. atomic_pool_expand()
+ * allocates each from its zone and shares it with set_memory_decrypted().
  */
 import type { Kernel } from '../boot/kernel'
-import { PAGE_SIZE, SZ_1G } from '../memory/addr'
+import { PAGE_SIZE } from '../memory/addr'
 import { decryptFor } from './decrypt'
 
 const MAX_PAGE_ORDER = 10
+const SZ_128K = 128 * 1024
 
-export function atomicPoolSize(ramBytes: number): number {
-  const perGiB = (ramBytes / SZ_1G) * 128 * 1024
-  return Math.min(Math.max(perGiB, 128 * 1024), PAGE_SIZE << MAX_PAGE_ORDER)
+/** atomic_pool_size for `totalramPages` managed pages. */
+export function atomicPoolSize(totalramPages: number): number {
+  const pages = Math.min(Math.floor(totalramPages / (2 ** 30 / SZ_128K)), 2 ** MAX_PAGE_ORDER)
+  return Math.max(pages * PAGE_SIZE, SZ_128K)
 }
 
 export function dmaAtomicPoolInit(k: Kernel): void {
-  const ram = k.memblock.memory.reduce((n, r) => n + r.end - r.start, 0)
-  const size = atomicPoolSize(ram)
-  const order = Math.ceil(Math.log2(size / PAGE_SIZE))
-  const pools = k.memblock.start() < 4 * SZ_1G ? ['GFP_KERNEL', 'GFP_KERNEL|GFP_DMA32'] : ['GFP_KERNEL']
-  for (const gfp of pools) {
+  const size = atomicPoolSize(k.buddy?.totalPages ?? 0)
+  // atomic_pool_expand(): order = min(get_order(pool_size), MAX_PAGE_ORDER); the pool is those 2^order pages,
+  // shared whole, and the message prints gen_pool_size(): 125 pages for 4 GiB become 512 KiB.
+  const order = Math.min(Math.ceil(Math.log2(size / PAGE_SIZE)), MAX_PAGE_ORDER)
+  const poolBytes = PAGE_SIZE << order
+  const z = k.zones
+  const hasManagedDma = z.dmaPhysLimit > z.ramStart
+  const pools: [string, number | undefined][] = [
+    ['GFP_KERNEL', undefined],
+    ...(hasManagedDma ? [['GFP_KERNEL|GFP_DMA', z.dmaPhysLimit] as [string, number]] : []),
+    ['GFP_KERNEL|GFP_DMA32', Math.max(z.dmaPhysLimit, z.dma32PhysLimit)],
+  ]
+  for (const [gfp, zoneLimit] of pools) {
+    if (k.halted) return
     k.frame('__dma_atomic_pool_init', 'kernel/dma/pool.c', () =>
       k.frame('atomic_pool_expand', 'kernel/dma/pool.c', () => {
-        const pa = k.allocPages(order, `atomic pool ${gfp}`)
-        const ok = pa !== null && decryptFor(k, `DMA atomic pool (${gfp})`, 'atomic_pool_expand', pa, size, { assumption: 'That the DMA atomic pools share their pages with set_memory_decrypted() is unverified (kernel reference §7).' }).ret === 0
+        const pa = k.allocPages(order, `atomic pool ${gfp}`, zoneLimit)
+        const ok = pa !== null && decryptFor(k, `DMA atomic pool (${gfp})`, 'atomic_pool_expand', pa, poolBytes).ret === 0
         k.pr(ok ? 'info' : 'err', ok
-          ? `DMA: preallocated ${size / 1024} KiB ${gfp} pool for atomic allocations`
+          ? `DMA: preallocated ${poolBytes / 1024} KiB ${gfp} pool for atomic allocations`
           : `DMA: failed to allocate ${size / 1024} KiB ${gfp} pool for atomic allocation`)
       }),
     )

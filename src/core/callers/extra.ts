@@ -8,11 +8,11 @@ import type { Kernel } from '../boot/kernel'
 import { PAGE_SIZE } from '../memory/addr'
 import { decryptFor } from './decrypt'
 
-export function runExtraCallers(k: Kernel, at: 'arch_mm_preinit' | 'early_initcall' | 'cpu_online' | 'device_initcall', cpu?: number): void {
+export function runExtraCallers(k: Kernel, at: 'arch_mm_preinit' | 'early_initcall' | 'cpu_starting' | 'cpu_online' | 'device_initcall', cpu?: number): void {
   for (const c of k.scenario.extraCallers) {
     if (k.halted) return
     if (c.at !== at) continue
-    if (at === 'cpu_online' && (c.cpu ?? 1) !== cpu) continue
+    if ((at === 'cpu_online' || at === 'cpu_starting') && (c.cpu ?? 1) !== cpu) continue
     k.frame(c.name, '(scenario)', () => {
       // Before memblock_free_all() memblock is the only allocator, as for the swiotlb pool.
       const pa = k.buddy ? k.allocPages(Math.ceil(Math.log2(c.size / PAGE_SIZE)), c.name) : k.memblockAlloc(c.size, PAGE_SIZE, c.name)

@@ -3,20 +3,21 @@
  *
  * In a realm every ITS table must be shared with the host (the host emulates
  * the ITS and reads them), so its_alloc_pages_node() calls
- * set_memory_decrypted() on each allocation. On failure it returns NULL and
- * leaks the page on purpose, and ITS probing fails. Which tables are allocated
- * at init_IRQ and their exact call chain are unverified (kernel reference §7,
- * §10): the model allocates the command queue, the device and collection
- * tables, the LPI property table and one pending table per CPU, 64 KiB each,
- * inside W1 (page allocator up, one CPU, caps not final).
+ * set_memory_decrypted() on each allocation; on failure it returns NULL and
+ * leaks the page on purpose (verified in the patch text of "irqchip/gic-v3-its:
+ * Share ITS tables with a non-trusted hypervisor"). The order is the file's:
+ * its_probe_one() allocates the command queue and, through its_alloc_tables(),
+ * the device and collection tables; then its_init() → allocate_lpi_tables()
+ * allocates the LPI property table and one pending table per possible CPU.
+ * Sizes are simplified to 64 KiB each (the reported WARN covered exactly 64 KiB).
  */
 import type { Kernel } from '../boot/kernel'
 import { PAGE_SIZE } from '../memory/addr'
 import { decryptFor } from './decrypt'
 
 const ITS = 'drivers/irqchip/irq-gic-v3-its.c'
+const GIC = 'drivers/irqchip/irq-gic-v3.c'
 const ITS_TABLE_ORDER = 4
-const ITS_TABLES_UNVERIFIED = 'Which GIC ITS tables are allocated at init_IRQ(), their sizes and their exact call chain are unverified (kernel reference §7, §10).' // 64 KiB (GITS_BASER page size, LPI_PROPBASE_SZ / LPI_PENDBASE_SZ)
 
 export interface ItsState {
   ok: boolean
@@ -30,10 +31,28 @@ function itsAllocPages(k: Kernel, name: string): number | null {
     const page = k.allocPages(ITS_TABLE_ORDER, `ITS ${name}`)
     if (page === null) return
     const size = PAGE_SIZE << ITS_TABLE_ORDER
-    const { ret } = decryptFor(k, `GIC ITS ${name}`, 'its_alloc_pages_node', page, size, { assumption: ITS_TABLES_UNVERIFIED })
+    const { ret } = decryptFor(k, `GIC ITS ${name}`, 'its_alloc_pages_node', page, size)
     if (ret === 0) pa = page
   })
   return pa
+}
+
+/** The ITS tables in allocation order, each with the call chain from its_init() that allocates it. */
+function itsTables(k: Kernel): { name: string; chain: [string, string][] }[] {
+  const probe: [string, string][] = [['its_of_probe', ITS], ['its_probe_one', ITS]]
+  const lpi: [string, string][] = [['allocate_lpi_tables', ITS]]
+  return [
+    { name: 'command queue', chain: probe },
+    { name: 'device table', chain: [...probe, ['its_alloc_tables', ITS], ['its_setup_baser', ITS]] },
+    { name: 'collection table', chain: [...probe, ['its_alloc_tables', ITS], ['its_setup_baser', ITS]] },
+    { name: 'LPI property table', chain: [...lpi, ['its_setup_lpi_prop_table', ITS], ['its_allocate_prop_table', ITS]] },
+    ...k.cpus.map((c) => ({ name: `CPU${c.id} pending table`, chain: [...lpi, ['its_allocate_pending_table', ITS]] as [string, string][] })),
+  ]
+}
+
+function under(k: Kernel, chain: [string, string][], body: () => void): void {
+  if (!chain.length) return body()
+  k.frame(chain[0][0], chain[0][1], () => under(k, chain.slice(1), body))
 }
 
 export function itsInit(k: Kernel): void {
@@ -41,23 +60,24 @@ export function itsInit(k: Kernel): void {
   k.pr('info', 'GICv3: GICv3 features: 16 PPIs, DirectLPI')
   const its: ItsState = { ok: true, tables: [] }
   k.its = its
-  const tables = ['command queue', 'device table', 'collection table', 'LPI property table', ...k.cpus.map((c) => `CPU${c.id} pending table`)]
-  k.frame('gic_init_bases', 'drivers/irqchip/irq-gic-v3.c', () =>
-    k.frame('its_init', ITS, () => {
-      for (const name of tables) {
-        const pa = itsAllocPages(k, name)
-        if (pa === null) {
-          its.ok = false
-          k.pr('err', `ITS@0x0000000008080000: failed to allocate the ${name} (-ENOMEM)`)
-          k.pr('warn', 'ITS: No ITS available, not enabling LPIs')
-          k.assume('A failed ITS table allocation makes the ITS unavailable; PCI devices then fall back to INTx (messages and consequence unverified).')
-          return
-        }
-        its.tables.push({ name, pa, size: PAGE_SIZE << ITS_TABLE_ORDER })
+  under(k, [['irqchip_init', 'drivers/irqchip/irqchip.c'], ['of_irq_init', 'drivers/of/irq.c'], ['gic_of_init', GIC], ['gic_init_bases', GIC], ['its_init', ITS]], () => {
+    for (const { name, chain } of itsTables(k)) {
+      if (k.halted) return
+      let pa: number | null = null
+      under(k, chain, () => {
+        pa = itsAllocPages(k, name)
+      })
+      if (pa === null) {
+        its.ok = false
+        k.pr('err', `ITS@0x0000000008080000: failed to allocate the ${name} (-ENOMEM)`)
+        k.pr('warn', 'ITS: No ITS available, not enabling LPIs')
+        k.assume('A failed ITS table allocation makes the ITS unavailable; PCI devices then fall back to INTx (messages and consequence unverified).')
+        return
       }
-      k.pr('info', `ITS@0x0000000008080000: allocated ${its.tables.length} tables, LPIs enabled`)
-    }),
-  )
+      its.tables.push({ name, pa, size: PAGE_SIZE << ITS_TABLE_ORDER })
+    }
+    k.pr('info', `ITS@0x0000000008080000: allocated ${its.tables.length} tables, LPIs enabled`)
+  })
 }
 
 /** its_create_device() → the per-device ITT (itt_alloc_pool): at least one page, shared in a realm. */

@@ -1,7 +1,8 @@
 /*
  * SWIOTLB, the DMA bounce pool (kernel/dma/swiotlb.c).
  *
- * swiotlb_init() carves the default pool from memblock; in a realm arm64 forces
+ * swiotlb_init() carves the default pool from memblock_alloc_low(), below
+ * ARCH_LOW_ADDRESS_LIMIT (arm64_dma_phys_limit - 1, mm/zones.ts); in a realm arm64 forces
  * it (SWIOTLB_FORCE), because devices can only reach memory shared with the
  * host. swiotlb_update_mem_attributes() shares ("decrypts") the whole pool and
  * ignores the return value, so a failed share is only noticed when the first
@@ -10,8 +11,9 @@
  */
 import type { Kernel } from '../boot/kernel'
 import { bool, type NativeRow, truth } from '../boot/native-row'
-import { formatSize, PAGE_SIZE, physToVirt, phys } from '../memory/addr'
+import { PAGE_SIZE, physToVirt, phys } from '../memory/addr'
 import { accessLinearMap } from '../mm/access'
+import { archLowAddressLimit } from '../mm/zones'
 import { decryptFor } from './decrypt'
 
 const SWIOTLB = 'kernel/dma/swiotlb.c'
@@ -32,7 +34,8 @@ function swiotlbInit(k: Kernel, addressingLimit: boolean, flags: bigint): void {
   const forced = (flags & SWIOTLB_FORCE) !== 0n
   if (!addressingLimit && !forced) return
   const size = k.scenario.cmdline.swiotlb
-  const pa = k.memblockAlloc(size, PAGE_SIZE, 'swiotlb')
+  // swiotlb_memblock_alloc(): memblock_alloc_low() without SWIOTLB_ANY, i.e. below ARCH_LOW_ADDRESS_LIMIT.
+  const pa = k.memblockAlloc(size, PAGE_SIZE, 'swiotlb', archLowAddressLimit(k.zones))
   if (pa === null) {
     k.pr('warn', 'software IO TLB: Cannot allocate buffer')
     return
@@ -40,7 +43,8 @@ function swiotlbInit(k: Kernel, addressingLimit: boolean, flags: bigint): void {
   k.swiotlb = { pa, size, forced, used: 0, announced: false }
   const end = pa + size
   k.pr('info', `software IO TLB: area num ${Math.min(k.cpus.length, 64)}.`)
-  k.pr('info', `software IO TLB: mapped [mem 0x${pa.toString(16).padStart(16, '0')}-0x${end.toString(16).padStart(16, '0')}] (${formatSize(size).replace(' ', '')})`)
+  // swiotlb_print_info(): "mapped [mem %pa-%pa] (%luMB)".
+  k.pr('info', `software IO TLB: mapped [mem 0x${pa.toString(16).padStart(16, '0')}-0x${end.toString(16).padStart(16, '0')}] (${Math.floor(size / 2 ** 20)}MB)`)
 }
 
 /**

@@ -1,13 +1,16 @@
 /*
  * printk and the WARN/BUG family as a policy calls them (include/asm-generic/bug.h,
  * include/linux/printk.h). A WARN fires at the policy's call site (file:line)
- * inside the innermost policy function; WARN_ON_ONCE once per site per boot.
+ * inside the innermost policy function, kept in the BootResult; the console
+ * prints the kernel file and line of that function (console/symbols.ts).
+ * WARN_ON_ONCE once per site per boot.
  * Each returns its condition, so `if (WARN_ON(x)) return -EBUSY;` works as in C.
  */
 import type { Kernel } from '../boot/kernel'
 import { type NativeRow, truth } from '../boot/native-row'
 import type { CValue, NativeContext } from '../policy/value'
 import { formatPrintk, formatSteps } from './format'
+import { kernelPlace } from './symbols'
 
 const BUG_H = 'include/asm-generic/bug.h'
 
@@ -91,7 +94,8 @@ export const CONSOLE_NATIVES: NativeRow[] = [
     impl: (k, ctx, [cond]) => {
       if (!truth(cond)) return
       const site = policySite(ctx)
-      k.pr('emerg', `kernel BUG at ${site.file}:${site.line}!`)
+      const at = kernelPlace(site.fn, site.line, k.interp.functionInfo(site.fn)?.line)
+      k.pr('emerg', `kernel BUG at ${at.file}:${at.line}!`)
       k.fault({ kind: 'panic', message: `BUG_ON() at ${site.file}:${site.line}` })
       k.panic('Oops - BUG: Fatal exception')
     },

@@ -26,13 +26,14 @@ export class KernelLog {
     private readonly full: () => never,
   ) {}
 
-  printk(level: ConsoleLevel, message: string, splat?: number): number {
+  printk(level: ConsoleLevel, message: string, splat?: number, source?: ConsoleLine['source']): number {
     if (this.lines.length >= MAX_CONSOLE_LINES) this.full()
     const { time, step } = this.clock()
     // A flat copy of the cut: a slice would keep the whole message alive with the record.
     const text = message.length > MAX_LINE_CHARS ? flatCopy(message.slice(0, MAX_LINE_CHARS)) : message
     const line: ConsoleLine = { time, level, text, line: `${formatTimestamp(time)} ${text}`, step }
     if (splat !== undefined) line.splat = splat
+    if (source) line.source = source
     this.lines.push(line)
     return this.lines.length - 1
   }

@@ -37,9 +37,9 @@ export class Memblock {
     return subtractRanges(this.memory, this.reserved)
   }
 
-  /** memblock_alloc(): top-down, aligned; null when nothing fits. The caller checks handedOver. */
-  alloc(size: number, align: number, name: string): PhysAddr | null {
-    const base = findFreeTopDown(this.memory, this.reserved, size, align)
+  /** memblock_alloc(): top-down, aligned, below `limit` (memblock_alloc_low()); null when nothing fits. The caller checks handedOver. */
+  alloc(size: number, align: number, name: string, limit?: number): PhysAddr | null {
+    const base = findFreeTopDown(this.memory, this.reserved, size, align, limit)
     if (base === null) return null
     this.reserve(base, size, name)
     return phys(base)

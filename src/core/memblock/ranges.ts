@@ -75,10 +75,10 @@ export function totalBytes(ranges: readonly Range[]): number {
  * The highest `align`-aligned block of `size` bytes inside the free ranges, searching
  * top-down as memblock and (in this model) the buddy allocator do; null when none fits.
  */
-export function findTopDown(free: readonly Range[], size: number, align: number): number | null {
+export function findTopDown(free: readonly Range[], size: number, align: number, limit = Number.POSITIVE_INFINITY): number | null {
   for (let i = free.length - 1; i >= 0; i--) {
     const r = free[i]
-    const base = Math.floor((r.end - size) / align) * align
+    const base = Math.floor((Math.min(r.end, limit) - size) / align) * align
     if (base >= r.start) return base
   }
   return null
@@ -89,11 +89,12 @@ export function findTopDown(free: readonly Range[], size: number, align: number)
  * the gaps down from the top without building the free list: memblock's
  * allocations stop at the first gap that fits.
  */
-export function findFreeTopDown(memory: readonly Range[], reserved: readonly Range[], size: number, align: number): number | null {
+export function findFreeTopDown(memory: readonly Range[], reserved: readonly Range[], size: number, align: number, limit = Number.POSITIVE_INFINITY): number | null {
   let j = reserved.length - 1
   for (let i = memory.length - 1; i >= 0; i--) {
     const m = memory[i]
-    let top = m.end
+    // memblock_alloc_range_nid()'s end: nothing at or above `limit` (memblock_alloc_low()).
+    let top = Math.min(m.end, limit)
     while (top > m.start) {
       while (j >= 0 && reserved[j].start >= top) j--
       // The gap is [bottom, top): below `top`, above the next reservation that ends under it.

@@ -38,6 +38,7 @@ export function kernelDataAbort(k: Kernel, va: VirtAddr, fsc: number, write: boo
     'Data abort info:',
     `  ISV = 0, ISS = 0x${(esr & 0x1ffffff).toString(16).padStart(8, '0')}, ISS2 = 0x00000000`,
     `  CM = 0, WnR = ${write ? 1 : 0}, TnD = 0, TagAccess = 0`,
+    '  GCS = 0, Overlay = 0, DirtyBit = 0, Xs = 0',
     `swapper pgtable: 4k pages, 48-bit VAs, pgdp=${k.swapperPgDir().toString(16).padStart(16, '0')}`,
     describeWalk(k, va),
   ]
@@ -50,7 +51,10 @@ export function kernelDataAbort(k: Kernel, va: VirtAddr, fsc: number, write: boo
     message: `${what}: ${FSC_NAMES[fsc]} at ${formatVirt(va)}`,
     va,
   })
-  return k.panic(k.pid === 1 ? 'Attempted to kill init! exitcode=0x0000000b' : 'Attempted to kill the idle task!')
+  // make_task_dead(SIGSEGV): init and the idle task cannot die; a kernel thread just exits, and whoever waits for it waits forever.
+  if (k.pid === 1) return k.panic('Attempted to kill init! exitcode=0x0000000b')
+  if (k.pid === 0) return k.panic('Attempted to kill the idle task!')
+  return k.hang(`${k.task().comm} died in an Oops; the boot waits for it forever`)
 }
 
 /**

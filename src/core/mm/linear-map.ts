@@ -15,7 +15,7 @@
 import type { Kernel } from '../boot/kernel'
 import { callSiteError, num, type NativeRow } from '../boot/native-row'
 import type { MapExtent, MapSnapshot } from '../boot/result'
-import { bigToVirt, formatSize, formatVirt, LINEAR_MAP_SIZE, PAGE_SIZE, physToVirt, phys, type VirtAddr, virt } from '../memory/addr'
+import { bigToVirt, formatVirt, LINEAR_MAP_SIZE, PAGE_SIZE, physToVirt, phys, type VirtAddr, virt } from '../memory/addr'
 import { subtractRanges } from '../memblock/ranges'
 import {
   counters,
@@ -41,7 +41,12 @@ const MMU = 'arch/arm64/mm/mmu.c'
 function earlyPgtableAlloc(k: Kernel): PgtableAlloc {
   return (_type, count) => {
     const pa = k.memblockAlloc(count * PAGE_SIZE, PAGE_SIZE, 'page tables')
-    return pa === null ? null : { pa, source: 'memblock' }
+    if (pa === null) {
+      // early_pgtable_alloc(): memblock_phys_alloc_range() failed → panic, as the kernel does.
+      k.fault({ kind: 'panic', message: 'early_pgtable_alloc(): memblock has no page left for a page table' })
+      k.panic('Failed to allocate page table page')
+    }
+    return { pa, source: 'memblock' }
   }
 }
 
@@ -72,17 +77,20 @@ function atomicPgtableAlloc(k: Kernel): PgtableAlloc {
 
 /** A CPU running on the linear map without BBML2_NOABORT sees a live block change size. */
 export function checkLiveSplit(k: Kernel, e: SplitEvent): void {
-  const victim = k.cpusWithoutBbml2.find((c) => c.online && !c.parked)
+  // Any CPU executing on the linear map counts, online or still in secondary_start_kernel().
+  const victim = k.cpusWithoutBbml2.find((c) => c.running && !c.parked)
   if (!victim) return
   k.assume('A live split while a CPU without BBML2_NOABORT runs is modelled as a certain TLB conflict abort on that CPU; on hardware it may or may not be taken.')
-  const previous = k.currentCpu
-  k.currentCpu = victim.id
-  k.pid = victim.id === 0 ? k.pid : 0
-  try {
-    kernelDataAbort(k, virt(e.va), 0x30, false, `live ${e.kind} split while CPU${victim.id} lacks BBML2_NOABORT`)
-  } finally {
-    k.currentCpu = previous
-  }
+  const abort = () => kernelDataAbort(k, virt(e.va), 0x30, false, `live ${e.kind} split while CPU${victim.id} lacks BBML2_NOABORT`)
+  if (victim.id === k.currentCpu) return abort()
+  // The other CPU takes the abort in whatever it runs: its idle loop, with a trace of its own.
+  const idle = [
+    { fn: '__secondary_switched', file: 'arch/arm64/kernel/head.S' },
+    { fn: 'secondary_start_kernel', file: 'arch/arm64/kernel/smp.c' },
+    { fn: 'cpu_startup_entry', file: 'kernel/sched/idle.c' },
+    { fn: 'do_idle', file: 'kernel/sched/idle.c' },
+  ]
+  k.runAs({ pid: 0, comm: `swapper/${victim.id}`, cpu: victim.id }, victim.id === 0 ? [{ fn: '__primary_switched', file: 'arch/arm64/kernel/head.S' }, ...idle.slice(2)] : idle, abort)
 }
 
 /** map_mem()'s loop: all RAM but the kernel alias with `flags`, then the alias with NO_CONT_MAPPINGS. */
@@ -112,16 +120,21 @@ function splitLocked(k: Kernel, addr: VirtAddr): number {
   return ret
 }
 
+/** arch/arm64/kernel/vmlinux.lds.S: _stext is SEGMENT_ALIGN (64 KiB) after _text. */
+const SEGMENT_ALIGN = 64 * 1024
+
 /** linear_map_split_to_ptes() under stop_machine(): secondaries parked, CPU0 repaints. */
 function repaint(k: Kernel): void {
-  const online = k.cpus.filter((c) => c.online)
+  const online = k.cpus.filter((c) => c.running)
   for (const c of online) if (c.id !== k.currentCpu) c.parked = true
   try {
-    const image = physToVirt(k.layout, k.kernelImage.pa)
+    // The kernel keeps [lm_alias(_stext), lm_alias(__init_begin)) and splits the rest, including the
+    // image's head [_text, _stext) (SEGMENT_ALIGN, 64 KiB): the alias's first block becomes PTEs.
+    const stext = physToVirt(k.layout, k.kernelImage.pa) + SEGMENT_ALIGN
     const end = physToVirt(k.layout, phys(k.memblock.end()))
     let tablesAllocated = 0
     let ptesWritten = 0
-    for (const [s, e] of [[0, image], [image + k.kernelImage.size, Math.min(end, LINEAR_MAP_SIZE)]]) {
+    for (const [s, e] of [[0, stext], [stext - SEGMENT_ALIGN + k.kernelImage.size, Math.min(end, LINEAR_MAP_SIZE)]]) {
       if (e <= s) continue
       const r = rangeSplitToPtes(k.pt, s, e, atomicPgtableAlloc(k))
       if (r.ret) k.panic('Failed to split linear map')
@@ -130,7 +143,6 @@ function repaint(k: Kernel): void {
     }
     k.repaint = { happened: true, tablesAllocated, ptesWritten }
     k.events.push({ kind: 'pgtable', op: 'repaint', step: k.currentStep(), va: 0, size: end, detail: `${k.repaint.tablesAllocated} tables, ${k.repaint.ptesWritten} PTEs` })
-    k.pr('info', `mm: linear map split to PTEs: ${k.repaint.tablesAllocated} page-table pages (${formatSize(k.repaint.tablesAllocated * PAGE_SIZE)})`)
   } finally {
     for (const c of online) c.parked = false
   }

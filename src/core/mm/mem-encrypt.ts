@@ -9,15 +9,18 @@
  */
 import type { Kernel } from '../boot/kernel'
 import { bool, num, type NativeRow } from '../boot/native-row'
-import { bigToVirt, LINEAR_MAP_SIZE, virtToPhys } from '../memory/addr'
+import { bigToVirt, LINEAR_MAP_SIZE, PAGE_SIZE, virtToPhys } from '../memory/addr'
 import { type CValue, isRef } from '../policy/value'
 
 const MEM_ENCRYPT = 'arch/arm64/mm/mem_encrypt.c'
 const PAGEATTR = 'arch/arm64/mm/pageattr.c'
 const RSI = 'arch/arm64/kernel/rsi.c'
-/** Approximate lines of the WARNs in pageattr.c (not observed in any log: unverified). */
-const DECRYPT_WARN_LINE = 266
-const ENCRYPT_WARN_LINE = 256
+/** The WARN(ret, ...) lines of realm_set_memory_{de,en}crypted, counted in a v6.18-era pageattr.c. */
+const DECRYPT_WARN_LINE = 330
+const ENCRYPT_WARN_LINE = 320
+/** The alignment WARN_ON()s of set_memory_encrypted()/_decrypted() in mem_encrypt.c (approximate lines). */
+const ENCRYPT_ALIGN_WARN_LINE = 38
+const DECRYPT_ALIGN_WARN_LINE = 47
 
 function realmCrypt(k: Kernel, call: (name: string, args: CValue[]) => CValue, args: CValue[], encrypt: boolean): bigint {
   const ret = BigInt.asIntN(32, call('__set_memory_enc_dec', [args[0], args[1], bool(encrypt)]) as bigint)
@@ -29,20 +32,33 @@ function realmCrypt(k: Kernel, call: (name: string, args: CValue[]) => CValue, a
   return ret
 }
 
+/**
+ * arch/arm64/mm/mem_encrypt.c set_memory_{en,de}crypted(): `if (likely(!crypt_ops) ||
+ * WARN_ON(!PAGE_ALIGNED(addr))) return 0;` then the registered op.
+ */
+function cryptEntry(k: Kernel, call: (name: string, args: CValue[]) => CValue, args: CValue[], encrypt: boolean): bigint {
+  if (!k.realm.cryptOps) return 0n
+  if (BigInt.asUintN(64, (args[0] as bigint) ?? 0n) % BigInt(PAGE_SIZE) !== 0n) {
+    k.warn({ fn: `set_memory_${encrypt ? 'en' : 'de'}crypted`, file: MEM_ENCRYPT, line: encrypt ? ENCRYPT_ALIGN_WARN_LINE : DECRYPT_ALIGN_WARN_LINE, origin: 'kernel' })
+    return 0n
+  }
+  return call(`realm_set_memory_${encrypt ? 'en' : 'de'}crypted`, args) as bigint
+}
+
 export const MEM_ENCRYPT_NATIVES: NativeRow[] = [
   {
     name: 'set_memory_decrypted',
     arity: 2,
     file: MEM_ENCRYPT,
-    doc: 'Share numpages at addr with the host. No-op returning 0 unless realm crypt ops are registered.',
-    impl: (k, ctx, args) => (k.realm.cryptOps ? ctx.call('realm_set_memory_decrypted', args) : 0n),
+    doc: 'Share numpages at addr with the host. No-op returning 0 unless realm crypt ops are registered; WARNs and returns 0 for an address not page aligned.',
+    impl: (k, ctx, args) => cryptEntry(k, ctx.call, args, false),
   },
   {
     name: 'set_memory_encrypted',
     arity: 2,
     file: MEM_ENCRYPT,
-    doc: 'Take numpages at addr back from the host. No-op returning 0 unless realm crypt ops are registered.',
-    impl: (k, ctx, args) => (k.realm.cryptOps ? ctx.call('realm_set_memory_encrypted', args) : 0n),
+    doc: 'Take numpages at addr back from the host. No-op returning 0 unless realm crypt ops are registered; WARNs and returns 0 for an address not page aligned.',
+    impl: (k, ctx, args) => cryptEntry(k, ctx.call, args, true),
   },
   {
     name: 'realm_set_memory_decrypted',
@@ -80,11 +96,9 @@ export const MEM_ENCRYPT_NATIVES: NativeRow[] = [
     name: 'realm_register_memory_enc_ops',
     arity: 0,
     file: PAGEATTR,
-    doc: 'Register realm_set_memory_{en,de}crypted as the crypt ops behind set_memory_{en,de}crypted(). Where this is called is unverified.',
-    unverified: true,
+    doc: 'Register realm_set_memory_{en,de}crypted as the crypt ops behind set_memory_{en,de}crypted() (arm64_mem_crypt_ops_register()); arm64_rsi_init() calls it (arch/arm64/kernel/rsi.c).',
     impl: (k) => {
       k.realm.cryptOps = true
-      k.assume('The realm crypt ops are registered from arm64_rsi_init() (registration site unverified, kernel reference §6).')
       return 0n
     },
   },

@@ -34,8 +34,8 @@ import { type CValue, type Handle, isHandle, type NativeContext } from '../polic
 const PAGEATTR = 'arch/arm64/mm/pageattr.c'
 /** enum page_walk_action (include/linux/pagewalk.h). */
 export const ACTION_CONTINUE = 1
-/** Approximate line of update_range_prot()'s WARN_ON_ONCE(ret) (unverified). */
-const UPDATE_RANGE_PROT_WARN_LINE = 95
+/** update_range_prot()'s WARN_ON_ONCE(ret), counted in a v6.18-era pageattr.c (console/symbols.ts). */
+const UPDATE_RANGE_PROT_WARN_LINE = 110
 
 /** A `pmd_t *` / `pud_t *` as a script holds it. */
 interface EntryHandle extends Handle {

@@ -23,10 +23,15 @@ function leafPresent(attrs: Attrs): boolean {
 
 /**
  * The children's prot: split_pud()/split_pmd() rebuild the type bits (PMD_TYPE_SECT,
- * PTE_TYPE_PAGE), which sets VALID even on an invalid block, then clear or set PTE_CONT.
+ * PTE_TYPE_PAGE), then, as patch 2/3 (15bfba1ad77f) has it, `if (!pmd_valid(pmd))
+ * prot = pte_pgprot(pte_mkinvalid(...))`: the children of a present-invalid block stay
+ * present-invalid. The entry's own state decides, not a flag: before 2/3 a kernel
+ * leaf was never present-invalid (its invalid blocks are not present, so the split
+ * stops above them), and a valid block gives valid children either way.
  */
 function splitProt(attrs: Attrs, toCont: boolean): Attrs {
-  return ((attrs | Attr.VALID) & ~Attr.CONT) | (toCont ? Attr.CONT : 0)
+  const prot = attrs & Attr.VALID ? attrs : (attrs & ~Attr.VALID) | Attr.PRESENT_INVALID
+  return (prot & ~Attr.CONT) | (toCont ? Attr.CONT : 0)
 }
 
 /** split_pud(): PUD leaf i becomes a new PMD table of 512 blocks (contiguous when toCont). */

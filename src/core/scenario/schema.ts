@@ -45,6 +45,8 @@ const cpu = z.strictObject({
   revision: z.string().regex(/^r\d+p\d+$/, 'must look like r0p2').default('r0p0'),
   /** How many CPUs of this kind (a compact way to write 256 CPUs). */
   count: z.number().int().min(1).max(MAX_CPUS).default(1),
+  /** Possible but brought up only after boot, by cpu_up() (echo 1 > /sys/devices/system/cpu/cpuN/online). */
+  hotplug: z.boolean().default(false),
 })
 
 /** A set_memory_decrypted() user the scenario adds; not a known kernel caller unless it says so. */
@@ -52,9 +54,11 @@ const extraCaller = z.strictObject({
   name: z.string().min(1),
   /**
    * When it runs: right after arch_mm_preinit() (W0, its buffer from memblock), an
-   * early_initcall (W1), a CPU-online callback of CPU n (W2), or a device initcall (W3).
+   * early_initcall (W1), a CPU-starting callback of CPU n (on that CPU, before it is
+   * counted online: the bring-up window), a CPU-online callback of CPU n (W2), or a
+   * device initcall (W3).
    */
-  at: z.enum(['arch_mm_preinit', 'early_initcall', 'cpu_online', 'device_initcall']),
+  at: z.enum(['arch_mm_preinit', 'early_initcall', 'cpu_starting', 'cpu_online', 'device_initcall']),
   cpu: z.number().int().min(1).optional(),
   size: size.refine((v) => v > 0 && pageAligned(v), 'must be a non-zero multiple of 4 KiB'),
   hypothetical: z.boolean().default(true),
