@@ -40,7 +40,7 @@ function fakeApi(progress: Progress = { labs: {} }) {
   return api
 }
 
-const booted: BootOutcome = { kind: 'booted', diagnostics: [], result: { diagnostics: [], steps: [], snapshots: [] } as unknown as BootResult }
+const booted: BootOutcome = { kind: 'booted', diagnostics: [], result: { diagnostics: [], steps: [], snapshots: [], verdict: { status: 'booted', headline: '', causes: [] } } as unknown as BootResult }
 
 function gradeOf(input: GradeInput, passed: boolean): LabGrade {
   return {

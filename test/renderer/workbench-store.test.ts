@@ -4,7 +4,7 @@ import type { BootResult } from '../../src/core/boot/result'
 import type { Diagnostic } from '../../src/core/policy/value'
 import type { BootlabApi, KernelResources } from '../../src/shared/bootlab-api'
 import { useKernelResourcesStore } from '../../src/renderer/stores/kernel-resources'
-import { BOOT_DEBOUNCE_MS, SAVE_DEBOUNCE_MS, useWorkbenchStore } from '../../src/renderer/stores/workbench'
+import { behindReason, BOOT_DEBOUNCE_MS, clockTime, SAVE_DEBOUNCE_MS, useWorkbenchStore } from '../../src/renderer/stores/workbench'
 import type { BootInput, BootOutcome } from '../../src/renderer/workers/boot-protocol'
 
 const RESOURCES: KernelResources = {
@@ -143,6 +143,44 @@ describe('workbench store', () => {
     await workbench.bootNow()
     expect(workbench.outcome).toBe(before)
     expect(workbench.bootedText).toBe('int base;\n')
+  })
+
+  it('keeps the last good boot for the views while the text does not parse, and says why; the fixed text replaces it', async () => {
+    const policyError = (d: Diagnostic) =>
+      ({ diagnostics: [d], verdict: { status: 'policy-error', headline: 'could not run', causes: [] }, console: [], splats: [] }) as unknown as BootResult
+    const boots = fakeBoots((input) =>
+      input.policy.text.includes('= ;')
+        ? { kind: 'booted', diagnostics: [diagnostic('unpatched.c', 33)], result: policyError(diagnostic('unpatched.c', 33)) }
+        : { kind: 'booted', diagnostics: [], result: result() },
+    )
+    const { workbench } = await startedWorkbench(fakeApi(), boots)
+    const good = workbench.result
+    expect(good).not.toBeNull()
+    expect(workbench.viewsBehind).toBeNull()
+
+    workbench.edit('int broken = ;')
+    // In flight: the views keep the good boot and say a boot is coming.
+    expect(workbench.result).toBe(good)
+    expect(workbench.viewsBehind).toBe('booting your latest edit…')
+    await vi.advanceTimersByTimeAsync(BOOT_DEBOUNCE_MS)
+    expect(workbench.outcome?.kind === 'booted' && workbench.outcome.result.verdict.status).toBe('policy-error')
+    expect(workbench.result).toBe(good)
+    expect(workbench.viewsBehind).toBe('line 33 does not parse yet')
+    expect(workbench.diagnostics.map((d) => d.line)).toEqual([33])
+
+    workbench.edit('int fixed = 1;')
+    await vi.advanceTimersByTimeAsync(BOOT_DEBOUNCE_MS)
+    expect(workbench.result).not.toBe(good)
+    expect(workbench.goodBoot?.text).toBe('int fixed = 1;')
+    expect(workbench.viewsBehind).toBeNull()
+  })
+
+  it('a run-time policy error and an invalid scenario after a good boot also keep it, with their reason', async () => {
+    expect(behindReason({ kind: 'scenario-invalid', diagnostics: [], problems: [] }, 'x.c')).toBe('the edited scenario is not valid yet')
+    const runtime = { ...diagnostic('x.c', 12, 'step budget exhausted'), code: 'invalid' }
+    const outcome = { kind: 'booted', diagnostics: [], result: { diagnostics: [runtime] } } as unknown as BootOutcome
+    expect(behindReason(outcome, 'x.c')).toBe('line 12: step budget exhausted')
+    expect(clockTime(new Date(2026, 0, 1, 4, 2, 9))).toBe('04:02:09')
   })
 
   it('shows compile and run-time diagnostics of the edited file only, without duplicates', async () => {

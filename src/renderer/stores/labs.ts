@@ -149,11 +149,12 @@ export const useLabsStore = defineStore('labs', () => {
     }
   }
 
-  // Grade what was just booted: the boot worker is free for the next keystroke while the grading worker works.
+  // Grade what was just booted, when it booted (text that does not parse keeps the last grade, marked stale):
+  // the boot worker is free for the next keystroke while the grading worker works.
   watch(
-    () => workbench.outcome,
-    () => {
-      const text = workbench.bootedText
+    () => workbench.goodBoot,
+    (good) => {
+      const text = good?.text ?? null
       if (current.value && text !== null && !(text === gradedText.value && grade.value)) void gradeNow(text)
     },
   )

@@ -9,7 +9,7 @@
  */
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import type { Diagnostic, ScenarioInput } from '../../core'
+import type { BootResult, Diagnostic, ScenarioInput } from '../../core'
 import type { BootlabApi, TextFile } from '../../shared/bootlab-api'
 import type { BootClient } from '../boot-client'
 import { markEdit } from '../perf-marks'
@@ -46,6 +46,30 @@ export interface LabSession {
   machineLocked: boolean
 }
 
+/** A boot that ran the policy, kept for the views while newer text does not boot. */
+export interface GoodBoot {
+  outcome: BootOutcome
+  result: BootResult
+  /** When it arrived (the stale note shows the time). */
+  at: Date
+  text: string
+  scenarioText: string
+}
+
+/** Why an outcome that is not a good boot leaves the views on the previous one, in the learner's words. */
+export function behindReason(outcome: BootOutcome, file: string | null): string {
+  if (outcome.kind === 'crashed') return 'the simulator failed on your latest text'
+  if (outcome.kind === 'scenario-invalid') return 'the edited scenario is not valid yet'
+  const all = [...outcome.diagnostics, ...outcome.result.diagnostics]
+  const error = all.find((d) => d.severity === 'error' && d.file === file) ?? all.find((d) => d.severity === 'error')
+  if (!error) return 'your latest text did not boot'
+  if (error.code === 'syntax') return `line ${error.line} does not parse yet`
+  return `line ${error.line}: ${error.message}`
+}
+
+/** 14:02:11, the clock time a boot arrived. */
+export const clockTime = (at: Date) => [at.getHours(), at.getMinutes(), at.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':')
+
 export const useWorkbenchStore = defineStore('workbench', () => {
   const resources = useKernelResourcesStore()
   let deps: WorkbenchDeps | null = null
@@ -66,12 +90,32 @@ export const useWorkbenchStore = defineStore('workbench', () => {
   const bootedText = ref<string | null>(null)
   /** The scenario text `outcome` was computed from. */
   const bootedScenarioText = ref<string | null>(null)
+  /**
+   * The newest boot that ran the policy (not a policy error, an invalid scenario or a crash), and when it
+   * arrived: what the timeline, console, map and goals draw, so they never blank while the text does not
+   * parse, a boot is in flight or a policy error follows a good boot.
+   */
+  const goodBoot = shallowRef<GoodBoot | null>(null)
   const running = ref(false)
   /** A request for the editor to show a line; the nonce makes a repeated click on the same line count. */
   const reveal = ref<{ line: number; nonce: number } | null>(null)
   const saveError = ref<string | null>(null)
 
-  const result = computed(() => (outcome.value?.kind === 'booted' ? outcome.value.result : null))
+  /** The boot the views draw: the newest good one (see goodBoot). */
+  const result = computed(() => goodBoot.value?.result ?? null)
+
+  /**
+   * Why the views show an older boot than the editor's text, or null when they show its boot:
+   * "line 33 does not parse yet", a policy error, an invalid scenario, or a boot still in flight.
+   */
+  const viewsBehind = computed<string | null>(() => {
+    const good = goodBoot.value
+    const o = outcome.value
+    if (!good || !o) return null
+    if (o !== good.outcome) return behindReason(o, policyPath.value)
+    if (good.text !== policyText.value || good.scenarioText !== (scenarioFile.value?.text ?? null)) return 'booting your latest edit…'
+    return null
+  })
 
   /** Compile and run-time diagnostics located in the edited file, one per position and message. */
   const diagnostics = computed<Diagnostic[]>(() => {
@@ -139,6 +183,22 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     return { base: plain(base), policy: plain(policy), scenario: plain(scenario), kernelStates: kernelStates.value.map(plain) }
   }
 
+  function accept(answer: BootOutcome, policy: string, scenario: string): void {
+    outcome.value = answer
+    bootedText.value = policy
+    bootedScenarioText.value = scenario
+    if (answer.kind === 'booted' && answer.result.verdict.status !== 'policy-error') {
+      goodBoot.value = { outcome: answer, result: answer.result, at: new Date(), text: policy, scenarioText: scenario }
+    }
+  }
+
+  /** A different policy or lab: the previous boot says nothing about it. */
+  function forgetBoots(): void {
+    outcome.value = null
+    bootedText.value = null
+    goodBoot.value = null
+  }
+
   async function bootNow(): Promise<void> {
     clearTimeout(bootTimer)
     const scenario = scenarioFile.value
@@ -150,11 +210,7 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     running.value = true
     try {
       const answer = await needDeps().boots.run(input)
-      if (answer) {
-        outcome.value = answer
-        bootedText.value = policy.text
-        bootedScenarioText.value = scenario.text
-      }
+      if (answer) accept(answer, policy.text, scenario.text)
     } finally {
       running.value = --bootsInFlight > 0
     }
@@ -205,8 +261,7 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     }
     policyPath.value = path
     policyText.value = saved ?? bundled.text
-    outcome.value = null
-    bootedText.value = null
+    forgetBoots()
     await bootNow()
   }
 
@@ -219,8 +274,7 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     policyText.value = saved ?? session.start.text
     scenarioPath.value = session.scenarios[0]?.path ?? null
     scenarioDraft.value = null
-    outcome.value = null
-    bootedText.value = null
+    forgetBoots()
     await bootNow()
   }
 
@@ -269,6 +323,8 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     scenarioLocked,
     outcome,
     bootedText,
+    goodBoot,
+    viewsBehind,
     running,
     reveal,
     saveError,
