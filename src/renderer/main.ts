@@ -6,6 +6,8 @@ import { connectBootlab } from './bootlab'
 import { useCompareStore } from './stores/compare'
 import { useKernelResourcesStore } from './stores/kernel-resources'
 import { useLabsStore } from './stores/labs'
+import { useLayoutStore } from './stores/layout'
+import { markShellPaintedNextFrame } from './perf-marks'
 import { useReportStore } from './stores/report'
 import { useWorkbenchStore } from './stores/workbench'
 import './style.css'
@@ -14,7 +16,10 @@ import BootWorker from './workers/boot.worker?worker'
 
 async function startApp(): Promise<void> {
   const pinia = createPinia()
-  const app = createApp(App).use(pinia)
+  useLayoutStore(pinia).connect(localStorage)
+  // The shell paints before anything loads: the stores fill in as the host answers, Monaco arrives in its own chunk.
+  createApp(App).use(pinia).mount('#app')
+  markShellPaintedNextFrame()
   const api = await connectBootlab()
   const resources = useKernelResourcesStore(pinia)
   const workbench = useWorkbenchStore(pinia)
@@ -32,7 +37,6 @@ async function startApp(): Promise<void> {
     if (command === 'export-report') report.panelShown = true
     else void labs.load()
   })
-  app.mount('#app')
   await resources.load(api)
   if (resources.status !== 'ready') return
   await Promise.all([workbench.start(), labs.load()])
