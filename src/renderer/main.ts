@@ -7,6 +7,7 @@ import { useCompareStore } from './stores/compare'
 import { useKernelResourcesStore } from './stores/kernel-resources'
 import { useLabsStore } from './stores/labs'
 import { useLayoutStore } from './stores/layout'
+import { useThemeStore } from './stores/theme'
 import { markShellPaintedNextFrame } from './perf-marks'
 import { useReportStore } from './stores/report'
 import { useWorkbenchStore } from './stores/workbench'
@@ -17,6 +18,7 @@ import BootWorker from './workers/boot.worker?worker'
 async function startApp(): Promise<void> {
   const pinia = createPinia()
   useLayoutStore(pinia).connect(localStorage)
+  useThemeStore(pinia).connect({ storage: localStorage, systemDark: matchMedia('(prefers-color-scheme: dark)'), root: document.documentElement })
   // The shell paints before anything loads: the stores fill in as the host answers, Monaco arrives in its own chunk.
   createApp(App).use(pinia).mount('#app')
   markShellPaintedNextFrame()
@@ -26,7 +28,12 @@ async function startApp(): Promise<void> {
   const labs = useLabsStore(pinia)
   workbench.connect({ api, boots: new BootClient(new BootWorker({ name: 'boot' })) })
   // A second instance of the same worker grades labs, so a grade never holds up the next boot.
-  labs.connect({ api, grader: new BootClient<GradeInput, GradeOutcome>(new BootWorker({ name: 'grade' })) })
+  // An explore lab is done once its questions are answered too: the report store keeps the answers.
+  labs.connect({
+    api,
+    grader: new BootClient<GradeInput, GradeOutcome>(new BootWorker({ name: 'grade' })),
+    answers: (labId) => useReportStore(pinia).answersOf(labId),
+  })
   // A third instance compares two boots, started only when the learner first opens the compare view.
   let comparer: BootClient<CompareInput, CompareOutcome> | null = null
   useCompareStore(pinia).connect({ comparer: () => (comparer ??= new BootClient<CompareInput, CompareOutcome>(new BootWorker({ name: 'compare' }))) })

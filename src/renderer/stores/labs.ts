@@ -18,6 +18,35 @@ import { type LabSession, useWorkbenchStore } from './workbench'
 export interface LabsDeps {
   api: BootlabApi
   grader: Pick<BootClient<GradeInput, GradeOutcome>, 'run'>
+  /** The learner's answers to a lab's questions (the report store keeps them); read reactively. */
+  answers?: (labId: string) => string[]
+}
+
+/** How far the learner is with a lab: a fix lab is done when its goals pass; an explore lab (whose
+ * starting policy passes its goals: they are facts to find) when they pass and every question is answered. */
+export interface LabCompletion {
+  goalsPassed: boolean
+  answered: number
+  questions: number
+  done: boolean
+}
+
+export function labCompletion(lab: Lab, grade: LabGrade | null, answers: string[]): LabCompletion {
+  const goalsPassed = grade?.passed ?? false
+  const answered = lab.questions.filter((_, i) => (answers[i] ?? '').trim() !== '').length
+  const questions = lab.questions.length
+  return { goalsPassed, answered, questions, done: goalsPassed && (lab.kind === 'fix' || answered === questions) }
+}
+
+/**
+ * Whether a verdict is the one the lab expects at this stage: once the goals pass, the verdict the
+ * manifest's expectedVerdict names (default: a clean boot) is expected, and its note says why.
+ */
+export function verdictExpectation(lab: Lab, status: string, goalsPassed: boolean): { expected: boolean; text: string } {
+  if (!goalsPassed) return { expected: false, text: `not yet what lab ${lab.order} expects: see its goals` }
+  const wanted = lab.expectedVerdict?.status ?? ['booted']
+  if (!(wanted as string[]).includes(status)) return { expected: false, text: `the goals pass, but lab ${lab.order} expects ${wanted.join(' or ')}` }
+  return { expected: true, text: lab.expectedVerdict ? `expected: ${lab.expectedVerdict.note}` : `what lab ${lab.order} expects` }
 }
 
 /** A lab folder the host listed: loaded, or the problems that kept it from loading. */
@@ -68,6 +97,17 @@ export const useLabsStore = defineStore('labs', () => {
   const statusOf = (id: string): LabStatus => progress.value.labs[id] ?? 'not-started'
   const passedCount = computed(() => entries.value.filter((e) => statusOf(e.ref.id) === 'passed').length)
   const hints = computed(() => (current.value ? current.value.hints.slice(0, hintsShown.value[current.value.id] ?? 0) : []))
+  const completion = computed<LabCompletion | null>(() =>
+    current.value ? labCompletion(current.value, grade.value, deps?.answers?.(current.value.id) ?? []) : null,
+  )
+  /** The lab passed in this session (its "lab passed" moment); cleared when another lab opens. */
+  const justPassed = ref<string | null>(null)
+  /** The next lab of the course after the open one (by order), if it loaded. */
+  const nextLab = computed(() => {
+    const order = current.value?.order
+    if (order === undefined) return null
+    return entries.value.map((e) => e.lab).filter((l): l is Lab => !!l && l.order > order).sort((a, b) => a.order - b.order)[0] ?? null
+  })
   /** The shown grade belongs to older text than the editor holds. */
   const gradeStale = computed(() => gradedText.value !== null && gradedText.value !== workbench.policyText)
 
@@ -117,6 +157,7 @@ export const useLabsStore = defineStore('labs', () => {
     gradedText.value = null
     gradeError.value = null
     solutionShown.value = false
+    justPassed.value = null
     if (statusOf(id) === 'not-started') await setStatus(id, 'in-progress')
     await workbench.openLab(labSession(lab))
   }
@@ -143,7 +184,6 @@ export const useLabsStore = defineStore('labs', () => {
       grade.value = answer.grade
       gradedText.value = text
       gradeError.value = null
-      if (answer.grade.passed && statusOf(lab.id) !== 'passed') await setStatus(lab.id, 'passed')
     } finally {
       grading.value = --gradesInFlight > 0
     }
@@ -156,6 +196,17 @@ export const useLabsStore = defineStore('labs', () => {
     (good) => {
       const text = good?.text ?? null
       if (current.value && text !== null && !(text === gradedText.value && grade.value)) void gradeNow(text)
+    },
+  )
+
+  // A lab is passed once done (goals, and answers for an explore lab); a passed lab stays passed.
+  watch(
+    () => completion.value?.done,
+    async (done) => {
+      const lab = current.value
+      if (!done || !lab || statusOf(lab.id) === 'passed') return
+      justPassed.value = lab.id
+      await setStatus(lab.id, 'passed')
     },
   )
 
@@ -193,6 +244,9 @@ export const useLabsStore = defineStore('labs', () => {
     passedCount,
     hints,
     gradeStale,
+    completion,
+    justPassed,
+    nextLab,
     statusOf,
     connect,
     load,
