@@ -3,7 +3,10 @@ import { createApp } from 'vue'
 import App from './App.vue'
 import { BootClient } from './boot-client'
 import { connectBootlab } from './bootlab'
+import { installRouteSync } from './route-sync'
+import { useBootInspectorStore } from './stores/boot-inspector'
 import { useCompareStore } from './stores/compare'
+import { useViewStore } from './stores/view'
 import { useKernelResourcesStore } from './stores/kernel-resources'
 import { useLabsStore } from './stores/labs'
 import { useLayoutStore } from './stores/layout'
@@ -26,13 +29,14 @@ async function startApp(): Promise<void> {
   const resources = useKernelResourcesStore(pinia)
   const workbench = useWorkbenchStore(pinia)
   const labs = useLabsStore(pinia)
-  workbench.connect({ api, boots: new BootClient(new BootWorker({ name: 'boot' })) })
+  workbench.connect({ api, boots: new BootClient(new BootWorker({ name: 'boot' })), sentinel: localStorage })
   // A second instance of the same worker grades labs, so a grade never holds up the next boot.
   // An explore lab is done once its questions are answered too: the report store keeps the answers.
   labs.connect({
     api,
     grader: new BootClient<GradeInput, GradeOutcome>(new BootWorker({ name: 'grade' })),
     answers: (labId) => useReportStore(pinia).answersOf(labId),
+    storage: localStorage,
   })
   // A third instance compares two boots, started only when the learner first opens the compare view.
   let comparer: BootClient<CompareInput, CompareOutcome> | null = null
@@ -46,7 +50,13 @@ async function startApp(): Promise<void> {
   })
   await resources.load(api)
   if (resources.status !== 'ready') return
-  await Promise.all([workbench.start(), labs.load()])
+  // The hash names what to open (a lab, a kernel state, a view, a share link); an empty one opens the base kernel.
+  await labs.load()
+  const routes = installRouteSync(
+    { workbench, labs, compare: useCompareStore(pinia), inspector: useBootInspectorStore(pinia), view: useViewStore(pinia) },
+    window,
+  )
+  await routes.start()
 }
 
 void startApp()

@@ -9,7 +9,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch } from 'vue'
 import { type Lab, type LabError, type LabGrade, loadLab } from '../../labs'
-import type { BootlabApi, LabRef, LabStatus, Progress, TextFile } from '../../shared/bootlab-api'
+import { type BootlabApi, type LabRef, type LabStatus, type Progress, STORAGE_KEY_PATTERN, type TextFile } from '../../shared/bootlab-api'
 import type { BootClient } from '../boot-client'
 import type { GradeInput, GradeOutcome } from '../workers/boot-protocol'
 import { BASE_POLICY_PATH, useKernelResourcesStore } from './kernel-resources'
@@ -20,6 +20,21 @@ export interface LabsDeps {
   grader: Pick<BootClient<GradeInput, GradeOutcome>, 'run'>
   /** The learner's answers to a lab's questions (the report store keeps them); read reactively. */
   answers?: (labId: string) => string[]
+  /** Where the hints revealed per lab are remembered (localStorage), so a reload and the report keep the count. */
+  storage?: Pick<Storage, 'getItem' | 'setItem'>
+}
+
+export const HINTS_KEY = 'bootlab:hints'
+
+/** The stored hint counts that make sense (lab ids, whole numbers); an unreadable entry reads as none. */
+export function readHints(text: string | null): Record<string, number> {
+  try {
+    const data: unknown = JSON.parse(text ?? '{}')
+    if (!data || typeof data !== 'object') return {}
+    return Object.fromEntries(Object.entries(data).filter(([id, n]) => STORAGE_KEY_PATTERN.test(id) && Number.isInteger(n) && (n as number) >= 0))
+  } catch {
+    return {}
+  }
 }
 
 /** How far the learner is with a lab: a fix lab is done when its goals pass; an explore lab (whose
@@ -118,6 +133,7 @@ export const useLabsStore = defineStore('labs', () => {
 
   function connect(given: LabsDeps): void {
     deps = given
+    if (given.storage) hintsShown.value = readHints(given.storage.getItem(HINTS_KEY))
   }
 
   async function load(): Promise<void> {
@@ -214,6 +230,7 @@ export const useLabsStore = defineStore('labs', () => {
     const lab = current.value
     if (!lab) return
     hintsShown.value = { ...hintsShown.value, [lab.id]: Math.min(lab.hints.length, (hintsShown.value[lab.id] ?? 0) + 1) }
+    deps?.storage?.setItem(HINTS_KEY, JSON.stringify(hintsShown.value))
   }
 
   /** A link in the instructions: https opens outside the app; window.bootlab refuses anything else. */

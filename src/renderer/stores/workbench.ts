@@ -28,6 +28,26 @@ export const SAVE_DEBOUNCE_MS = 1000
 export interface WorkbenchDeps {
   api: BootlabApi
   boots: Pick<BootClient, 'run'>
+  /** Where the "boot in flight" sentinel lives (localStorage); without it no boot is ever held back. */
+  sentinel?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>
+}
+
+/** The session a share link opens: saved under its own key, so it never overwrites the learner's own text. */
+export const SHARED_SESSION = 'shared'
+
+/**
+ * Issue 11: a policy whose boot killed the page (or the worker) would kill it again on every reopen,
+ * because the autosave already stored it. Before each boot the session key and a hash of the text are
+ * stored under BOOT_SENTINEL_KEY and cleared when the boot's answer arrives; a session opened on the same
+ * text while the sentinel is still there is shown without booting.
+ */
+export const BOOT_SENTINEL_KEY = 'bootlab:boot-in-flight'
+
+/** FNV-1a over the UTF-16 code units, with the length: enough to recognise the same text again. */
+export function textHash(text: string): string {
+  let h = 0x811c9dc5
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0
+  return `${text.length}:${h.toString(16)}`
 }
 
 /** Where the learner's text of a bundled policy edited outside a lab is saved: `workbench-patched-v1`. */
@@ -100,6 +120,10 @@ export const useWorkbenchStore = defineStore('workbench', () => {
   /** A request for the editor to show a line; the nonce makes a repeated click on the same line count. */
   const reveal = ref<{ line: number; nonce: number } | null>(null)
   const saveError = ref<string | null>(null)
+  /** Set when the session opened on text whose last boot never came back: the learner decides whether to boot it. */
+  const bootHeld = ref<string | null>(null)
+  /** When the learner's text was last saved (the editor's status line shows it). */
+  const savedAt = shallowRef<Date | null>(null)
 
   /** The boot the views draw: the newest good one (see goodBoot). */
   const result = computed(() => goodBoot.value?.result ?? null)
@@ -206,6 +230,9 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     const policy = { path: policyPath.value, text: policyText.value }
     const input = bootInput(policy, scenario)
     if (!input) return
+    bootHeld.value = null
+    const { sentinel } = needDeps()
+    sentinel?.setItem(BOOT_SENTINEL_KEY, JSON.stringify({ key: policyKey(), hash: textHash(policy.text) }))
     bootsInFlight++
     running.value = true
     try {
@@ -213,7 +240,24 @@ export const useWorkbenchStore = defineStore('workbench', () => {
       if (answer) accept(answer, policy.text, scenario.text)
     } finally {
       running.value = --bootsInFlight > 0
+      // Every request has come back (answered, superseded or crashed): the page survived this text.
+      if (bootsInFlight === 0) sentinel?.removeItem(BOOT_SENTINEL_KEY)
     }
+  }
+
+  /** Boots the session just opened, unless its text is the one whose boot was in flight when the page died. */
+  async function bootOpened(): Promise<void> {
+    let stored: { key?: unknown; hash?: unknown } | null = null
+    try {
+      stored = JSON.parse(needDeps().sentinel?.getItem(BOOT_SENTINEL_KEY) ?? 'null')
+    } catch {
+      stored = null
+    }
+    if (stored && stored.key === policyKey() && stored.hash === textHash(policyText.value)) {
+      bootHeld.value = 'This text stopped the last boot (the page or the boot worker died while booting it). Boot it again?'
+      return
+    }
+    await bootNow()
   }
 
   function scheduleBoot(): void {
@@ -229,6 +273,7 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     try {
       await needDeps().api.savePolicy(key, policyText.value)
       saveError.value = null
+      savedAt.value = new Date()
     } catch (e) {
       saveError.value = e instanceof Error ? e.message : String(e)
     }
@@ -237,6 +282,12 @@ export const useWorkbenchStore = defineStore('workbench', () => {
   /** Saves text still waiting for its debounce, e.g. when the page is going away. */
   function flushSave(): void {
     if (saveTimer !== undefined) void saveNow()
+  }
+
+  /** The page is closing normally (pagehide): save, and a boot cut off by the close did not kill anything. */
+  function pageHidden(): void {
+    flushSave()
+    deps?.sentinel?.removeItem(BOOT_SENTINEL_KEY)
   }
 
   function edit(text: string): void {
@@ -262,7 +313,7 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     policyPath.value = path
     policyText.value = saved ?? bundled.text
     forgetBoots()
-    await bootNow()
+    await bootOpened()
   }
 
   /** Works on a lab: the learner's saved text for it (else start.c), on the lab's first machine. */
@@ -273,6 +324,18 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     policyPath.value = session.start.path
     policyText.value = saved ?? session.start.text
     scenarioPath.value = session.scenarios[0]?.path ?? null
+    scenarioDraft.value = null
+    forgetBoots()
+    await bootOpened()
+  }
+
+  /** Opens a shared policy on its machine (a share link) in a session of its own (see SHARED_SESSION). */
+  async function openShared(policy: TextFile, scenario: TextFile): Promise<void> {
+    if (saveTimer !== undefined) await saveNow()
+    lab.value = { id: SHARED_SESSION, start: policy, kernelStates: resources.policies, scenarios: [scenario], machineLocked: false }
+    policyPath.value = policy.path
+    policyText.value = policy.text
+    scenarioPath.value = scenario.path
     scenarioDraft.value = null
     forgetBoots()
     await bootNow()
@@ -328,6 +391,7 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     running,
     reveal,
     saveError,
+    bootHeld,
     result,
     diagnostics,
     edited,
@@ -337,9 +401,13 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     bootInput,
     bootNow,
     flushSave,
+    pageHidden,
+    saveNow,
+    savedAt,
     edit,
     selectPolicy,
     openLab,
+    openShared,
     selectScenario,
     editScenario,
     resetScenario,
