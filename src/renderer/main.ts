@@ -48,6 +48,8 @@ async function startApp(): Promise<void> {
     if (command === 'export-report') report.panelShown = true
     else void labs.load()
   })
+  // Two tabs on the same policy (web mode): the other's saves are offered here, never lost unseen.
+  if (api.host === 'web') (await import('./web-api')).onPolicySavedElsewhere((key, text) => workbench.otherSaved(key, text))
   await resources.load(api)
   if (resources.status !== 'ready') return
   // The hash names what to open (a lab, a kernel state, a view, a share link); an empty one opens the base kernel.

@@ -4,7 +4,7 @@ import type { BootResult } from '../../src/core/boot/result'
 import type { Diagnostic } from '../../src/core/policy/value'
 import type { BootlabApi, KernelResources } from '../../src/shared/bootlab-api'
 import { useKernelResourcesStore } from '../../src/renderer/stores/kernel-resources'
-import { behindReason, BOOT_DEBOUNCE_MS, clockTime, SAVE_DEBOUNCE_MS, useWorkbenchStore } from '../../src/renderer/stores/workbench'
+import { behindReason, BOOT_DEBOUNCE_MS, BOOT_SENTINEL_KEY, clockTime, SAVE_DEBOUNCE_MS, textHash, useWorkbenchStore } from '../../src/renderer/stores/workbench'
 import type { BootInput, BootOutcome } from '../../src/renderer/workers/boot-protocol'
 
 const RESOURCES: KernelResources = {
@@ -181,6 +181,51 @@ describe('workbench store', () => {
     const outcome = { kind: 'booted', diagnostics: [], result: { diagnostics: [runtime] } } as unknown as BootOutcome
     expect(behindReason(outcome, 'x.c')).toBe('line 12: step budget exhausted')
     expect(clockTime(new Date(2026, 0, 1, 4, 2, 9))).toBe('04:02:09')
+  })
+
+  it("another tab's save of the same policy is offered, never applied unseen; keeping mine saves it", async () => {
+    const api = fakeApi()
+    const { workbench } = await startedWorkbench(api)
+    workbench.edit('int mine;')
+    workbench.otherSaved('workbench-patched-v1', 'int theirs;')
+    expect(workbench.offered).toBeNull()
+    workbench.otherSaved('workbench-unpatched', 'int mine;')
+    expect(workbench.offered).toBeNull()
+    workbench.otherSaved('workbench-unpatched', 'int theirs;')
+    expect(workbench.offered).toEqual({ text: 'int theirs;' })
+    expect(workbench.policyText).toBe('int mine;')
+    workbench.acceptOffered()
+    expect(workbench.policyText).toBe('int theirs;')
+    expect(workbench.offered).toBeNull()
+    workbench.otherSaved('workbench-unpatched', 'int third;')
+    await workbench.keepMine()
+    expect(workbench.offered).toBeNull()
+    expect(api.saved['workbench-unpatched']).toBe('int theirs;')
+  })
+
+  it('a session opened on the text whose boot never came back is not booted until asked', async () => {
+    const items = new Map<string, string>()
+    const sentinel = { getItem: (k: string) => items.get(k) ?? null, setItem: (k: string, v: string) => void items.set(k, v), removeItem: (k: string) => void items.delete(k) }
+    const api = fakeApi({ 'workbench-unpatched': 'int killer;' })
+    // The last page died while booting this text: the sentinel is still there.
+    items.set(BOOT_SENTINEL_KEY, JSON.stringify({ key: 'workbench-unpatched', hash: textHash('int killer;') }))
+    await useKernelResourcesStore().load(api)
+    const boots = fakeBoots()
+    const workbench = useWorkbenchStore()
+    workbench.connect({ api, boots, sentinel })
+    await workbench.start()
+    expect(boots.runs).toHaveLength(0)
+    expect(workbench.bootHeld).toMatch(/stopped the last boot/)
+    await workbench.bootNow()
+    expect(boots.runs.map((r) => r.policy.text)).toEqual(['int killer;'])
+    expect(workbench.bootHeld).toBeNull()
+    expect(items.has(BOOT_SENTINEL_KEY)).toBe(false)
+    // Other text (another policy) boots as usual, and the sentinel is set only while a boot is out.
+    let during: string | undefined
+    boots.run.mockImplementationOnce(async (input: BootInput) => ((during = items.get(BOOT_SENTINEL_KEY)), boots.runs.push(input), { kind: 'booted', diagnostics: [], result: result() }))
+    await workbench.selectPolicy('patched-v1.c')
+    expect(JSON.parse(during!)).toEqual({ key: 'workbench-patched-v1', hash: textHash('int v1;\n') })
+    expect(items.has(BOOT_SENTINEL_KEY)).toBe(false)
   })
 
   it('shows compile and run-time diagnostics of the edited file only, without duplicates', async () => {

@@ -122,6 +122,8 @@ export const useWorkbenchStore = defineStore('workbench', () => {
   const saveError = ref<string | null>(null)
   /** Set when the session opened on text whose last boot never came back: the learner decides whether to boot it. */
   const bootHeld = ref<string | null>(null)
+  /** Text another tab or window saved for this same policy while this one shows different text: offered, never applied unseen. */
+  const offered = shallowRef<{ text: string } | null>(null)
   /** When the learner's text was last saved (the editor's status line shows it). */
   const savedAt = shallowRef<Date | null>(null)
 
@@ -368,6 +370,26 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     await Promise.all([saveNow(), bootNow()])
   }
 
+  /** Another tab or window saved `text` under `key` (web mode's storage event). */
+  function otherSaved(key: string, text: string): void {
+    if (key !== policyKey()) return
+    offered.value = text === policyText.value ? null : { text }
+  }
+
+  /** Takes the other tab's text (an edit in this editor, so undo brings this tab's back). */
+  function acceptOffered(): void {
+    if (!offered.value) return
+    policyText.value = offered.value.text
+    offered.value = null
+    scheduleBoot()
+  }
+
+  /** Keeps this tab's text and saves it (the other tab is then offered it in turn). */
+  async function keepMine(): Promise<void> {
+    offered.value = null
+    await saveNow()
+  }
+
   function revealLine(line: number): void {
     reveal.value = { line, nonce: (reveal.value?.nonce ?? 0) + 1 }
   }
@@ -413,5 +435,9 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     resetScenario,
     resetPolicy,
     revealLine,
+    offered,
+    otherSaved,
+    acceptOffered,
+    keepMine,
   }
 })
