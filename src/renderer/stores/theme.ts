@@ -19,7 +19,8 @@ export interface ThemeHost {
   root: { setAttribute(name: string, value: string): void }
 }
 
-export const monacoThemeOf = (theme: Theme) => (theme === 'dark' ? 'vs-dark' : 'vs')
+/** Monaco's theme for the app's: vs / vs-dark with AA comment colours (defined in monaco.ts). */
+export const monacoThemeOf = (theme: Theme) => (theme === 'dark' ? 'bootlab-dark' : 'bootlab-light')
 
 export const useThemeStore = defineStore('theme', () => {
   /** The learner's pick; null follows the system. */

@@ -96,6 +96,8 @@ export const useWorkbenchStore = defineStore('workbench', () => {
   let bootTimer: ReturnType<typeof setTimeout> | undefined
   let saveTimer: ReturnType<typeof setTimeout> | undefined
   let bootsInFlight = 0
+  /** Bumped by every open (kernel state, lab, share): an open that awaited past a newer one gives way. */
+  let opening = 0
 
   /** The lab being worked on; null for the free workbench. */
   const lab = shallowRef<LabSession | null>(null)
@@ -305,8 +307,10 @@ export const useWorkbenchStore = defineStore('workbench', () => {
   async function selectPolicy(path: string): Promise<void> {
     const bundled = resources.policy(path)
     if (!bundled) return
+    const mine = ++opening
     if (saveTimer !== undefined) await saveNow()
     const saved = await needDeps().api.loadPolicy(workbenchPolicyKey(path))
+    if (mine !== opening) return
     if (lab.value) {
       lab.value = null
       if (!findScenario(scenarioPath.value)) scenarioPath.value = (resources.scenario(DEFAULT_SCENARIO_PATH) ?? resources.scenarios[0])?.path ?? null
@@ -320,8 +324,10 @@ export const useWorkbenchStore = defineStore('workbench', () => {
 
   /** Works on a lab: the learner's saved text for it (else start.c), on the lab's first machine. */
   async function openLab(session: LabSession): Promise<void> {
+    const mine = ++opening
     if (saveTimer !== undefined) await saveNow()
     const saved = await needDeps().api.loadPolicy(session.id)
+    if (mine !== opening) return
     lab.value = session
     policyPath.value = session.start.path
     policyText.value = saved ?? session.start.text
@@ -333,7 +339,9 @@ export const useWorkbenchStore = defineStore('workbench', () => {
 
   /** Opens a shared policy on its machine (a share link) in a session of its own (see SHARED_SESSION). */
   async function openShared(policy: TextFile, scenario: TextFile): Promise<void> {
+    const mine = ++opening
     if (saveTimer !== undefined) await saveNow()
+    if (mine !== opening) return
     lab.value = { id: SHARED_SESSION, start: policy, kernelStates: resources.policies, scenarios: [scenario], machineLocked: false }
     policyPath.value = policy.path
     policyText.value = policy.text
