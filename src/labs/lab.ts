@@ -2,7 +2,7 @@
  * A loaded lab: the manifest's settings with every reference resolved (texts,
  * machines, kernel states). Plain data, so the app can hand it to a worker.
  */
-import type { PolicyLookup, PolicySource, Scenario } from '../core'
+import type { BootResult, PolicyLookup, PolicySource, Scenario } from '../core'
 import type { Goal, LabManifest, Question } from './schema'
 
 /** A problem in a lab folder: the file (`<lab id>/<path>`), the field path in it, and what is wrong. */
@@ -40,6 +40,8 @@ export interface Lab {
   goals: Goal[]
   questions: Question[]
   revealAnswers: boolean
+  /** The verdict the solution comes to when it is not `booted`, with why (manifest `expectedVerdict`). */
+  expectedVerdict?: { status: BootResult['verdict']['status'][]; note: string }
   /** Whether the learner may edit the lab's machines in the scenario panel. */
   machine: LabManifest['machine']
   /** What `Builds on:` may name: the lab's own top-level .c files and the bundled kernel states. */

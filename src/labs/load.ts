@@ -180,6 +180,7 @@ function resolve(r: FolderReader, m: LabManifest): Lab | undefined {
     goals: m.goals,
     questions: m.questions,
     revealAnswers: m.revealAnswers,
+    ...(m.expectedVerdict && { expectedVerdict: { status: [m.expectedVerdict.status].flat(), note: m.expectedVerdict.note } }),
     machine: m.machine,
     kernelStates: [...ownPolicies.map((f) => ({ name: stripC(f.path), file: f.path, text: f.text })), ...bundledStates],
   }

@@ -162,6 +162,12 @@ export const labManifestSchema = z.strictObject({
   revealAnswers: z.boolean().default(true),
   /** locked: the learner sees the lab's machines as shipped (the scenario panel is read-only); editable: they may try edits. */
   machine: z.enum(['locked', 'editable']).default('editable'),
+  /**
+   * The verdict the reference solution comes to on the lab's machines, when it is not a clean boot
+   * (a fix that takes the boot one step further, to the next lab's crash), and why: the app's verdict
+   * banner tells the learner this outcome is the expected one.
+   */
+  expectedVerdict: z.strictObject({ status: oneOrMany(z.enum(VERDICT_STATUSES)), note: prose() }).optional(),
   /** A kernel state to compare with (a bundled policy name or a .c file of the lab). */
   compareWith: z.string().min(1).optional(),
 })

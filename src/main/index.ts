@@ -1,7 +1,8 @@
 /*
  * Electron main process: one locked-down window and the IPC handlers behind
  * window.bootlab. Everything with logic lives in plain Node modules next to
- * this file (store, bundled-files, ipc-handlers, security, window-security, app-protocol) and
+ * this file (store, bundled-files, ipc-handlers, security, window-security, app-protocol,
+ * single-instance) and
  * is tested without Electron; this file only wires them to Electron.
  */
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell, type IpcMainInvokeEvent } from 'electron'
@@ -14,6 +15,7 @@ import { APP_INDEX_URL, APP_SCHEME, appResponse } from './app-protocol'
 import { LabLibrary, type LabRoot, readKernelResources } from './bundled-files'
 import { createHandlers, guardHandlers } from './ipc-handlers'
 import { isAppRequest } from './security'
+import { takeSingleInstance } from './single-instance'
 import { UserStore } from './store'
 import { appWindowOptions, denyPermission, denyPermissionCheck, lockDown, PDF_WINDOW_OPTIONS, viewMenuItems } from './window-security'
 
@@ -156,7 +158,11 @@ async function createWindow(): Promise<void> {
 // Every page the app ever shows (its window, the PDF printer): no navigation, new windows or webviews.
 app.on('web-contents-created', (_event, contents) => lockDown(contents))
 
+// One instance: a second launch focuses this window instead of editing the same files beside it.
+const isTheInstance = takeSingleInstance(app, () => mainWindow)
+
 app.whenReady().then(async () => {
+  if (!isTheInstance) return
   serveRenderer()
   lockDownSession()
   registerIpc()

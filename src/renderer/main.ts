@@ -3,10 +3,16 @@ import { createApp } from 'vue'
 import App from './App.vue'
 import { BootClient } from './boot-client'
 import { connectBootlab } from './bootlab'
+import { installRouteSync } from './route-sync'
+import { useBootInspectorStore } from './stores/boot-inspector'
 import { useCompareStore } from './stores/compare'
 import { useDebugStore } from './stores/debug'
+import { useViewStore } from './stores/view'
 import { useKernelResourcesStore } from './stores/kernel-resources'
 import { useLabsStore } from './stores/labs'
+import { useLayoutStore } from './stores/layout'
+import { useThemeStore } from './stores/theme'
+import { markShellPaintedNextFrame } from './perf-marks'
 import { useReportStore } from './stores/report'
 import { useWorkbenchStore } from './stores/workbench'
 import './style.css'
@@ -16,16 +22,26 @@ import DebugWorker from './workers/debug.worker?worker'
 
 async function startApp(): Promise<void> {
   const pinia = createPinia()
-  const app = createApp(App).use(pinia)
+  useLayoutStore(pinia).connect(localStorage)
+  useThemeStore(pinia).connect({ storage: localStorage, systemDark: matchMedia('(prefers-color-scheme: dark)'), root: document.documentElement })
+  // The shell paints before anything loads: the stores fill in as the host answers, Monaco arrives in its own chunk.
+  createApp(App).use(pinia).mount('#app')
+  markShellPaintedNextFrame()
   const api = await connectBootlab()
   const resources = useKernelResourcesStore(pinia)
   const workbench = useWorkbenchStore(pinia)
   const labs = useLabsStore(pinia)
   // A boot worker stuck past its time limit is terminated and replaced (BootClient).
   const bootWorker = () => new BootWorker({ name: 'boot' })
-  workbench.connect({ api, boots: new BootClient(bootWorker(), { restart: bootWorker }) })
+  workbench.connect({ api, boots: new BootClient(bootWorker(), { restart: bootWorker }), sentinel: localStorage })
   // A second instance of the same worker grades labs, so a grade never holds up the next boot.
-  labs.connect({ api, grader: new BootClient<GradeInput, GradeOutcome>(new BootWorker({ name: 'grade' })) })
+  // An explore lab is done once its questions are answered too: the report store keeps the answers.
+  labs.connect({
+    api,
+    grader: new BootClient<GradeInput, GradeOutcome>(new BootWorker({ name: 'grade' })),
+    answers: (labId) => useReportStore(pinia).answersOf(labId),
+    storage: localStorage,
+  })
   // A third instance compares two boots, started only when the learner first opens the compare view.
   let comparer: BootClient<CompareInput, CompareOutcome> | null = null
   useCompareStore(pinia).connect({ comparer: () => (comparer ??= new BootClient<CompareInput, CompareOutcome>(new BootWorker({ name: 'compare' }))) })
@@ -38,10 +54,17 @@ async function startApp(): Promise<void> {
     if (command === 'export-report') report.panelShown = true
     else void labs.load()
   })
-  app.mount('#app')
+  // Two tabs on the same policy (web mode): the other's saves are offered here, never lost unseen.
+  if (api.host === 'web') (await import('./web-api')).onPolicySavedElsewhere((key, text) => workbench.otherSaved(key, text))
   await resources.load(api)
   if (resources.status !== 'ready') return
-  await Promise.all([workbench.start(), labs.load()])
+  // The hash names what to open (a lab, a kernel state, a view, a share link); an empty one opens the base kernel.
+  await labs.load()
+  const routes = installRouteSync(
+    { workbench, labs, compare: useCompareStore(pinia), inspector: useBootInspectorStore(pinia), view: useViewStore(pinia) },
+    window,
+  )
+  await routes.start()
 }
 
 void startApp()

@@ -13,6 +13,11 @@ import { helpMarkdown, KERNEL_HELP, type KernelHelp } from './kernel-help'
 
 self.MonacoEnvironment = { getWorker: () => new EditorWorker() }
 
+// vs and vs-dark, with comments dark enough (light) or bright enough (dark) for WCAG AA: vs-dark's
+// #608b4e comments are 4.2:1 on its background; policies are mostly comments.
+monaco.editor.defineTheme('bootlab-light', { base: 'vs', inherit: true, rules: [{ token: 'comment', foreground: '1d7a1d' }], colors: {} })
+monaco.editor.defineTheme('bootlab-dark', { base: 'vs-dark', inherit: true, rules: [{ token: 'comment', foreground: '7ca668' }], colors: {} })
+
 monaco.languages.registerHoverProvider('c', {
   provideHover(model, position) {
     const word = model.getWordAtPosition(position)

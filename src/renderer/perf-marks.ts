@@ -10,6 +10,8 @@ import { nextTick } from 'vue'
 export const EDIT_MARK = 'bootlab:edit'
 export const PAINTED_MARK = 'bootlab:painted'
 export const GRADED_MARK = 'bootlab:graded'
+/** The workbench's shell (toolbar, panes, loading notes) is on screen; Monaco and the C grammar load behind it. */
+export const SHELL_MARK = 'bootlab:shell-painted'
 
 export function markEdit(): void {
   performance.mark(EDIT_MARK)
@@ -25,4 +27,9 @@ export function markGradedNextFrame(): void {
   // Stores also run under Node in the unit tests, where there are no frames.
   if (typeof requestAnimationFrame !== 'function') return
   void nextTick(() => requestAnimationFrame(() => performance.mark(GRADED_MARK)))
+}
+
+/** Called once the app is mounted: the mark lands on the frame that shows the shell. */
+export function markShellPaintedNextFrame(): void {
+  requestAnimationFrame(() => performance.mark(SHELL_MARK))
 }

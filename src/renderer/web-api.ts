@@ -48,6 +48,17 @@ function downloadInBrowser({ suggestedName, mimeType, text }: ExportRequest): vo
 }
 
 const STORAGE_PREFIX = 'bootlab:'
+const POLICY_PREFIX = `${STORAGE_PREFIX}policy:`
+
+/**
+ * Calls `listener` when another tab or window of this origin saves a policy (the `storage` event fires
+ * only in the others), so a second tab's edit is offered here instead of being overwritten unseen.
+ */
+export function onPolicySavedElsewhere(listener: (key: string, text: string) => void, target: Pick<Window, 'addEventListener'> = window): void {
+  target.addEventListener('storage', (event: StorageEvent) => {
+    if (event.key?.startsWith(POLICY_PREFIX) && event.newValue !== null) listener(event.key.slice(POLICY_PREFIX.length), event.newValue)
+  })
+}
 
 function checkKey(key: string, what: string): string {
   if (!STORAGE_KEY_PATTERN.test(key)) throw new Error(`${what} must match ${STORAGE_KEY_PATTERN}`)
@@ -89,10 +100,10 @@ export function createWebApi(storage: KeyValueStorage = localStorage, download: 
       return { id, files }
     },
     async loadPolicy(key: string) {
-      return storage.getItem(`${STORAGE_PREFIX}policy:${checkKey(key, 'policy key')}`)
+      return storage.getItem(`${POLICY_PREFIX}${checkKey(key, 'policy key')}`)
     },
     async savePolicy(key: string, text: string) {
-      storage.setItem(`${STORAGE_PREFIX}policy:${checkKey(key, 'policy key')}`, text)
+      storage.setItem(`${POLICY_PREFIX}${checkKey(key, 'policy key')}`, text)
     },
     async loadProgress(): Promise<Progress> {
       const key = `${STORAGE_PREFIX}progress`

@@ -42,6 +42,8 @@ if (missing) {
       preview = await buildAndPreview()
       browser = await launchChromium()
       page = await browser.context.newPage()
+      // These tests start past the first-run welcome (web-first-run.test.ts covers it).
+      await page.addInitScript(() => localStorage.setItem('bootlab:welcomed', '1'))
       page.on('pageerror', (error) => pageErrors.push(error.message))
       await page.goto(preview.url)
       await page.locator('[data-testid="verdict"][data-settled="true"]').waitFor({ timeout: 20_000 })

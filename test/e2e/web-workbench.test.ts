@@ -108,6 +108,8 @@ if (missing) {
       preview = await buildAndPreview()
       browser = await launchChromium()
       page = await browser.context.newPage()
+      // These tests start past the first-run welcome (web-first-run.test.ts covers it).
+      await page.addInitScript(() => localStorage.setItem('bootlab:welcomed', '1'))
       page.on('pageerror', (error) => pageErrors.push(error.message))
       page.on('console', (message) => {
         if (message.type() === 'error') pageErrors.push(message.text())

@@ -39,6 +39,13 @@ describe('the bundled course', () => {
       expect(g.score).toBe(g.total)
     })
 
+    it("its reference solution comes to the verdict the manifest expects on every machine (booted unless expectedVerdict says otherwise)", async () => {
+      const lab = loadBundled(id)
+      const g = await grade(lab, 'solution')
+      const expected = lab.expectedVerdict?.status ?? ['booted']
+      expect(g.boots.filter((b) => !expected.includes(b.status)).map((b) => `${b.scenario}: ${b.status}`)).toEqual([])
+    })
+
     it('its starting policy fails some goal if it is a fix lab', async () => {
       const lab = loadBundled(id)
       const g = await grade(lab, 'start')

@@ -21,7 +21,10 @@ function booted(steps: number, pictures: number[]): BootResult {
 }
 
 function show(result: BootResult): void {
-  useWorkbenchStore().outcome = { kind: 'booted', diagnostics: [], result }
+  // The views draw the workbench's newest good boot (stores/workbench.ts goodBoot).
+  const outcome = { kind: 'booted' as const, diagnostics: [], result }
+  useWorkbenchStore().outcome = outcome
+  useWorkbenchStore().goodBoot = { outcome, result, at: new Date(), text: '', scenarioText: '' }
 }
 
 beforeEach(() => setActivePinia(createPinia()))

@@ -6,7 +6,9 @@ import type { BootResult } from '../../src/core'
 import type { LabGrade } from '../../src/labs'
 import type { BootlabApi, KernelResources, LabFolder, Progress } from '../../src/shared/bootlab-api'
 import { useKernelResourcesStore } from '../../src/renderer/stores/kernel-resources'
-import { labSession, useLabsStore } from '../../src/renderer/stores/labs'
+import { labCompletion, labSession, useLabsStore, verdictExpectation } from '../../src/renderer/stores/labs'
+import { loadLab } from '../../src/labs'
+import { ref } from 'vue'
 import { BOOT_DEBOUNCE_MS, useWorkbenchStore } from '../../src/renderer/stores/workbench'
 import type { BootInput, BootOutcome, GradeInput } from '../../src/renderer/workers/boot-protocol'
 
@@ -40,7 +42,7 @@ function fakeApi(progress: Progress = { labs: {} }) {
   return api
 }
 
-const booted: BootOutcome = { kind: 'booted', diagnostics: [], result: { diagnostics: [], steps: [], snapshots: [] } as unknown as BootResult }
+const booted: BootOutcome = { kind: 'booted', diagnostics: [], result: { diagnostics: [], steps: [], snapshots: [], verdict: { status: 'booted', headline: '', causes: [] } } as unknown as BootResult }
 
 function gradeOf(input: GradeInput, passed: boolean): LabGrade {
   return {
@@ -120,6 +122,39 @@ describe('labs store', () => {
     await vi.waitFor(() => expect(labs.grade?.passed).toBe(false))
     expect(labs.statusOf('04-blackout-windows')).toBe('passed')
     expect(api.saved['04-blackout-windows']).toBe('int broken;')
+  })
+
+  it('an explore lab whose starting policy passes its goals is not done on opening: only once every question is answered', async () => {
+    const answers: Record<string, string[]> = {}
+    const api = fakeApi()
+    const { labs } = await started(api, () => true)
+    // The report store keeps answers; the labs store reads them through its deps, reactively in the app.
+    const reactiveAnswers = ref(answers)
+    labs.connect({ api, grader: { run: async (input: GradeInput) => ({ kind: 'graded' as const, grade: gradeOf(input, true) }) }, answers: (id) => reactiveAnswers.value[id] ?? [] })
+    await labs.open('03-realm-bug')
+    await vi.waitFor(() => expect(labs.grade?.passed).toBe(true))
+    const questions = labs.current!.questions.length
+    expect(labs.completion).toEqual({ goalsPassed: true, answered: 0, questions, done: false })
+    expect(labs.statusOf('03-realm-bug')).toBe('in-progress')
+    reactiveAnswers.value = { '03-realm-bug': Array.from({ length: questions }, (_, i) => (i === 0 ? '  ' : 'because')) }
+    expect(labs.completion?.answered).toBe(questions - 1)
+    reactiveAnswers.value = { '03-realm-bug': Array.from({ length: questions }, () => 'because') }
+    await vi.waitFor(() => expect(labs.statusOf('03-realm-bug')).toBe('passed'))
+    expect(labs.justPassed).toBe('03-realm-bug')
+    expect(labs.nextLab?.id).toBe('04-blackout-windows')
+  })
+
+  it("a verdict is what the lab expects once the goals pass: the manifest's expectedVerdict (lab 5's crash), else a clean boot", () => {
+    const lab5 = loadLab(labFolder('05-move-swiotlb'), { policies: RESOURCES.policies, scenarios: RESOURCES.scenarios }).lab!
+    expect(lab5.expectedVerdict?.status).toEqual(['failed'])
+    expect(verdictExpectation(lab5, 'failed', false).expected).toBe(false)
+    const crash = verdictExpectation(lab5, 'failed', true)
+    expect(crash.expected).toBe(true)
+    expect(crash.text).toMatch(/^expected: .*lab 8/)
+    expect(verdictExpectation(lab5, 'booted', true).expected).toBe(false)
+    const lab4 = { ...lab5, expectedVerdict: undefined, order: 4 }
+    expect(verdictExpectation(lab4, 'booted', true)).toEqual({ expected: true, text: 'what lab 4 expects' })
+    expect(labCompletion({ ...lab5, kind: 'fix' }, null, []).done).toBe(false)
   })
 
   it('reopening a lab restores the saved text; reset goes back to start.c', async () => {

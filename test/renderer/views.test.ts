@@ -26,7 +26,10 @@ beforeAll(async () => {
 beforeEach(() => {
   pinia = createPinia()
   setActivePinia(pinia)
-  useWorkbenchStore().outcome = { kind: 'booted', diagnostics: [], result }
+  // The views draw the workbench's newest good boot (stores/workbench.ts goodBoot).
+  const outcome = { kind: 'booted' as const, diagnostics: [], result }
+  useWorkbenchStore().outcome = outcome
+  useWorkbenchStore().goodBoot = { outcome, result, at: new Date(), text: '', scenarioText: '' }
 })
 
 const render = (component: Component) => renderToString(createSSRApp(component).use(pinia))

@@ -4,7 +4,7 @@ import type { BootResult } from '../../src/core/boot/result'
 import type { Diagnostic } from '../../src/core/policy/value'
 import type { BootlabApi, KernelResources } from '../../src/shared/bootlab-api'
 import { useKernelResourcesStore } from '../../src/renderer/stores/kernel-resources'
-import { BOOT_DEBOUNCE_MS, SAVE_DEBOUNCE_MS, useWorkbenchStore } from '../../src/renderer/stores/workbench'
+import { behindReason, BOOT_DEBOUNCE_MS, BOOT_SENTINEL_KEY, clockTime, SAVE_DEBOUNCE_MS, textHash, useWorkbenchStore } from '../../src/renderer/stores/workbench'
 import type { BootInput, BootOutcome } from '../../src/renderer/workers/boot-protocol'
 
 const RESOURCES: KernelResources = {
@@ -142,6 +142,89 @@ describe('workbench store', () => {
     await workbench.bootNow()
     expect(workbench.outcome).toBe(before)
     expect(workbench.bootedText).toBe('int base;\n')
+  })
+
+  it('keeps the last good boot for the views while the text does not parse, and says why; the fixed text replaces it', async () => {
+    const policyError = (d: Diagnostic) =>
+      ({ diagnostics: [d], verdict: { status: 'policy-error', headline: 'could not run', causes: [] }, console: [], splats: [] }) as unknown as BootResult
+    const boots = fakeBoots((input) =>
+      input.policy.text.includes('= ;')
+        ? { kind: 'booted', diagnostics: [diagnostic('unpatched.c', 33)], result: policyError(diagnostic('unpatched.c', 33)) }
+        : { kind: 'booted', diagnostics: [], result: result() },
+    )
+    const { workbench } = await startedWorkbench(fakeApi(), boots)
+    const good = workbench.result
+    expect(good).not.toBeNull()
+    expect(workbench.viewsBehind).toBeNull()
+
+    workbench.edit('int broken = ;')
+    // In flight: the views keep the good boot and say a boot is coming.
+    expect(workbench.result).toBe(good)
+    expect(workbench.viewsBehind).toBe('booting your latest edit…')
+    await vi.advanceTimersByTimeAsync(BOOT_DEBOUNCE_MS)
+    expect(workbench.outcome?.kind === 'booted' && workbench.outcome.result.verdict.status).toBe('policy-error')
+    expect(workbench.result).toBe(good)
+    expect(workbench.viewsBehind).toBe('line 33 does not parse yet')
+    expect(workbench.diagnostics.map((d) => d.line)).toEqual([33])
+
+    workbench.edit('int fixed = 1;')
+    await vi.advanceTimersByTimeAsync(BOOT_DEBOUNCE_MS)
+    expect(workbench.result).not.toBe(good)
+    expect(workbench.goodBoot?.text).toBe('int fixed = 1;')
+    expect(workbench.viewsBehind).toBeNull()
+  })
+
+  it('a run-time policy error and an invalid scenario after a good boot also keep it, with their reason', async () => {
+    expect(behindReason({ kind: 'scenario-invalid', diagnostics: [], problems: [] }, 'x.c')).toBe('the edited scenario is not valid yet')
+    const runtime = { ...diagnostic('x.c', 12, 'step budget exhausted'), code: 'invalid' }
+    const outcome = { kind: 'booted', diagnostics: [], result: { diagnostics: [runtime] } } as unknown as BootOutcome
+    expect(behindReason(outcome, 'x.c')).toBe('line 12: step budget exhausted')
+    expect(clockTime(new Date(2026, 0, 1, 4, 2, 9))).toBe('04:02:09')
+  })
+
+  it("another tab's save of the same policy is offered, never applied unseen; keeping mine saves it", async () => {
+    const api = fakeApi()
+    const { workbench } = await startedWorkbench(api)
+    workbench.edit('int mine;')
+    workbench.otherSaved('workbench-patched-v1', 'int theirs;')
+    expect(workbench.offered).toBeNull()
+    workbench.otherSaved('workbench-unpatched', 'int mine;')
+    expect(workbench.offered).toBeNull()
+    workbench.otherSaved('workbench-unpatched', 'int theirs;')
+    expect(workbench.offered).toEqual({ text: 'int theirs;' })
+    expect(workbench.policyText).toBe('int mine;')
+    workbench.acceptOffered()
+    expect(workbench.policyText).toBe('int theirs;')
+    expect(workbench.offered).toBeNull()
+    workbench.otherSaved('workbench-unpatched', 'int third;')
+    await workbench.keepMine()
+    expect(workbench.offered).toBeNull()
+    expect(api.saved['workbench-unpatched']).toBe('int theirs;')
+  })
+
+  it('a session opened on the text whose boot never came back is not booted until asked', async () => {
+    const items = new Map<string, string>()
+    const sentinel = { getItem: (k: string) => items.get(k) ?? null, setItem: (k: string, v: string) => void items.set(k, v), removeItem: (k: string) => void items.delete(k) }
+    const api = fakeApi({ 'workbench-unpatched': 'int killer;' })
+    // The last page died while booting this text: the sentinel is still there.
+    items.set(BOOT_SENTINEL_KEY, JSON.stringify({ key: 'workbench-unpatched', hash: textHash('int killer;') }))
+    await useKernelResourcesStore().load(api)
+    const boots = fakeBoots()
+    const workbench = useWorkbenchStore()
+    workbench.connect({ api, boots, sentinel })
+    await workbench.start()
+    expect(boots.runs).toHaveLength(0)
+    expect(workbench.bootHeld).toMatch(/stopped the last boot/)
+    await workbench.bootNow()
+    expect(boots.runs.map((r) => r.policy.text)).toEqual(['int killer;'])
+    expect(workbench.bootHeld).toBeNull()
+    expect(items.has(BOOT_SENTINEL_KEY)).toBe(false)
+    // Other text (another policy) boots as usual, and the sentinel is set only while a boot is out.
+    let during: string | undefined
+    boots.run.mockImplementationOnce(async (input: BootInput) => ((during = items.get(BOOT_SENTINEL_KEY)), boots.runs.push(input), { kind: 'booted', diagnostics: [], result: result() }))
+    await workbench.selectPolicy('patched-v1.c')
+    expect(JSON.parse(during!)).toEqual({ key: 'workbench-patched-v1', hash: textHash('int v1;\n') })
+    expect(items.has(BOOT_SENTINEL_KEY)).toBe(false)
   })
 
   it('shows compile and run-time diagnostics of the edited file only, without duplicates', async () => {

@@ -9,7 +9,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch } from 'vue'
 import { type Lab, type LabError, type LabGrade, loadLab } from '../../labs'
-import type { BootlabApi, LabRef, LabStatus, Progress, TextFile } from '../../shared/bootlab-api'
+import { type BootlabApi, type LabRef, type LabStatus, type Progress, STORAGE_KEY_PATTERN, type TextFile } from '../../shared/bootlab-api'
 import type { BootClient } from '../boot-client'
 import { markGradedNextFrame } from '../perf-marks'
 import type { GradeInput, GradeOutcome } from '../workers/boot-protocol'
@@ -19,6 +19,50 @@ import { type LabSession, useWorkbenchStore } from './workbench'
 export interface LabsDeps {
   api: BootlabApi
   grader: Pick<BootClient<GradeInput, GradeOutcome>, 'run'>
+  /** The learner's answers to a lab's questions (the report store keeps them); read reactively. */
+  answers?: (labId: string) => string[]
+  /** Where the hints revealed per lab are remembered (localStorage), so a reload and the report keep the count. */
+  storage?: Pick<Storage, 'getItem' | 'setItem'>
+}
+
+export const HINTS_KEY = 'bootlab:hints'
+
+/** The stored hint counts that make sense (lab ids, whole numbers); an unreadable entry reads as none. */
+export function readHints(text: string | null): Record<string, number> {
+  try {
+    const data: unknown = JSON.parse(text ?? '{}')
+    if (!data || typeof data !== 'object') return {}
+    return Object.fromEntries(Object.entries(data).filter(([id, n]) => STORAGE_KEY_PATTERN.test(id) && Number.isInteger(n) && (n as number) >= 0))
+  } catch {
+    return {}
+  }
+}
+
+/** How far the learner is with a lab: a fix lab is done when its goals pass; an explore lab (whose
+ * starting policy passes its goals: they are facts to find) when they pass and every question is answered. */
+export interface LabCompletion {
+  goalsPassed: boolean
+  answered: number
+  questions: number
+  done: boolean
+}
+
+export function labCompletion(lab: Lab, grade: LabGrade | null, answers: string[]): LabCompletion {
+  const goalsPassed = grade?.passed ?? false
+  const answered = lab.questions.filter((_, i) => (answers[i] ?? '').trim() !== '').length
+  const questions = lab.questions.length
+  return { goalsPassed, answered, questions, done: goalsPassed && (lab.kind === 'fix' || answered === questions) }
+}
+
+/**
+ * Whether a verdict is the one the lab expects at this stage: once the goals pass, the verdict the
+ * manifest's expectedVerdict names (default: a clean boot) is expected, and its note says why.
+ */
+export function verdictExpectation(lab: Lab, status: string, goalsPassed: boolean): { expected: boolean; text: string } {
+  if (!goalsPassed) return { expected: false, text: `not yet what lab ${lab.order} expects: see its goals` }
+  const wanted = lab.expectedVerdict?.status ?? ['booted']
+  if (!(wanted as string[]).includes(status)) return { expected: false, text: `the goals pass, but lab ${lab.order} expects ${wanted.join(' or ')}` }
+  return { expected: true, text: lab.expectedVerdict ? `expected: ${lab.expectedVerdict.note}` : `what lab ${lab.order} expects` }
 }
 
 /** A lab folder the host listed: loaded, or the problems that kept it from loading. */
@@ -69,6 +113,17 @@ export const useLabsStore = defineStore('labs', () => {
   const statusOf = (id: string): LabStatus => progress.value.labs[id] ?? 'not-started'
   const passedCount = computed(() => entries.value.filter((e) => statusOf(e.ref.id) === 'passed').length)
   const hints = computed(() => (current.value ? current.value.hints.slice(0, hintsShown.value[current.value.id] ?? 0) : []))
+  const completion = computed<LabCompletion | null>(() =>
+    current.value ? labCompletion(current.value, grade.value, deps?.answers?.(current.value.id) ?? []) : null,
+  )
+  /** The lab passed in this session (its "lab passed" moment); cleared when another lab opens. */
+  const justPassed = ref<string | null>(null)
+  /** The next lab of the course after the open one (by order), if it loaded. */
+  const nextLab = computed(() => {
+    const order = current.value?.order
+    if (order === undefined) return null
+    return entries.value.map((e) => e.lab).filter((l): l is Lab => !!l && l.order > order).sort((a, b) => a.order - b.order)[0] ?? null
+  })
   /** The shown grade belongs to older text than the editor holds. */
   const gradeStale = computed(() => gradedText.value !== null && gradedText.value !== workbench.policyText)
 
@@ -79,6 +134,7 @@ export const useLabsStore = defineStore('labs', () => {
 
   function connect(given: LabsDeps): void {
     deps = given
+    if (given.storage) hintsShown.value = readHints(given.storage.getItem(HINTS_KEY))
   }
 
   async function load(): Promise<void> {
@@ -118,6 +174,7 @@ export const useLabsStore = defineStore('labs', () => {
     gradedText.value = null
     gradeError.value = null
     solutionShown.value = false
+    justPassed.value = null
     if (statusOf(id) === 'not-started') await setStatus(id, 'in-progress')
     await workbench.openLab(labSession(lab))
   }
@@ -145,18 +202,29 @@ export const useLabsStore = defineStore('labs', () => {
       gradedText.value = text
       gradeError.value = null
       if (text === workbench.policyText) markGradedNextFrame()
-      if (answer.grade.passed && statusOf(lab.id) !== 'passed') await setStatus(lab.id, 'passed')
     } finally {
       grading.value = --gradesInFlight > 0
     }
   }
 
-  // Grade what was just booted: the boot worker is free for the next keystroke while the grading worker works.
+  // Grade what was just booted, when it booted (text that does not parse keeps the last grade, marked stale):
+  // the boot worker is free for the next keystroke while the grading worker works.
   watch(
-    () => workbench.outcome,
-    () => {
-      const text = workbench.bootedText
+    () => workbench.goodBoot,
+    (good) => {
+      const text = good?.text ?? null
       if (current.value && text !== null && !(text === gradedText.value && grade.value)) void gradeNow(text)
+    },
+  )
+
+  // A lab is passed once done (goals, and answers for an explore lab); a passed lab stays passed.
+  watch(
+    () => completion.value?.done,
+    async (done) => {
+      const lab = current.value
+      if (!done || !lab || statusOf(lab.id) === 'passed') return
+      justPassed.value = lab.id
+      await setStatus(lab.id, 'passed')
     },
   )
 
@@ -164,6 +232,7 @@ export const useLabsStore = defineStore('labs', () => {
     const lab = current.value
     if (!lab) return
     hintsShown.value = { ...hintsShown.value, [lab.id]: Math.min(lab.hints.length, (hintsShown.value[lab.id] ?? 0) + 1) }
+    deps?.storage?.setItem(HINTS_KEY, JSON.stringify(hintsShown.value))
   }
 
   /** A link in the instructions: https opens outside the app; window.bootlab refuses anything else. */
@@ -194,6 +263,9 @@ export const useLabsStore = defineStore('labs', () => {
     passedCount,
     hints,
     gradeStale,
+    completion,
+    justPassed,
+    nextLab,
     statusOf,
     connect,
     load,

@@ -83,7 +83,9 @@ export const useReportStore = defineStore('report', () => {
 
   /** What the report says, from the latest boot; null before a boot of the editor's text. */
   const input = computed<ReportInput | null>(() => {
-    const result = workbench.result
+    // The boot of the text as booted (a policy error included), not the older good boot the views keep.
+    const outcome = workbench.outcome
+    const result = outcome?.kind === 'booted' ? outcome.result : null
     const policyFile = workbench.policyPath
     if (!result || !policyFile || workbench.bootedText === null) return null
     const lab = labs.current

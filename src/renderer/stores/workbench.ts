@@ -9,7 +9,7 @@
  */
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import type { Diagnostic, ScenarioInput } from '../../core'
+import type { BootResult, Diagnostic, ScenarioInput } from '../../core'
 import type { BootlabApi, TextFile } from '../../shared/bootlab-api'
 import type { BootClient } from '../boot-client'
 import { markEdit } from '../perf-marks'
@@ -28,6 +28,26 @@ export const SAVE_DEBOUNCE_MS = 1000
 export interface WorkbenchDeps {
   api: BootlabApi
   boots: Pick<BootClient, 'run'>
+  /** Where the "boot in flight" sentinel lives (localStorage); without it no boot is ever held back. */
+  sentinel?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>
+}
+
+/** The session a share link opens: saved under its own key, so it never overwrites the learner's own text. */
+export const SHARED_SESSION = 'shared'
+
+/**
+ * Issue 11: a policy whose boot killed the page (or the worker) would kill it again on every reopen,
+ * because the autosave already stored it. Before each boot the session key and a hash of the text are
+ * stored under BOOT_SENTINEL_KEY and cleared when the boot's answer arrives; a session opened on the same
+ * text while the sentinel is still there is shown without booting.
+ */
+export const BOOT_SENTINEL_KEY = 'bootlab:boot-in-flight'
+
+/** FNV-1a over the UTF-16 code units, with the length: enough to recognise the same text again. */
+export function textHash(text: string): string {
+  let h = 0x811c9dc5
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0
+  return `${text.length}:${h.toString(16)}`
 }
 
 /** Where the learner's text of a bundled policy edited outside a lab is saved: `workbench-patched-v1`. */
@@ -46,12 +66,38 @@ export interface LabSession {
   machineLocked: boolean
 }
 
+/** A boot that ran the policy, kept for the views while newer text does not boot. */
+export interface GoodBoot {
+  outcome: BootOutcome
+  result: BootResult
+  /** When it arrived (the stale note shows the time). */
+  at: Date
+  text: string
+  scenarioText: string
+}
+
+/** Why an outcome that is not a good boot leaves the views on the previous one, in the learner's words. */
+export function behindReason(outcome: BootOutcome, file: string | null): string {
+  if (outcome.kind === 'crashed') return 'the simulator failed on your latest text'
+  if (outcome.kind === 'scenario-invalid') return 'the edited scenario is not valid yet'
+  const all = [...outcome.diagnostics, ...outcome.result.diagnostics]
+  const error = all.find((d) => d.severity === 'error' && d.file === file) ?? all.find((d) => d.severity === 'error')
+  if (!error) return 'your latest text did not boot'
+  if (error.code === 'syntax') return `line ${error.line} does not parse yet`
+  return `line ${error.line}: ${error.message}`
+}
+
+/** 14:02:11, the clock time a boot arrived. */
+export const clockTime = (at: Date) => [at.getHours(), at.getMinutes(), at.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':')
+
 export const useWorkbenchStore = defineStore('workbench', () => {
   const resources = useKernelResourcesStore()
   let deps: WorkbenchDeps | null = null
   let bootTimer: ReturnType<typeof setTimeout> | undefined
   let saveTimer: ReturnType<typeof setTimeout> | undefined
   let bootsInFlight = 0
+  /** Bumped by every open (kernel state, lab, share): an open that awaited past a newer one gives way. */
+  let opening = 0
 
   /** The lab being worked on; null for the free workbench. */
   const lab = shallowRef<LabSession | null>(null)
@@ -66,12 +112,38 @@ export const useWorkbenchStore = defineStore('workbench', () => {
   const bootedText = ref<string | null>(null)
   /** The scenario text `outcome` was computed from. */
   const bootedScenarioText = ref<string | null>(null)
+  /**
+   * The newest boot that ran the policy (not a policy error, an invalid scenario or a crash), and when it
+   * arrived: what the timeline, console, map and goals draw, so they never blank while the text does not
+   * parse, a boot is in flight or a policy error follows a good boot.
+   */
+  const goodBoot = shallowRef<GoodBoot | null>(null)
   const running = ref(false)
   /** A request for the editor to show a line; the nonce makes a repeated click on the same line count. */
   const reveal = ref<{ line: number; nonce: number } | null>(null)
   const saveError = ref<string | null>(null)
+  /** Set when the session opened on text whose last boot never came back: the learner decides whether to boot it. */
+  const bootHeld = ref<string | null>(null)
+  /** Text another tab or window saved for this same policy while this one shows different text: offered, never applied unseen. */
+  const offered = shallowRef<{ text: string } | null>(null)
+  /** When the learner's text was last saved (the editor's status line shows it). */
+  const savedAt = shallowRef<Date | null>(null)
 
-  const result = computed(() => (outcome.value?.kind === 'booted' ? outcome.value.result : null))
+  /** The boot the views draw: the newest good one (see goodBoot). */
+  const result = computed(() => goodBoot.value?.result ?? null)
+
+  /**
+   * Why the views show an older boot than the editor's text, or null when they show its boot:
+   * "line 33 does not parse yet", a policy error, an invalid scenario, or a boot still in flight.
+   */
+  const viewsBehind = computed<string | null>(() => {
+    const good = goodBoot.value
+    const o = outcome.value
+    if (!good || !o) return null
+    if (o !== good.outcome) return behindReason(o, policyPath.value)
+    if (good.text !== policyText.value || good.scenarioText !== (scenarioFile.value?.text ?? null)) return 'booting your latest edit…'
+    return null
+  })
 
   /** Compile and run-time diagnostics located in the edited file, one per position and message. */
   const diagnostics = computed<Diagnostic[]>(() => {
@@ -139,6 +211,22 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     return { base: plain(base), policy: plain(policy), scenario: plain(scenario), kernelStates: kernelStates.value.map(plain) }
   }
 
+  function accept(answer: BootOutcome, policy: string, scenario: string): void {
+    outcome.value = answer
+    bootedText.value = policy
+    bootedScenarioText.value = scenario
+    if (answer.kind === 'booted' && answer.result.verdict.status !== 'policy-error') {
+      goodBoot.value = { outcome: answer, result: answer.result, at: new Date(), text: policy, scenarioText: scenario }
+    }
+  }
+
+  /** A different policy or lab: the previous boot says nothing about it. */
+  function forgetBoots(): void {
+    outcome.value = null
+    bootedText.value = null
+    goodBoot.value = null
+  }
+
   async function bootNow(): Promise<void> {
     clearTimeout(bootTimer)
     const scenario = scenarioFile.value
@@ -146,18 +234,34 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     const policy = { path: policyPath.value, text: policyText.value }
     const input = bootInput(policy, scenario)
     if (!input) return
+    bootHeld.value = null
+    const { sentinel } = needDeps()
+    sentinel?.setItem(BOOT_SENTINEL_KEY, JSON.stringify({ key: policyKey(), hash: textHash(policy.text) }))
     bootsInFlight++
     running.value = true
     try {
       const answer = await needDeps().boots.run(input)
-      if (answer) {
-        outcome.value = answer
-        bootedText.value = policy.text
-        bootedScenarioText.value = scenario.text
-      }
+      if (answer) accept(answer, policy.text, scenario.text)
     } finally {
       running.value = --bootsInFlight > 0
+      // Every request has come back (answered, superseded or crashed): the page survived this text.
+      if (bootsInFlight === 0) sentinel?.removeItem(BOOT_SENTINEL_KEY)
     }
+  }
+
+  /** Boots the session just opened, unless its text is the one whose boot was in flight when the page died. */
+  async function bootOpened(): Promise<void> {
+    let stored: { key?: unknown; hash?: unknown } | null = null
+    try {
+      stored = JSON.parse(needDeps().sentinel?.getItem(BOOT_SENTINEL_KEY) ?? 'null')
+    } catch {
+      stored = null
+    }
+    if (stored && stored.key === policyKey() && stored.hash === textHash(policyText.value)) {
+      bootHeld.value = 'This text stopped the last boot (the page or the boot worker died while booting it). Boot it again?'
+      return
+    }
+    await bootNow()
   }
 
   function scheduleBoot(): void {
@@ -173,6 +277,7 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     try {
       await needDeps().api.savePolicy(key, policyText.value)
       saveError.value = null
+      savedAt.value = new Date()
     } catch (e) {
       saveError.value = e instanceof Error ? e.message : String(e)
     }
@@ -181,6 +286,12 @@ export const useWorkbenchStore = defineStore('workbench', () => {
   /** Saves text still waiting for its debounce, e.g. when the page is going away. */
   function flushSave(): void {
     if (saveTimer !== undefined) void saveNow()
+  }
+
+  /** The page is closing normally (pagehide): save, and a boot cut off by the close did not kill anything. */
+  function pageHidden(): void {
+    flushSave()
+    deps?.sentinel?.removeItem(BOOT_SENTINEL_KEY)
   }
 
   function edit(text: string): void {
@@ -196,8 +307,10 @@ export const useWorkbenchStore = defineStore('workbench', () => {
   async function selectPolicy(path: string): Promise<void> {
     const bundled = resources.policy(path)
     if (!bundled) return
+    const mine = ++opening
     if (saveTimer !== undefined) await saveNow()
     const saved = await needDeps().api.loadPolicy(workbenchPolicyKey(path))
+    if (mine !== opening) return
     if (lab.value) {
       lab.value = null
       if (!findScenario(scenarioPath.value)) scenarioPath.value = (resources.scenario(DEFAULT_SCENARIO_PATH) ?? resources.scenarios[0])?.path ?? null
@@ -205,22 +318,36 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     }
     policyPath.value = path
     policyText.value = saved ?? bundled.text
-    outcome.value = null
-    bootedText.value = null
-    await bootNow()
+    forgetBoots()
+    await bootOpened()
   }
 
   /** Works on a lab: the learner's saved text for it (else start.c), on the lab's first machine. */
   async function openLab(session: LabSession): Promise<void> {
+    const mine = ++opening
     if (saveTimer !== undefined) await saveNow()
     const saved = await needDeps().api.loadPolicy(session.id)
+    if (mine !== opening) return
     lab.value = session
     policyPath.value = session.start.path
     policyText.value = saved ?? session.start.text
     scenarioPath.value = session.scenarios[0]?.path ?? null
     scenarioDraft.value = null
-    outcome.value = null
-    bootedText.value = null
+    forgetBoots()
+    await bootOpened()
+  }
+
+  /** Opens a shared policy on its machine (a share link) in a session of its own (see SHARED_SESSION). */
+  async function openShared(policy: TextFile, scenario: TextFile): Promise<void> {
+    const mine = ++opening
+    if (saveTimer !== undefined) await saveNow()
+    if (mine !== opening) return
+    lab.value = { id: SHARED_SESSION, start: policy, kernelStates: resources.policies, scenarios: [scenario], machineLocked: false }
+    policyPath.value = policy.path
+    policyText.value = policy.text
+    scenarioPath.value = scenario.path
+    scenarioDraft.value = null
+    forgetBoots()
     await bootNow()
   }
 
@@ -251,6 +378,26 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     await Promise.all([saveNow(), bootNow()])
   }
 
+  /** Another tab or window saved `text` under `key` (web mode's storage event). */
+  function otherSaved(key: string, text: string): void {
+    if (key !== policyKey()) return
+    offered.value = text === policyText.value ? null : { text }
+  }
+
+  /** Takes the other tab's text (an edit in this editor, so undo brings this tab's back). */
+  function acceptOffered(): void {
+    if (!offered.value) return
+    policyText.value = offered.value.text
+    offered.value = null
+    scheduleBoot()
+  }
+
+  /** Keeps this tab's text and saves it (the other tab is then offered it in turn). */
+  async function keepMine(): Promise<void> {
+    offered.value = null
+    await saveNow()
+  }
+
   function revealLine(line: number): void {
     reveal.value = { line, nonce: (reveal.value?.nonce ?? 0) + 1 }
   }
@@ -269,9 +416,12 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     scenarioLocked,
     outcome,
     bootedText,
+    goodBoot,
+    viewsBehind,
     running,
     reveal,
     saveError,
+    bootHeld,
     result,
     diagnostics,
     edited,
@@ -281,13 +431,21 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     bootInput,
     bootNow,
     flushSave,
+    pageHidden,
+    saveNow,
+    savedAt,
     edit,
     selectPolicy,
     openLab,
+    openShared,
     selectScenario,
     editScenario,
     resetScenario,
     resetPolicy,
     revealLine,
+    offered,
+    otherSaved,
+    acceptOffered,
+    keepMine,
   }
 })

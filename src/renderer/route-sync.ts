@@ -1,0 +1,123 @@
+/*
+ * Keeps the location hash and the workbench in step (routes.ts has the format):
+ * opening a lab, a kernel state, a view or the compare view pushes a history
+ * entry, scrubbing replaces the current one, and Back/Forward (or an edited URL)
+ * reopen what the entry names. On start the hash decides what opens, so a reload
+ * comes back to the same lab, view and step.
+ */
+import { watch } from 'vue'
+import { type Route, formatRoute, parseRoute, sameExceptStep } from './routes'
+import { decodeShare } from './share-link'
+import type { useBootInspectorStore } from './stores/boot-inspector'
+import type { useCompareStore } from './stores/compare'
+import type { useLabsStore } from './stores/labs'
+import type { useViewStore } from './stores/view'
+import { SHARED_SESSION, type useWorkbenchStore } from './stores/workbench'
+
+export interface RouteStores {
+  workbench: ReturnType<typeof useWorkbenchStore>
+  labs: ReturnType<typeof useLabsStore>
+  compare: ReturnType<typeof useCompareStore>
+  inspector: ReturnType<typeof useBootInspectorStore>
+  view: ReturnType<typeof useViewStore>
+}
+
+/** What the browser offers for routes (tests could pass a fake; the app passes window). */
+export interface RouteHost {
+  location: { hash: string }
+  history: Pick<History, 'pushState' | 'replaceState'>
+  addEventListener(type: 'popstate' | 'hashchange', listener: () => void): void
+}
+
+export function installRouteSync(stores: RouteStores, host: RouteHost): { start(): Promise<void> } {
+  const { workbench, labs, compare, inspector, view } = stores
+  let applying = false
+  let lastHash = host.location.hash
+  /** The share payload the shared session came from: its route while it is open. */
+  let sharedPayload: string | null = null
+
+  function current(): Route {
+    if (compare.shown) return { kind: 'compare' }
+    const step = inspector.pickedStep ?? undefined
+    if (workbench.lab?.id === SHARED_SESSION && sharedPayload) return { kind: 'share', payload: sharedPayload }
+    if (labs.current) return { kind: 'lab', lab: labs.current.id, tab: view.tab, step }
+    if (!workbench.policyPath) return { kind: 'home' }
+    return { kind: 'kernel', policy: workbench.policyPath, machine: workbench.scenarioPath ?? undefined, tab: view.tab, step }
+  }
+
+  async function apply(route: Route): Promise<void> {
+    applying = true
+    try {
+      if (route.kind !== 'compare' && compare.shown) compare.close()
+      switch (route.kind) {
+        case 'compare':
+          if (!workbench.policyPath) await workbench.start()
+          compare.open()
+          return
+        case 'share': {
+          const decoded = decodeShare(route.payload)
+          if ('error' in decoded) {
+            view.linkProblem = `This share link could not be opened: ${decoded.error}. Your own work is untouched.`
+            if (!workbench.policyPath) await workbench.start()
+            return
+          }
+          sharedPayload = route.payload
+          view.linkProblem = null
+          await workbench.openShared(decoded.shared.policy, decoded.shared.scenario)
+          return
+        }
+        case 'lab':
+          if (!labs.entries.some((e) => e.ref.id === route.lab && e.lab)) {
+            view.linkProblem = `There is no lab '${route.lab}' here.`
+            if (!workbench.policyPath) await workbench.start()
+            return
+          }
+          if (labs.current?.id !== route.lab) await labs.open(route.lab)
+          break
+        case 'kernel':
+          if (labs.current || workbench.lab || workbench.policyPath !== route.policy) await workbench.selectPolicy(route.policy)
+          if (!workbench.policyPath) await workbench.start()
+          if (route.machine && route.machine !== workbench.scenarioPath) await workbench.selectScenario(route.machine)
+          break
+        case 'home':
+          if (!workbench.policyPath) await workbench.start()
+          return
+      }
+      if (route.tab && (route.tab !== 'solution' || labs.current?.revealAnswers)) {
+        if (route.tab === 'solution') labs.showSolution()
+        view.tab = route.tab
+      }
+      inspector.selectStep(route.step ?? null)
+    } finally {
+      applying = false
+    }
+    // What opened may say more than the hash did (the tab, the machine): write it without a new entry.
+    write(formatRoute(current()), true)
+  }
+
+  function write(hash: string, replace: boolean): void {
+    if (applying || hash === host.location.hash) return
+    if (replace || sameExceptStep(parseRoute(host.location.hash), parseRoute(hash))) host.history.replaceState(null, '', hash)
+    else host.history.pushState(null, '', hash)
+    lastHash = hash
+  }
+
+  async function followLocation(): Promise<void> {
+    if (host.location.hash === lastHash) return
+    lastHash = host.location.hash
+    await apply(parseRoute(lastHash))
+  }
+
+  return {
+    async start() {
+      await apply(parseRoute(host.location.hash))
+      // From here on the workbench writes its place into the hash.
+      watch(
+        () => formatRoute(current()),
+        (hash) => write(hash, false),
+      )
+      host.addEventListener('popstate', () => void followLocation())
+      host.addEventListener('hashchange', () => void followLocation())
+    },
+  }
+}
