@@ -5,7 +5,8 @@
  * runs boot()'s own steps keeping it, and checks its counters against boot()'s result.
  */
 import { boot, type BootResult, type KernelPolicy, type Scenario } from '../src/core'
-import { Kernel } from '../src/core/boot/kernel'
+import { KERNEL_HOOKS } from '../src/core/boot/boot'
+import { Kernel } from '../src/core/kernel/kernel'
 import { bindNatives } from '../src/core/boot/natives'
 import { PTRS_PER_TABLE } from '../src/core/memory/addr'
 import { counters } from '../src/core/pgtable'
@@ -30,7 +31,7 @@ export interface TableCensus {
 /** boot()'s start_kernel() run (src/core/boot/boot.ts), keeping the Kernel. */
 function bootKeepingKernel(scenario: Scenario, policy: KernelPolicy): Kernel {
   if (!policy.program) throw new Error(`policy ${policy.name} did not compile`)
-  const k = new Kernel(scenario)
+  const k = new Kernel(scenario, KERNEL_HOOKS)
   k.interp = new Interpreter(policy.program, bindNatives(k), { maxSteps: 200_000 })
   try {
     k.call('start_kernel')

@@ -5,7 +5,7 @@
 export { boot, type BootOptions, type KernelPolicy, stepBudget } from './boot/boot'
 export { compileBase, policyParent, preparePolicy, type PolicyLookup, type PolicySource } from './boot/kernel-policy'
 export { NATIVE_SIGNATURES } from './boot/natives'
-export * from './boot/result'
+export * from './result'
 export { DebugSession, type Breakpoint, type DebugState, type DebugTarget, type SourceBreakpoint, type Stop, type Variable } from './debug'
 export { firstDivergence, observations, type Divergence, type Observation } from './compare/divergence'
 export { formatScenarioErrors, parseScenario, validateScenario, type ScenarioError, type ScenarioParse } from './scenario/parse'

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { NATIVE_ROWS } from '../../src/core/boot/natives'
-import type { NativeRow } from '../../src/core/boot/native-row'
+import type { NativeRow } from '../../src/core/kernel/native-row'
 import { bootWith } from '../helpers/boot'
 
 const lastError = (r: Awaited<ReturnType<typeof bootWith>>) => r.diagnostics.filter((d) => d.severity === 'error').at(-1)

@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { addRange, findFreeTopDown, findTopDown, type Range, removeRange, subtractRanges } from '../../src/core/memblock/ranges'
+import { addRange, findFreeTopDown, findTopDown, type Range, removeRange, subtractRanges } from '../../src/core/memory/ranges'
 import { bootWith } from '../helpers/boot'
 
 /** The scanning implementations before the fuzzer found them slow. */

@@ -1,7 +1,7 @@
 // extents() and rangeSummary() agree with a page-by-page reference built from leafAt() on random maps and ranges.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { MapExtent } from '../../src/core/boot/result'
+import type { MapExtent } from '../../src/core/result'
 import { PAGE_SIZE } from '../../src/core/memory/addr'
 import {
   Attr,

@@ -1,6 +1,6 @@
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { BootResult } from '../../src/core/boot/result'
+import type { BootResult } from '../../src/core/result'
 import type { Diagnostic } from '../../src/core/policy/value'
 import type { BootlabApi, KernelResources } from '../../src/shared/bootlab-api'
 import { useKernelResourcesStore } from '../../src/renderer/stores/kernel-resources'

@@ -10,11 +10,12 @@ import { Interpreter, PolicyError, type Program, type StatementHook } from '../p
 import { type Diagnostic, KernelHalt, ReplayStop } from '../policy/value'
 import type { Scenario } from '../scenario/schema'
 import { physToVirt } from '../memory/addr'
-import { Kernel } from './kernel'
+import { Kernel, type KernelHooks } from '../kernel/kernel'
 import { bindNatives } from './natives'
-import { type BootResult, MODEL_VERSION } from './result'
+import { type BootResult, MODEL_VERSION } from '../result'
 import { verdictOf } from './verdict'
-import { finalCounters, snapshot } from '../mm/linear-map'
+import { cpuWrite } from '../mm/access'
+import { checkLiveSplit, finalCounters, snapshot } from '../mm/linear-map'
 import { checkRealmExposure } from '../mm/realm-checks'
 
 /** A kernel state ready to boot: the learner's file linked over the base kernel. */
@@ -47,8 +48,11 @@ export function stepBudget(scenario: Scenario): number {
   return BASE_STEP_BUDGET + STEPS_PER_UNIT * (cpus + scenario.extraCallers.length)
 }
 
+/** The layers above the kernel state that it calls back into (see KernelHooks). */
+export const KERNEL_HOOKS: KernelHooks = { onSplit: checkLiveSplit, cpuWrite }
+
 export function boot(scenario: Scenario, policy: KernelPolicy, options: BootOptions = {}): BootResult {
-  const k = new Kernel(scenario)
+  const k = new Kernel(scenario, KERNEL_HOOKS)
   const errors = policy.diagnostics.filter((d) => d.severity === 'error')
   let diagnostics = [...policy.diagnostics]
   if (policy.program && errors.length === 0) {

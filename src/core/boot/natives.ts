@@ -4,7 +4,9 @@
  * checks (names and argument counts), the editor's hover text, and each boot,
  * which binds the rows to its Kernel.
  */
+import { BUDDY_NATIVES } from '../buddy/alloc'
 import { CONSOLE_NATIVES } from '../console/natives'
+import { MEMBLOCK_NATIVES } from '../memblock/alloc'
 import { CPUFEATURE_NATIVES } from '../cpufeature/capabilities'
 import { SWIOTLB_FORCE, SWIOTLB_NATIVES, SWIOTLB_VERBOSE } from '../callers/swiotlb'
 import { CONT_PMD_SIZE, CONT_PTE_SIZE, PAGE_SHIFT, PAGE_SIZE, PMD_SIZE, PUD_SIZE } from '../memory/addr'
@@ -15,8 +17,8 @@ import { ACTION_CONTINUE, PAGEATTR_NATIVES } from '../mm/pageattr'
 import { PTE_CONT, PTE_PRESENT_INVALID, PTE_PXN, PTE_RDONLY, PTE_UXN, PTE_VALID } from '../pgtable'
 import { type CValue, KernelHalt, type NativeConstant, type NativeContext, type NativeFunction, type NativeObject, type NativeTable, PolicyError } from '../policy/value'
 import type { Scenario } from '../scenario/schema'
-import type { Kernel } from './kernel'
-import { bool, callSiteError, type NativeRow } from './native-row'
+import type { Kernel } from '../kernel/kernel'
+import { bool, callSiteError, type NativeRow } from '../kernel/native-row'
 import { TIMELINE_NATIVES } from './timeline'
 
 const MACROS: NativeRow[] = [
@@ -69,6 +71,8 @@ export const NATIVE_ROWS: readonly NativeRow[] = [
   ...CONSOLE_NATIVES,
   ...MACROS,
   ...LINEAR_MAP_NATIVES,
+  ...MEMBLOCK_NATIVES,
+  ...BUDDY_NATIVES,
   ...PAGEATTR_NATIVES,
   ...MEM_ENCRYPT_NATIVES,
   ...SWIOTLB_NATIVES,

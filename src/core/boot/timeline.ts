@@ -6,6 +6,7 @@
  * linear_map_maybe_split_to_ptes) are called by name, so the policy's version
  * runs when it has one. The order itself is the kernel's and is not editable.
  */
+import { handOverToBuddy } from '../buddy/alloc'
 import { formatSize, SZ_2M } from '../memory/addr'
 import { zoneRangeLines } from '../mm/zones'
 import { bootCpuCapabilities, cpuUp, finalizeSystemCapabilities, onlineSecondaries } from '../cpufeature/capabilities'
@@ -15,8 +16,8 @@ import { probeVirtioDevices, ipAutoConfig, mountRoot } from '../callers/virtio'
 import { runExtraCallers } from '../callers/extra'
 import { checkRealmExposure } from '../mm/realm-checks'
 import { snapshot } from '../mm/linear-map'
-import type { Kernel } from './kernel'
-import { callSiteError, type NativeRow } from './native-row'
+import type { Kernel } from '../kernel/kernel'
+import { callSiteError, type NativeRow } from '../kernel/native-row'
 
 const INIT = 'init/main.c'
 
@@ -61,7 +62,7 @@ function mmCoreInit(k: Kernel): void {
     runExtraCallers(k, 'arch_mm_preinit')
   }, true)
   k.step('memblock_free_all', 'mm/memblock.c', () => {
-    k.handOverToBuddy()
+    handOverToBuddy(k)
     k.closeWindow('blackout-1')
     const total = k.memblock.memory.reduce((n, r) => n + r.end - r.start, 0)
     k.pr('info', `Memory: ${(k.buddy!.freePages() * 4).toString()}K/${total / 1024}K available`)

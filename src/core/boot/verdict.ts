@@ -4,8 +4,8 @@
  * callers whose set_memory_decrypted() did not come back clean. Nothing here
  * knows which policy ran.
  */
-import type { Kernel } from './kernel'
-import type { CallerRecord, Verdict } from './result'
+import type { Kernel } from '../kernel/kernel'
+import type { CallerRecord, Verdict } from '../result'
 
 function callerCause(c: CallerRecord): string {
   return `${c.caller} — ${c.fn}() in ${c.window} on CPU${c.cpu}: ${c.note ?? c.outcome}`

@@ -8,7 +8,7 @@
  * contiguous run: the real pages would be scattered, the count is the same.
  */
 import { PAGE_SIZE, type PhysAddr, phys } from '../memory/addr'
-import { findTopDown, type Range, removeRange, totalBytes } from '../memblock/ranges'
+import { findTopDown, type Range, removeRange, totalBytes } from '../memory/ranges'
 
 export class Buddy {
   private readonly freeRanges: Range[]

@@ -7,18 +7,11 @@
  * which splits were made, where the pageattr walk stopped. The caller's record
  * and its plain-words explanation are built from those observations only.
  */
-import type { Kernel } from '../boot/kernel'
-import type { CallerRecord } from '../boot/result'
+import type { Kernel } from '../kernel/kernel'
+import type { CallerRecord } from '../result'
 import { formatSize, formatVirt, PAGE_SIZE, physToVirt, phys, virtToBig } from '../memory/addr'
 import { checkRealmExposure } from '../mm/realm-checks'
-
-export interface DecryptProbe {
-  splitReturns: number[]
-  splits: string[]
-  /** The pageattr walk stopped on a leaf it did not fully cover. */
-  walkStops: string[]
-  warnSites: string[]
-}
+import type { DecryptProbe } from '../kernel/caller-state'
 
 export const ERRNO_NAMES: Record<number, string> = { [-1]: 'EPERM', [-12]: 'ENOMEM', [-16]: 'EBUSY', [-22]: 'EINVAL' }
 

@@ -8,7 +8,8 @@
  * which falls back to ZONE_DMA when ZONE_DMA32 is empty. atomic_pool_expand()
  * allocates each from its zone and shares it with set_memory_decrypted().
  */
-import type { Kernel } from '../boot/kernel'
+import { allocPages } from '../buddy/alloc'
+import type { Kernel } from '../kernel/kernel'
 import { PAGE_SIZE } from '../memory/addr'
 import { decryptFor } from './decrypt'
 
@@ -38,7 +39,7 @@ export function dmaAtomicPoolInit(k: Kernel): void {
     if (k.halted) return
     k.frame('__dma_atomic_pool_init', 'kernel/dma/pool.c', () =>
       k.frame('atomic_pool_expand', 'kernel/dma/pool.c', () => {
-        const pa = k.allocPages(order, `atomic pool ${gfp}`, zoneLimit)
+        const pa = allocPages(k, order, `atomic pool ${gfp}`, zoneLimit)
         const ok = pa !== null && decryptFor(k, `DMA atomic pool (${gfp})`, 'atomic_pool_expand', pa, poolBytes).ret === 0
         k.pr(ok ? 'info' : 'err', ok
           ? `DMA: preallocated ${poolBytes / 1024} KiB ${gfp} pool for atomic allocations`

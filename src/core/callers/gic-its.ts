@@ -11,24 +11,21 @@
  * allocates the LPI property table and one pending table per possible CPU.
  * Sizes are simplified to 64 KiB each (the reported WARN covered exactly 64 KiB).
  */
-import type { Kernel } from '../boot/kernel'
+import { allocPages } from '../buddy/alloc'
+import type { Kernel } from '../kernel/kernel'
 import { PAGE_SIZE } from '../memory/addr'
 import { decryptFor } from './decrypt'
+import type { ItsState } from '../kernel/caller-state'
 
 const ITS = 'drivers/irqchip/irq-gic-v3-its.c'
 const GIC = 'drivers/irqchip/irq-gic-v3.c'
 const ITS_TABLE_ORDER = 4
 
-export interface ItsState {
-  ok: boolean
-  tables: { name: string; pa: number; size: number }[]
-}
-
 /** its_alloc_pages_node(): buddy pages, shared with the host in a realm; null on failure (page leaked). */
 function itsAllocPages(k: Kernel, name: string): number | null {
   let pa: number | null = null
   k.frame('its_alloc_pages_node', ITS, () => {
-    const page = k.allocPages(ITS_TABLE_ORDER, `ITS ${name}`)
+    const page = allocPages(k, ITS_TABLE_ORDER, `ITS ${name}`)
     if (page === null) return
     const size = PAGE_SIZE << ITS_TABLE_ORDER
     const { ret } = decryptFor(k, `GIC ITS ${name}`, 'its_alloc_pages_node', page, size)
@@ -87,7 +84,7 @@ export function itsAllocItt(k: Kernel, device: string): boolean {
   let ok = false
   k.frame('its_create_device', ITS, () =>
     k.frame('itt_alloc_pool', ITS, () => {
-      const page = k.allocPages(0, `ITT ${device}`)
+      const page = allocPages(k, 0, `ITT ${device}`)
       if (page === null) return
       ok = decryptFor(k, `GIC ITS ITT (${device})`, 'itt_alloc_pool', page, PAGE_SIZE).ret === 0
     }),

@@ -9,8 +9,9 @@
  * bounce copies into the pool. Slots are 2 KiB and are handed out from the
  * start of area 0, so the first mappings touch the first bytes of the pool.
  */
-import type { Kernel } from '../boot/kernel'
-import { bool, type NativeRow, truth } from '../boot/native-row'
+import { memblockAlloc } from '../memblock/alloc'
+import type { Kernel } from '../kernel/kernel'
+import { bool, type NativeRow, truth } from '../kernel/native-row'
 import { PAGE_SIZE, physToVirt, phys } from '../memory/addr'
 import { accessLinearMap } from '../mm/access'
 import { archLowAddressLimit } from '../mm/zones'
@@ -21,21 +22,12 @@ export const IO_TLB_SIZE = 2048
 export const SWIOTLB_VERBOSE = 1n << 0n
 export const SWIOTLB_FORCE = 1n << 1n
 
-export interface SwiotlbPool {
-  pa: number
-  size: number
-  forced: boolean
-  /** Bytes already handed out as bounce slots, from the start of the pool. */
-  used: number
-  announced: boolean
-}
-
 function swiotlbInit(k: Kernel, addressingLimit: boolean, flags: bigint): void {
   const forced = (flags & SWIOTLB_FORCE) !== 0n
   if (!addressingLimit && !forced) return
   const size = k.scenario.cmdline.swiotlb
   // swiotlb_memblock_alloc(): memblock_alloc_low() without SWIOTLB_ANY, i.e. below ARCH_LOW_ADDRESS_LIMIT.
-  const pa = k.memblockAlloc(size, PAGE_SIZE, 'swiotlb', archLowAddressLimit(k.zones))
+  const pa = memblockAlloc(k, size, PAGE_SIZE, 'swiotlb', archLowAddressLimit(k.zones))
   if (pa === null) {
     k.pr('warn', 'software IO TLB: Cannot allocate buffer')
     return

@@ -10,7 +10,7 @@
  * swiotlb_map → swiotlb_tbl_map_single → swiotlb_bounce → memcpy). Mounting a
  * root disk then reads through the pool as well.
  */
-import type { Kernel } from '../boot/kernel'
+import type { Kernel } from '../kernel/kernel'
 import { itsAllocItt } from './gic-its'
 import { bounce } from './swiotlb'
 

@@ -4,7 +4,7 @@
  * console text (timestamps ignored) — and the first observation that differs is
  * the divergence, reported with the boot step it happened in on each side.
  */
-import type { BootResult } from '../boot/result'
+import type { BootResult } from '../result'
 
 export interface Observation {
   key: string

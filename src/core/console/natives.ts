@@ -6,8 +6,8 @@
  * WARN_ON_ONCE once per site per boot.
  * Each returns its condition, so `if (WARN_ON(x)) return -EBUSY;` works as in C.
  */
-import type { Kernel } from '../boot/kernel'
-import { type NativeRow, truth } from '../boot/native-row'
+import type { Kernel } from '../kernel/kernel'
+import { type NativeRow, truth } from '../kernel/native-row'
 import type { CValue, NativeContext } from '../policy/value'
 import { formatPrintk, formatSteps } from './format'
 import { kernelPlace } from './symbols'

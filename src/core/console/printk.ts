@@ -2,7 +2,7 @@
  * The kernel log as dmesg shows it (kernel/printk): `[    0.000000] text`.
  * Timestamps stay 0 until time_init() starts the clock, as in real early logs.
  */
-import type { ConsoleLevel, ConsoleLine } from '../boot/result'
+import type { ConsoleLevel, ConsoleLine } from '../result'
 import { flatCopy } from './format'
 
 export function formatTimestamp(seconds: number): string {

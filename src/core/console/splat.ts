@@ -19,7 +19,7 @@
  * The policy's own file:line is kept on each console line (`source`) and in the
  * Splat, not in the text.
  */
-import type { ConsoleLevel, Splat, SplatFrame } from '../boot/result'
+import type { ConsoleLevel, Splat, SplatFrame } from '../result'
 import type { Frame } from '../policy/value'
 import type { KernelLog } from './printk'
 import { printedTrace, symbolize, type TraceFrame } from './symbols'

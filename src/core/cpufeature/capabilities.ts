@@ -7,8 +7,8 @@
  * system_supports_bbml2_noabort() reads it through alternatives and is false
  * until caps are finalized in setup_system_features() (kernel reference §3).
  */
-import type { CpuState, Kernel } from '../boot/kernel'
-import { bool, type NativeRow } from '../boot/native-row'
+import type { CpuState, Kernel } from '../kernel/kernel'
+import { bool, type NativeRow } from '../kernel/native-row'
 
 const CPUFEATURE = 'arch/arm64/kernel/cpufeature.c'
 

@@ -29,8 +29,8 @@
  */
 import type { Parser } from 'web-tree-sitter'
 import { boot, type KernelPolicy } from '../boot/boot'
-import type { Kernel } from '../boot/kernel'
-import type { BootResult, MapSnapshot, WindowId } from '../boot/result'
+import type { Kernel } from '../kernel/kernel'
+import type { BootResult, MapSnapshot, WindowId } from '../result'
 import { mapPicture } from '../mm/linear-map'
 import type { CValue, Eval, FunctionDef, Locals, Stmt, StatementSite } from '../policy'
 import { PolicyError, ReplayStop } from '../policy/value'

@@ -10,7 +10,7 @@
  * (the kernel only guards the later slab-available case with a WARN).
  */
 import { type PhysAddr, phys } from '../memory/addr'
-import { addRange, findFreeTopDown, type Range, subtractRanges } from './ranges'
+import { addRange, findFreeTopDown, type Range, subtractRanges } from '../memory/ranges'
 
 export interface MemblockReservation extends Range {
   name: string

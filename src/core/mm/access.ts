@@ -11,9 +11,9 @@
  * The kernel's own writes (zeroing a freshly allocated page) take the same
  * faults. An Oops in PID 1 (kernel_init) or the idle task ends the boot in a panic.
  */
-import type { Kernel } from '../boot/kernel'
+import type { Kernel } from '../kernel/kernel'
 import { formatVirt, PAGE_SIZE, type VirtAddr, virt, virtToPhys } from '../memory/addr'
-import { describeWalk, leafSummary } from './linear-map'
+import { extents, lookup, rangeSummary } from '../pgtable'
 
 const FSC_NAMES: Record<number, string> = {
   0x04: 'level 0 translation fault',
@@ -93,4 +93,26 @@ export function accessLinearMap(k: Kernel, va: VirtAddr, size: number, opts: { d
     return false
   }
   return true
+}
+
+/** The first invalid leaf and the valid-but-private parts of [va, va+size). */
+function leafSummary(k: Kernel, va: VirtAddr, size: number): { firstInvalid?: { va: VirtAddr; level: number }; private: { va: VirtAddr; size: number }[] } {
+  const s = rangeSummary(k.pt, va, virt(va + size))
+  const priv = extents(k.pt, va, virt(va + size))
+    .filter((e) => e.valid && !e.shared)
+    .map((e) => ({ va: virt(Math.max(e.va, va)), size: Math.min(e.va + e.size, va + size) - Math.max(e.va, va) }))
+  return { firstInvalid: s.firstInvalid ? { va: virt(s.firstInvalid.va), level: s.firstInvalid.level } : undefined, private: priv }
+}
+
+/** show_pte() (arch/arm64/mm/fault.c): the Oops walk line `[va] pgd=..., p4d=..., pud=..., pmd=...`. */
+function describeWalk(k: Kernel, va: VirtAddr): string {
+  const steps = lookup(k.pt, va)
+  const names = ['pgd', 'pud', 'pmd', 'pte']
+  const parts: string[] = []
+  for (const s of steps) {
+    const d = s.desc.toString(16).padStart(16, '0')
+    parts.push(`${names[s.level]}=${d}`)
+    if (s.level === 0) parts.push(`p4d=${d}`)
+  }
+  return `[${formatVirt(va)}] ${parts.join(', ')}`
 }

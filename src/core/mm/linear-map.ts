@@ -12,22 +12,22 @@
  * lacks BBML2_NOABORT may be running on the linear map while it changes size
  * (on hardware: a TLB conflict abort). CPUs parked by stop_machine() are exempt.
  */
-import type { Kernel } from '../boot/kernel'
-import { callSiteError, num, type NativeRow } from '../boot/native-row'
-import type { MapExtent, MapSnapshot } from '../boot/result'
+import { allocPages } from '../buddy/alloc'
+import type { Kernel } from '../kernel/kernel'
+import { memblockAlloc } from '../memblock/alloc'
+import { callSiteError, num, type NativeRow } from '../kernel/native-row'
+import type { MapExtent, MapSnapshot } from '../result'
 import { bigToVirt, formatVirt, LINEAR_MAP_SIZE, PAGE_SIZE, physToVirt, phys, type VirtAddr, virt } from '../memory/addr'
-import { subtractRanges } from '../memblock/ranges'
+import { subtractRanges } from '../memory/ranges'
 import {
   counters,
   createMapping,
   extents,
-  lookup,
   NO_CONT_MAPPINGS,
   ptdumpWalk,
   PAGE_KERNEL,
   type PgtableAlloc,
   rangeSplitToPtes,
-  rangeSummary,
   type SplitEvent,
   splitKernelLeafMappingLocked,
 } from '../pgtable'
@@ -40,7 +40,7 @@ const MMU = 'arch/arm64/mm/mmu.c'
 /** early_pgtable_alloc(): memblock pages, top-down. */
 function earlyPgtableAlloc(k: Kernel): PgtableAlloc {
   return (_type, count) => {
-    const pa = k.memblockAlloc(count * PAGE_SIZE, PAGE_SIZE, 'page tables')
+    const pa = memblockAlloc(k, count * PAGE_SIZE, PAGE_SIZE, 'page tables')
     if (pa === null) {
       // early_pgtable_alloc(): memblock_phys_alloc_range() failed → panic, as the kernel does.
       k.fault({ kind: 'panic', message: 'early_pgtable_alloc(): memblock has no page left for a page table' })
@@ -69,7 +69,7 @@ function policyPgtableAlloc(k: Kernel): PgtableAlloc {
 /** GFP_ATOMIC pages from the buddy allocator, in bulk for the repaint. */
 function atomicPgtableAlloc(k: Kernel): PgtableAlloc {
   return (_type, count) => {
-    if (!k.buddy) k.allocPages(0, 'repaint page tables')
+    if (!k.buddy) allocPages(k, 0, 'repaint page tables')
     const pa = k.buddy!.allocRun(count)
     return pa === null ? null : { pa, source: 'buddy' }
   }
@@ -178,28 +178,6 @@ export function sharedValidExtents(k: Kernel, span = { start: 0, end: LINEAR_MAP
   return extents(k.pt, virt(span.start), virt(Math.min(span.end, LINEAR_MAP_SIZE))).filter((e) => e.shared && e.valid)
 }
 
-/** The first invalid leaf and the valid-but-private parts of [va, va+size). */
-export function leafSummary(k: Kernel, va: VirtAddr, size: number): { firstInvalid?: { va: VirtAddr; level: number }; private: { va: VirtAddr; size: number }[] } {
-  const s = rangeSummary(k.pt, va, virt(va + size))
-  const priv = extents(k.pt, va, virt(va + size))
-    .filter((e) => e.valid && !e.shared)
-    .map((e) => ({ va: virt(Math.max(e.va, va)), size: Math.min(e.va + e.size, va + size) - Math.max(e.va, va) }))
-  return { firstInvalid: s.firstInvalid ? { va: virt(s.firstInvalid.va), level: s.firstInvalid.level } : undefined, private: priv }
-}
-
-/** The Oops walk line: `[va] pgd=..., p4d=..., pud=..., pmd=...`. */
-export function describeWalk(k: Kernel, va: VirtAddr): string {
-  const steps = lookup(k.pt, va)
-  const names = ['pgd', 'pud', 'pmd', 'pte']
-  const parts: string[] = []
-  for (const s of steps) {
-    const d = s.desc.toString(16).padStart(16, '0')
-    parts.push(`${names[s.level]}=${d}`)
-    if (s.level === 0) parts.push(`p4d=${d}`)
-  }
-  return `[${formatVirt(va)}] ${parts.join(', ')}`
-}
-
 export function finalCounters(k: Kernel) {
   return { ...counters(k.pt), repaint: k.repaint }
 }
@@ -233,27 +211,5 @@ export const LINEAR_MAP_NATIVES: NativeRow[] = [
     file: MMU,
     doc: 'The stop_machine() repaint: secondaries park in the idmap, CPU0 splits every block and contiguous run of the linear map (except the kernel alias) to PTEs with GFP_ATOMIC pages, panics on failure.',
     impl: (k) => repaint(k),
-  },
-  {
-    name: 'pagetable_alloc',
-    arity: 1,
-    file: 'include/linux/mm.h',
-    doc: 'One page-table page from the buddy allocator (0 on failure). Before memblock_free_all() the buddy allocator does not exist: a modelled fault.',
-    impl: (k) => {
-      const pa = k.allocPages(0, 'page table')
-      k.lastPgtableSource = 'buddy'
-      return BigInt(pa ?? 0)
-    },
-  },
-  {
-    name: 'memblock_phys_alloc',
-    arity: 2,
-    file: 'mm/memblock.c',
-    doc: 'memblock_phys_alloc(size, align): early memory, top-down (0 on failure). After memblock_free_all() memblock owns nothing: a modelled fault.',
-    impl: (k, _ctx, [size, align]) => {
-      const pa = k.memblockAlloc(num(size), num(align) || PAGE_SIZE, 'memblock_phys_alloc')
-      k.lastPgtableSource = 'memblock'
-      return BigInt(pa ?? 0)
-    },
   },
 ]

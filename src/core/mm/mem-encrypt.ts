@@ -7,8 +7,8 @@
  * the policy's __set_memory_enc_dec() and WARNs "Failed to decrypt memory, N
  * pages will be leaked" on every failure (WARN, not WARN_ONCE).
  */
-import type { Kernel } from '../boot/kernel'
-import { bool, num, type NativeRow } from '../boot/native-row'
+import type { Kernel } from '../kernel/kernel'
+import { bool, num, type NativeRow } from '../kernel/native-row'
 import { bigToVirt, LINEAR_MAP_SIZE, PAGE_SIZE, virtToPhys } from '../memory/addr'
 import { type CValue, isRef } from '../policy/value'
 

@@ -8,8 +8,8 @@
  * clears then sets bits with no checks. The first callback that returns an
  * error stops the walk, so a range can be left half-changed.
  */
-import type { Kernel } from '../boot/kernel'
-import { bool, callSiteError, num, type NativeRow } from '../boot/native-row'
+import type { Kernel } from '../kernel/kernel'
+import { bool, callSiteError, num, type NativeRow } from '../kernel/native-row'
 import { bigToVirt, CONT_PMD_SIZE, CONT_PTE_SIZE, formatSize, formatVirt, LINEAR_MAP_SIZE, PAGE_SIZE, virt, virtToBig } from '../memory/addr'
 import {
   Attr,

@@ -7,7 +7,7 @@
  * (over the leaves it changed) and at the end of the boot (over the whole
  * linear map); each exposed range is reported once.
  */
-import type { Kernel } from '../boot/kernel'
+import type { Kernel } from '../kernel/kernel'
 import { formatSize, formatVirt, LINEAR_MAP_SIZE, PAGE_SIZE, virt, virtToPhys } from '../memory/addr'
 import { leafAt } from '../pgtable'
 import { sharedValidExtents } from './linear-map'

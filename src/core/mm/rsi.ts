@@ -8,7 +8,7 @@
  * alias an access uses: PROT_NS_SHARED set = the shared (host-visible) alias.
  * The model keeps the EMPTY ranges; everything else is RAM.
  */
-import { addRange, firstEndingFrom, type Range, removeRange } from '../memblock/ranges'
+import { addRange, firstEndingFrom, type Range, removeRange } from '../memory/ranges'
 
 export class RealmState {
   /** arm64_rsi_init() found an RMM answering the RSI version handshake. */

@@ -5,7 +5,7 @@
  * The kernel's ptdump visits every entry; the model visits table forms, so a run costs
  * one step whatever its size and a repainted 1 TiB linear map is one extent.
  */
-import type { LeafKind, MapExtent } from '../boot/result'
+import type { LeafKind, MapExtent } from '../result'
 import { leafKind } from './leaf'
 import type { PageTable } from './pgd'
 import { Attr, type Attrs, type Level } from './prot'

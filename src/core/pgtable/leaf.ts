@@ -6,7 +6,7 @@
  * each level's table. The kernel has no such table; the map, its legend, the walk text,
  * ptdump's colours and the reports all read this one.
  */
-import type { LeafKind } from '../boot/result'
+import type { LeafKind } from '../result'
 import { CONT_PMD_SIZE, CONT_PMDS, CONT_PTE_SIZE, CONT_PTES, PAGE_SIZE, PGDIR_SHIFT, PMD_SIZE, PTRS_PER_TABLE, PUD_SIZE } from '../memory/addr'
 import { Attr, type Attrs, LEVEL_NAME, type Level } from './prot'
 

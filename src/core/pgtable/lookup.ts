@@ -6,7 +6,7 @@
  * without materialising anything (a PTE table inside a run is read virtually). The folded
  * P4D is not a separate level: show_pte prints the PGD entry again as p4d.
  */
-import type { LeafKind } from '../boot/result'
+import type { LeafKind } from '../result'
 import { PAGE_SIZE, PMD_SIZE, type PhysAddr, formatVirt, phys, virt } from '../memory/addr'
 import type { PageTable } from './pgd'
 import { type Attrs, type Entry, LEVEL_SIZE, type Level, toDescriptor } from './prot'

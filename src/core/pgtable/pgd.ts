@@ -9,7 +9,7 @@
  * once. Counters the kernel does not keep (leaves by kind, tables by allocator, splits)
  * are maintained incrementally here; nothing ever visits every entry to count.
  */
-import type { PgtableCounters } from '../boot/result'
+import type { PgtableCounters } from '../result'
 import { type PhysAddr, phys } from '../memory/addr'
 import { DEFAULT_NS_SHARED_BIT } from './prot'
 import { type LeafCounts, PgTable } from './table'

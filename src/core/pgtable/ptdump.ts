@@ -20,6 +20,7 @@
  * it nor splits a range at it; the model appends ` NS` to shared ranges and splits there
  * (docs/model.md, "ptdump").
  */
+import type { PtdumpRun } from '../result'
 import { LINEAR_MAP_SIZE, virtToBig, virt } from '../memory/addr'
 import { forEachSpan } from './extents'
 import type { PageTable } from './pgd'
@@ -94,12 +95,7 @@ export const LINEAR_MAP_END_MARKER = '---[ Linear Mapping end ]---'
  * first entry's (the bits the kernel does not print may differ along the line); null for
  * none entries (ptdump_hole(), prot 0). Plain data, kept in each MapSnapshot.
  */
-export interface PtdumpRun {
-  va: number
-  size: number
-  level: Level
-  attrs: Attrs | null
-}
+export type { PtdumpRun }
 
 /** `val & pg_level[level].mask` of a leaf: what note_page() compares and dump_prot() prints. */
 export function ptdumpProt(level: Level, attrs: Attrs): bigint {

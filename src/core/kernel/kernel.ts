@@ -7,25 +7,21 @@
  * not stored: they follow from the allocator stage, smp_init and caps
  * finalization, as in the kernel reference §1.
  */
-import { Buddy } from '../buddy/buddy'
-import type { DecryptProbe } from '../callers/decrypt'
-import type { ItsState } from '../callers/gic-its'
-import type { SwiotlbPool } from '../callers/swiotlb'
+import type { Buddy } from '../buddy/buddy'
+import type { DecryptProbe, ItsState, SwiotlbPool } from './caller-state'
 import { KernelLog, MAX_CONSOLE_LINES } from '../console/printk'
 import { Reporter, type SplatSite, type TaskContext } from '../console/splat'
 import { kernelPlace } from '../console/symbols'
 import { cpuModel, midr, modelHasBbml2Noabort } from '../cpufeature/cputable'
 import { Memblock } from '../memblock/memblock'
-import { type LinearMapLayout, PAGE_SIZE, type PhysAddr, physOffsetFor, physToVirt, phys, SZ_2M } from '../memory/addr'
+import { type LinearMapLayout, PAGE_SIZE, type PhysAddr, physOffsetFor, phys, SZ_2M, type VirtAddr } from '../memory/addr'
 import { RealmState } from '../mm/rsi'
 import { type Zones, zonesOf } from '../mm/zones'
-import { PageTable } from '../pgtable'
-import { cpuWrite } from '../mm/access'
-import { checkLiveSplit } from '../mm/linear-map'
+import { PageTable, type SplitEvent } from '../pgtable'
 import type { Interpreter } from '../policy'
 import { type CValue, type Frame, KernelHalt } from '../policy/value'
 import type { Scenario } from '../scenario/schema'
-import type { BootStep, CallerRecord, Counters, Fault, PgtableCounters, MapSnapshot, TraceEvent, WindowId, WindowInterval } from './result'
+import type { BootStep, CallerRecord, Counters, Fault, PgtableCounters, MapSnapshot, TraceEvent, WindowId, WindowInterval } from '../result'
 
 export interface CpuState {
   id: number
@@ -68,8 +64,16 @@ interface Task {
 
 const HEAD_S = 'arch/arm64/kernel/head.S'
 
-/** Separate memblock reservations a boot may make (a real one makes a few dozen). */
-export const MAX_MEMBLOCK_RESERVED = 4096
+/**
+ * What the kernel state needs from the layers above it, handed in by boot(): the check a live
+ * split of the linear map runs (src/core/mm/linear-map.ts checkLiveSplit) and a CPU write
+ * through the linear map, which can fault (src/core/mm/access.ts cpuWrite). Hooks keep this
+ * floor free of imports from mm/ and callers/.
+ */
+export interface KernelHooks {
+  onSplit(k: Kernel, e: SplitEvent): void
+  cpuWrite(k: Kernel, va: VirtAddr, size: number, what: string): unknown
+}
 
 /** Nominal seconds a step takes once the clock runs (deterministic, for the timeline only). */
 const STEP_SECONDS = 0.0008
@@ -141,7 +145,10 @@ export class Kernel {
   ramMapped = false
   repaint: PgtableCounters['repaint'] = { happened: false, tablesAllocated: 0, ptesWritten: 0 }
 
-  constructor(readonly scenario: Scenario) {
+  constructor(
+    readonly scenario: Scenario,
+    readonly hooks: KernelHooks,
+  ) {
     const ramStart = Math.min(...scenario.machine.ram.map((r) => r.base))
     this.layout = { physOffset: physOffsetFor(phys(ramStart)) }
     this.zones = zonesOf(scenario)
@@ -175,50 +182,11 @@ export class Kernel {
     this.pt = new PageTable({
       nsSharedBit: scenario.machine.ipaBits - 1,
       swapperPgDirPa: phys(this.swapperPgDir()),
-      onSplit: (e) => checkLiveSplit(this, e),
+      onSplit: (e) => this.hooks.onSplit(this, e),
     })
   }
 
   // ---- allocators ----------------------------------------------------------
-
-  /** memblock_alloc(): only before memblock_free_all(); afterwards a modelled fault. */
-  memblockAlloc(size: number, align: number, name: string, limit?: number): PhysAddr | null {
-    if (this.memblock.handedOver) {
-      this.fault({
-        kind: 'memblock-after-handover',
-        message: `memblock allocation of ${size} bytes for ${name} after memblock_free_all(): that memory belongs to the buddy allocator now`,
-        assumption: 'The kernel only guards the later slab-available case (WARN in memblock_alloc_internal); earlier, memblock would hand out pages the buddy allocator also owns. The model stops the boot.',
-      })
-      this.panic(`memblock allocation for ${name} after memblock_free_all()`)
-    }
-    // A real boot makes a few dozen reservations; a policy allocating in a loop must not grow the list without bound.
-    if (this.memblock.reserved.length >= MAX_MEMBLOCK_RESERVED) {
-      throw this.interp.error(`memblock holds ${MAX_MEMBLOCK_RESERVED} separate reservations: does a loop allocate without end?`, 'budget')
-    }
-    return this.memblock.alloc(size, align, name, limit)
-  }
-
-  /** alloc_pages(): only once the buddy allocator exists; before that a modelled fault. */
-  allocPages(order: number, name: string, zoneLimit?: number): PhysAddr | null {
-    if (!this.buddy) {
-      this.fault({
-        kind: 'pgtable-alloc-before-buddy',
-        message: `page allocation (order ${order}) for ${name} before memblock_free_all(): the buddy allocator does not exist yet`,
-        assumption: 'What the real page allocator does when called before mm_core_init() is undefined (most likely a NULL return or an early crash). The model stops the boot.',
-      })
-      this.panic(`page allocator used before it was initialised (${name})`)
-    }
-    const pa = this.buddy.allocPages(order, zoneLimit)
-    // __GFP_ZERO / memset: the kernel writes the new pages through the linear map at once.
-    if (pa !== null) this.frame('clear_page', 'arch/arm64/lib/clear_page.S', () => cpuWrite(this, physToVirt(this.layout, pa), PAGE_SIZE << order, `zeroing ${name}`))
-    return pa
-  }
-
-  handOverToBuddy(): void {
-    this.buddy = new Buddy(this.memblock.free())
-    this.memblock.handedOver = true
-    this.events.push({ kind: 'allocator', stage: 'buddy', step: this.currentStep() })
-  }
 
   /** swapper_pg_dir's PA, for the Oops "pgdp=" line: just after the kernel image text. */
   swapperPgDir(): number {

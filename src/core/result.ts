@@ -4,8 +4,7 @@
  * bigint, no class instances), deterministic, and stamped with MODEL_VERSION so a
  * saved result can be told apart from one made by a later model.
  */
-import type { PtdumpRun } from '../pgtable/ptdump'
-import type { Diagnostic, Frame } from '../policy/value'
+import type { Diagnostic, Frame } from './policy/value'
 
 export const MODEL_VERSION = 'bootlab-model/1'
 
@@ -219,4 +218,16 @@ export interface BootResult {
   reached: string
   /** The kernel image alias [_text, __init_begin) in the linear map: mapped apart, never split or repainted. */
   kernelImage: { va: number; pa: number; size: number }
+}
+
+/**
+ * One line of the kernel's ptdump (arch/arm64/mm/ptdump.c note_page()): a run of entries of one
+ * level whose protection bits are equal; `attrs` null for a hole (no entry). Levels and attribute
+ * bits as src/core/pgtable/prot.ts defines them (0 = PGD ... 3 = PTE).
+ */
+export interface PtdumpRun {
+  va: number
+  size: number
+  level: 0 | 1 | 2 | 3
+  attrs: number | null
 }
