@@ -19,14 +19,17 @@ async function startApp(): Promise<void> {
   const resources = useKernelResourcesStore(pinia)
   const workbench = useWorkbenchStore(pinia)
   const labs = useLabsStore(pinia)
-  // A boot worker stuck past its time limit is terminated and replaced (BootClient).
-  const bootWorker = () => new BootWorker({ name: 'boot' })
+  // Each worker stuck past its time limit (or failed) is terminated and replaced (BootClient).
+  const worker = (name: string) => () => new BootWorker({ name })
+  const bootWorker = worker('boot')
   workbench.connect({ api, boots: new BootClient(bootWorker(), { restart: bootWorker }) })
   // A second instance of the same worker grades labs, so a grade never holds up the next boot.
-  labs.connect({ api, grader: new BootClient<GradeInput, GradeOutcome>(new BootWorker({ name: 'grade' })) })
+  const gradeWorker = worker('grade')
+  labs.connect({ api, grader: new BootClient<GradeInput, GradeOutcome>(gradeWorker(), { restart: gradeWorker }) })
   // A third instance compares two boots, started only when the learner first opens the compare view.
+  const compareWorker = worker('compare')
   let comparer: BootClient<CompareInput, CompareOutcome> | null = null
-  useCompareStore(pinia).connect({ comparer: () => (comparer ??= new BootClient<CompareInput, CompareOutcome>(new BootWorker({ name: 'compare' }))) })
+  useCompareStore(pinia).connect({ comparer: () => (comparer ??= new BootClient<CompareInput, CompareOutcome>(compareWorker(), { restart: compareWorker })) })
   const report = useReportStore(pinia)
   report.connect({ api, storage: localStorage, now: () => new Date() })
   // The desktop app's menu: Export Report opens the export panel; Reload Labs (and a newly opened lab folder) re-reads the course.
