@@ -31,20 +31,23 @@ async function startApp(): Promise<void> {
   const resources = useKernelResourcesStore(pinia)
   const workbench = useWorkbenchStore(pinia)
   const labs = useLabsStore(pinia)
-  // A boot worker stuck past its time limit is terminated and replaced (BootClient).
-  const bootWorker = () => new BootWorker({ name: 'boot' })
+  // Each worker stuck past its time limit (or failed) is terminated and replaced (BootClient).
+  const worker = (name: string) => () => new BootWorker({ name })
+  const bootWorker = worker('boot')
   workbench.connect({ api, boots: new BootClient(bootWorker(), { restart: bootWorker }), sentinel: localStorage })
   // A second instance of the same worker grades labs, so a grade never holds up the next boot.
   // An explore lab is done once its questions are answered too: the report store keeps the answers.
+  const gradeWorker = worker('grade')
   labs.connect({
     api,
-    grader: new BootClient<GradeInput, GradeOutcome>(new BootWorker({ name: 'grade' })),
+    grader: new BootClient<GradeInput, GradeOutcome>(gradeWorker(), { restart: gradeWorker }),
     answers: (labId) => useReportStore(pinia).answersOf(labId),
     storage: localStorage,
   })
   // A third instance compares two boots, started only when the learner first opens the compare view.
+  const compareWorker = worker('compare')
   let comparer: BootClient<CompareInput, CompareOutcome> | null = null
-  useCompareStore(pinia).connect({ comparer: () => (comparer ??= new BootClient<CompareInput, CompareOutcome>(new BootWorker({ name: 'compare' }))) })
+  useCompareStore(pinia).connect({ comparer: () => (comparer ??= new BootClient<CompareInput, CompareOutcome>(compareWorker(), { restart: compareWorker })) })
   // The debugger's worker, started at the first debug boot.
   useDebugStore(pinia).connect({ worker: () => new DebugWorker({ name: 'debug' }), storage: localStorage })
   const report = useReportStore(pinia)
