@@ -4,7 +4,7 @@
  * Deterministic: the same program, natives and calls give the same results and
  * the same step count.
  */
-import type { Program } from './ast'
+import type { InitcallDecl, Program } from './ast'
 import { Compiler } from './compile'
 import { converter } from './operators'
 import { type Limits, type ReadHook, Runtime, type WriteHook, policyError } from './runtime'
@@ -14,7 +14,11 @@ export class Interpreter {
   private readonly rt: Runtime
 
   /** Throws PolicyError if a global's initial value cannot be computed. */
+  /** The initcalls the linked program registers (`arch_initcall(fn);` ...), for the boot to run at their levels. */
+  readonly initcalls: readonly InitcallDecl[]
+
   constructor(program: Program, natives: NativeTable, limits: Limits = {}) {
+    this.initcalls = program.initcalls ?? []
     this.rt = new Runtime(natives, limits)
     new Compiler(program, natives, this.rt).compileAll()
     this.rt.steps = 0
