@@ -92,3 +92,53 @@ describe('the swiotlb pool below ARCH_LOW_ADDRESS_LIMIT, the zones from the mach
     expect(r.console.some((l) => l.text.startsWith('software IO TLB: mapped'))).toBe(false)
   })
 })
+
+describe('the early KFENCE pool', () => {
+  it('arm64_kfence_alloc_pool() before the mapping: 2 MiB of PTEs (no CONT) in a block-mapped linear map, skipped by the split helper', async () => {
+    const policy = `/* Builds on: series */
+void __init mem_init(void)
+{
+	unsigned long pool = 0;
+	unsigned long a;
+
+	page_alloc_available = true;
+	swiotlb_update_mem_attributes();
+	for (a = PAGE_OFFSET; a < PAGE_OFFSET + 0x200000000; a += PMD_SIZE)
+		if (!pool && is_kfence_address(a))
+			pool = a;
+	pr_info("kfence pool at %lx, split returns %d", pool, split_kernel_leaf_mapping(pool + PAGE_SIZE, pool + 2 * PAGE_SIZE));
+}
+`
+    const r = await bootWith(realmAt(0x40000000, '4G', { cmdline: { kfence_early: true } }), policy)
+    const line = r.console.find((l) => l.text.startsWith('kfence pool at'))!.text
+    const m = /^kfence pool at ([0-9a-f]+), split returns 0$/.exec(line)!
+    expect(m).not.toBeNull()
+    const va = Number(BigInt(`0x${m[1]}`) & 0xffffffffffffn)
+    const map = r.snapshots.find((s) => s.label === 'after map_mem')!.extents
+    const inPool = map.filter((e) => e.va < va + 0x200000 && e.va + e.size > va)
+    expect(inPool.every((e) => e.leaf === 'PTE')).toBe(true)
+    expect(inPool.reduce((n, e) => n + e.size, 0)).toBe(0x200000)
+    // The rest of RAM keeps its blocks (rodata=full with BBML2_NOABORT everywhere).
+    expect(map.some((e) => e.leaf === 'CONT_PMD' || e.leaf === 'PUD')).toBe(true)
+    expect(r.verdict.status).toBe('booted')
+  })
+})
+
+describe('set_memory_decrypted()', () => {
+  it('WARN_ON(!PAGE_ALIGNED(addr)) and return 0, sharing nothing (arch/arm64/mm/mem_encrypt.c)', async () => {
+    const policy = `/* Builds on: series */
+void __init mem_init(void)
+{
+	page_alloc_available = true;
+	swiotlb_update_mem_attributes();
+	pr_info("ret=%d", set_memory_decrypted(PAGE_OFFSET + 0x80000800, 1));
+}
+`
+    const r = await bootWith('realm', policy, 'unaligned.c')
+    const warn = r.splats.find((s) => s.kind === 'warn')!
+    expect(warn.site).toMatchObject({ fn: 'set_memory_decrypted', file: 'arch/arm64/mm/mem_encrypt.c', origin: 'kernel' })
+    expect(r.console[warn.lines[0] + 1].text).toMatch(/^WARNING: arch\/arm64\/mm\/mem_encrypt\.c:\d+ at set_memory_decrypted\+0x[0-9a-f]+\/0x[0-9a-f]+, CPU#0: swapper\/0$/)
+    expect(r.console.map((l) => l.text)).toContain('ret=0')
+    expect(r.calls.filter((c) => c.caller === 'swiotlb default pool')).toHaveLength(1)
+  })
+})

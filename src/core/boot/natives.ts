@@ -9,7 +9,7 @@ import { CONSOLE_NATIVES } from '../console/natives'
 import { MEMBLOCK_NATIVES } from '../memblock/alloc'
 import { CPUFEATURE_NATIVES } from '../cpufeature/capabilities'
 import { SWIOTLB_FORCE, SWIOTLB_NATIVES, SWIOTLB_VERBOSE } from '../callers/swiotlb'
-import { CONT_PMD_SIZE, CONT_PTE_SIZE, PAGE_SHIFT, PAGE_SIZE, PMD_SIZE, PUD_SIZE } from '../memory/addr'
+import { bigToVirt, CONT_PMD_SIZE, CONT_PTE_SIZE, PAGE_SHIFT, PAGE_SIZE, PMD_SIZE, PUD_SIZE, virtToPhys } from '../memory/addr'
 import { LINEAR_MAP_NATIVES, NO_BLOCK_MAPPINGS, NO_CONT_MAPPINGS, NO_EXEC_MAPPINGS } from '../mm/linear-map'
 import { MEM_ENCRYPT_NATIVES } from '../mm/mem-encrypt'
 import { zonesOf } from '../mm/zones'
@@ -62,7 +62,20 @@ const MACROS: NativeRow[] = [
   { name: 'arch_leave_lazy_mmu_mode', arity: 0, file: 'arch/arm64/include/asm/pgtable.h', doc: 'Flush the batched barriers.', impl: () => {} },
   { name: 'debug_pagealloc_enabled', arity: 0, file: 'include/linux/mm.h', doc: 'debug_pagealloc=on: every page mapped and unmapped on alloc/free, so the direct map must be PTEs.', impl: (k) => bool(k.scenario.cmdline.debug_pagealloc) },
   { name: 'arm64_kfence_can_set_direct_map', arity: 0, file: 'arch/arm64/mm/mmu.c', doc: 'KFENCE may be enabled late, so the whole direct map must be page granular.', impl: (k) => bool(k.scenario.cmdline.kfence) },
-  { name: 'is_kfence_address', arity: 1, params: 'a', file: 'include/linux/kfence.h', doc: 'Is addr inside the KFENCE pool? (The model has no early KFENCE pool: always false.)', impl: () => 0n },
+  {
+    name: 'is_kfence_address',
+    arity: 1,
+    params: 'a',
+    file: 'include/linux/kfence.h',
+    doc: 'Is addr inside the early KFENCE pool (PTE-mapped by map_mem(), so never split)?',
+    impl: (k, _c, [addr]) => {
+      const pool = k.kfencePool
+      const va = typeof addr === 'bigint' ? bigToVirt(addr) : null
+      if (!pool || va === null) return 0n
+      const pa = virtToPhys(k.layout, va)
+      return bool(pa >= pool.pa && pa < pool.pa + pool.size)
+    },
+  },
 ]
 
 export const NATIVE_ROWS: readonly NativeRow[] = [

@@ -18,6 +18,8 @@ import { checkRealmExposure } from '../mm/realm-checks'
 import { snapshot } from '../mm/linear-map'
 import type { Kernel } from '../kernel/kernel'
 import { callSiteError, type NativeRow } from '../kernel/native-row'
+import { INITCALL_LEVELS, type InitcallLevel } from '../policy/ast'
+import { PolicyError } from '../policy/value'
 
 const INIT = 'init/main.c'
 
@@ -77,8 +79,8 @@ function mmCoreInit(k: Kernel): void {
 }
 
 /** do_one_initcall(): every initcall runs under it (do_basic_setup, do_initcalls and do_initcall_level are inlined). */
-function initcall(k: Kernel, fn: string, file: string, body: () => void): void {
-  k.frame('do_one_initcall', INIT, () => k.step(fn, file, body))
+function initcall(k: Kernel, fn: string, file: string, body: () => void, policy = false): void {
+  k.frame('do_one_initcall', INIT, () => k.step(fn, file, body, policy))
 }
 
 /** What runs on a CPU coming up: its starting callbacks (on it, before it is online) and its online callbacks (cpuhp/N). */
@@ -107,15 +109,41 @@ function smpInit(k: Kernel): void {
   })
 }
 
-function kernelInitFreeable(k: Kernel): void {
-  k.step('smp_prepare_cpus', 'arch/arm64/kernel/smp.c', () => {})
-  k.step('do_pre_smp_initcalls', INIT, () => k.frame('do_one_initcall', INIT, () => runExtraCallers(k, 'early_initcall')))
-  k.step('smp_init', 'kernel/smp.c', () => smpInit(k))
-  k.step('do_basic_setup', INIT, () => {
-    initcall(k, 'dma_atomic_pool_init', 'kernel/dma/pool.c', () => dmaAtomicPoolInit(k))
+/** The policy's own initcalls of `level` (`arch_initcall(fn);` ...), each a timeline step of its own. */
+function policyInitcalls(k: Kernel, level: InitcallLevel): void {
+  for (const c of k.interp.initcalls) {
+    if (k.halted) return
+    if (c.level !== level) continue
+    if (!k.interp.defines(c.fn)) {
+      throw new PolicyError({ severity: 'error', code: 'runtime', message: `${level}_initcall(${c.fn}): no function named '${c.fn}' in the policy`, file: c.file, line: c.span.line, column: c.span.column, endLine: c.span.endLine, endColumn: c.span.endColumn })
+    }
+    initcall(k, c.fn, c.file, () => k.call(c.fn), true)
+  }
+}
+
+/** Kernel initcalls the model runs, by level (the rest of a real kernel's hundreds do nothing here). */
+const KERNEL_INITCALLS: Partial<Record<InitcallLevel, (k: Kernel) => void>> = {
+  postcore: (k) => initcall(k, 'dma_atomic_pool_init', 'kernel/dma/pool.c', () => dmaAtomicPoolInit(k)),
+  device: (k) => {
     initcall(k, 'virtio_pci_probe', 'drivers/virtio/virtio_pci_common.c', () => probeVirtioDevices(k))
     k.step('do_initcalls', INIT, () => k.frame('do_one_initcall', INIT, () => runExtraCallers(k, 'device_initcall')))
-    initcall(k, 'ip_auto_config', 'net/ipv4/ipconfig.c', () => ipAutoConfig(k))
+  },
+  late: (k) => initcall(k, 'ip_auto_config', 'net/ipv4/ipconfig.c', () => ipAutoConfig(k)),
+}
+
+function kernelInitFreeable(k: Kernel): void {
+  k.step('smp_prepare_cpus', 'arch/arm64/kernel/smp.c', () => {})
+  k.step('do_pre_smp_initcalls', INIT, () => {
+    k.frame('do_one_initcall', INIT, () => runExtraCallers(k, 'early_initcall'))
+    policyInitcalls(k, 'early')
+  })
+  k.step('smp_init', 'kernel/smp.c', () => smpInit(k))
+  // do_basic_setup() → do_initcalls(): level by level, the kernel's own first, then the policy's.
+  k.step('do_basic_setup', INIT, () => {
+    for (const level of INITCALL_LEVELS.slice(1)) {
+      KERNEL_INITCALLS[level]?.(k)
+      policyInitcalls(k, level)
+    }
   })
   k.step('prepare_namespace', 'init/do_mounts.c', () => mountRoot(k))
 }

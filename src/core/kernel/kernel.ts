@@ -128,6 +128,8 @@ export class Kernel {
   /** [_text, __init_begin): mapped separately with NO_CONT_MAPPINGS, never split or repainted. */
   readonly kernelImage: { pa: PhysAddr; size: number }
   swiotlb: SwiotlbPool | null = null
+  /** The early KFENCE pool (arm64_kfence_alloc_pool()), PTE-mapped; null without early KFENCE. */
+  kfencePool: { pa: PhysAddr; size: number } | null = null
   its: ItsState | null = null
   /** Observations of the set_memory_decrypted() call in progress, if any. */
   probe: DecryptProbe | null = null

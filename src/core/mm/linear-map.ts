@@ -23,6 +23,7 @@ import {
   counters,
   createMapping,
   extents,
+  NO_BLOCK_MAPPINGS,
   NO_CONT_MAPPINGS,
   ptdumpWalk,
   PAGE_KERNEL,
@@ -93,17 +94,37 @@ export function checkLiveSplit(k: Kernel, e: SplitEvent): void {
   k.runAs({ pid: 0, comm: `swapper/${victim.id}`, cpu: victim.id }, victim.id === 0 ? [{ fn: '__primary_switched', file: 'arch/arm64/kernel/head.S' }, ...idle.slice(2)] : idle, abort)
 }
 
-/** map_mem()'s loop: all RAM but the kernel alias with `flags`, then the alias with NO_CONT_MAPPINGS. */
+/** KFENCE_POOL_SIZE: (CONFIG_KFENCE_NUM_OBJECTS + 1) * 2 pages, 255 objects by default. */
+export const KFENCE_POOL_SIZE = (255 + 1) * 2 * PAGE_SIZE
+
+/**
+ * map_mem()'s loop: all RAM but the kernel alias (and an early KFENCE pool) with
+ * `flags`, then the alias with NO_CONT_MAPPINGS. arm64_kfence_alloc_pool() runs
+ * first (memblock_phys_alloc(), marked NOMAP), before any table page is taken;
+ * arm64_kfence_map_pool() then maps the pool with NO_BLOCK_MAPPINGS |
+ * NO_CONT_MAPPINGS: page granular whatever the linear map's flags.
+ */
 function mapMemblockRanges(k: Kernel, flags: number): void {
+  if (k.scenario.cmdline.kfence_early && !k.scenario.cmdline.kfence) {
+    const pa = memblockAlloc(k, KFENCE_POOL_SIZE, PAGE_SIZE, 'kfence pool')
+    if (pa === null) k.pr('err', 'failed to allocate kfence pool')
+    else k.kfencePool = { pa, size: KFENCE_POOL_SIZE }
+  }
   const alloc = earlyPgtableAlloc(k)
   const image = { start: k.kernelImage.pa, end: k.kernelImage.pa + k.kernelImage.size }
-  for (const r of subtractRanges(k.memblock.memory, [image])) {
+  const pool = k.kfencePool ? [{ start: k.kfencePool.pa, end: k.kfencePool.pa + k.kfencePool.size }] : []
+  for (const r of subtractRanges(k.memblock.memory, [image, ...pool].sort((a, b) => a.start - b.start))) {
     createMapping(k.pt, physToVirt(k.layout, phys(r.start)), r.start, r.end - r.start, PAGE_KERNEL, flags, alloc)
     k.events.push({ kind: 'pgtable', op: 'map', step: k.currentStep(), va: physToVirt(k.layout, phys(r.start)), size: r.end - r.start, detail: `linear map of RAM, flags 0x${flags.toString(16)}` })
   }
   const va = physToVirt(k.layout, k.kernelImage.pa)
   createMapping(k.pt, va, k.kernelImage.pa, k.kernelImage.size, PAGE_KERNEL, NO_CONT_MAPPINGS, alloc)
   k.events.push({ kind: 'pgtable', op: 'map', step: k.currentStep(), va, size: k.kernelImage.size, detail: 'kernel image alias, NO_CONT_MAPPINGS' })
+  if (k.kfencePool) {
+    const poolVa = physToVirt(k.layout, phys(k.kfencePool.pa))
+    createMapping(k.pt, poolVa, k.kfencePool.pa, k.kfencePool.size, PAGE_KERNEL, NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS, alloc)
+    k.events.push({ kind: 'pgtable', op: 'map', step: k.currentStep(), va: poolVa, size: k.kfencePool.size, detail: 'early KFENCE pool, NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS' })
+  }
 }
 
 /** split_kernel_leaf_mapping_locked(addr): split so that addr is a leaf boundary. */

@@ -133,9 +133,23 @@ export interface ExternDecl {
   span: Span
 }
 
+/** The initcall levels of include/linux/init.h, in the order do_initcalls() runs them (early first, from do_pre_smp_initcalls()). */
+export const INITCALL_LEVELS = ['early', 'pure', 'core', 'postcore', 'arch', 'subsys', 'fs', 'rootfs', 'device', 'late'] as const
+export type InitcallLevel = (typeof INITCALL_LEVELS)[number]
+
+/** A top-level `arch_initcall(fn);`: the kernel runs `fn` at that level. */
+export interface InitcallDecl {
+  level: InitcallLevel
+  fn: string
+  file: string
+  span: Span
+}
+
 export interface Program {
   functions: FunctionDef[]
   globals: GlobalDef[]
   defines: DefineDef[]
   externs: ExternDecl[]
+  /** Initcalls the policy registers (absent: none). */
+  initcalls?: InitcallDecl[]
 }

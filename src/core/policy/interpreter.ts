@@ -4,7 +4,7 @@
  * Deterministic: the same program, natives and calls give the same results and
  * the same step count.
  */
-import type { Expr, FunctionDef, Program } from './ast'
+import type { Expr, FunctionDef, InitcallDecl, Program } from './ast'
 import { Compiler } from './compile'
 import { converter } from './operators'
 import { type Eval, type Limits, type Locals, type ReadHook, Runtime, type StatementHook, type WriteHook, policyError } from './runtime'
@@ -15,12 +15,16 @@ export class Interpreter {
 
   private readonly compiler: Compiler
 
+  /** The initcalls the linked program registers (`arch_initcall(fn);` ...), for the boot to run at their levels. */
+  readonly initcalls: readonly InitcallDecl[]
+
   /**
    * Throws PolicyError if a global's initial value cannot be computed. With
    * `onStatement` (a debug boot) every statement reports to it before it runs;
    * without, the compiled closures are the same as ever.
    */
   constructor(program: Program, natives: NativeTable, limits: Limits = {}, onStatement?: StatementHook) {
+    this.initcalls = program.initcalls ?? []
     this.rt = new Runtime(natives, limits)
     this.rt.onStatement = onStatement
     this.compiler = new Compiler(program, natives, this.rt)

@@ -21,5 +21,9 @@ export function linkPolicy(base: Program, overlay: Program): Program {
     globals: overlayItems(base.globals, overlay.globals, taken),
     defines: overlayItems(base.defines, overlay.defines, taken),
     externs: [...base.externs, ...overlay.externs],
+    // Registrations of both files; one per level and function (an overlay's function of the same name runs).
+    initcalls: [...(base.initcalls ?? []), ...(overlay.initcalls ?? [])].filter(
+      (c, i, all) => all.findIndex((d) => d.level === c.level && d.fn === c.fn) === i,
+    ),
   }
 }

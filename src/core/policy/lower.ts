@@ -14,7 +14,7 @@
  * kernel typedef name is therefore read as a cast: the operator chain around
  * it is re-parsed with C precedence (see `lowerChain`).
  */
-import type { AssignOp, BinaryOp, DefineDef, Expr, ExternDecl, FunctionDef, GlobalDef, LValue, Local, Program, Span, Stmt, VarDecl } from './ast'
+import { type AssignOp, type BinaryOp, type DefineDef, type Expr, type ExternDecl, type FunctionDef, type GlobalDef, INITCALL_LEVELS, type InitcallLevel, type LValue, type Local, type Program, type Span, type Stmt, type VarDecl } from './ast'
 import { type CType, T_INT, T_VOID, isTypedefName, namedType, parseIntLiteral, pointerTo, sizedTypeName } from './ctype'
 import type { AnnotationMark, SyntaxNode, SyntaxResult } from './syntax'
 import type { Diagnostic } from './value'
@@ -145,8 +145,25 @@ class Lowerer {
         return
       default:
         if (n.type in UNSUPPORTED) this.unsupported(n)
+        else if (this.initcall(n)) return
         else if (!n.hasError) this.report('syntax', n.span, 'syntax error: statements must be inside a function')
     }
+  }
+
+  /** `device_initcall(fn);` and the other levels' macros (include/linux/init.h): a registration, not a statement. */
+  private initcall(n: SyntaxNode): boolean {
+    if (n.type !== 'expression_statement' || n.hasError) return false
+    const call = n.children.find((c) => c.type === 'call_expression')
+    const callee = call && field(call, 'function')
+    const m = callee?.type === 'identifier' ? /^([a-z]+)_initcall$/.exec(callee.text) : null
+    if (!call || !m || !(INITCALL_LEVELS as readonly string[]).includes(m[1])) return false
+    const args = (field(call, 'arguments')?.children ?? []).filter((c) => c.named)
+    if (args.length !== 1 || args[0].type !== 'identifier') {
+      this.report('syntax', call.span, `${callee!.text}() takes the name of an int __init function`)
+      return true
+    }
+    ;(this.program.initcalls ??= []).push({ level: m[1] as InitcallLevel, fn: args[0].text, file: this.file, span: call.span })
+    return true
   }
 
   private attachAnnotations(marks: AnnotationMark[]): void {

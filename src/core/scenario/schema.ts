@@ -89,8 +89,13 @@ export const scenarioSchema = z.strictObject({
     .strictObject({
       rodata: z.enum(['full', 'on', 'off', 'noalias']).default('full'),
       debug_pagealloc: z.boolean().default(false),
-      /** kfence.sample_interval > 0 with late KFENCE: the direct map must be page granular. */
+      /** kfence.sample_interval=0: KFENCE may be enabled late, so the direct map must be page granular. */
       kfence: z.boolean().default(false),
+      /**
+       * KFENCE enabled from boot (CONFIG_KFENCE_SAMPLE_INTERVAL > 0, no sample_interval=0): map_mem()
+       * takes an early 2 MiB pool from memblock (arm64_kfence_alloc_pool()) and maps it with PTEs.
+       */
+      kfence_early: z.boolean().default(false),
       /** swiotlb= default pool size. */
       swiotlb: size.default(64 * 2 ** 20),
     })
