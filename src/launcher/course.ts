@@ -25,6 +25,7 @@ import { terminalSafe } from '../cli/terminal-text'
 import type { Lab, LabGrade } from '../labs'
 import { UserStore } from '../main/store'
 import type { LabStatus, Progress } from '../shared/bootlab-api'
+import { labDir, readLabFolder } from '../node/labs'
 import { listBundledLabs } from './labs'
 import { renderMarkdown } from './terminal-markdown'
 
@@ -72,15 +73,17 @@ export async function init(argv: string[], out: Out, err: Out): Promise<number> 
   const ids = courseLabIds()
   const added: string[] = []
   for (const id of ids) {
-    const lab = loadLabArg(id)
     const folder = join(dir, id)
-    mkdirSync(folder, { recursive: true })
+    if (!existsSync(join(folder, LEARNER_FILE))) added.push(id)
+    // The lab's files as the learner needs them (README, start.c, extra machines), not its solution or manifest.
     // The learner's work is never overwritten: init on an existing course only adds what is missing.
-    if (!existsSync(join(folder, LEARNER_FILE))) {
-      writeFileSync(join(folder, LEARNER_FILE), lab.start.text)
-      added.push(id)
+    for (const file of readLabFolder(labDir(id)).folder?.files ?? []) {
+      if (file.path === 'solution.c' || /^lab\.(ya?ml|json)$/.test(file.path)) continue
+      const target = join(folder, file.path)
+      if (existsSync(target)) continue
+      mkdirSync(dirname(target), { recursive: true })
+      writeFileSync(target, file.text)
     }
-    if (!existsSync(join(folder, 'README.md'))) writeFileSync(join(folder, 'README.md'), lab.readme)
   }
   const store = new UserStore(dir)
   if (!isCourse) await store.saveProgress({ labs: {} })
