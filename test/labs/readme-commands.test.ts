@@ -34,7 +34,7 @@ async function runIn(dir: string, args: string[]): Promise<{ code: number; err: 
   const err: string[] = []
   process.chdir(dir)
   try {
-    const code = await main(args, () => {}, (s) => err.push(s), { style: PLAIN })
+    const code = await main(args, () => {}, (s) => void err.push(s), { style: PLAIN })
     return { code, err: err.join('\n') }
   } finally {
     process.chdir(home)

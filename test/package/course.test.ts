@@ -14,6 +14,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parse as parseYaml } from 'yaml'
 import { sanitizeProgress } from '../../src/shared/bootlab-api'
+import { withPackLock } from './pack-lock'
 
 const ROOT = join(import.meta.dirname, '../..')
 const TIMEOUT = 5 * 60_000
@@ -49,7 +50,7 @@ const bootlab = (cwd: string, ...args: string[]) => run(bin, args, cwd)
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'bootlab-course-pkg-'))
-  const pack = await run('npm', ['pack', '--json', '--pack-destination', work], ROOT)
+  const pack = await withPackLock(() => run('npm', ['pack', '--json', '--pack-destination', work], ROOT))
   expect(pack.code, pack.stderr).toBe(0)
   const [{ filename }] = JSON.parse(pack.stdout) as { filename: string }[]
   project = join(work, 'project')
