@@ -18,8 +18,8 @@ import { existsSync, statSync } from 'node:fs'
 import { basename } from 'node:path'
 import { parseArgs } from 'node:util'
 import { isMainThread } from 'node:worker_threads'
-import { boot, type BootResult, closestName, type Diagnostic, firstDivergence, formatScenarioErrors, parseScenario } from '../core'
-import { formatLabErrors, gradeLab, type Lab, labPolicyLookup, loadLab, needsCompareWith } from '../labs'
+import { boot, type BootResult, closestName, type Diagnostic, firstDivergence, formatScenarioErrors, type KernelPolicy, parseScenario } from '../core'
+import { formatLabErrors, gradeLab, type Lab, type LabGrade, labPolicyLookup, loadLab, needsCompareWith } from '../labs'
 import { bundledKernelResources, LABS_DIR, labDir, listLabDirs, readLabFolder } from '../node/labs'
 import { loadKernelPolicy } from '../node/kernel-policy'
 import { listPolicies, listScenarios, type NamedText, POLICY_DIR, readNamed, resolveNamed, SCENARIO_DIR } from '../node/resources'
@@ -97,7 +97,7 @@ function labSuggestion(arg: string): string {
 }
 
 /** A policy's diagnostics (errors and warnings), gcc style with the source line and a caret. */
-function printDiagnostics(diagnostics: Diagnostic[], policy: NamedText, err: (s: string) => void, style: Style): void {
+export function printDiagnostics(diagnostics: Diagnostic[], policy: NamedText, err: (s: string) => void, style: Style): void {
   for (const d of diagnostics) for (const line of formatDiagnostic(d, d.file === basename(policy.file) ? policy.text : undefined, style)) err(line)
 }
 
@@ -108,7 +108,8 @@ function statusLine(r: BootResult, style: Style): string {
 
 /** A console line with the kernel's WARNING and panic lines coloured (the console's own words, not a re-wording). */
 function consoleLine(line: string, style: Style): string {
-  const safe = terminalSafe(line)
+  // A record's trailing newline ends it (printk's vprintk_store drops it); any other newline is shown escaped.
+  const safe = terminalSafe(line.replace(/\n$/, ''))
   const text = line.replace(/^\[[ \d.]+\] /, '')
   if (/^(WARNING:|------------\[ cut here \])/.test(text)) return style.yellow(safe)
   if (/Kernel panic|^Unable to handle|^Internal error/.test(text)) return style.red(safe)
@@ -153,6 +154,14 @@ export function loadLabArg(labArg: string): Lab {
   return loaded.lab
 }
 
+/** A policy text compiled over the lab's kernel states and graded; the compiled policy holds its diagnostics. */
+export async function gradeSource(lab: Lab, source: NamedText): Promise<{ policy: KernelPolicy; grade: LabGrade }> {
+  const lookup = labPolicyLookup(lab)
+  const policy = await loadKernelPolicy(source, lookup)
+  const compareWith = lab.compareWith && needsCompareWith(lab) ? await loadKernelPolicy(lab.compareWith, lookup) : undefined
+  return { policy, grade: gradeLab(lab, { policy, compareWith }) }
+}
+
 async function gradeNamed(
   labArg: string,
   policyArg: string,
@@ -164,11 +173,8 @@ async function gradeNamed(
 ): Promise<number> {
   const loaded = { lab: loadLabArg(labArg) }
   const policyText = readArg(policyArg, 'policy')
-  const lookup = labPolicyLookup(loaded.lab)
-  const policy = await loadKernelPolicy(policyText, lookup)
-  const compareWith = loaded.lab.compareWith && needsCompareWith(loaded.lab) ? await loadKernelPolicy(loaded.lab.compareWith, lookup) : undefined
   const started = performance.now()
-  const grade = gradeLab(loaded.lab, { policy, compareWith })
+  const { policy, grade } = await gradeSource(loaded.lab, policyText)
   if (format === 'json') out(JSON.stringify(grade, null, 1))
   else if (format === 'human') {
     printDiagnostics(policy.diagnostics, policyText, err, style)

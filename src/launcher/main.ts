@@ -10,6 +10,7 @@ import { runAutograder } from '../cli/autograder'
 import { EXIT, processTerminal, runBoot, type Terminal } from '../cli/bootlab'
 import { RESOURCES } from '../node/resources'
 import { DEFAULT_WEB_PORT, runApp } from './app'
+import { hint, init, progress, showLab, watchCourse } from './course'
 import { listBundledLabs } from './labs'
 
 const PACKAGE_ROOT = dirname(RESOURCES)
@@ -21,6 +22,10 @@ usage:
                                same app to your browser at http://127.0.0.1:${DEFAULT_WEB_PORT}/
   bootlab boot <options>       boot a kernel policy on a simulated machine, or grade it against
                                a lab (all options: bootlab boot --help)
+  bootlab init [dir]           make a course folder: each lab's start.c (your file) and README
+  bootlab watch [lab]          grade the current lab on every save; on to the next when it passes
+  bootlab lab <id>             a lab's instructions;  bootlab hint [lab] [n]: its hints
+  bootlab progress             the labs you have passed
   bootlab dap                  the policy debugger over the Debug Adapter Protocol on stdio
                                (VS Code launch.json: docs/debugging.md)
   bootlab labs                 list the bundled labs
@@ -73,6 +78,9 @@ async function app(argv: string[], out: (s: string) => void, err: (s: string) =>
   return runApp(PACKAGE_ROOT, port, out, err)
 }
 
+/** The arguments without --no-color (read once, for the terminal). */
+const without = (argv: string[]) => argv.filter((a) => a !== '--no-color')
+
 export async function main(
   argv: string[],
   out = (s: string) => void process.stdout.write(s + '\n'),
@@ -92,6 +100,16 @@ export async function main(
       return printLabs(out)
     case 'autograder':
       return runAutograder(rest, out, err)
+    case 'init':
+      return init(rest, out, err)
+    case 'watch':
+      return watchCourse(without(rest), out, err, terminal.style)
+    case 'hint':
+      return hint(without(rest), out, err, terminal.style)
+    case 'lab':
+      return showLab(without(rest), out, err, terminal.style, Math.min(100, process.stdout.columns || 80))
+    case 'progress':
+      return progress(without(rest), out, err, terminal.style)
     case '--version':
     case '-v':
       out(packageVersion())

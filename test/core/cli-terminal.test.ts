@@ -71,6 +71,17 @@ describe('colour', () => {
   }, 60_000)
 })
 
+describe('a policy cannot drive the terminal', () => {
+  it("ESC/OSC sequences in a policy's printk are shown escaped; the record's trailing newline ends it", async () => {
+    const file = join(dir, 'esc.c')
+    const start = readFileSync('labs/05-move-swiotlb/start.c', 'utf8')
+    writeFileSync(file, start.replace('\tpage_alloc_available = true;\n}', '\tpage_alloc_available = true;\n\tpr_info("\\033]0;pwned\\007\\033[2J hello\\nforged\\n");\n}'))
+    const r = await run('--scenario', 'realm', '--policy', file)
+    expect(r.out).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/)
+    expect(r.out).toMatch(/^\[ *\d+\.\d+\] \\x1b\]0;pwned\\x07\\x1b\[2J hello\\nforged$/m)
+  })
+})
+
 describe('--policy-dir on a terminal', () => {
   it('shows a progress line on stderr, redrawn in place and cleared before each result and the summary', () => {
     const klass = mkdtempSync(join(tmpdir(), 'bootlab-progress-'))

@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parse as parseYaml } from 'yaml'
 import { CONTENT_SECURITY_POLICY } from '../../vite.renderer.config'
 import { ARTIFACTS, chromiumMissing, launchChromium } from '../e2e/chromium'
+import { withPackLock } from './pack-lock'
 
 const ROOT = join(import.meta.dirname, '../..')
 const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string; bin: Record<string, string> }
@@ -89,7 +90,7 @@ let tarball: string
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'bootlab-package-'))
   const started = Date.now()
-  const pack = await run('npm', ['pack', '--json', '--pack-destination', work], ROOT)
+  const pack = await withPackLock(() => run('npm', ['pack', '--json', '--pack-destination', work], ROOT))
   expect(pack.code, pack.stderr).toBe(0)
   ;[packed] = JSON.parse(pack.stdout) as PackResult[]
   tarball = join(work, packed.filename)

@@ -19,7 +19,7 @@ describe('syntax errors: one diagnostic per ERROR and MISSING node, located', ()
 
   test('several errors give several diagnostics, in order', () => {
     expect(brief(compile('int f(void) { return 1 +; }\nint g(void) { int y = 2 return y; }').diagnostics)).toEqual([
-      "1:25 syntax syntax error: expected identifier before ';'",
+      "1:25 syntax syntax error: expected expression before ';'",
       "2:24 syntax syntax error: expected ';' before 'return'",
     ])
     expect(brief(compile('int f(void) { return 1; }}\nint g(void) { return @; }').diagnostics)).toEqual([
@@ -153,7 +153,7 @@ describe('preprocessor', () => {
   })
 
   test('errors inside a #define value are located in the #define', () => {
-    expect(brief(compile('#define X (1 +)\nint f(void) { return X; }').diagnostics)).toEqual(["1:15 syntax syntax error: expected identifier before ')'"])
+    expect(brief(compile('#define X (1 +)\nint f(void) { return X; }').diagnostics)).toEqual(["1:15 syntax syntax error: expected expression before ')'"])
   })
 
   test('function-like macros, empty defines and conditionals are unsupported', () => {

@@ -21,9 +21,13 @@ export function tokenAfter(text: string, offset: number): string {
   return m[0].length > 30 ? `${m[0].slice(0, 30)}…` : m[0]
 }
 
-/** The message for a token tree-sitter had to insert: "expected ';' before 'next'". */
-export function missingTokenMessage(node: SyntaxNode, text: string): string {
-  const what = node.named ? node.type.replace(/_/g, ' ') : `'${node.type}'`
+/**
+ * The message for a token tree-sitter had to insert: "expected ';' before 'next'".
+ * An identifier missing inside an expression (`1 +;`) is an expression missing, as gcc says.
+ */
+export function missingTokenMessage(node: SyntaxNode, text: string, parentType = ''): string {
+  const inExpression = node.type === 'identifier' && /(_expression|^argument_list|^init_declarator|^return_statement)$/.test(parentType)
+  const what = inExpression ? 'expression' : node.named ? node.type.replace(/_/g, ' ') : `'${node.type}'`
   const next = tokenAfter(text, node.end)
   return `syntax error: expected ${what} ${next ? `before '${next}'` : 'at end of input'}`
 }

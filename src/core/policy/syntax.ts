@@ -210,10 +210,10 @@ const firstToken = (n: SyntaxNode): SyntaxNode | undefined =>
   n.children.length === 0 ? (n.text ? n : undefined) : n.children.map(firstToken).find((t) => t !== undefined)
 
 /** One diagnostic per ERROR (outermost) and per MISSING node. */
-function collectErrors(node: SyntaxNode, file: string, text: string, out: Diagnostic[], inError: boolean): void {
+function collectErrors(node: SyntaxNode, file: string, text: string, out: Diagnostic[], inError: boolean, parentType = ''): void {
   if (!node.hasError) return
   if (node.missing) {
-    out.push(diag(file, node.span, missingTokenMessage(node, text)))
+    out.push(diag(file, node.span, missingTokenMessage(node, text, parentType)))
     return
   }
   if (node.type === 'define_value_error') {
@@ -227,7 +227,7 @@ function collectErrors(node: SyntaxNode, file: string, text: string, out: Diagno
     const span = tok ? { ...node.span, endLine: tok.span.endLine, endColumn: tok.span.endColumn } : node.span
     out.push(diag(file, span, text ? `syntax error: unexpected '${text}'` : 'syntax error'))
   }
-  for (const c of node.children) collectErrors(c, file, text, out, inError || isError)
+  for (const c of node.children) collectErrors(c, file, text, out, inError || isError, node.type)
 }
 
 /** Parse a policy file into a plain syntax tree with its syntax diagnostics. */

@@ -1,0 +1,296 @@
+/*
+ * The learner's loop on the command line (rustlings is the model):
+ *
+ *   bootlab init [dir]     a course folder: one subfolder per bundled lab with
+ *                          its README.md and start.c (the learner's file),
+ *                          and progress.json
+ *   bootlab watch [lab]    grade the current lab's start.c each time it is
+ *                          saved: goals, the first failing goal's evidence,
+ *                          the verdict; on to the next lab when all pass
+ *   bootlab hint [lab] [n] the lab's hints, one at a time
+ *   bootlab lab <id>       the lab's instructions, rendered for the terminal
+ *   bootlab progress       N/10 passed, and each lab's status
+ *
+ * Progress is the app's own progress.json (src/main/store.ts UserStore: same
+ * format, same sanitising, written atomically by src/node/atomic-write.ts), so
+ * the app opening the course folder shares it. The course folder is found
+ * from the working directory upwards (the folder holding progress.json).
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, watch, writeFileSync } from 'node:fs'
+import { basename, dirname, join, relative, resolve } from 'node:path'
+import { gradeSource, loadLabArg, printDiagnostics } from '../cli/bootlab'
+import { groupEvidence } from '../cli/grade-report'
+import type { Style } from '../cli/style'
+import { terminalSafe } from '../cli/terminal-text'
+import type { Lab, LabGrade } from '../labs'
+import { UserStore } from '../main/store'
+import type { LabStatus, Progress } from '../shared/bootlab-api'
+import { labDir, readLabFolder } from '../node/labs'
+import { listBundledLabs } from './labs'
+import { renderMarkdown } from './terminal-markdown'
+
+type Out = (s: string) => void
+
+export const DEFAULT_COURSE_DIR = 'bootlab-course'
+const PROGRESS = 'progress.json'
+const LEARNER_FILE = 'start.c'
+
+/** The course folder holding `from`: the nearest folder upwards with a progress.json. */
+export function findCourse(from: string): string | null {
+  for (let dir = resolve(from); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, PROGRESS))) return dir
+    if (dirname(dir) === dir) return null
+  }
+}
+
+/** The bundled labs that load, in course order. */
+function courseLabIds(): string[] {
+  return listBundledLabs()
+    .filter((l) => !l.title.startsWith('(invalid'))
+    .map((l) => l.id)
+}
+
+function noCourse(err: Out): number {
+  err(`bootlab: no course folder here (no ${PROGRESS} in this folder or above it); make one with: bootlab init [dir]`)
+  return 3
+}
+
+export async function init(argv: string[], out: Out, err: Out): Promise<number> {
+  if (argv.length > 1 || argv[0]?.startsWith('-')) {
+    err('usage: bootlab init [dir]   (default dir: bootlab-course)')
+    return 3
+  }
+  const dir = resolve(argv[0] ?? DEFAULT_COURSE_DIR)
+  if (existsSync(dir) && !statSync(dir).isDirectory()) {
+    err(`bootlab init: ${terminalSafe(dir)} is not a folder`)
+    return 3
+  }
+  const isCourse = existsSync(join(dir, PROGRESS))
+  if (existsSync(dir) && !isCourse && readdirSync(dir).length > 0) {
+    err(`bootlab init: ${terminalSafe(dir)} is not empty and not a course folder; give an empty or new folder`)
+    return 3
+  }
+  const ids = courseLabIds()
+  const added: string[] = []
+  for (const id of ids) {
+    const folder = join(dir, id)
+    if (!existsSync(join(folder, LEARNER_FILE))) added.push(id)
+    // The lab's files as the learner needs them (README, start.c, extra machines), not its solution or manifest.
+    // The learner's work is never overwritten: init on an existing course only adds what is missing.
+    for (const file of readLabFolder(labDir(id)).folder?.files ?? []) {
+      if (file.path === 'solution.c' || /^lab\.(ya?ml|json)$/.test(file.path)) continue
+      const target = join(folder, file.path)
+      if (existsSync(target)) continue
+      mkdirSync(dirname(target), { recursive: true })
+      writeFileSync(target, file.text)
+    }
+  }
+  const store = new UserStore(dir)
+  if (!isCourse) await store.saveProgress({ labs: {} })
+  const where = relative(process.cwd(), dir) || '.'
+  out(`${isCourse ? 'Updated' : 'Made'} the course folder ${terminalSafe(where)}: ${ids.length} labs${isCourse ? ` (${added.length} added)` : ''}, progress in ${PROGRESS}.`)
+  out('')
+  out(`Next: cd ${terminalSafe(where)} && bootlab watch`)
+  out(`      then edit ${ids[0]}/${LEARNER_FILE}; \`bootlab lab ${ids[0]}\` shows the instructions, \`bootlab hint\` a hint.`)
+  return 0
+}
+
+/** The lab a command is about: named, else the folder the learner is in, else the first lab not passed. */
+function currentLab(course: string, progress: Progress, named: string | undefined, ids: string[]): string | undefined {
+  if (named) return named
+  const here = relative(course, process.cwd()).split(/[\\/]/)[0]
+  if (ids.includes(here)) return here
+  return ids.find((id) => progress.labs[id] !== 'passed')
+}
+
+const STATUS_WORD: Record<LabStatus, string> = { passed: 'passed', 'in-progress': 'in progress', 'not-started': 'not started' }
+
+export async function progress(argv: string[], out: Out, err: Out, style: Style): Promise<number> {
+  const course = findCourse(process.cwd())
+  if (!course) return noCourse(err)
+  if (argv.length) {
+    err('usage: bootlab progress')
+    return 3
+  }
+  const saved = await new UserStore(course).loadProgress()
+  if (saved.notice) err(saved.notice)
+  const labs = listBundledLabs().filter((l) => !l.title.startsWith('(invalid'))
+  const passed = labs.filter((l) => saved.labs[l.id] === 'passed').length
+  const width = Math.max(...labs.map((l) => l.id.length))
+  for (const l of labs) {
+    const status = saved.labs[l.id] ?? 'not-started'
+    const word = STATUS_WORD[status].padEnd(11)
+    out(`${status === 'passed' ? style.green(word) : status === 'in-progress' ? style.yellow(word) : style.dim(word)}  ${l.id.padEnd(width)}  ${terminalSafe(l.title)}`)
+  }
+  out('')
+  out(style.bold(`${passed}/${labs.length} labs passed`))
+  const next = labs.find((l) => saved.labs[l.id] !== 'passed')
+  if (next) out(`next: ${next.id} (bootlab watch)`)
+  return 0
+}
+
+export function showLab(argv: string[], out: Out, err: Out, style: Style, width: number): number {
+  if (argv.length !== 1) {
+    err('usage: bootlab lab <id>   (the ids: bootlab labs)')
+    return 3
+  }
+  let lab: Lab
+  try {
+    lab = loadLabArg(argv[0])
+  } catch (e) {
+    err(`bootlab: ${(e as Error).message.split('\n').map(terminalSafe).join('\n')}`)
+    return 3
+  }
+  out(renderMarkdown(lab.readme, style, width))
+  return 0
+}
+
+export async function hint(argv: string[], out: Out, err: Out, style: Style): Promise<number> {
+  const course = findCourse(process.cwd())
+  const ids = courseLabIds()
+  const [first, second] = argv
+  const namedLab = first !== undefined && !/^\d+$/.test(first) ? first : undefined
+  const nText = namedLab ? second : first
+  const saved = course ? await new UserStore(course).loadProgress() : { labs: {} }
+  const id = currentLab(course ?? process.cwd(), saved, namedLab, ids)
+  if (!id) {
+    out('Every lab is passed: no hint needed.')
+    return 0
+  }
+  let lab: Lab
+  try {
+    lab = loadLabArg(id)
+  } catch (e) {
+    err(`bootlab: ${(e as Error).message.split('\n').map(terminalSafe).join('\n')}`)
+    return 3
+  }
+  if (lab.hints.length === 0) {
+    out(`Lab ${lab.id} has no hints.`)
+    return 0
+  }
+  const n = nText === undefined ? 1 : Number(nText)
+  if (!Number.isInteger(n) || n < 1 || n > lab.hints.length) {
+    err(`bootlab hint: lab ${lab.id} has hints 1 to ${lab.hints.length}, not '${terminalSafe(nText ?? '')}'`)
+    return 3
+  }
+  out(style.bold(`Hint ${n} of ${lab.hints.length} for ${lab.id}:`))
+  out(renderMarkdown(lab.hints[n - 1], style))
+  if (n < lab.hints.length) out(style.dim(`(the next: bootlab hint ${lab.id} ${n + 1})`))
+  return 0
+}
+
+/** What one save earned: the goals, the first failing goal's evidence, the verdict. */
+function printWatchGrade(grade: LabGrade, out: Out, style: Style): void {
+  for (const g of grade.goals) out(`  ${g.passed ? style.green('PASS') : style.red('FAIL')}  [${g.weight}] ${terminalSafe(g.name)}`)
+  const failing = grade.goals.find((g) => !g.passed)
+  if (failing) {
+    out('')
+    out(`  ${style.bold(terminalSafe(failing.name))}: ${terminalSafe(failing.message)}`)
+    for (const { detail, scenarios } of groupEvidence(failing.evidence).slice(0, 3)) {
+      out(`    - ${terminalSafe(detail)}`)
+      if (scenarios.length) out(style.dim(`      on ${terminalSafe(scenarios.join(', '))}`))
+    }
+  }
+  const passed = grade.goals.filter((g) => g.passed).length
+  out(grade.passed ? style.green(`ALL GOALS PASSED (score ${grade.score}/${grade.total})`) : style.red(`${passed}/${grade.goals.length} GOALS PASSED (score ${grade.score}/${grade.total})`))
+}
+
+/**
+ * Grade the current lab on every save of its start.c until interrupted, or
+ * until every lab is passed. Resolves with the exit status when it stops.
+ */
+export async function watchCourse(argv: string[], out: Out, err: Out, style: Style, signal?: AbortSignal): Promise<number> {
+  const course = findCourse(process.cwd())
+  if (!course) return noCourse(err)
+  const store = new UserStore(course)
+  const ids = courseLabIds()
+  let saved = await store.loadProgress()
+  if (saved.notice) err(saved.notice)
+  const named = argv[0]
+  if (named !== undefined && !ids.includes(named)) {
+    err(`bootlab watch: no lab '${terminalSafe(named)}' in this course (bootlab progress lists them)`)
+    return 3
+  }
+  let id = currentLab(course, saved, named, ids)
+  if (!id) {
+    out('Every lab is passed. Well done.')
+    return 0
+  }
+
+  const setStatus = async (labId: string, status: LabStatus) => {
+    if (saved.labs[labId] === status || (saved.labs[labId] === 'passed' && status === 'in-progress')) return
+    saved = { labs: { ...saved.labs, [labId]: status } }
+    await store.saveProgress(saved)
+  }
+
+  let lab = loadLabArg(id)
+  let grading = Promise.resolve()
+  const gradeNow = (reason: string) => {
+    const labNow = lab
+    grading = grading.then(async () => {
+      const file = join(course, labNow.id, LEARNER_FILE)
+      let text: string
+      try {
+        text = readFileSync(file, 'utf8')
+      } catch {
+        out(`${labNow.id}/${LEARNER_FILE} is missing: bootlab init ${terminalSafe(course)} puts it back.`)
+        return
+      }
+      out('')
+      out(style.bold(`== ${labNow.id}: ${terminalSafe(labNow.title)} (${reason})`))
+      const { policy, grade } = await gradeSource(labNow, { name: basename(LEARNER_FILE, '.c'), file, text })
+      printDiagnostics(policy.diagnostics, { name: 'start', file, text }, out, style)
+      printWatchGrade(grade, out, style)
+      if (!grade.passed) {
+        await setStatus(labNow.id, 'in-progress')
+        return
+      }
+      await setStatus(labNow.id, 'passed')
+      const passed = ids.filter((x) => saved.labs[x] === 'passed').length
+      // The next lab in course order not passed yet, then any earlier one left behind.
+      const after = ids.slice(ids.indexOf(labNow.id) + 1)
+      const next = [...after, ...ids].find((x) => saved.labs[x] !== 'passed')
+      out(style.green(`Lab ${labNow.id} passed (${passed}/${ids.length}).`))
+      if (!next) {
+        out('Every lab is passed. Well done.')
+        stop()
+        return
+      }
+      if (lab.id === labNow.id) {
+        id = next
+        lab = loadLabArg(next)
+        out(`Next: ${next} — edit ${next}/${LEARNER_FILE} (bootlab lab ${next} shows the instructions).`)
+        retarget()
+      }
+    })
+  }
+
+  let watcher: ReturnType<typeof watch> | undefined
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let finish: (code: number) => void = () => {}
+  const done = new Promise<number>((resolve) => (finish = resolve))
+  const retarget = () => {
+    watcher?.close()
+    // The folder, not the file: editors save by writing a new file and renaming it over the old one.
+    watcher = watch(join(course, lab.id), (_event, name) => {
+      if (name?.toString() !== LEARNER_FILE) return
+      clearTimeout(timer)
+      timer = setTimeout(() => gradeNow('saved'), 150)
+    })
+    out(style.dim(`watching ${lab.id}/${LEARNER_FILE} (Ctrl+C stops)`))
+  }
+  const stop = () => {
+    watcher?.close()
+    clearTimeout(timer)
+    void grading.then(() => finish(0))
+  }
+  signal?.addEventListener('abort', stop)
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+  retarget()
+  gradeNow('now')
+  const code = await done
+  process.off('SIGINT', stop)
+  process.off('SIGTERM', stop)
+  return code
+}
