@@ -139,6 +139,8 @@ export class BootlabDebugSession extends DapSession {
     if (st.conditionError) event.body.text = st.conditionError
     event.body.description = `${st.state.fn}() at statement ${st.index} of ${rec.total} (${st.state.machine.bootStep.fn}, ${st.state.machine.window})`
     this.sendEvent(event)
+    // While the client reads the stop, read the states the next moves land on (one replay).
+    setImmediate(() => this.engine?.prefetch())
   }
 
   private state(): DebugState | undefined {
