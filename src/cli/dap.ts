@@ -58,6 +58,7 @@ export class BootlabDebugSession extends DapSession {
       supportsStepBack: true,
       supportsConditionalBreakpoints: true,
       supportsLogPoints: true,
+      supportsFunctionBreakpoints: true,
       supportsEvaluateForHovers: true,
       supportsGotoTargetsRequest: false,
     }
@@ -114,6 +115,15 @@ export class BootlabDebugSession extends DapSession {
     if (this.pending.has(path)) for (const bp of out) this.sendEvent({ seq: 0, type: 'event', event: 'breakpoint', body: { reason: 'changed', breakpoint: bp } } as DebugProtocol.BreakpointEvent)
     this.pending.delete(path)
     return out
+  }
+
+  protected setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
+    if (!this.engine) return this.sendErrorResponse(response, 2, 'function breakpoints are set once the boot is launched')
+    const set = this.engine.setFunctionBreakpoints(args.breakpoints.map((b) => ({ function: b.name, condition: b.condition || undefined })))
+    response.body = {
+      breakpoints: set.map((bp) => ({ id: bp.id, verified: bp.verified, line: bp.actualLine, message: bp.message, source: bp.verified ? new Source(bp.file, this.paths.get(bp.file) ?? bp.file) : undefined })),
+    }
+    this.sendResponse(response)
   }
 
   protected threadsRequest(response: DebugProtocol.ThreadsResponse): void {
