@@ -490,6 +490,7 @@ export class DebugSession {
   /** Read the stopped boot: stack with locals, globals, watches, machine, console, map. */
   capture(run: Run, index: number): DebugState {
     const k = run.k
+    if (!k) throw new Error('the debugger needs a policy that compiles (it never started a boot)')
     run.onStop?.(run)
     const machine: MachineState = {
       bootStep: { index: k.currentStep(), fn: k.steps[k.currentStep()]?.fn ?? 'start_kernel' },
