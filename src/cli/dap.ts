@@ -58,6 +58,7 @@ export class BootlabDebugSession extends DapSession {
       supportsStepBack: true,
       supportsConditionalBreakpoints: true,
       supportsLogPoints: true,
+      supportsFunctionBreakpoints: true,
       supportsEvaluateForHovers: true,
       supportsGotoTargetsRequest: false,
     }
@@ -116,6 +117,15 @@ export class BootlabDebugSession extends DapSession {
     return out
   }
 
+  protected setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
+    if (!this.engine) return this.sendErrorResponse(response, 2, 'function breakpoints are set once the boot is launched')
+    const set = this.engine.setFunctionBreakpoints(args.breakpoints.map((b) => ({ function: b.name, condition: b.condition || undefined })))
+    response.body = {
+      breakpoints: set.map((bp) => ({ id: bp.id, verified: bp.verified, line: bp.actualLine, message: bp.message, source: bp.verified ? new Source(bp.file, this.paths.get(bp.file) ?? bp.file) : undefined })),
+    }
+    this.sendResponse(response)
+  }
+
   protected threadsRequest(response: DebugProtocol.ThreadsResponse): void {
     response.body = { threads: [new Thread(THREAD, 'boot')] }
     this.sendResponse(response)
@@ -139,6 +149,8 @@ export class BootlabDebugSession extends DapSession {
     if (st.conditionError) event.body.text = st.conditionError
     event.body.description = `${st.state.fn}() at statement ${st.index} of ${rec.total} (${st.state.machine.bootStep.fn}, ${st.state.machine.window})`
     this.sendEvent(event)
+    // While the client reads the stop, read the states the next moves land on (one replay).
+    setImmediate(() => this.engine?.prefetch())
   }
 
   private state(): DebugState | undefined {

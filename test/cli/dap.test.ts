@@ -80,6 +80,11 @@ describe('bootlab dap', () => {
     const backScopes = await dc.scopesRequest({ frameId: backTop.id })
     expect((await dc.variablesRequest({ variablesReference: backScopes.body.scopes[0].variablesReference })).body.variables).toEqual(locals)
 
+    // A function breakpoint stops at the first statement of the function, wherever the linked program defines it.
+    const fb = await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'mem_init' }] })
+    expect(fb.body.breakpoints[0]).toMatchObject({ verified: true, line: lines.findIndex((l) => /page_alloc_available = true;/.test(l)) + 1 })
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [] })
+
     // Continue through every remaining hit to the end of the boot.
     await dc.setBreakpointsRequest({ source: { path: v2.file }, breakpoints: [] })
     const terminated = dc.waitForEvent('terminated')

@@ -201,6 +201,27 @@ describe('stepping and time travel', () => {
     expect(s.reverseContinue()).toMatchObject({ reason: 'entry', index: 0 })
   })
 
+  it('prefetching reads the neighbouring states in one replay, equal to those replayed one by one', () => {
+    const line = lineOf(v2Text, /^\s+int ret;/, lineOf(v2Text, /^int split_kernel_leaf_mapping\(/))
+    const session = () => {
+      const s = new DebugSession({ scenario: realm, policy: v2, parser })
+      s.setBreakpoints('patched-v2.c', [{ line }])
+      s.setWatches(['end - start'])
+      return s
+    }
+    const [a, b] = [session(), session()]
+    const moves = (s: DebugSession, prefetch: boolean) =>
+      (['continue', 'stepOver', 'stepIn', 'stepBack', 'stepOut', 'reverseContinue', 'continue'] as const).map((m) => {
+        if (prefetch) s.prefetch()
+        return s[m]()
+      })
+    a.start()
+    b.start()
+    expect(a.prefetch()).toBeGreaterThan(0)
+    expect(a.prefetch()).toBe(0)
+    expect(moves(a, true)).toEqual(moves(b, false))
+  })
+
   it('is deterministic: two sessions stop at the same statements with the same states', () => {
     const line = lineOf(v2Text, /^\s+int ret;/, lineOf(v2Text, /^int split_kernel_leaf_mapping\(/))
     const run = () => {

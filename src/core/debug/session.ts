@@ -223,10 +223,14 @@ class Run {
   readonly hits: Recording['hits'] = []
   readonly logs: LogMessage[] = []
 
+  /** States read on the way to `stopAt` (prefetching), by statement index. */
+  readonly extra = new Map<number, DebugState>()
+
   constructor(
     private readonly session: DebugSession,
     readonly stopAt: number | undefined,
     record: boolean,
+    private readonly alsoAt?: ReadonlySet<number>,
   ) {
     if (record) {
       this.depth = []
@@ -243,6 +247,7 @@ class Run {
       this.captured = this.session.capture(this, this.index)
       throw new ReplayStop('debugger stop')
     }
+    if (this.alsoAt?.has(this.index)) this.extra.set(this.index, this.session.capture(this, this.index))
     // A line is entered once: several statements on one line (`if (x) return 0;`) hit it once.
     const newLine = site.line !== this.prevSite?.line || site.file !== this.prevSite.file || depth !== this.prevDepth
     this.prevSite = site
@@ -312,6 +317,7 @@ export class DebugSession {
   private readonly lines: Map<string, Map<number, FunctionDef>>
   private readonly breakpoints = new Map<number, Breakpoint>()
   private byLine = new Map<string, Breakpoint[]>()
+  private bySite = new WeakMap<StatementSite, Breakpoint[] | null>()
   private nextId = 1
   private readonly parsed = new Map<string, ReturnType<typeof parseExpression>>()
   private watches: string[] = []
@@ -367,6 +373,7 @@ export class DebugSession {
 
   private index(): void {
     this.byLine = new Map()
+    this.bySite = new WeakMap()
     for (const bp of this.breakpoints.values()) {
       if (!bp.verified) continue
       const k = `${bp.file}:${bp.actualLine}`
@@ -403,8 +410,11 @@ export class DebugSession {
     return p
   }
 
+  /** The breakpoints on a statement's line (looked up once per statement site). */
   breakpointsAt(site: StatementSite): Breakpoint[] | undefined {
-    return this.byLine.get(`${site.file}:${site.line}`)
+    let bps = this.bySite.get(site)
+    if (bps === undefined) this.bySite.set(site, (bps = this.byLine.get(`${site.file}:${site.line}`) ?? null))
+    return bps ?? undefined
   }
 
   private invalidate(): void {
@@ -414,8 +424,8 @@ export class DebugSession {
 
   // ---- runs ------------------------------------------------------------------
 
-  private run(stopAt: number | undefined, record: boolean, onStop?: (run: Run) => void): Run {
-    const run = new Run(this, stopAt, record)
+  private run(stopAt: number | undefined, record: boolean, onStop?: (run: Run) => void, alsoAt?: ReadonlySet<number>): Run {
+    const run = new Run(this, stopAt, record, alsoAt)
     run.onStop = onStop
     try {
       const result = boot(this.target.scenario, this.target.policy, {
@@ -460,8 +470,7 @@ export class DebugSession {
     let s = this.states.get(i)
     if (!s) {
       s = this.run(i, false).captured!
-      if (this.states.size >= 256) this.states.delete(this.states.keys().next().value!)
-      this.states.set(i, s)
+      this.keep(i, s)
     }
     return s
   }
@@ -481,6 +490,7 @@ export class DebugSession {
   /** Read the stopped boot: stack with locals, globals, watches, machine, console, map. */
   capture(run: Run, index: number): DebugState {
     const k = run.k
+    if (!k) throw new Error('the debugger needs a policy that compiles (it never started a boot)')
     run.onStop?.(run)
     const machine: MachineState = {
       bootStep: { index: k.currentStep(), fn: k.steps[k.currentStep()]?.fn ?? 'start_kernel' },
@@ -556,9 +566,30 @@ export class DebugSession {
   }
 
   reverseContinue(): Stop {
-    const hits = this.recording().hits.filter((h) => h.index < this.position)
-    const hit = hits[hits.length - 1]
+    const hit = this.hitBefore(this.position)
     return hit ? this.stop('breakpoint', hit.index, hit) : this.stop('entry', 0)
+  }
+
+  stepOver(): Stop {
+    return this.stop('step', this.overTarget(this.position))
+  }
+
+  stepIn(): Stop {
+    return this.stop('step', Math.min(this.total, this.position + 1))
+  }
+
+  stepOut(): Stop {
+    return this.stop('step', this.outTarget(this.position))
+  }
+
+  /** Reverse step: the previous statement at the same or a shallower depth (the reverse of step over). */
+  stepBack(): Stop {
+    return this.stop(this.position <= 0 ? 'entry' : 'step', this.backTarget(this.position))
+  }
+
+  private hitBefore(p: number): Recording['hits'][number] | undefined {
+    const hits = this.recording().hits.filter((h) => h.index < p)
+    return hits[hits.length - 1]
   }
 
   private depthAt(i: number): number {
@@ -572,29 +603,46 @@ export class DebugSession {
     return rec.total
   }
 
-  stepOver(): Stop {
-    const d = this.depthAt(this.position)
-    return this.stop('step', this.forward(this.position, (x) => x <= d))
+  private overTarget(p: number): number {
+    const d = this.depthAt(p)
+    return this.forward(p, (x) => x <= d)
   }
 
-  stepIn(): Stop {
-    return this.stop('step', Math.min(this.total, this.position + 1))
+  private outTarget(p: number): number {
+    const d = this.depthAt(p)
+    return this.forward(p, (x) => x < d)
   }
 
-  stepOut(): Stop {
-    const d = this.depthAt(this.position)
-    return this.stop('step', this.forward(this.position, (x) => x < d))
-  }
-
-  /** Reverse step: the previous statement at the same or a shallower depth (the reverse of step over). */
-  stepBack(): Stop {
+  private backTarget(p: number): number {
     const rec = this.recording()
-    const p = this.position
-    if (p <= 0) return this.stop('entry', 0)
-    if (p >= rec.total) return this.stop('step', rec.total - 1)
+    if (p <= 0) return 0
+    if (p >= rec.total) return rec.total - 1
     const d = rec.depth[p]
-    for (let i = p - 1; i >= 0; i--) if (rec.depth[i] <= d) return this.stop('step', i)
-    return this.stop('step', p - 1)
+    for (let i = p - 1; i >= 0; i--) if (rec.depth[i] <= d) return i
+    return p - 1
+  }
+
+  /**
+   * Read, in one replay, the states every move from the current stop can land
+   * on (step over/into/out/back, the next and previous hits) that are not kept
+   * yet, so the next move answers at once. Hosts call it after answering a move
+   * (it costs at most one boot); returns how many states it read.
+   */
+  prefetch(): number {
+    const p = this.position
+    const total = this.recording().total
+    const targets = [p + 1, this.overTarget(p), this.outTarget(p), this.backTarget(p), p - 1, this.hitAfter(p)?.index, this.hitBefore(p)?.index]
+    const wanted = new Set(targets.filter((i): i is number => i !== undefined && i >= 0 && i <= total && !this.states.has(i)))
+    if (wanted.size === 0) return 0
+    const run = this.run(Math.max(...wanted), false, undefined, wanted)
+    for (const [i, state] of run.extra) this.keep(i, state)
+    if (run.captured) this.keep(run.captured.index, run.captured)
+    return wanted.size
+  }
+
+  private keep(i: number, state: DebugState): void {
+    if (this.states.size >= 256 && !this.states.has(i)) this.states.delete(this.states.keys().next().value!)
+    this.states.set(i, state)
   }
 
   /** Jump to statement `index` (the execution slider). */

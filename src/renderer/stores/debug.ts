@@ -95,11 +95,16 @@ export const useDebugStore = defineStore('debug', () => {
     save(policyKey.value, list.some((b) => b.line === line) ? list.filter((b) => b.line !== line) : [...list, { line }].sort((a, b) => a.line - b.line))
   }
 
-  function setCondition(line: number, condition: string): void {
+  /** A breakpoint's condition (stop only when the C expression is true) or log message (print, never stop); empty clears it. */
+  function setBreakpointField(line: number, field: 'condition' | 'logMessage', text: string): void {
     save(
       policyKey.value,
-      current().map((b) => (b.line === line ? { ...b, condition: condition.trim() || undefined } : b)),
+      current().map((b) => (b.line === line ? { ...b, [field]: text.trim() || undefined } : b)),
     )
+  }
+
+  function setCondition(line: number, condition: string): void {
+    setBreakpointField(line, 'condition', condition)
   }
 
   function request(r: DebugRequest): Promise<DebugAnswer> {
@@ -202,6 +207,7 @@ export const useDebugStore = defineStore('debug', () => {
     current,
     toggleBreakpoint,
     setCondition,
+    setBreakpointField,
     startOrContinue,
     move,
     addWatch,

@@ -75,4 +75,6 @@ self.onmessage = async (event: MessageEvent<DebugRequest & { id: number }>) => {
     result = { kind: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }
   }
   self.postMessage({ ...result, id: event.data.id })
+  // While the page shows the stop, read the states the next moves land on (one replay), so they answer at once.
+  if (result.kind === 'stopped') session?.prefetch()
 }
