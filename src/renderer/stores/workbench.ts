@@ -313,9 +313,10 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     if (mine !== opening) return
     if (lab.value) {
       lab.value = null
-      if (!findScenario(scenarioPath.value)) scenarioPath.value = (resources.scenario(DEFAULT_SCENARIO_PATH) ?? resources.scenarios[0])?.path ?? null
       scenarioDraft.value = null
     }
+    // Leaving a lab, or opened first (a route naming a kernel state): the machine must be one of the bundled ones.
+    if (!findScenario(scenarioPath.value)) scenarioPath.value = (resources.scenario(DEFAULT_SCENARIO_PATH) ?? resources.scenarios[0])?.path ?? null
     policyPath.value = path
     policyText.value = saved ?? bundled.text
     forgetBoots()
