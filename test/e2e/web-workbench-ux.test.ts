@@ -359,6 +359,9 @@ if (missing) {
     it('axe-core: no serious or critical violation on an open lab, the memory map, the console and the compare view, in both themes', async () => {
       for (const theme of THEMES) {
         await page.emulateMedia({ colorScheme: theme })
+        await visit(page, '#/')
+        await settled(page)
+        expect(await axeViolations(page), `${theme}: first screen`).toEqual([])
         await visit(page, `#/lab/${LAB5}/map`)
         await settled(page)
         await gradeSettled(page)
@@ -390,6 +393,34 @@ if (missing) {
       await page.getByTestId('boot-held').click()
       expect(await settled(page)).toBe('failed')
       expect(await page.evaluate((key) => localStorage.getItem(key), BOOT_SENTINEL_KEY)).toBeNull()
+    }, 90_000)
+
+    it("two tabs on the same policy: the other tab's save is offered, never applied or lost unseen", async () => {
+      await visit(page, '#/kernel/patched-v1.c/console')
+      await settled(page)
+      const second = await browser.context.newPage()
+      watch(second)
+      await second.goto(`${preview.url}#/kernel/patched-v1.c/console`)
+      await settled(second)
+      await second.locator('.policy-editor .monaco-editor .view-lines').click()
+      await second.keyboard.press('Control+End')
+      await second.keyboard.press('Enter')
+      await second.keyboard.type('/* from the second tab */')
+      await second.keyboard.press('Control+s')
+      // The first tab still shows its own text, and offers the other.
+      await page.getByTestId('other-tab').waitFor()
+      expect(await page.locator('.policy-editor .file').textContent()).toBe('patched-v1.c')
+      await page.getByTestId('other-tab-use').click()
+      await expect.poll(() => page.locator('.policy-editor .file').textContent()).toBe('patched-v1.c (edited)')
+      expect(await page.getByTestId('other-tab').count()).toBe(0)
+      // Keeping one's own text instead saves it, and the other tab is offered that in turn.
+      await page.getByRole('button', { name: 'Reset', exact: true }).click()
+      await second.getByTestId('other-tab').waitFor()
+      await second.getByTestId('other-tab-keep').click()
+      await page.getByTestId('other-tab').waitFor()
+      await page.getByTestId('other-tab-use').click()
+      await second.getByRole('button', { name: 'Reset', exact: true }).click()
+      await second.close()
     }, 90_000)
 
     it('ran without page errors or CSP violations', () => {
