@@ -83,6 +83,9 @@ export function installRouteSync(stores: RouteStores, host: RouteHost): { start(
           if (!workbench.policyPath) await workbench.start()
           return
       }
+      // The learner may have moved on while it opened (a lab picked during the first boot): then it is theirs.
+      const stillThere = route.kind === 'lab' ? labs.current?.id === route.lab : !workbench.lab && workbench.policyPath === route.policy
+      if (!stillThere) return
       if (route.tab && (route.tab !== 'solution' || labs.current?.revealAnswers)) {
         if (route.tab === 'solution') labs.showSolution()
         view.tab = route.tab
@@ -90,9 +93,10 @@ export function installRouteSync(stores: RouteStores, host: RouteHost): { start(
       inspector.selectStep(route.step ?? null)
     } finally {
       applying = false
+      // What opened may say more than the hash did (the tab, the machine), and the learner may have moved
+      // on while it opened (the welcome's Lab 1): write where the workbench is, without a new entry.
+      write(formatRoute(current()), true)
     }
-    // What opened may say more than the hash did (the tab, the machine): write it without a new entry.
-    write(formatRoute(current()), true)
   }
 
   function write(hash: string, replace: boolean): void {

@@ -5,7 +5,8 @@
  * link is the data. A link that does not decode, or decodes to something else,
  * gets a reason the app shows instead of the boot.
  */
-import { compressToEncodedURIComponent, decompressFromEncodedURIComponent } from 'lz-string'
+// lz-string is CommonJS: its default export works under Vite, vitest and plain Node alike.
+import LZString from 'lz-string'
 import { MAX_TEXT_BYTES, type TextFile } from '../shared/bootlab-api'
 
 export interface SharedBoot {
@@ -17,7 +18,7 @@ const VERSION = 1
 
 export function encodeShare(shared: SharedBoot): string {
   const plain = { v: VERSION, policy: { path: shared.policy.path, text: shared.policy.text }, scenario: { path: shared.scenario.path, text: shared.scenario.text } }
-  return compressToEncodedURIComponent(JSON.stringify(plain))
+  return LZString.compressToEncodedURIComponent(JSON.stringify(plain))
 }
 
 const isFile = (v: unknown): v is TextFile =>
@@ -34,7 +35,7 @@ export function decodeShare(payload: string): { shared: SharedBoot } | { error: 
   if (!/^[A-Za-z0-9+\-$]+$/.test(payload)) return { error: 'the link has characters a BootLab share link never has (was it cut or edited?)' }
   let json: string | null
   try {
-    json = decompressFromEncodedURIComponent(payload)
+    json = LZString.decompressFromEncodedURIComponent(payload)
   } catch {
     json = null
   }

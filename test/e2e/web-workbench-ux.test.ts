@@ -31,7 +31,12 @@ const LAB5 = '05-move-swiotlb'
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 
 async function settled(page: Page): Promise<string | null> {
-  await page.locator('[data-testid="verdict"][data-settled="true"]').waitFor({ timeout: 30_000 })
+  try {
+    await page.locator('[data-testid="verdict"][data-settled="true"]').waitFor({ timeout: 30_000 })
+  } catch (e) {
+    await shoot(page, 'ux-not-settled.png')
+    throw new Error(`no settled verdict at ${page.url()}: ${await page.getByTestId('verdict').textContent()}`, { cause: e })
+  }
   return page.getByTestId('verdict').getAttribute('data-status')
 }
 
@@ -238,6 +243,8 @@ if (missing) {
       await shoot(page, 'ux-stale.png')
 
       // Delete the broken line again: the views follow the new boot.
+      await page.locator('.policy-editor .monaco-editor .view-lines').click()
+      await page.keyboard.press('Control+End')
       await page.keyboard.press('Home')
       await page.keyboard.press('Shift+End')
       await page.keyboard.press('Delete')
@@ -245,8 +252,7 @@ if (missing) {
       expect(await settled(page)).toBe('failed')
       expect(await page.getByTestId('result-pane').getAttribute('data-stale')).toBe('false')
       expect(await page.getByTestId('stale-note').count()).toBe(0)
-      await page.getByRole('button', { name: 'Reset', exact: true }).click()
-      await settled(page)
+      expect(await page.getByRole('button', { name: 'Reset', exact: true }).isDisabled()).toBe(true)
     }, 90_000)
 
     it('reload inside lab 5 after two hints brings back the lab, the view, the step and "2 hints"; Back goes to the previous view', async () => {
@@ -282,7 +288,8 @@ if (missing) {
       await page.keyboard.press('Control+End')
       await page.keyboard.press('Enter')
       await page.keyboard.type('/* shared with a friend */')
-      await expect.poll(() => page.locator('.policy-editor .monaco-editor .view-lines').textContent()).toContain('shared with a friend')
+      // Saved a second after typing: the stored text is the editor's.
+      await expect.poll(() => page.evaluate(() => localStorage.getItem('bootlab:policy:05-move-swiotlb')), { timeout: 10_000 }).toMatch(/shared with a friend \*\/$/)
       const verdict = await settled(page)
       await page.getByTestId('share').click()
       const link = await page.getByTestId('share-link').inputValue()
@@ -296,15 +303,22 @@ if (missing) {
       await other.goto(link)
       expect(await settled(other)).toBe(verdict)
       expect(await other.getByTestId('verdict').locator('.headline').textContent()).toBe(await page.getByTestId('verdict').locator('.headline').textContent())
-      await expect.poll(() => other.locator('.policy-editor .monaco-editor .view-lines').textContent()).toContain('shared with a friend')
+      // Ctrl+S in the shared session saves under its own key, never over the lab's text.
+      await other.locator('.policy-editor .monaco-editor .view-lines').click()
+      await other.keyboard.press('Control+s')
+      await expect.poll(() => other.evaluate(() => localStorage.getItem('bootlab:policy:shared')), { timeout: 10_000 }).toMatch(/shared with a friend \*\/$/)
       expect(await other.getByTestId('shared-note').textContent()).toMatch(/start\.c on realm\.yaml/)
 
-      await other.goto(`${preview.url}#/share/${link.split('/share/')[1].slice(0, 40)}`)
-      await other.reload()
-      await other.getByTestId('link-problem').waitFor()
-      expect(await other.getByTestId('link-problem').textContent()).toMatch(/could not be opened: .*Your own work is untouched/)
-      expect(await settled(other)).toMatch(/^(booted|booted-with-warnings|failed)$/)
       await other.close()
+
+      // A link cut short when it was copied, opened in a new tab.
+      const cut = await browser.context.newPage()
+      watch(cut)
+      await cut.goto(`${preview.url}#/share/${link.split('/share/')[1].slice(0, 40)}`)
+      await cut.getByTestId('link-problem').waitFor()
+      expect(await cut.getByTestId('link-problem').textContent()).toMatch(/could not be opened: .*Your own work is untouched/)
+      expect(await settled(cut)).toMatch(/^(booted|booted-with-warnings|failed)$/)
+      await cut.close()
       await page.keyboard.press('Escape')
       await page.getByTestId('lab-actions').getByRole('button', { name: 'Reset to start.c' }).click()
       await settled(page)
@@ -345,6 +359,9 @@ if (missing) {
     it('axe-core: no serious or critical violation on an open lab, the memory map, the console and the compare view, in both themes', async () => {
       for (const theme of THEMES) {
         await page.emulateMedia({ colorScheme: theme })
+        await visit(page, '#/')
+        await settled(page)
+        expect(await axeViolations(page), `${theme}: first screen`).toEqual([])
         await visit(page, `#/lab/${LAB5}/map`)
         await settled(page)
         await gradeSettled(page)
@@ -376,6 +393,34 @@ if (missing) {
       await page.getByTestId('boot-held').click()
       expect(await settled(page)).toBe('failed')
       expect(await page.evaluate((key) => localStorage.getItem(key), BOOT_SENTINEL_KEY)).toBeNull()
+    }, 90_000)
+
+    it("two tabs on the same policy: the other tab's save is offered, never applied or lost unseen", async () => {
+      await visit(page, '#/kernel/patched-v1.c/console')
+      await settled(page)
+      const second = await browser.context.newPage()
+      watch(second)
+      await second.goto(`${preview.url}#/kernel/patched-v1.c/console`)
+      await settled(second)
+      await second.locator('.policy-editor .monaco-editor .view-lines').click()
+      await second.keyboard.press('Control+End')
+      await second.keyboard.press('Enter')
+      await second.keyboard.type('/* from the second tab */')
+      await second.keyboard.press('Control+s')
+      // The first tab still shows its own text, and offers the other.
+      await page.getByTestId('other-tab').waitFor()
+      expect(await page.locator('.policy-editor .file').textContent()).toBe('patched-v1.c')
+      await page.getByTestId('other-tab-use').click()
+      await expect.poll(() => page.locator('.policy-editor .file').textContent()).toBe('patched-v1.c (edited)')
+      expect(await page.getByTestId('other-tab').count()).toBe(0)
+      // Keeping one's own text instead saves it, and the other tab is offered that in turn.
+      await page.getByRole('button', { name: 'Reset', exact: true }).click()
+      await second.getByTestId('other-tab').waitFor()
+      await second.getByTestId('other-tab-keep').click()
+      await page.getByTestId('other-tab').waitFor()
+      await page.getByTestId('other-tab-use').click()
+      await second.getByRole('button', { name: 'Reset', exact: true }).click()
+      await second.close()
     }, 90_000)
 
     it('ran without page errors or CSP violations', () => {

@@ -345,7 +345,12 @@ if (missing) {
 
       await page.getByTestId('show-solution').click()
       await page.getByTestId('lab-solution').locator('.monaco-diff-editor').waitFor()
+      // The reload comes back to the lab (its route), still passed; the course still counts it.
       await page.reload()
+      await bootSettled(page)
+      expect(await page.getByTestId('lab-pane').getAttribute('data-lab')).toBe('06-secondary-cpu-check')
+      expect(await page.getByTestId('lab-status').textContent()).toBe('passed')
+      await page.getByRole('button', { name: '← All labs' }).click()
       await bootSettled(page)
       expect(await page.locator('[data-lab="06-secondary-cpu-check"]').getAttribute('data-status')).toBe('passed')
     })

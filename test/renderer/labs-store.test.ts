@@ -6,7 +6,7 @@ import type { BootResult } from '../../src/core'
 import type { LabGrade } from '../../src/labs'
 import type { BootlabApi, KernelResources, LabFolder, Progress } from '../../src/shared/bootlab-api'
 import { useKernelResourcesStore } from '../../src/renderer/stores/kernel-resources'
-import { labCompletion, labSession, useLabsStore, verdictExpectation } from '../../src/renderer/stores/labs'
+import { labCompletion, labSession, readHints, useLabsStore, verdictExpectation } from '../../src/renderer/stores/labs'
 import { loadLab } from '../../src/labs'
 import { ref } from 'vue'
 import { BOOT_DEBOUNCE_MS, useWorkbenchStore } from '../../src/renderer/stores/workbench'
@@ -185,6 +185,25 @@ describe('labs store', () => {
     expect(workbench.lab).toBeNull()
     expect(workbench.policyPath).toBe('unpatched.c')
     expect(workbench.scenarioPath).toBe('realm.yaml')
+  })
+
+  it('hints revealed are remembered per lab, so a reload (and the report) keep the count', async () => {
+    const items = new Map<string, string>()
+    const storage = { getItem: (k: string) => items.get(k) ?? null, setItem: (k: string, v: string) => void items.set(k, v) }
+    const api = fakeApi()
+    const { labs } = await started(api)
+    labs.connect({ api, grader: { run: async (input: GradeInput) => ({ kind: 'graded' as const, grade: gradeOf(input, false) }) }, storage })
+    await labs.open('04-blackout-windows')
+    labs.revealHint()
+    labs.revealHint()
+    setActivePinia(createPinia())
+    const again = await started(api)
+    again.labs.connect({ api, grader: { run: async (input: GradeInput) => ({ kind: 'graded' as const, grade: gradeOf(input, false) }) }, storage })
+    await again.labs.open('04-blackout-windows')
+    expect(again.labs.hints).toHaveLength(2)
+    expect(again.labs.hintsShown).toEqual({ '04-blackout-windows': 2 })
+    expect(readHints('{"04-blackout-windows": 2.5, "../x": 1, "ok-lab": 3}')).toEqual({ 'ok-lab': 3 })
+    expect(readHints('not json')).toEqual({})
   })
 
   it('a lab session names its machines by scenario name, variants included', async () => {

@@ -4,7 +4,7 @@ import type { BootResult } from '../../src/core/result'
 import type { Diagnostic } from '../../src/core/policy/value'
 import type { BootlabApi, KernelResources } from '../../src/shared/bootlab-api'
 import { useKernelResourcesStore } from '../../src/renderer/stores/kernel-resources'
-import { behindReason, BOOT_DEBOUNCE_MS, BOOT_SENTINEL_KEY, clockTime, SAVE_DEBOUNCE_MS, textHash, useWorkbenchStore } from '../../src/renderer/stores/workbench'
+import { behindReason, BOOT_DEBOUNCE_MS, BOOT_SENTINEL_KEY, clockTime, SAVE_DEBOUNCE_MS, SLOW_BOOT_MS, textHash, useWorkbenchStore } from '../../src/renderer/stores/workbench'
 import type { BootInput, BootOutcome } from '../../src/renderer/workers/boot-protocol'
 
 const RESOURCES: KernelResources = {
@@ -158,9 +158,9 @@ describe('workbench store', () => {
     expect(workbench.viewsBehind).toBeNull()
 
     workbench.edit('int broken = ;')
-    // In flight: the views keep the good boot and say a boot is coming.
+    // In flight: the views keep the good boot, and say nothing unless the boot is slow.
     expect(workbench.result).toBe(good)
-    expect(workbench.viewsBehind).toBe('booting your latest edit…')
+    expect(workbench.viewsBehind).toBeNull()
     await vi.advanceTimersByTimeAsync(BOOT_DEBOUNCE_MS)
     expect(workbench.outcome?.kind === 'booted' && workbench.outcome.result.verdict.status).toBe('policy-error')
     expect(workbench.result).toBe(good)
@@ -171,6 +171,21 @@ describe('workbench store', () => {
     await vi.advanceTimersByTimeAsync(BOOT_DEBOUNCE_MS)
     expect(workbench.result).not.toBe(good)
     expect(workbench.goodBoot?.text).toBe('int fixed = 1;')
+    expect(workbench.viewsBehind).toBeNull()
+  })
+
+  it('a boot slower than SLOW_BOOT_MS is announced: the views say they show the previous boot', async () => {
+    let release: (o: BootOutcome) => void = () => {}
+    const boots = fakeBoots()
+    const { workbench } = await startedWorkbench(fakeApi(), boots)
+    boots.run.mockImplementationOnce((input: BootInput) => (boots.runs.push(input), new Promise<BootOutcome>((r) => (release = r))))
+    workbench.edit('int slow;')
+    await vi.advanceTimersByTimeAsync(SLOW_BOOT_MS - 1)
+    expect(workbench.viewsBehind).toBeNull()
+    await vi.advanceTimersByTimeAsync(1)
+    expect(workbench.viewsBehind).toBe('booting your latest edit…')
+    release({ kind: 'booted', diagnostics: [], result: result() })
+    await vi.advanceTimersByTimeAsync(0)
     expect(workbench.viewsBehind).toBeNull()
   })
 

@@ -24,6 +24,8 @@ import { DEFAULT_SCENARIO_PATH, useKernelResourcesStore } from './kernel-resourc
 export const BOOT_DEBOUNCE_MS = 0
 /** Quiet time after a keystroke before saving the learner's text. */
 export const SAVE_DEBOUNCE_MS = 1000
+/** After this long without an answer, the views say they show an older boot while the newer one runs. */
+export const SLOW_BOOT_MS = 400
 
 export interface WorkbenchDeps {
   api: BootlabApi
@@ -129,6 +131,18 @@ export const useWorkbenchStore = defineStore('workbench', () => {
   /** When the learner's text was last saved (the editor's status line shows it). */
   const savedAt = shallowRef<Date | null>(null)
 
+  /** No answer has come for SLOW_BOOT_MS since the last edit or boot request. */
+  const slowBoot = ref(false)
+  let slowTimer: ReturnType<typeof setTimeout> | undefined
+  function watchForSlowBoot(): void {
+    if (slowTimer === undefined) slowTimer = setTimeout(() => (slowBoot.value = true), SLOW_BOOT_MS)
+  }
+  function bootAnswered(): void {
+    clearTimeout(slowTimer)
+    slowTimer = undefined
+    slowBoot.value = false
+  }
+
   /** The boot the views draw: the newest good one (see goodBoot). */
   const result = computed(() => goodBoot.value?.result ?? null)
 
@@ -141,7 +155,9 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     const o = outcome.value
     if (!good || !o) return null
     if (o !== good.outcome) return behindReason(o, policyPath.value)
-    if (good.text !== policyText.value || good.scenarioText !== (scenarioFile.value?.text ?? null)) return 'booting your latest edit…'
+    // A boot in flight usually lands within a frame or two: the views say so only once it is slow, so a
+    // keystroke never costs a relayout for a note that would vanish at once.
+    if (slowBoot.value && (good.text !== policyText.value || good.scenarioText !== (scenarioFile.value?.text ?? null))) return 'booting your latest edit…'
     return null
   })
 
@@ -212,6 +228,7 @@ export const useWorkbenchStore = defineStore('workbench', () => {
   }
 
   function accept(answer: BootOutcome, policy: string, scenario: string): void {
+    bootAnswered()
     outcome.value = answer
     bootedText.value = policy
     bootedScenarioText.value = scenario
@@ -235,6 +252,7 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     const input = bootInput(policy, scenario)
     if (!input) return
     bootHeld.value = null
+    watchForSlowBoot()
     const { sentinel } = needDeps()
     sentinel?.setItem(BOOT_SENTINEL_KEY, JSON.stringify({ key: policyKey(), hash: textHash(policy.text) }))
     bootsInFlight++
@@ -297,6 +315,7 @@ export const useWorkbenchStore = defineStore('workbench', () => {
   function edit(text: string): void {
     if (text === policyText.value) return
     markEdit()
+    watchForSlowBoot()
     policyText.value = text
     scheduleBoot()
     clearTimeout(saveTimer)
@@ -313,9 +332,10 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     if (mine !== opening) return
     if (lab.value) {
       lab.value = null
-      if (!findScenario(scenarioPath.value)) scenarioPath.value = (resources.scenario(DEFAULT_SCENARIO_PATH) ?? resources.scenarios[0])?.path ?? null
       scenarioDraft.value = null
     }
+    // Leaving a lab, or opened first (a route naming a kernel state): the machine must be one of the bundled ones.
+    if (!findScenario(scenarioPath.value)) scenarioPath.value = (resources.scenario(DEFAULT_SCENARIO_PATH) ?? resources.scenarios[0])?.path ?? null
     policyPath.value = path
     policyText.value = saved ?? bundled.text
     forgetBoots()
