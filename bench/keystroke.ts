@@ -50,8 +50,10 @@ export function readFirstPaint(): { ms: number; file: string } | null {
     const path = join(ARTIFACTS, file)
     if (!existsSync(path)) continue
     try {
-      const a = JSON.parse(readFileSync(path, 'utf8')) as { firstPaintMs?: number; ms?: number }
-      const ms = a.firstPaintMs ?? a.ms
+      // test/e2e/web-workbench-ux.test.ts writes { firstLoad: { firstContentfulPaintMs, shellPaintedMs }, secondLoad }:
+      // the figure is the Vue shell's mark on a first load, counted from the request (navigation start).
+      const a = JSON.parse(readFileSync(path, 'utf8')) as { firstPaintMs?: number; ms?: number; firstLoad?: { shellPaintedMs?: number } }
+      const ms = a.firstLoad?.shellPaintedMs ?? a.firstPaintMs ?? a.ms
       if (typeof ms === 'number') return { ms, file: path }
     } catch {
       // Not a figure: skipped like a missing one.
