@@ -99,6 +99,8 @@ if (missing) {
       preview = await buildAndPreview()
       browser = await launchChromium()
       page = await browser.context.newPage()
+      // These tests start past the first-run welcome (web-workbench-ux.test.ts covers it).
+      await page.addInitScript(() => localStorage.setItem('bootlab:welcomed', '1'))
       await page.goto(preview.url)
       await settled(page)
     }, 180_000)
