@@ -55,7 +55,9 @@ describe('printk, WARN and panic formats cannot amplify a policy into host time 
     const f = bootChild(name, text)
     expect(f.code).toBe(3)
     expect(f.diagnostics).toHaveLength(1)
-    expect(f.diagnostics[0]).toMatchObject({ file: 'amplify.c', line: 6, code: 'budget' })
+    // The loop: its printing call (line 6) or, when the budget runs out between calls, the for statement (line 5).
+    expect(f.diagnostics[0]).toMatchObject({ file: 'amplify.c', code: 'budget' })
+    expect([5, 6]).toContain(f.diagnostics[0].line)
     expect(f.diagnostics[0].message).toMatch(message)
     expect(f.longest).toBeLessThanOrEqual(1024)
     // The target is 2 s (measured 0.9 to 1.7 s on a quiet machine, up to 13 s at a load average of 20);
