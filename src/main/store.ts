@@ -94,9 +94,11 @@ export class UserStore {
 
   private sweep(): Promise<void> {
     const folders = [this.root, join(this.root, 'policies')]
-    const sweepAll = async () => void (await Promise.all(folders.map((f) => sweepTemporaries(f))))
     // A sweep that fails (an unreadable folder) must not stop the learner's work: the writes will say what is wrong.
-    this.swept ??= sweepAll().catch(() => {})
+    this.swept ??= Promise.all(folders.map((f) => sweepTemporaries(f))).then(
+      () => {},
+      () => {},
+    )
     return this.swept
   }
 

@@ -51,7 +51,7 @@ describe('colour', () => {
   it('on a terminal the verdict and the WARNING lines are coloured', () => {
     const text = onTerminal(boot)
     expect(text).toContain(`${ESC}31mFAILED${ESC}39m: `)
-    expect(text).toMatch(/\x1b\[33m\[ +\d+\.\d+\] WARNING: unpatched\.c:\d+ at pageattr_pud_entry/)
+    expect(text).toMatch(/\x1b\[33m\[ +\d+\.\d+\] WARNING: arch\/arm64\/mm\/pageattr\.c:\d+ at pageattr_pud_entry/)
     expect(text).toMatch(/\x1b\[31m\[ +\d+\.\d+\] Kernel panic - not syncing: /)
   }, 60_000)
 

@@ -40,6 +40,7 @@ describe('found by fuzzing', () => {
     ['a negative size', '-1', -22n],
     ['a size past the end of the linear map', '0x7fffffffffffffff', -22n],
     ['no pages', '0', 0n],
+    ['less than a page (GFP_ATOMIC, 0xa20: its last page was looked up a page before the start; part of a block, so the walk refuses)', 'GFP_ATOMIC', -22n],
   ])('__change_memory_common() with %s returns, instead of walking outside the 48-bit space', async (_what, size, ret) => {
     const r = await bootWith('host', `void __init mem_init(void)\n{\n\tint ret = __change_memory_common(PAGE_OFFSET, ${size}, 0, 0);\n\tpr_info("ret=%d\\n", ret);\n}\n`, 'range.c')
     expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([])

@@ -303,7 +303,12 @@ describe('the desktop app as electron-builder packages it (stand-in Electron)', 
     writeFileSync(join(standInElectron, 'electron'), '#!/bin/sh\n')
     chmodSync(join(standInElectron, 'electron'), 0o755)
     const output = join(work, 'installers')
-    const r = await run('npx', ['--no', '--', 'electron-builder', '--linux', 'dir', `-c.electronDist=${standInElectron}`, `-c.directories.output=${output}`], ROOT)
+    // The stand-in has no fuse sentinel to flip: package with the real configuration minus electronFuses.
+    const config = parseYaml(readFileSync(join(ROOT, 'electron-builder.yml'), 'utf8')) as Record<string, unknown>
+    delete config.electronFuses
+    const configFile = join(work, 'electron-builder.json')
+    writeFileSync(configFile, JSON.stringify({ ...config, electronDist: standInElectron, directories: { output } }))
+    const r = await run('npx', ['--no', '--', 'electron-builder', '--linux', 'dir', '--config', configFile], ROOT)
     expect(r.code, r.stdout + r.stderr).toBe(0)
     appDir = join(output, 'linux-unpacked')
   }, PACK_AND_INSTALL_TIMEOUT)

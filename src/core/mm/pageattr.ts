@@ -10,7 +10,7 @@
  */
 import type { Kernel } from '../kernel/kernel'
 import { bool, callSiteError, num, type NativeRow } from '../kernel/native-row'
-import { bigToVirt, CONT_PMD_SIZE, CONT_PTE_SIZE, formatSize, formatVirt, LINEAR_MAP_SIZE, PAGE_SIZE, virt, virtToBig } from '../memory/addr'
+import { bigToVirt, CONT_PMD_SIZE, CONT_PTE_SIZE, formatSize, formatVirt, LINEAR_MAP_SIZE, virt, virtToBig } from '../memory/addr'
 import {
   Attr,
   entryAttrs,
@@ -119,7 +119,8 @@ function updateRangeProt(k: Kernel, ctx: NativeContext, addr: bigint, size: bigi
  * group). Only the groups at the two ends of the range can break this way.
  */
 function checkContiguousGroups(k: Kernel, start: number, end: number): void {
-  for (const addr of [start, end - PAGE_SIZE]) {
+  // The first and the last byte of the range (a range may be shorter than a page).
+  for (const addr of [start, end - 1]) {
     const leaf = leafAt(k.pt, addr)
     if (!leaf || leaf.level === 1 || !(leaf.attrs & Attr.CONT)) continue
     const groupSize = leaf.level === 2 ? CONT_PMD_SIZE : CONT_PTE_SIZE
