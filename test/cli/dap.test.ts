@@ -14,7 +14,7 @@ const ROOT = join(import.meta.dirname, '../..')
 const v2 = readNamed('patched-v2', 'policy')
 const lines = v2.text.split('\n')
 const fnLine = lines.findIndex((l) => l.startsWith('int split_kernel_leaf_mapping(')) + 1
-const alignLine = lines.findIndex((l, i) => i >= fnLine && /PAGE_ALIGNED\(start\)/.test(l)) + 1
+const alignLine = lines.findIndex((l, i) => i >= fnLine && /start != PAGE_ALIGN\(start\)/.test(l)) + 1
 const lazyLine = lines.findIndex((l, i) => i >= fnLine && /mutex_lock\(&pgtable_split_lock\)/.test(l)) + 1
 
 let dc: DebugClient
