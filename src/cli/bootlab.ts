@@ -21,6 +21,7 @@ import { isMainThread } from 'node:worker_threads'
 import { boot, type BootResult, closestName, type Diagnostic, firstDivergence, formatScenarioErrors, type KernelPolicy, parseScenario } from '../core'
 import { formatLabErrors, gradeLab, type Lab, type LabGrade, labPolicyLookup, loadLab, needsCompareWith } from '../labs'
 import { bundledKernelResources, LABS_DIR, labDir, listLabDirs, readLabFolder } from '../node/labs'
+import { loadCParser } from '../node/c-parser'
 import { loadKernelPolicy } from '../node/kernel-policy'
 import { listPolicies, listScenarios, type NamedText, POLICY_DIR, readNamed, resolveNamed, SCENARIO_DIR } from '../node/resources'
 import { DEFAULT_TIMEOUT_SECONDS, defaultJobs, gradeSubmissions, listSubmissions, MAX_SUBMISSION_BYTES, MAX_TIMEOUT_SECONDS, parseShard, shardOf, type SubmissionResult, SubmissionFolderError } from './batch-grade'
@@ -159,7 +160,7 @@ export async function gradeSource(lab: Lab, source: NamedText): Promise<{ policy
   const lookup = labPolicyLookup(lab)
   const policy = await loadKernelPolicy(source, lookup)
   const compareWith = lab.compareWith && needsCompareWith(lab) ? await loadKernelPolicy(lab.compareWith, lookup) : undefined
-  return { policy, grade: gradeLab(lab, { policy, compareWith }) }
+  return { policy, grade: gradeLab(lab, { policy, compareWith, parser: await loadCParser() }) }
 }
 
 async function gradeNamed(
