@@ -16,7 +16,8 @@
  */
 import { type AssignOp, type BinaryOp, type DefineDef, type Expr, type ExternDecl, type FunctionDef, type GlobalDef, INITCALL_LEVELS, type InitcallLevel, type LValue, type Local, type Program, type Span, type Stmt, type VarDecl } from './ast'
 import { type CType, T_INT, T_VOID, isTypedefName, namedType, parseIntLiteral, pointerTo, sizedTypeName } from './ctype'
-import type { AnnotationMark, SyntaxNode, SyntaxResult } from './syntax'
+import type { AnnotationMark, SyntaxResult } from './syntax'
+import type { SyntaxNode } from './tree'
 import type { Diagnostic } from './value'
 
 export interface Lowered {
