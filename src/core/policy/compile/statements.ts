@@ -59,7 +59,7 @@ function runner(cc: CompileContext, execs: Exec[], labels: Map<string, number>):
 }
 
 /** A statement's closure; in a debug build, statements that run code first report to the debugger. */
-export function statement(cc: CompileContext, s: Stmt, cx: Cx): Exec {
+function statement(cc: CompileContext, s: Stmt, cx: Cx): Exec {
   const exec = statementExec(cc, s, cx)
   const hook = cc.rt.onStatement
   if (hook === undefined || !cx.fn || s.k === 'block' || s.k === 'label' || s.k === 'case' || s.k === 'empty' || s.k === 'extern') return exec
