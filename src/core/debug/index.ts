@@ -2,6 +2,9 @@
  * The policy debugger (breakpoints, stepping, time travel by deterministic
  * replay): one engine for the app, `bootlab dap` and `bootlab boot --break`.
  */
-export { DebugSession, type Breakpoint, type DebugState, type DebugTarget, type LogMessage, type MachineState, type Recording, type SourceBreakpoint, type StackFrame, type Stop, type StopReason, type Watch } from './session'
+export { DebugSession, type DebugTarget, type Stop, type StopReason } from './session'
+export type { Breakpoint, SourceBreakpoint } from './breakpoints'
+export type { LogMessage, Recording } from './run'
+export type { DebugState, MachineState, StackFrame, Watch } from './state'
 export { parseExpression } from './expression'
 export { handleType, type Variable } from './values'

@@ -1,7 +1,9 @@
 /*
  * The policy debugger: breakpoints, stepping and time travel over a simulated
  * boot. One engine, host-free and synchronous; the app's worker, `bootlab dap`
- * and `bootlab boot --break` all drive it.
+ * and `bootlab boot --break` all drive it. This file moves through the
+ * recorded trace; run.ts records and replays a boot, state.ts reads a stopped
+ * one, breakpoints.ts says where it can stop, values.ts shows C values.
  *
  * A real kernel debugger (kgdb) stops the CPU. A boot here is deterministic, so
  * the engine never keeps a paused boot: it *records* one full run (every
@@ -29,14 +31,14 @@
  */
 import type { Parser } from 'web-tree-sitter'
 import { boot, type KernelPolicy } from '../boot/boot'
-import type { Kernel } from '../kernel/kernel'
-import type { BootResult, MapSnapshot, WindowId } from '../result'
-import { mapPicture } from '../mm/linear-map'
-import type { CValue, Eval, FunctionDef, Locals, Stmt, StatementSite } from '../policy'
-import { PolicyError, ReplayStop } from '../policy/value'
+import type { StatementSite } from '../policy'
+import { ReplayStop } from '../policy/value'
 import type { Scenario } from '../scenario/schema'
-import { bindLocals, parseExpression } from './expression'
-import { type Variable, variable } from './values'
+import { type Breakpoint, BreakpointTable, type SourceBreakpoint } from './breakpoints'
+import { parseExpression } from './expression'
+import { type Recording, Run, type RunHost } from './run'
+import { type DebugState, policyDepthsByFrame, readState, type Watch } from './state'
+import { variable } from './values'
 
 export interface DebugTarget {
   scenario: Scenario
@@ -45,75 +47,6 @@ export interface DebugTarget {
   /** The C grammar, for conditions and watches. */
   parser: Parser
   maxSteps?: number
-}
-
-export interface SourceBreakpoint {
-  /** The policy file (its base name is enough: `patched-v2.c`). */
-  file: string
-  line: number
-  /** Stop only when this C expression is true (non-zero). */
-  condition?: string
-  /** A logpoint: print this message instead of stopping; `{expr}` is replaced by its value, `{expr:x}` in hex. */
-  logMessage?: string
-}
-
-export interface Breakpoint extends SourceBreakpoint {
-  id: number
-  /** A function breakpoint: set by name, at the function's first statement. */
-  function?: string
-  /** False when no statement is on or after `line` in a function of `file`, or the condition does not compile. */
-  verified: boolean
-  /** The statement line it stops at (the first statement on or after `line`). */
-  actualLine: number
-  message?: string
-}
-
-export interface StackFrame {
-  /** 0 is the innermost frame. */
-  id: number
-  /** As the kernel names it (`split_kernel_leaf_mapping`, `swiotlb_update_mem_attributes`). */
-  name: string
-  origin: 'policy' | 'kernel'
-  file: string
-  /** Policy frames: the line being executed (the innermost) or the call being made. */
-  line?: number
-  /** Policy frames: parameters and locals by slot. */
-  locals?: Variable[]
-}
-
-export interface MachineState {
-  /** The boot step running (start_kernel's timeline) and its index. */
-  bootStep: { index: number; fn: string }
-  window: WindowId
-  onlineCpus: number
-  cpus: number
-  allocator: 'memblock' | 'buddy'
-  capsFinalized: boolean
-  /** Seconds since boot on the console's clock. */
-  time: number
-  consoleLines: number
-}
-
-export interface Watch {
-  expression: string
-  value?: Variable
-  error?: string
-}
-
-/** The boot before statement `index` runs (or, at `index === total`, after it ended). */
-export interface DebugState {
-  index: number
-  file?: string
-  line?: number
-  fn?: string
-  frames: StackFrame[]
-  globals: Variable[]
-  watches: Watch[]
-  machine: MachineState
-  /** The console so far, as dmesg prints it. */
-  console: string[]
-  /** The linear map at this moment, as the map view draws it. */
-  map: MapSnapshot
 }
 
 export type StopReason = 'entry' | 'breakpoint' | 'step' | 'goto' | 'end'
@@ -128,197 +61,8 @@ export interface Stop {
   state: DebugState
 }
 
-export interface LogMessage {
-  /** The statement before which the logpoint printed. */
-  index: number
-  breakpoint: number
-  text: string
-}
-
-/** What one full run of the boot recorded. */
-export interface Recording {
-  /** Statements executed. */
-  total: number
-  /** Per statement: call depth, and the index of its site in `sites`. */
-  depth: Uint16Array
-  site: Uint32Array
-  sites: StatementSite[]
-  hits: { index: number; breakpoint: number; conditionError?: string }[]
-  logs: LogMessage[]
-  result: BootResult
-}
-
-const HOOKED = new Set<Stmt['k']>(['expr', 'decl', 'if', 'while', 'do', 'for', 'return', 'break', 'continue', 'goto', 'switch'])
-
-/** Lines of statements that can be stopped at, per file, with their function. */
-function statementLines(policy: KernelPolicy): Map<string, Map<number, FunctionDef>> {
-  const out = new Map<string, Map<number, FunctionDef>>()
-  const visit = (s: Stmt | undefined, fn: FunctionDef, lines: Map<number, FunctionDef>): void => {
-    if (!s) return
-    if (HOOKED.has(s.k) && !lines.has(s.span.line)) lines.set(s.span.line, fn)
-    switch (s.k) {
-      case 'block':
-      case 'switch':
-        s.body.forEach((c) => visit(c, fn, lines))
-        break
-      case 'if':
-        visit(s.then, fn, lines)
-        visit(s.else, fn, lines)
-        break
-      case 'while':
-      case 'do':
-        visit(s.body, fn, lines)
-        break
-      case 'for':
-        visit(s.init, fn, lines)
-        visit(s.body, fn, lines)
-        break
-    }
-  }
-  for (const fn of policy.program?.functions ?? []) {
-    let lines = out.get(fn.file)
-    if (!lines) out.set(fn.file, (lines = new Map()))
-    visit(fn.body, fn, lines)
-  }
-  return out
-}
-
-/**
- * For each frame of the kernel's call trace (innermost first), the interpreter
- * depth of a policy frame, undefined for a native one: the trace's policy
- * frames are the interpreter's, innermost first.
- */
-function policyDepthsByFrame(run: Run): (number | undefined)[] {
-  const inner = run.k.interp.stack()
-  const depths = inner.map((f, d) => (f.origin === 'policy' ? d : -1)).filter((d) => d >= 0).reverse()
-  let p = 0
-  return run.k.callTrace().map((f) => (f.origin === 'policy' ? depths[p++] : undefined))
-}
-
-const baseName = (file: string) => file.replace(/^.*[\\/]/, '')
-
-/** One debugger expression's compiled closure per run, per function scope. */
-interface CompiledExpr {
-  ev?: Eval
-  error?: string
-}
-
-/** The state of one run of the boot (recording or replaying). */
-class Run {
-  index = 0
-  k!: Kernel
-  /** Per call depth: the locals and the statement of the frame running at that depth. */
-  readonly frameLocals: Locals[] = []
-  readonly frameSites: StatementSite[] = []
-  private prevSite: StatementSite | undefined
-  private prevDepth = -1
-  private readonly compiled = new Map<string, CompiledExpr>()
-  captured: DebugState | undefined
-  /** Called at the stop with the live run (to evaluate in one of its frames). */
-  onStop: ((run: Run) => void) | undefined
-  /** Filled while recording. */
-  depth: number[] | undefined
-  site: number[] | undefined
-  siteIds: Map<StatementSite, number> | undefined
-  readonly hits: Recording['hits'] = []
-  readonly logs: LogMessage[] = []
-
-  /** States read on the way to `stopAt` (prefetching), by statement index. */
-  readonly extra = new Map<number, DebugState>()
-
-  constructor(
-    private readonly session: DebugSession,
-    readonly stopAt: number | undefined,
-    record: boolean,
-    private readonly alsoAt?: ReadonlySet<number>,
-  ) {
-    if (record) {
-      this.depth = []
-      this.site = []
-      this.siteIds = new Map()
-    }
-  }
-
-  hook = (site: StatementSite, locals: Locals, depth: number): void => {
-    const at = depth - 1
-    this.frameLocals[at] = locals
-    this.frameSites[at] = site
-    if (this.index === this.stopAt) {
-      this.captured = this.session.capture(this, this.index)
-      throw new ReplayStop('debugger stop')
-    }
-    if (this.alsoAt?.has(this.index)) this.extra.set(this.index, this.session.capture(this, this.index))
-    // A line is entered once: several statements on one line (`if (x) return 0;`) hit it once.
-    const newLine = site.line !== this.prevSite?.line || site.file !== this.prevSite.file || depth !== this.prevDepth
-    this.prevSite = site
-    this.prevDepth = depth
-    if (newLine) {
-      const bps = this.session.breakpointsAt(site)
-      if (bps) for (const bp of bps) this.checkBreakpoint(bp, site, locals)
-    }
-    if (this.depth) {
-      this.depth.push(depth)
-      let id = this.siteIds!.get(site)
-      if (id === undefined) this.siteIds!.set(site, (id = this.siteIds!.size))
-      this.site!.push(id)
-    }
-    this.index++
-  }
-
-  private checkBreakpoint(bp: Breakpoint, site: StatementSite, locals: Locals): void {
-    let conditionError: string | undefined
-    if (bp.condition) {
-      const r = this.evaluate(bp.condition, site.fn, locals)
-      if ('error' in r) conditionError = r.error
-      else if (typeof r.value === 'bigint' && r.value === 0n) return
-    }
-    if (bp.logMessage !== undefined) {
-      const text = this.interpolate(bp.logMessage, site.fn, locals)
-      if (this.depth) this.logs.push({ index: this.index, breakpoint: bp.id, text })
-      return
-    }
-    if (this.depth) this.hits.push({ index: this.index, breakpoint: bp.id, conditionError })
-  }
-
-  /** Evaluate a debugger expression in a frame of this run. */
-  evaluate(text: string, fn: FunctionDef | undefined, locals: Locals): { value: CValue; type?: string } | { error: string } {
-    const key = `${fn?.name ?? ''}\0${text}`
-    let c = this.compiled.get(key)
-    if (!c) {
-      const parsed = this.session.parse(text)
-      if ('error' in parsed) c = { error: parsed.error }
-      else {
-        const ev = this.k.interp.debugExpression(bindLocals(parsed.expr, fn), '<expression>', fn)
-        c = Array.isArray(ev) ? { error: `in '${text}': ${ev[0].message}` } : { ev }
-      }
-      this.compiled.set(key, c)
-    }
-    if (!c.ev) return { error: c.error! }
-    try {
-      return { value: this.k.interp.evaluate(c.ev, locals) }
-    } catch (e) {
-      if (e instanceof PolicyError) return { error: `in '${text}': ${e.diagnostic.message}` }
-      throw e
-    }
-  }
-
-  /** A logpoint's message: `{expr}` in decimal, `{expr:x}` in hex. */
-  private interpolate(message: string, fn: FunctionDef, locals: Locals): string {
-    return message.replace(/\{([^{}]+?)(:x)?\}/g, (_, text: string, hex?: string) => {
-      const r = this.evaluate(text, fn, locals)
-      if ('error' in r) return `<${r.error}>`
-      const v = variable(text, undefined, r.value)
-      return hex ? (v.hex ?? v.value) : (v.decimal ?? v.value)
-    })
-  }
-}
-
-export class DebugSession {
-  private readonly lines: Map<string, Map<number, FunctionDef>>
-  private readonly breakpoints = new Map<number, Breakpoint>()
-  private byLine = new Map<string, Breakpoint[]>()
-  private bySite = new WeakMap<StatementSite, Breakpoint[] | null>()
-  private nextId = 1
+export class DebugSession implements RunHost {
+  private readonly breakpoints: BreakpointTable
   private readonly parsed = new Map<string, ReturnType<typeof parseExpression>>()
   private watches: string[] = []
   private rec: Recording | undefined
@@ -327,29 +71,20 @@ export class DebugSession {
   position = 0
 
   constructor(readonly target: DebugTarget) {
-    this.lines = statementLines(target.policy)
+    this.breakpoints = new BreakpointTable(target.policy, (text) => this.parse(text))
   }
 
   // ---- breakpoints and watches -----------------------------------------------
 
   /** The files that have statements (the base kernel's and every kernel state's on the chain). */
   files(): string[] {
-    return [...this.lines.keys()]
-  }
-
-  private fileKey(file: string): string | undefined {
-    if (this.lines.has(file)) return file
-    const base = baseName(file)
-    return [...this.lines.keys()].find((f) => baseName(f) === base)
+    return this.breakpoints.files()
   }
 
   /** Replace the breakpoints of one file; the recording is redone on the next run. */
   setBreakpoints(file: string, specs: Omit<SourceBreakpoint, 'file'>[]): Breakpoint[] {
-    const key = this.fileKey(file)
-    for (const [id, bp] of this.breakpoints) if (bp.file === (key ?? file) && !bp.function) this.breakpoints.delete(id)
-    const out = specs.map((spec) => this.verify({ ...spec, file: key ?? file }, key))
-    for (const bp of out) this.breakpoints.set(bp.id, bp)
-    this.index()
+    const out = this.breakpoints.setSource(file, specs)
+    this.invalidate()
     return out
   }
 
@@ -359,43 +94,9 @@ export class DebugSession {
    * learner's file or a kernel state beneath it), however its lines move.
    */
   setFunctionBreakpoints(specs: (Omit<SourceBreakpoint, 'file' | 'line'> & { function: string })[]): Breakpoint[] {
-    for (const [id, bp] of this.breakpoints) if (bp.function) this.breakpoints.delete(id)
-    const out = specs.map((spec): Breakpoint => {
-      const def = this.target.policy.program?.functions.find((f) => f.name === spec.function)
-      const first = def && Math.min(...[...(this.lines.get(def.file) ?? [])].filter(([, fn]) => fn === def).map(([line]) => line))
-      if (!def || first === undefined || !Number.isFinite(first)) return { ...spec, file: '', line: 0, id: this.nextId++, verified: false, actualLine: 0, message: `no policy function '${spec.function}' with statements in this boot` }
-      return { ...this.verify({ ...spec, file: def.file, line: first }, def.file), function: spec.function }
-    })
-    for (const bp of out) this.breakpoints.set(bp.id, bp)
-    this.index()
-    return out
-  }
-
-  private index(): void {
-    this.byLine = new Map()
-    this.bySite = new WeakMap()
-    for (const bp of this.breakpoints.values()) {
-      if (!bp.verified) continue
-      const k = `${bp.file}:${bp.actualLine}`
-      this.byLine.set(k, [...(this.byLine.get(k) ?? []), bp])
-    }
+    const out = this.breakpoints.setFunctions(specs)
     this.invalidate()
-  }
-
-  private verify(spec: SourceBreakpoint, key: string | undefined): Breakpoint {
-    const bp: Breakpoint = { ...spec, id: this.nextId++, verified: false, actualLine: spec.line }
-    const lines = key ? this.lines.get(key)! : undefined
-    if (!lines) return { ...bp, message: `no policy file '${spec.file}' in this boot` }
-    const candidates = [...lines.keys()].filter((l) => l >= spec.line).sort((a, b) => a - b)
-    const line = candidates[0]
-    const fn = line === undefined ? undefined : lines.get(line)
-    if (line === undefined || !fn || spec.line < fn.span.line) return { ...bp, message: `no statement on or after line ${spec.line} in a function of ${spec.file}` }
-    for (const text of [spec.condition, ...[...(spec.logMessage ?? '').matchAll(/\{([^{}]+?)(?::x)?\}/g)].map((m) => m[1])]) {
-      if (!text) continue
-      const p = this.parse(text)
-      if ('error' in p) return { ...bp, actualLine: line, message: p.error }
-    }
-    return { ...bp, verified: true, actualLine: line }
+    return out
   }
 
   /** Expressions shown at every stop, evaluated in the innermost policy frame. */
@@ -412,9 +113,7 @@ export class DebugSession {
 
   /** The breakpoints on a statement's line (looked up once per statement site). */
   breakpointsAt(site: StatementSite): Breakpoint[] | undefined {
-    let bps = this.bySite.get(site)
-    if (bps === undefined) this.bySite.set(site, (bps = this.byLine.get(`${site.file}:${site.line}`) ?? null))
-    return bps ?? undefined
+    return this.breakpoints.at(site)
   }
 
   private invalidate(): void {
@@ -479,7 +178,7 @@ export class DebugSession {
   evaluate(text: string, frameId = 0): Watch {
     let answer: Watch = { expression: text, error: 'no policy frame to evaluate in' }
     this.run(this.position, false, (r) => {
-      const d = policyDepthsByFrame(r)[frameId]
+      const d = policyDepthsByFrame(r.k)[frameId]
       if (d === undefined) return
       const v = r.evaluate(text, r.frameSites[d].fn, r.frameLocals[d])
       answer = 'error' in v ? { expression: text, error: v.error } : { expression: text, value: variable(text, undefined, v.value) }
@@ -489,50 +188,9 @@ export class DebugSession {
 
   /** Read the stopped boot: stack with locals, globals, watches, machine, console, map. */
   capture(run: Run, index: number): DebugState {
-    const k = run.k
-    if (!k) throw new Error('the debugger needs a policy that compiles (it never started a boot)')
+    if (!run.k) throw new Error('the debugger needs a policy that compiles (it never started a boot)')
     run.onStop?.(run)
-    const machine: MachineState = {
-      bootStep: { index: k.currentStep(), fn: k.steps[k.currentStep()]?.fn ?? 'start_kernel' },
-      window: k.window(),
-      onlineCpus: k.onlineCpus(),
-      cpus: k.cpus.length,
-      allocator: k.buddy ? 'buddy' : 'memblock',
-      capsFinalized: k.capsFinalized,
-      time: k.time,
-      consoleLines: k.log.lines.length,
-    }
-    const base = { index, globals: [] as Variable[], watches: [] as Watch[], machine, console: k.log.lines.map((l) => l.line), map: mapPicture(k, `before statement ${index}`) }
-    const interp = k.interp
-    if (!interp) return { ...base, frames: [] }
-    const globals = interp.globalNames().map((name) => {
-      const info = interp.globalInfo(name)
-      return { ...variable(name, undefined, interp.getGlobal(name)), type: info?.type ?? 'kernel value' }
-    })
-    if (interp.stack().length === 0 || index >= (this.rec?.total ?? Infinity)) return { ...base, globals, frames: [] }
-    const depths = policyDepthsByFrame(run)
-    const frames: StackFrame[] = k.callTrace().map((f, id) => {
-      const d = depths[id]
-      if (d === undefined) return { id, name: f.fn, origin: 'kernel', file: f.file }
-      const site = run.frameSites[d]
-      const locals = run.frameLocals[d]
-      const fn = site?.fn
-      return {
-        id,
-        name: f.fn,
-        origin: 'policy',
-        file: f.file,
-        line: site?.line ?? f.line,
-        locals: fn ? fn.locals.map((l, slot) => variable(l.name, l.ty, locals?.[slot])) : [],
-      }
-    })
-    const innermost = depths.find((d) => d !== undefined)
-    const top = innermost === undefined ? undefined : run.frameSites[innermost]
-    const watches = this.watches.map((expression): Watch => {
-      const v = run.evaluate(expression, top?.fn, innermost === undefined ? [] : run.frameLocals[innermost])
-      return 'error' in v ? { expression, error: v.error } : { expression, value: variable(expression, undefined, v.value) }
-    })
-    return { ...base, globals, watches, frames, file: top?.file, line: top?.line, fn: top?.fn.name }
+    return readState(run, index, this.watches, index >= (this.rec?.total ?? Infinity))
   }
 
   // ---- moving ----------------------------------------------------------------
@@ -659,7 +317,7 @@ export class DebugSession {
   }
 
   get breakpointList(): Breakpoint[] {
-    return [...this.breakpoints.values()]
+    return this.breakpoints.list()
   }
 }
 

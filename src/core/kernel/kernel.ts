@@ -8,11 +8,12 @@
  * finalization, as in the kernel reference §1.
  */
 import type { Buddy } from '../buddy/buddy'
+import { type NativeFrame, type Task, mergeCallTrace } from './call-trace'
 import type { DecryptProbe, ItsState, SwiotlbPool } from './caller-state'
+import { type CpuState, machineCpus } from './cpu'
 import { KernelLog, MAX_CONSOLE_LINES } from '../console/printk'
 import { Reporter, type SplatSite, type TaskContext } from '../console/splat'
 import { kernelPlace } from '../console/symbols'
-import { cpuModel, midr, modelHasBbml2Noabort } from '../cpufeature/cputable'
 import { Memblock } from '../memblock/memblock'
 import { type LinearMapLayout, PAGE_SIZE, type PhysAddr, physOffsetFor, phys, SZ_2M, type VirtAddr } from '../memory/addr'
 import { RealmState } from '../mm/rsi'
@@ -23,46 +24,7 @@ import { type CValue, type Frame, KernelHalt } from '../policy/value'
 import type { Scenario } from '../scenario/schema'
 import type { BootStep, CallerRecord, Counters, Fault, PgtableCounters, MapSnapshot, TraceEvent, WindowId, WindowInterval } from '../result'
 
-export interface CpuState {
-  id: number
-  model: string
-  revision: string
-  midr: number
-  /** cpu_supports_bbml2_noabort() on this CPU: the MIDR allow-list match. */
-  bbml2: boolean
-  /** In cpu_online_mask: what num_online_cpus() counts. */
-  online: boolean
-  /** Running with its MMU on (from secondary_start_kernel(), before set_cpu_online()). */
-  running: boolean
-  /** Brought up only after boot, by cpu_up(). */
-  hotplug: boolean
-  /** Parked in the idmap by the stop_machine repaint: not using the linear map. */
-  parked: boolean
-}
-
-/** A native function on the simulated call stack that did not go through the interpreter (a boot step, a driver path). */
-interface NativeFrame {
-  fn: string
-  file: string
-  /** Interpreter stack depth when it was entered: it sits just outside those frames. */
-  depth: number
-}
-
-/** A task the simulated code runs as, other than the boot CPU's idle task (init, cpuhp/N, a secondary's idle task). */
-interface Task {
-  pid: number
-  comm: string
-  cpu: number
-  /** Interrupts masked (an AP's idle task before it is online). */
-  irqsOff: boolean
-  /** The frames under the task's own code, outermost first (ret_from_fork, kthread, ...). */
-  base: Frame[]
-  /** Native and interpreter stack depths when it started: frames at or past them are its own. */
-  nativeDepth: number
-  interpDepth: number
-}
-
-const HEAD_S = 'arch/arm64/kernel/head.S'
+export type { CpuState } from './cpu'
 
 /**
  * What the kernel state needs from the layers above it, handed in by boot(): the check a live
@@ -159,26 +121,8 @@ export class Kernel {
       () => this.logFull(),
     )
     this.report = new Reporter(this.log, scenario.kernel, () => this.layout.physOffset)
-    this.cpus = []
-    for (const group of scenario.machine.cpus) {
-      const model = cpuModel(group.model)
-      for (let n = 0; n < group.count; n++) {
-        this.cpus.push({
-          id: this.cpus.length,
-          model: group.model,
-          revision: group.revision,
-          midr: midr(model, group.revision),
-          bbml2: modelHasBbml2Noabort(model, group.revision),
-          online: false,
-          running: false,
-          hotplug: group.hotplug,
-          parked: false,
-        })
-      }
-    }
-    this.cpus[0].online = true
+    this.cpus = machineCpus(scenario)
     this.cpusWithoutBbml2 = this.cpus.filter((c) => !c.bbml2)
-    this.cpus[0].running = true
     const image = scenario.machine.kernelImage ?? { base: ramStart + SZ_2M, size: 24 * 2 ** 20 }
     this.kernelImage = { pa: phys(image.base), size: image.size }
     this.pt = new PageTable({
@@ -352,21 +296,7 @@ export class Kernel {
    * policy's mem_init) is shown once.
    */
   callTrace(skipInnermost = 0): Frame[] {
-    const inner = this.interp.stack()
-    const task = this.tasks[this.tasks.length - 1]
-    const merged: Frame[] = []
-    let n = 0
-    for (let d = 0; d <= inner.length; d++) {
-      while (n < this.nativeFrames.length && this.nativeFrames[n].depth === d) {
-        const i = n++
-        const f = this.nativeFrames[i]
-        if (task && i < task.nativeDepth) continue
-        if (inner[d]?.fn !== f.fn) merged.push({ fn: f.fn, origin: 'kernel', file: f.file })
-      }
-      if (d < inner.length && !(task && d < task.interpDepth)) merged.push(inner[d])
-    }
-    const own = task ? [...task.base, ...merged] : [{ fn: '__primary_switched', origin: 'kernel' as const, file: HEAD_S }, ...merged]
-    return own.slice(0, own.length - skipInnermost).reverse()
+    return mergeCallTrace(this.interp.stack(), this.nativeFrames, this.tasks[this.tasks.length - 1], skipInnermost)
   }
 
   /** __warn(): print a splat for a WARN that fired at `site`. */

@@ -14,16 +14,10 @@
  * it touches (the CONT granule) before writing and adds them back after.
  */
 import { CONT_PTES, PAGE_SIZE, PMD_SIZE, PTRS_PER_TABLE, type PhysAddr, phys } from '../memory/addr'
+import { type LeafCounts, addLeafCounts } from './accounting'
 import { Attr, type Attrs, type Entry, LEVEL_SIZE, type Level, NONE } from './prot'
 
-/** Leaf counts of PgtableCounters (boot/result.ts), kept exact by every table mutation. */
-export interface LeafCounts {
-  pudBlocks: number
-  pmdBlocks: number
-  contPmdRuns: number
-  ptes: number
-  contPteRuns: number
-}
+export type { LeafCounts } from './accounting'
 
 const RUN = 0
 const TABLE_RUN = 1
@@ -400,16 +394,6 @@ export class PgTable {
         if (cont === GROUP) contGroups++
       }
     }
-    const a = this.acct
-    if (this.level === 1) a.pudBlocks += sign * leaves
-    else if (this.level === 2) {
-      a.pmdBlocks += sign * leaves
-      a.contPmdRuns += sign * contGroups
-      a.ptes += sign * childPtes
-      a.contPteRuns += sign * childContPte
-    } else {
-      a.ptes += sign * leaves
-      a.contPteRuns += sign * contGroups
-    }
+    addLeafCounts(this.acct, this.level, sign, leaves, contGroups, childPtes, childContPte)
   }
 }

@@ -10,7 +10,7 @@
  * points at the '{' that indentation says was left open.
  */
 import type { Span } from './ast'
-import type { SyntaxNode } from './syntax'
+import type { SyntaxNode } from './tree'
 import type { Diagnostic } from './value'
 
 /** The source token starting at or after `offset` (comments and white space skipped), cut to 30 characters; '' at the end. */

@@ -14,25 +14,9 @@
  */
 import type { Parser } from 'web-tree-sitter'
 import type { Span } from './ast'
+import type { SyntaxNode } from './tree'
 import { assignmentInConditionWarnings, braceDiagnostics, missingTokenMessage } from './slips'
 import type { Diagnostic } from './value'
-
-export interface SyntaxNode {
-  type: string
-  named: boolean
-  field: string | null
-  /** A token tree-sitter inserted to recover (`;`); it has no text. */
-  missing: boolean
-  /** This node or a descendant is ERROR or MISSING. */
-  hasError: boolean
-  span: Span
-  /** Offsets into the source (UTF-16 units), end exclusive. */
-  start: number
-  end: number
-  /** Text of a token; empty for inner nodes. */
-  text: string
-  children: SyntaxNode[]
-}
 
 /** One annotation macro found in the source. */
 export interface AnnotationMark {
