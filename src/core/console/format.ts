@@ -10,7 +10,6 @@
  * native must charge: the format characters scanned plus the characters produced.
  */
 import { type CValue, isHandle } from '../policy/value'
-import { MAX_LINE_CHARS } from './printk'
 
 // A width never starts with 0 (that is the flag): with `[-0]*\d*` a run of zeros could be split
 // every way before the match fails, quadratic in its length (`%000…0q`).
@@ -40,6 +39,9 @@ function convert(conv: string, pext: string | undefined, arg: CValue | undefined
   if (conv === 'p') return pext === 'a' ? '0x' + arg.toString(16).padStart(16, '0') : arg.toString(16).padStart(16, '0')
   return arg.toString()
 }
+
+/** printk's record limit (PRINTKRB_RECORD_MAX): the kernel cuts a longer message there, and so does the model. */
+export const MAX_LINE_CHARS = 1024
 
 /**
  * A copy of `s` sharing no memory with the strings it was cut from: V8 keeps the

@@ -3,7 +3,9 @@
  * Timestamps stay 0 until time_init() starts the clock, as in real early logs.
  */
 import type { ConsoleLevel, ConsoleLine } from '../result'
-import { flatCopy } from './format'
+import { flatCopy, MAX_LINE_CHARS } from './format'
+
+export { MAX_LINE_CHARS }
 
 export function formatTimestamp(seconds: number): string {
   const micros = Math.round(seconds * 1e6)
@@ -12,8 +14,6 @@ export function formatTimestamp(seconds: number): string {
   return `[${String(whole).padStart(5, ' ')}.${frac}]`
 }
 
-/** printk's record limit (PRINTKRB_RECORD_MAX): the kernel cuts a longer message there, and so does the model. */
-export const MAX_LINE_CHARS = 1024
 /** A real boot prints a few hundred lines; this many means a policy printing in a loop, which must not fill host memory. */
 export const MAX_CONSOLE_LINES = 10_000
 
