@@ -1,4 +1,4 @@
-// The installed `bootlab` command: src/launcher and everything it imports (the command-line boot included), bundled for Node into out/cli/launcher.mjs.
+// The installed `bootlab` command: src/cli/main.ts (the dispatcher) and everything it imports, bundled for Node into out/cli/bootlab.mjs.
 import { resolve } from 'node:path'
 import { defineConfig } from 'vite'
 import { CONTENT_SECURITY_POLICY } from './vite.renderer.config'
@@ -16,7 +16,7 @@ export default defineConfig({
     emptyOutDir: true,
     minify: false,
     rolldownOptions: {
-      input: { launcher: resolve(import.meta.dirname, 'src/launcher/main.ts') },
+      input: { bootlab: resolve(import.meta.dirname, 'src/cli/main.ts') },
       output: { format: 'es', entryFileNames: '[name].mjs' },
     },
   },

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // The installed `bootlab` command: runs the bundle `npm run build` writes to out/cli (no TypeScript at run time).
-let launcher
+let bootlab
 try {
-  launcher = await import('../out/cli/launcher.mjs')
+  bootlab = await import('../out/cli/bootlab.mjs')
 } catch (error) {
-  if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !String(error.message).includes('launcher.mjs')) throw error
+  if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !String(error.message).includes('bootlab.mjs')) throw error
   console.error('bootlab: this checkout is not built yet; run `npm run build` first')
   process.exit(3)
 }
@@ -12,4 +12,4 @@ try {
 process.stdout.on('error', (error) => {
   if (error.code !== 'EPIPE') throw error
 })
-process.exitCode = await launcher.main(process.argv.slice(2))
+process.exitCode = await bootlab.main(process.argv.slice(2))

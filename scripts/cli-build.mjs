@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
-export const CLI_BUNDLE = join(ROOT, 'out', 'cli', 'launcher.mjs')
+export const CLI_BUNDLE = join(ROOT, 'out', 'cli', 'bootlab.mjs')
 export const CLI_BIN = join(ROOT, 'bin', 'bootlab.mjs')
 /** What the bundle is built from: the sources and the build's own configuration. */
 const INPUTS = ['src', 'vite.cli.config.ts', 'vite.renderer.config.ts', 'package.json']

@@ -3,9 +3,10 @@
  * passes every goal, and (for a fix lab) its starting policy fails at least one.
  * Prints one row per lab and the problems below; exits 1 on any problem.
  */
-import { formatLabErrors, type Lab, type LabGrade, loadLab } from '../src/labs'
-import { gradePolicy } from '../src/node/lab-grade'
-import { bundledKernelResources, listLabDirs, readLabFolder } from '../src/node/labs'
+import { formatLabErrors, gradePolicy, type Lab, type LabGrade, loadLab } from '../src/labs'
+import { loadLabCompiler } from '../src/node/kernel-policy'
+import { readLabFolder } from '../src/node/lab-folder'
+import { listLabDirs, readKernelResources } from '../src/node/resources'
 
 interface Row {
   lab: string
@@ -26,8 +27,9 @@ function failedGoals(g: LabGrade): string {
 }
 
 async function checkLab(lab: Lab, problems: string[]): Promise<Row> {
-  const solution = await gradePolicy(lab, lab.solution)
-  const start = await gradePolicy(lab, lab.start)
+  const compiler = await loadLabCompiler()
+  const solution = gradePolicy(lab, lab.solution, compiler).grade
+  const start = gradePolicy(lab, lab.start, compiler).grade
   if (!solution.passed) problems.push(`${lab.id}: solution.c fails:\n${failedGoals(solution)}`)
   if (lab.kind === 'fix' && start.passed) problems.push(`${lab.id}: start.c passes every goal, but a fix lab's starting policy must fail one`)
   const startText = lab.kind === 'fix' ? (start.passed ? 'PROBLEM: passes, must fail' : `ok, fails: ${passing(start)}`) : `${passing(start)} (explore)`
@@ -49,7 +51,7 @@ function table(rows: Row[]): string {
 }
 
 async function main(): Promise<number> {
-  const resources = bundledKernelResources()
+  const resources = readKernelResources()
   const rows: Row[] = []
   const problems: string[] = []
   const orders = new Map<number, string>()

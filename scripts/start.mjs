@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { createServer } from 'vite'
-import { ELECTRON_MISSING_MESSAGE, findElectronBinary } from './electron-binary.mjs'
+import { ELECTRON_MISSING_MESSAGE, findElectronBinary } from '../src/node/electron-binary.mjs'
 
 const root = join(import.meta.dirname, '..')
 

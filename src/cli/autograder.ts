@@ -24,7 +24,8 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, statSync, writeFileSync
 import { parseArgs } from 'node:util'
 import { basename, dirname, join } from 'node:path'
 import type { Lab } from '../labs'
-import { labDir, readLabFolder } from '../node/labs'
+import { readLabFolder } from '../node/lab-folder'
+import { labDir } from '../node/resources'
 import { loadLabArg } from './bootlab'
 import { terminalSafe } from './terminal-text'
 

@@ -16,7 +16,7 @@ import type { Lab } from '../labs'
 import { type GradeFormat, toGradescope, toJUnit } from './grade-formats'
 import { PLAIN, type Style } from './style'
 import { nameFromBytes, terminalSafe } from './terminal-text'
-import { type GoalOutcome, type GradeAnswer, type GradeRequest, GRADE_WORKER_ROLE, type GradeWorkerData } from './grade-worker'
+import { type ErrorKind, type GradeAnswer, type GradeRequest, GRADE_WORKER_ROLE, type GradeWorkerData, type SubmissionResult } from './grade-worker'
 
 /** A policy is a few KiB; a file this big is a mistake or an attack, and is not parsed. */
 export const MAX_SUBMISSION_BYTES = 1024 * 1024
@@ -33,32 +33,6 @@ export interface BatchOptions {
   style?: Style
   /** Redraws a one-line progress report in place (a TTY); cleared at the end. */
   status?: (line: string) => void
-}
-
-type ErrorKind =
-  | 'does not compile'
-  | 'too large'
-  | 'unreadable'
-  | 'timed out'
-  | 'crashed the grader'
-  | 'symlink out of the folder'
-  | 'broken symlink'
-  | 'not a regular file'
-  | 'not graded'
-
-export interface SubmissionResult {
-  file: string
-  status: 'passed' | 'failed' | 'error'
-  score: number
-  total: number
-  failedGoals: string[]
-  /** Every goal's outcome; absent when the submission could not be graded. */
-  goals?: GoalOutcome[]
-  /** Why a submission could not be graded, for status 'error'. */
-  error?: { kind: ErrorKind; message: string }
-  /** The policy's first located problem (compile error, budget, bad call), when it has one. */
-  problem?: string
-  seconds: number
 }
 
 export interface BatchSummary {

@@ -18,13 +18,13 @@ import { existsSync, statSync } from 'node:fs'
 import { basename } from 'node:path'
 import { parseArgs } from 'node:util'
 import { isMainThread } from 'node:worker_threads'
-import { boot, type BootResult, closestName, type Diagnostic, firstDivergence, formatScenarioErrors, type KernelPolicy, parseScenario } from '../core'
-import { formatLabErrors, gradeLab, type Lab, type LabGrade, labPolicyLookup, loadLab, needsCompareWith } from '../labs'
-import { bundledKernelResources, LABS_DIR, labDir, listLabDirs, readLabFolder } from '../node/labs'
-import { loadCParser } from '../node/c-parser'
-import { loadKernelPolicy } from '../node/kernel-policy'
-import { listPolicies, listScenarios, type NamedText, POLICY_DIR, readNamed, resolveNamed, SCENARIO_DIR } from '../node/resources'
-import { DEFAULT_TIMEOUT_SECONDS, defaultJobs, gradeSubmissions, listSubmissions, MAX_SUBMISSION_BYTES, MAX_TIMEOUT_SECONDS, parseShard, shardOf, type SubmissionResult, SubmissionFolderError } from './batch-grade'
+import { boot, type BootResult, closestName, type Diagnostic, firstDivergence, formatScenarioErrors, parseScenario } from '../core'
+import { formatLabErrors, gradePolicy, type Lab, loadLab, type PolicyGrade } from '../labs'
+import { readLabFolder } from '../node/lab-folder'
+import { loadKernelPolicy, loadLabCompiler } from '../node/kernel-policy'
+import { LABS_DIR, labDir, listLabDirs, listPolicies, listScenarios, type NamedText, POLICY_DIR, readKernelResources, readNamed, resolveNamed, SCENARIO_DIR } from '../node/resources'
+import { DEFAULT_TIMEOUT_SECONDS, defaultJobs, gradeSubmissions, listSubmissions, MAX_SUBMISSION_BYTES, MAX_TIMEOUT_SECONDS, parseShard, shardOf, SubmissionFolderError } from './batch-grade'
+import type { SubmissionResult } from './grade-worker'
 import { GRADE_FORMATS, type GradeFormat, toGradescope, toJUnit } from './grade-formats'
 import { formatDiagnostic } from './diagnostic-text'
 import { printBreakpointHits } from './break-option'
@@ -150,17 +150,14 @@ async function bootNamed(scenarioArg: string, policyArg: string): Promise<{ resu
 export function loadLabArg(labArg: string): Lab {
   const read = readLabFolder(labDir(labArg))
   if (!read.folder) throw new BadInput(formatLabErrors(read.errors) + (existsSync(labDir(labArg)) ? '' : labSuggestion(labArg)))
-  const loaded = loadLab(read.folder, bundledKernelResources())
+  const loaded = loadLab(read.folder, readKernelResources())
   if (!loaded.lab) throw new BadInput(formatLabErrors(loaded.errors))
   return loaded.lab
 }
 
-/** A policy text compiled over the lab's kernel states and graded; the compiled policy holds its diagnostics. */
-export async function gradeSource(lab: Lab, source: NamedText): Promise<{ policy: KernelPolicy; grade: LabGrade }> {
-  const lookup = labPolicyLookup(lab)
-  const policy = await loadKernelPolicy(source, lookup)
-  const compareWith = lab.compareWith && needsCompareWith(lab) ? await loadKernelPolicy(lab.compareWith, lookup) : undefined
-  return { policy, grade: gradeLab(lab, { policy, compareWith, parser: await loadCParser() }) }
+/** A policy text graded by the sequence every host shares (src/labs/grade-policy.ts); the compiled policy holds its diagnostics. */
+export async function gradeSource(lab: Lab, source: NamedText): Promise<PolicyGrade> {
+  return gradePolicy(lab, source, await loadLabCompiler())
 }
 
 async function gradeNamed(

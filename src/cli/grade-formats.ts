@@ -11,9 +11,8 @@
  *   evidence; a submission that could not be graded has an <error> per goal.
  */
 import type { Lab } from '../labs'
-import type { SubmissionResult } from './batch-grade'
 import { groupEvidence } from './grade-report'
-import type { GoalOutcome } from './grade-worker'
+import type { GoalOutcome, SubmissionResult } from './grade-worker'
 
 export type GradeFormat = 'human' | 'json' | 'junit' | 'gradescope'
 export const GRADE_FORMATS: readonly GradeFormat[] = ['human', 'json', 'junit', 'gradescope']

@@ -3,7 +3,8 @@
  * --policy-dir <dir>` (batch-grade.ts). A boot is synchronous, so a submission
  * that kept the CPU busy would block the grader's event loop; in a worker it can
  * be timed out by terminating the thread. The worker loads the C parser and the
- * base kernel once, then grades one submission per message.
+ * base kernel (and compiles the lab's compareWith state) once, then grades one
+ * submission per message with src/labs gradePolicy.
  *
  * Started as `new Worker(<this module's file>)`: in the bundled command line
  * that file is the bundle itself, so this module starts the loop on import
@@ -11,9 +12,8 @@
  */
 import { isMainThread, parentPort, workerData } from 'node:worker_threads'
 import type { Diagnostic, KernelPolicy } from '../core'
-import { bootLab, gradeRuns, type Lab, labPolicyLookup, needsCompareWith } from '../labs'
-import { loadBasePolicy, loadKernelPolicy } from '../node/kernel-policy'
-import { loadCParser } from '../node/c-parser'
+import { compileCompareWith, gradePolicy, type Lab, type LabCompiler } from '../labs'
+import { loadLabCompiler } from '../node/kernel-policy'
 
 export const GRADE_WORKER_ROLE = 'bootlab-grade-worker'
 
@@ -52,14 +52,40 @@ export interface GradeAnswer {
   compiles: boolean
 }
 
+/** Why a submission could not be graded. */
+export type ErrorKind =
+  | 'does not compile'
+  | 'too large'
+  | 'unreadable'
+  | 'timed out'
+  | 'crashed the grader'
+  | 'symlink out of the folder'
+  | 'broken symlink'
+  | 'not a regular file'
+  | 'not graded'
+
+/** One submission's line of a class's grades. */
+export interface SubmissionResult {
+  file: string
+  status: 'passed' | 'failed' | 'error'
+  score: number
+  total: number
+  failedGoals: string[]
+  /** Every goal's outcome; absent when the submission could not be graded. */
+  goals?: GoalOutcome[]
+  /** Why a submission could not be graded, for status 'error'. */
+  error?: { kind: ErrorKind; message: string }
+  /** The policy's first located problem (compile error, budget, bad call), when it has one. */
+  problem?: string
+  seconds: number
+}
+
 const located = (d: Diagnostic) => `${d.file}:${d.line}:${d.column}: ${d.message}`
 
-async function grade(lab: Lab, compareWith: KernelPolicy | undefined, request: GradeRequest): Promise<GradeAnswer> {
-  const policy = await loadKernelPolicy({ name: request.file.replace(/\.c$/, ''), file: request.file, text: request.text }, labPolicyLookup(lab))
-  const compileError = policy.diagnostics.find((d) => d.severity === 'error')
-  const runs = bootLab(lab, { policy, compareWith, parser: await loadCParser() })
-  const grade = gradeRuns(lab, runs)
-  const runError = runs.flatMap((r) => r.result.diagnostics).find((d) => d.severity === 'error')
+/** One submission graded by the sequence every host shares (src/labs/grade-policy.ts). */
+function answer(lab: Lab, compiler: LabCompiler, compareWith: KernelPolicy | undefined, request: GradeRequest): GradeAnswer {
+  const source = { name: request.file.replace(/\.c$/, ''), file: request.file, text: request.text }
+  const { grade, problem, compiles } = gradePolicy(lab, source, compiler, compareWith)
   return {
     id: request.id,
     passed: grade.passed,
@@ -67,21 +93,22 @@ async function grade(lab: Lab, compareWith: KernelPolicy | undefined, request: G
     total: grade.total,
     failedGoals: grade.goals.filter((g) => !g.passed).map((g) => g.name),
     goals: grade.goals.map((g) => ({ name: g.name, weight: g.weight, passed: g.passed, message: g.message, evidence: g.evidence })),
-    problem: compileError || runError ? located((compileError ?? runError)!) : undefined,
-    compiles: !compileError,
+    problem: problem && located(problem),
+    compiles,
   }
 }
 
 async function serve(data: GradeWorkerData): Promise<void> {
   const port = parentPort!
   const { lab } = data
-  await loadBasePolicy()
-  const compareWith = lab.compareWith && needsCompareWith(lab) ? await loadKernelPolicy(lab.compareWith, labPolicyLookup(lab)) : undefined
+  const compiler = await loadLabCompiler()
+  const compareWith = compileCompareWith(lab, compiler)
   port.on('message', (request: GradeRequest) => {
-    grade(lab, compareWith, request).then(
-      (answer) => port.postMessage(answer),
-      (error: unknown) => port.postMessage({ id: request.id, crashed: error instanceof Error ? error.message : String(error) }),
-    )
+    try {
+      port.postMessage(answer(lab, compiler, compareWith, request))
+    } catch (error) {
+      port.postMessage({ id: request.id, crashed: error instanceof Error ? error.message : String(error) })
+    }
   })
   port.postMessage('ready')
 }

@@ -5,6 +5,7 @@
  * it as the command line does. docs/lab-authoring.md describes the format.
  */
 export { bootLab, gradeLab, gradeRuns, needsCompareWith, type GoalCheck, type GoalResult, type LabGrade, type LabPolicies, type LabRun } from './grade'
+export { compileCompareWith, gradePolicy, type LabCompiler, type PolicyGrade } from './grade-policy'
 export { formatLabErrors, labPolicyLookup, type Lab, type LabError, type LabLoad, type LabScenario } from './lab'
 export { loadLab } from './load'
 export { type Goal, type GoalType, labManifestSchema, type LabManifest, type Question, type VariantSpec } from './schema'

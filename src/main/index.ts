@@ -1,7 +1,7 @@
 /*
  * Electron main process: one locked-down window and the IPC handlers behind
  * window.bootlab. Everything with logic lives in plain Node modules next to
- * this file (store, bundled-files, ipc-handlers, security, window-security, app-protocol,
+ * this file and in src/node (the user store, the bundle reader, the app:// protocol), ipc-handlers, security, window-security,
  * single-instance) and
  * is tested without Electron; this file only wires them to Electron.
  */
@@ -11,12 +11,12 @@ import { dirname, join } from 'node:path'
 import { writeFileAtomic } from '../node/atomic-write'
 import type { MenuCommand } from '../shared/bootlab-api'
 import { BOOTLAB_CHANNELS, MENU_CHANNEL } from '../shared/bootlab-api'
-import { APP_INDEX_URL, APP_SCHEME, appResponse } from './app-protocol'
-import { LabLibrary, type LabRoot, readKernelResources } from './bundled-files'
+import { APP_INDEX_URL, APP_SCHEME, appResponse } from '../node/app-protocol'
+import { LabLibrary, type LabRoot, readKernelResources } from '../node/resources'
 import { createHandlers, guardHandlers } from './ipc-handlers'
 import { isAppRequest } from './security'
 import { takeSingleInstance } from './single-instance'
-import { UserStore } from './store'
+import { UserStore } from '../node/user-store'
 import { appWindowOptions, denyPermission, denyPermissionCheck, lockDown, PDF_WINDOW_OPTIONS, viewMenuItems } from './window-security'
 
 // Packaged builds carry resources/ and labs/ beside the app; in development they are in the repo.
@@ -59,7 +59,7 @@ async function printToPdf(html: string): Promise<Uint8Array> {
 
 const handlers = guardHandlers(
   createHandlers({
-    readKernelResources: () => readKernelResources(join(appFiles, 'resources')),
+    readKernelResources: async () => readKernelResources(join(appFiles, 'resources')),
     listLabs: () => labLibrary().list(),
     loadLab: (id) => labLibrary().load(id),
     loadPolicy: (key) => userStore.loadPolicy(key),

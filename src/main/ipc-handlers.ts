@@ -1,13 +1,13 @@
 /*
  * What main does for each window.bootlab call, as plain functions over the
  * host's services (Electron's dialogs, printToPDF and shell are passed in), so
- * argument checks, the sender check and "export never loses data" are tested
+ * argument parsing (src/shared/ipc-schemas.ts), the sender check and "export never loses data" are tested
  * without Electron. index.ts only builds the services and registers these.
  */
 import type { FileFilter } from 'electron'
 import type { BootlabApi, ExportMimeType, KernelResources, LabFolder, LabRef, Progress } from '../shared/bootlab-api'
 import { BOOTLAB_CHANNELS } from '../shared/bootlab-api'
-import * as args from './ipc-arguments'
+import { ipcArguments } from './ipc-arguments'
 import { isTrustedSender } from './security'
 
 export interface HostServices {
@@ -41,22 +41,22 @@ export type Handlers = { [K in Channel]: (...raw: unknown[]) => ReturnType<Bootl
 
 export function createHandlers(host: HostServices): Handlers {
   return {
-    loadKernelResources: () => host.readKernelResources(),
-    listLabs: () => host.listLabs(),
-    loadLab: (id) => host.loadLab(args.storageKey(id, 'lab id')),
-    loadPolicy: (key) => host.loadPolicy(args.storageKey(key, 'policy key')),
-    savePolicy: (key, text) => host.savePolicy(args.storageKey(key, 'policy key'), args.boundedText(text, 'policy text')),
-    loadProgress: () => host.loadProgress(),
-    saveProgress: (progress) => host.saveProgress(args.progress(progress)),
-    exportFile: async (raw) => {
-      const request = args.exportRequest(raw)
+    loadKernelResources: (...raw) => host.readKernelResources(...ipcArguments('loadKernelResources', raw)),
+    listLabs: (...raw) => host.listLabs(...ipcArguments('listLabs', raw)),
+    loadLab: (...raw) => host.loadLab(...ipcArguments('loadLab', raw)),
+    loadPolicy: (...raw) => host.loadPolicy(...ipcArguments('loadPolicy', raw)),
+    savePolicy: (...raw) => host.savePolicy(...ipcArguments('savePolicy', raw)),
+    loadProgress: (...raw) => host.loadProgress(...ipcArguments('loadProgress', raw)),
+    saveProgress: (...raw) => host.saveProgress(...ipcArguments('saveProgress', raw)),
+    exportFile: async (...raw) => {
+      const [request] = ipcArguments('exportFile', raw)
       const path = await host.chooseSavePath(request.suggestedName, EXPORT_FILTERS[request.mimeType])
       if (!path) return { saved: false }
       await host.writeFileAtomic(path, request.text)
       return { saved: true, location: path }
     },
-    exportPdf: async (raw) => {
-      const request = args.pdfRequest(raw)
+    exportPdf: async (...raw) => {
+      const [request] = ipcArguments('exportPdf', raw)
       // Render first: a failed render must not leave the learner with a chosen but empty file.
       const pdf = await host.printToPdf(request.html)
       const path = await host.chooseSavePath(request.suggestedName, EXPORT_FILTERS['application/pdf'])
@@ -64,7 +64,7 @@ export function createHandlers(host: HostServices): Handlers {
       await host.writeFileAtomic(path, pdf)
       return { saved: true, location: path }
     },
-    openExternal: (url) => host.openExternal(args.externalLink(url)),
+    openExternal: (...raw) => host.openExternal(...ipcArguments('openExternal', raw)),
   }
 }
 

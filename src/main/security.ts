@@ -1,7 +1,7 @@
 /*
  * Which pages and requests belong to the app. The renderer is either the
  * electron-vite dev server (development) or app://bootlab (built, see
- * app-protocol.ts); nothing else may call IPC or be fetched.
+ * src/node/app-protocol.ts); nothing else may call IPC or be fetched.
  */
 
 function parse(url: string | undefined): URL | null {

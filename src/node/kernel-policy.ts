@@ -18,6 +18,8 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { deserialize, serialize } from 'node:v8'
 import { type CompiledPolicy, compileBase, type KernelPolicy, policyParent, type PolicyLookup, preparePolicy, type PolicySource } from '../core'
+import type { Parser } from 'web-tree-sitter'
+import type { LabCompiler } from '../labs'
 import { loadCParser } from './c-parser'
 import { BASE_POLICY, readNamed } from './resources'
 
@@ -41,17 +43,39 @@ function bundledPolicy(name: string): PolicySource | undefined {
   }
 }
 
-/** Compile a policy (a bundled one, a learner's file) over the kernel state it builds on. */
-export async function loadKernelPolicy(source: PolicySource, lookup: PolicyLookup = bundledPolicy): Promise<KernelPolicy> {
-  const file = source.file.split(/[\\/]/).pop() ?? source.file
-  const own = { ...source, file }
-  const key = bundledPolicy(own.name)?.text === own.text ? chainKey(own, lookup) : null
-  const cached = key ? readCompiled(key) : null
-  if (cached) return cached
-  const [parser, compiledBase] = await Promise.all([loadCParser(), loadBasePolicy()])
+/** The file name of a source, without its folders (diagnostics and cache keys name the file alone). */
+const ownSource = (source: PolicySource): PolicySource => ({ ...source, file: source.file.split(/[\\/]/).pop() ?? source.file })
+
+/** The disk cache's key for a bundled kernel state unchanged, else null (a learner's file is compiled). */
+const cacheKeyOf = (own: PolicySource, lookup: PolicyLookup): string | null => (bundledPolicy(own.name)?.text === own.text ? chainKey(own, lookup) : null)
+
+function compileOver(parser: Parser, compiledBase: CompiledPolicy, own: PolicySource, lookup: PolicyLookup, key: string | null): KernelPolicy {
   const policy = preparePolicy(parser, own, compiledBase, lookup)
   if (key && policy.program) writeCompiled(key, policy)
   return policy
+}
+
+/** Compile a policy (a bundled one, a learner's file) over the kernel state it builds on. */
+export async function loadKernelPolicy(source: PolicySource, lookup: PolicyLookup = bundledPolicy): Promise<KernelPolicy> {
+  const own = ownSource(source)
+  const key = cacheKeyOf(own, lookup)
+  const cached = key ? readCompiled(key) : null
+  if (cached) return cached
+  const [parser, compiledBase] = await Promise.all([loadCParser(), loadBasePolicy()])
+  return compileOver(parser, compiledBase, own, lookup, key)
+}
+
+/** The compiler src/labs grades with (gradePolicy): the C parser and the base kernel loaded once, then each compile synchronous. */
+export async function loadLabCompiler(): Promise<LabCompiler> {
+  const [parser, compiledBase] = await Promise.all([loadCParser(), loadBasePolicy()])
+  return {
+    parser,
+    compile: (source, lookup) => {
+      const own = ownSource(source)
+      const key = cacheKeyOf(own, lookup)
+      return (key ? readCompiled(key) : null) ?? compileOver(parser, compiledBase, own, lookup, key)
+    },
+  }
 }
 
 // ---- the compiled-state cache on disk -------------------------------------

@@ -1,11 +1,22 @@
 /*
- * The bundled kernel policies and scenarios on disk (resources/), for Node
- * hosts. A name (`series`, `realm`) means a bundled file; anything with a slash
- * or an extension is a path.
+ * The one reader of the files BootLab ships (resources/policies, resources/scenarios,
+ * labs/) and of lab folders the learner opens, for every Node host: the command line,
+ * lab:check and Electron main (src/main/index.ts hands its IPC handlers a LabLibrary and
+ * readKernelResources). Web mode cannot read the disk; its page bundles the same files at
+ * build time (src/renderer/web-api.ts), and test/renderer/web-api.test.ts keeps the two
+ * equal. One lab folder is read safely by lab-folder.ts: a symlink out of it, an oversized
+ * file or a folder too big to be a lab is refused with a message naming the file.
+ *
+ * A name (`series`, `realm`, `05-move-swiotlb`) means a bundled file or lab; anything with
+ * a slash (or, for policies and scenarios, an extension) is a path.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { basename, dirname, extname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { formatLabErrors } from '../labs/lab'
+import type { KernelResources, LabFolder, LabRef, TextFile } from '../shared/bootlab-api'
+import { STORAGE_KEY_PATTERN } from '../shared/bootlab-api'
+import { readLabFolder } from './lab-folder'
 
 /** The package root: the folder holding resources/ (works from src/ and from a build). */
 function packageRoot(): string {
@@ -18,10 +29,42 @@ function packageRoot(): string {
   return dir
 }
 
-export const RESOURCES = join(packageRoot(), 'resources')
+export const PACKAGE_ROOT = packageRoot()
+export const RESOURCES = join(PACKAGE_ROOT, 'resources')
 export const POLICY_DIR = join(RESOURCES, 'policies')
 export const SCENARIO_DIR = join(RESOURCES, 'scenarios')
+export const LABS_DIR = join(PACKAGE_ROOT, 'labs')
 export const BASE_POLICY = 'unpatched'
+
+/** The entries of `dir`; none when it does not exist. */
+function entries(dir: string) {
+  try {
+    return readdirSync(dir, { withFileTypes: true })
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
+    throw error
+  }
+}
+
+const byName = (a: string, b: string) => a.localeCompare(b)
+
+/** The regular files directly in `dir` whose names end in `ext` (no dot-files), sorted by file name, without the extension. */
+export function listNames(dir: string, ext: string): string[] {
+  return entries(dir)
+    .filter((e) => e.isFile() && !e.name.startsWith('.') && e.name.endsWith(ext))
+    .map((e) => e.name)
+    .sort(byName)
+    .map((name) => basename(name, ext))
+}
+
+export const listPolicies = (): string[] => listNames(POLICY_DIR, '.c')
+export const listScenarios = (): string[] => listNames(SCENARIO_DIR, '.yaml')
+
+/** resources/policies and resources/scenarios (of `resourcesDir`) as the lab loader and the app take them. */
+export function readKernelResources(resourcesDir = RESOURCES): KernelResources {
+  const read = (dir: string, ext: string): TextFile[] => listNames(dir, ext).map((n) => ({ path: `${n}${ext}`, text: readFileSync(join(dir, `${n}${ext}`), 'utf8') }))
+  return { policies: read(join(resourcesDir, 'policies'), '.c'), scenarios: read(join(resourcesDir, 'scenarios'), '.yaml') }
+}
 
 export interface NamedText {
   name: string
@@ -34,6 +77,7 @@ export function resolveNamed(arg: string, dir: string, ext: string): string {
   return join(dir, `${arg}${ext}`)
 }
 
+/** A bundled policy or scenario by name, or a file by path; a missing one names the bundled ones. */
 export function readNamed(arg: string, kind: 'policy' | 'scenario'): NamedText {
   const [dir, ext] = kind === 'policy' ? [POLICY_DIR, '.c'] : [SCENARIO_DIR, '.yaml']
   const file = resolveNamed(arg, dir, ext)
@@ -44,12 +88,57 @@ export function readNamed(arg: string, kind: 'policy' | 'scenario'): NamedText {
   return { name: basename(file, extname(file)), file, text: readFileSync(file, 'utf8') }
 }
 
-export function listNames(dir: string, ext: string): string[] {
-  return readdirSync(dir)
-    .filter((f) => f.endsWith(ext))
-    .map((f) => basename(f, ext))
-    .sort()
+/** The lab folders directly in `dir` (names that are lab ids), sorted; none when `dir` does not exist. */
+export function listLabIds(dir = LABS_DIR): string[] {
+  return entries(dir)
+    .filter((e) => e.isDirectory() && STORAGE_KEY_PATTERN.test(e.name))
+    .map((e) => e.name)
+    .sort(byName)
 }
 
-export const listPolicies = (): string[] => listNames(POLICY_DIR, '.c')
-export const listScenarios = (): string[] => listNames(SCENARIO_DIR, '.yaml')
+/** The bundled labs' folders, in name order. */
+export const listLabDirs = (): string[] => listLabIds().map((id) => join(LABS_DIR, id))
+
+/** A bare id names a folder of labs/; anything with a slash is a path. */
+export function labDir(arg: string): string {
+  return /[/\\]/.test(arg) ? resolve(arg) : join(LABS_DIR, arg)
+}
+
+/** A folder that can be seen; anything else (missing, a file, unreadable) is not a lab here. */
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory()
+  } catch {
+    return false
+  }
+}
+
+export interface LabRoot {
+  dir: string
+  origin: LabRef['origin']
+}
+
+/** Labs are the sub-folders of each root; an id found in an earlier root hides the same id in a later one. */
+export class LabLibrary {
+  constructor(private readonly roots: readonly LabRoot[]) {}
+
+  async list(): Promise<LabRef[]> {
+    const seen = new Map<string, LabRef>()
+    for (const root of this.roots) {
+      for (const id of listLabIds(root.dir)) if (!seen.has(id)) seen.set(id, { id, origin: root.origin })
+    }
+    return [...seen.values()].sort((a, b) => byName(a.id, b.id))
+  }
+
+  async load(id: string): Promise<LabFolder> {
+    if (!STORAGE_KEY_PATTERN.test(id)) throw new Error(`invalid lab id '${id}'`)
+    for (const root of this.roots) {
+      const dir = join(root.dir, id)
+      if (!isFolder(dir)) continue
+      const read = readLabFolder(dir)
+      if (!read.folder) throw new Error(`lab '${id}' cannot be opened:\n${formatLabErrors(read.errors)}`)
+      return read.folder
+    }
+    throw new Error(`no lab '${id}'`)
+  }
+}

@@ -55,7 +55,7 @@ export interface Progress {
   notice?: string
 }
 
-const LAB_STATUSES: readonly LabStatus[] = ['not-started', 'in-progress', 'passed']
+export const LAB_STATUSES: readonly LabStatus[] = ['not-started', 'in-progress', 'passed']
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 

@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { build } from 'electron-vite'
 import { _electron, type ElectronApplication, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { findElectronBinary } from '../../scripts/electron-binary.mjs'
+import { findElectronBinary } from '../../src/node/electron-binary.mjs'
 import { ARTIFACTS } from './chromium'
 
 const ROOT = join(import.meta.dirname, '../..')

@@ -9,7 +9,8 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { boot, type BootResult, type Diagnostic, NATIVE_SIGNATURES, parseScenario, preparePolicy, type PolicySource, type Scenario } from '../../src/core'
 import { compilePolicy } from '../../src/core/policy'
-import { bundledKernelResources, listLabDirs, readLabFolder } from '../../src/node/labs'
+import { readLabFolder } from '../../src/node/lab-folder'
+import { listLabDirs, readKernelResources } from '../../src/node/resources'
 import { loadBasePolicy } from '../../src/node/kernel-policy'
 import { loadCParser } from '../helpers/c-parser'
 import { applyEdits, editArbitrary, editPool } from './c-mutations'
@@ -18,7 +19,7 @@ import { fuzzTimeout, runFuzz } from './settings'
 
 const parser = await loadCParser()
 const base = await loadBasePolicy()
-const resources = bundledKernelResources()
+const resources = readKernelResources()
 const bundledStates: PolicySource[] = resources.policies.map((p) => ({ name: p.path.replace(/\.c$/, ''), file: p.path, text: p.text }))
 const lookup = (name: string) => bundledStates.find((p) => p.name === name)
 

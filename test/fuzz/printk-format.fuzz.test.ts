@@ -13,7 +13,7 @@ import { CHARS_PER_STEP, formatPrintk } from '../../src/core/console/format'
 import { MAX_LINE_CHARS } from '../../src/core/console/printk'
 import type { CValue } from '../../src/core/policy/value'
 import { loadBasePolicy } from '../../src/node/kernel-policy'
-import { bundledKernelResources } from '../../src/node/labs'
+import { readKernelResources } from '../../src/node/resources'
 import { loadCParser } from '../helpers/c-parser'
 import { fuzzTimeout, runFuzz } from './settings'
 
@@ -52,7 +52,7 @@ const arg: fc.Arbitrary<CValue> = fc.oneof(fc.bigInt({ min: -(2n ** 63n), max: 2
 
 const parser = await loadCParser()
 const base = await loadBasePolicy()
-const resources = bundledKernelResources()
+const resources = readKernelResources()
 const states = resources.policies.map((p) => ({ name: p.path.replace(/\.c$/, ''), file: p.path, text: p.text }))
 const host = parseScenario(resources.scenarios.find((s) => s.path.startsWith('host'))!.text, 'host.yaml').scenario!
 const MAX_STEPS = 20_000

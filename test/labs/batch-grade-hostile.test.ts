@@ -17,7 +17,8 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFile
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { type BatchSummary, listSubmissions, type SubmissionFs, type SubmissionResult } from '../../src/cli/batch-grade'
+import { type BatchSummary, listSubmissions, type SubmissionFs } from '../../src/cli/batch-grade'
+import type { SubmissionResult } from '../../src/cli/grade-worker'
 import { runBoot } from '../../src/cli/bootlab'
 
 const LAB = '06-secondary-cpu-check'

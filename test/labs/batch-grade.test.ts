@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { build } from 'vite'
 import { describe, expect, it } from 'vitest'
-import type { BatchSummary, SubmissionResult } from '../../src/cli/batch-grade'
+import type { BatchSummary } from '../../src/cli/batch-grade'
+import type { SubmissionResult } from '../../src/cli/grade-worker'
 import { runBoot } from '../../src/cli/bootlab'
 import { classOf200, LAB, writeClass } from './class-of-200'
 
@@ -155,7 +156,7 @@ describe('bootlab boot --lab --policy-dir', () => {
       await build({ configFile: resolve('vite.cli.config.ts'), logLevel: 'silent', build: { outDir: join(pkg, 'out/cli') } })
       const few = writeClass(new Map([...submissions].filter(([name]) => /-(001|041|161)-/.test(name))))
       const script = join(pkg, 'grade.mjs')
-      writeFileSync(script, `const m = await import('./out/cli/launcher.mjs')\nprocess.exitCode = await m.main(['boot', '--lab', '${LAB}', '--policy-dir', ${JSON.stringify(few)}])\n`)
+      writeFileSync(script, `const m = await import('./out/cli/bootlab.mjs')\nprocess.exitCode = await m.main(['boot', '--lab', '${LAB}', '--policy-dir', ${JSON.stringify(few)}])\n`)
       const run = spawnSync(process.execPath, [script], { encoding: 'utf8' })
       // Nothing else runs in the workers: the bundle's own command-line entry stays quiet there.
       expect(run.stderr).toBe('')

@@ -5,10 +5,10 @@
  * does not exist yet: the whole swiotlb pool.
  */
 import { describe, expect, it } from 'vitest'
-import { bootLab, type Goal, type Lab, labManifestSchema, labPolicyLookup } from '../../src/labs'
+import { bootLab, type Goal, gradePolicy, type Lab, labManifestSchema, labPolicyLookup } from '../../src/labs'
 import { loadCParser } from '../../src/node/c-parser'
 import { loadKernelPolicy } from '../../src/node/kernel-policy'
-import { gradePolicy } from '../../src/node/lab-grade'
+import { loadLabCompiler } from '../../src/node/kernel-policy'
 import { loadBundled } from './lab-fixtures'
 
 const lab4 = loadBundled('04-blackout-windows')
@@ -18,7 +18,7 @@ function withGoals(lab: Lab, goals: Goal[]): Lab {
   return { ...lab, goals, scenarios: lab.scenarios.filter((s) => s.name === 'realm') }
 }
 
-const gradeWith = (lab: Lab, which: 'start' | 'solution') => gradePolicy(lab, lab[which])
+const gradeWith = async (lab: Lab, which: 'start' | 'solution') => gradePolicy(lab, lab[which], await loadLabCompiler()).grade
 
 describe('breakpoint goals', () => {
   it("lab 4's goal: one W0 hit per boot, where the swiotlb pool's W0 share is refused with -EBUSY", async () => {

@@ -4,7 +4,7 @@
  */
 import { basename } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { listLabDirs } from '../../src/node/labs'
+import { listLabDirs } from '../../src/node/resources'
 import { grade, loadBundled } from './lab-fixtures'
 
 const ids = listLabDirs().map((d) => basename(d))

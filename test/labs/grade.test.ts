@@ -4,8 +4,8 @@
  * compareWith goal reads the same counter in the other policy's boot.
  */
 import { describe, expect, it } from 'vitest'
-import type { GoalResult, LabGrade } from '../../src/labs'
-import { gradePolicy } from '../../src/node/lab-grade'
+import { type GoalResult, gradePolicy, type LabGrade } from '../../src/labs'
+import { loadLabCompiler } from '../../src/node/kernel-policy'
 import { grade, loadBundled, resources } from './lab-fixtures'
 
 const goal = (g: LabGrade, name: string): GoalResult => {
@@ -75,7 +75,7 @@ describe('goals and scenarios', () => {
 
   it('fails every goal of a policy that does not compile, saying why', async () => {
     const lab = loadBundled('05-move-swiotlb')
-    const g = await gradePolicy(lab, { name: 'broken', file: 'broken.c', text: 'void __init mem_init(void) { page_alloc_available = ; }\n' })
+    const g = gradePolicy(lab, { name: 'broken', file: 'broken.c', text: 'void __init mem_init(void) { page_alloc_available = ; }\n' }, await loadLabCompiler()).grade
     expect(g.passed).toBe(false)
     expect(g.goals.every((x) => !x.passed)).toBe(true)
     expect(g.boots.every((b) => b.status === 'policy-error')).toBe(true)

@@ -2,12 +2,13 @@
  * Lab folders for tests: a bundled lab read from disk, or one edited in memory
  * (a file replaced, added or removed), loaded against the bundled resources.
  */
-import { gradePolicy } from '../../src/node/lab-grade'
-import { bundledKernelResources, labDir, readLabFolder } from '../../src/node/labs'
-import { type Lab, type LabGrade, type LabLoad, loadLab } from '../../src/labs'
+import { loadLabCompiler } from '../../src/node/kernel-policy'
+import { readLabFolder } from '../../src/node/lab-folder'
+import { labDir, readKernelResources } from '../../src/node/resources'
+import { gradePolicy, type Lab, type LabGrade, type LabLoad, loadLab } from '../../src/labs'
 import type { LabFolder } from '../../src/shared/bootlab-api'
 
-export const resources = bundledKernelResources()
+export const resources = readKernelResources()
 
 export function bundledFolder(id: string): LabFolder {
   const read = readLabFolder(labDir(id))
@@ -33,8 +34,8 @@ export function loadBundled(id: string): Lab {
   return loaded.lab
 }
 
-export function grade(lab: Lab, which: 'start' | 'solution'): Promise<LabGrade> {
-  return gradePolicy(lab, lab[which])
+export async function grade(lab: Lab, which: 'start' | 'solution'): Promise<LabGrade> {
+  return gradePolicy(lab, lab[which], await loadLabCompiler()).grade
 }
 
 /** The bundled manifest text of a lab, for edits by string replacement. */

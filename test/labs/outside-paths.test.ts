@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { labPath } from '../../src/labs/lab-paths'
-import { MAX_LAB_FILE_BYTES, readLabFolder } from '../../src/node/labs'
+import { MAX_LAB_FILE_BYTES, readLabFolder } from '../../src/node/lab-folder'
 import { bundledFolder, editedFolder, load, manifestOf } from './lab-fixtures'
 
 const LAB = '10-rodata-off-hole'

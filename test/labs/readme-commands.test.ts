@@ -3,7 +3,7 @@
  * them: in the lab's folder of a course made by `bootlab init`, and in
  * labs/<id>/ of a checkout (issue 17: the READMEs used to say
  * `cp labs/05-…/start.c lab5.c`, which fails from the installed package).
- * Each `bootlab boot` line is run through the launcher in both folders and
+ * Each `bootlab boot` line is run through the `bootlab` dispatcher in both folders and
  * must not be refused as bad input (exit 3); boots may fail (exit 2) and
  * grades may fail (exit 1): that is the lab's starting point.
  */
@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { PLAIN } from '../../src/cli/style'
-import { main } from '../../src/launcher/main'
+import { main } from '../../src/cli/main'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 const LABS = readdirSync(join(ROOT, 'labs')).filter((id) => existsSync(join(ROOT, 'labs', id, 'README.md'))).sort()

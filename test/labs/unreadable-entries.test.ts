@@ -11,9 +11,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runBoot } from '../../src/cli/bootlab'
-import { LabLibrary } from '../../src/main/bundled-files'
+import { LabLibrary } from '../../src/node/resources'
 import { type LabFs, readLabFolder } from '../../src/node/lab-folder'
-import { LABS_DIR } from '../../src/node/labs'
+import { LABS_DIR } from '../../src/node/resources'
 
 const root = mkdtempSync(join(tmpdir(), 'bootlab-unreadable-'))
 let copies = 0

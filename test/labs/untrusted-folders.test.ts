@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { MAX_LAB_BYTES, MAX_LAB_ENTRIES, readLabFolder } from '../../src/node/labs'
+import { MAX_LAB_BYTES, MAX_LAB_ENTRIES, readLabFolder } from '../../src/node/lab-folder'
 import { bundledFolder, editedFolder, load, manifestOf } from './lab-fixtures'
 
 const root = mkdtempSync(join(tmpdir(), 'bootlab-untrusted-'))

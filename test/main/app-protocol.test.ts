@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { appFilePath, appResponse } from '../../src/main/app-protocol'
+import { appFilePath, appResponse } from '../../src/node/app-protocol'
 
 const CSP = "default-src 'self'"
 let root: string

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { LabLibrary, readKernelResources } from '../../src/main/bundled-files'
+import { LabLibrary, readKernelResources } from '../../src/node/resources'
 
 let dir: string
 beforeEach(async () => {
@@ -24,7 +24,7 @@ describe('readKernelResources', () => {
     await put('resources/policies/notes.md', 'not a policy')
     await put('resources/policies/.swap.c', 'editor junk')
     await put('resources/scenarios/realm.yaml', 'name: realm')
-    expect(await readKernelResources(join(dir, 'resources'))).toEqual({
+    expect(readKernelResources(join(dir, 'resources'))).toEqual({
       policies: [
         { path: 'patched-v1.c', text: 'v1' },
         { path: 'unpatched.c', text: 'base' },
@@ -34,7 +34,7 @@ describe('readKernelResources', () => {
   })
 
   it('gives empty lists when the folders do not exist', async () => {
-    expect(await readKernelResources(join(dir, 'missing'))).toEqual({ policies: [], scenarios: [] })
+    expect(readKernelResources(join(dir, 'missing'))).toEqual({ policies: [], scenarios: [] })
   })
 })
 

@@ -11,8 +11,8 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import electronConfig from '../../electron.vite.config'
 import rendererConfig, { CONTENT_SECURITY_POLICY, cspHeaders } from '../../vite.renderer.config'
-import { appResponse } from '../../src/main/app-protocol'
-import { serveRenderer } from '../../src/launcher/web-server'
+import { appResponse } from '../../src/node/app-protocol'
+import { serveRenderer } from '../../src/cli/web-server'
 import { chromiumMissing, launchChromium } from '../e2e/chromium'
 
 const directives = new Map(

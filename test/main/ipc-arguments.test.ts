@@ -1,50 +1,68 @@
 import { describe, expect, it } from 'vitest'
 import { MAX_TEXT_BYTES } from '../../src/shared/bootlab-api'
-import { boundedText, exportRequest, externalLink, InvalidArgument, pdfRequest, progress, storageKey } from '../../src/main/ipc-arguments'
+import { InvalidArgument, ipcArguments } from '../../src/main/ipc-arguments'
 
-describe('IPC argument checks', () => {
+describe('IPC argument schemas (src/shared/ipc-schemas.ts)', () => {
   it('accepts folder-safe keys and rejects anything that could be a path', () => {
-    expect(storageKey('workbench-patched-v1.c', 'key')).toBe('workbench-patched-v1.c')
+    expect(ipcArguments('loadPolicy', ['workbench-patched-v1.c'])).toEqual(['workbench-patched-v1.c'])
     for (const bad of ['../x', 'a/b', 'a\\b', '', '.x', 'A', 42, null, { toString: () => 'x' }]) {
-      expect(() => storageKey(bad, 'key')).toThrow(InvalidArgument)
+      expect(() => ipcArguments('loadPolicy', [bad])).toThrow(InvalidArgument)
     }
+    expect(() => ipcArguments('loadLab', ['../x'])).toThrow(/^loadLab: lab id must match/)
   })
 
-  it('bounds text size', () => {
-    expect(boundedText('int x;', 'text')).toBe('int x;')
-    expect(() => boundedText('x'.repeat(MAX_TEXT_BYTES + 1), 'text')).toThrow('larger than')
-    expect(() => boundedText(new String('x'), 'text')).toThrow('must be a string')
+  it('bounds text size in UTF-8 bytes', () => {
+    expect(ipcArguments('savePolicy', ['k', 'int x;'])).toEqual(['k', 'int x;'])
+    expect(() => ipcArguments('savePolicy', ['k', 'x'.repeat(MAX_TEXT_BYTES + 1)])).toThrow('larger than')
+    // Fewer characters than the cap, more bytes: 'é' is two bytes, '€' three, '𝔵' four (a surrogate pair).
+    for (const c of ['é', '€', '𝔵']) {
+      const bytes = new TextEncoder().encode(c).length
+      const fits = c.repeat(Math.floor(MAX_TEXT_BYTES / bytes))
+      expect(ipcArguments('savePolicy', ['k', fits])[1]).toBe(fits)
+      expect(() => ipcArguments('savePolicy', ['k', fits + c])).toThrow('larger than')
+    }
+    expect(() => ipcArguments('savePolicy', ['k', new String('x')])).toThrow('must be a string')
   })
 
   it('accepts progress only when every entry is a known lab status', () => {
-    expect(progress({ labs: { '01-a': 'passed', '02-b': 'in-progress' } })).toEqual({
-      labs: { '01-a': 'passed', '02-b': 'in-progress' },
-    })
-    expect(() => progress({ labs: { '01-a': 'done' } })).toThrow(InvalidArgument)
-    expect(() => progress({ labs: { '../a': 'passed' } })).toThrow(InvalidArgument)
-    expect(() => progress({})).toThrow(InvalidArgument)
-    expect(() => progress([])).toThrow(InvalidArgument)
+    expect(ipcArguments('saveProgress', [{ labs: { '01-a': 'passed', '02-b': 'in-progress' }, notice: 'never saved' }])).toEqual([
+      { labs: { '01-a': 'passed', '02-b': 'in-progress' } },
+    ])
+    expect(() => ipcArguments('saveProgress', [{ labs: { '01-a': 'done' } }])).toThrow(InvalidArgument)
+    expect(() => ipcArguments('saveProgress', [{ labs: { '../a': 'passed' } }])).toThrow(InvalidArgument)
+    expect(() => ipcArguments('saveProgress', [JSON.parse('{"labs": {"__proto__": "passed"}}')])).toThrow(InvalidArgument)
+    expect(() => ipcArguments('saveProgress', [{}])).toThrow(InvalidArgument)
+    expect(() => ipcArguments('saveProgress', [[]])).toThrow(InvalidArgument)
   })
 
   it('accepts an export with a plain file name and a known type', () => {
     const ok = { suggestedName: 'bootlab-report.md', mimeType: 'text/markdown', text: '# Report' }
-    expect(exportRequest(ok)).toEqual(ok)
-    expect(() => exportRequest({ ...ok, suggestedName: '../../.bashrc' })).toThrow('plain file name')
-    expect(() => exportRequest({ ...ok, suggestedName: '/etc/passwd' })).toThrow('plain file name')
+    expect(ipcArguments('exportFile', [ok])).toEqual([ok])
+    expect(() => ipcArguments('exportFile', [{ ...ok, suggestedName: '../../.bashrc' }])).toThrow('plain file name')
+    expect(() => ipcArguments('exportFile', [{ ...ok, suggestedName: '/etc/passwd' }])).toThrow('plain file name')
     // HTML reports and .patch files are exports; an executable type is not.
-    expect(exportRequest({ ...ok, mimeType: 'text/html' }).mimeType).toBe('text/html')
-    expect(() => exportRequest({ ...ok, mimeType: 'application/x-msdownload' })).toThrow('mimeType')
-    expect(() => exportRequest({ ...ok, text: 7 })).toThrow('must be a string')
+    expect(ipcArguments('exportFile', [{ ...ok, mimeType: 'text/html' }])[0].mimeType).toBe('text/html')
+    expect(() => ipcArguments('exportFile', [{ ...ok, mimeType: 'application/x-msdownload' }])).toThrow('mimeType')
+    expect(() => ipcArguments('exportFile', [{ ...ok, text: 7 }])).toThrow('must be a string')
   })
 
   it('accepts a PDF request with a .pdf name and bounded HTML', () => {
-    expect(pdfRequest({ suggestedName: 'lab-report.pdf', html: '<h1>r</h1>' })).toEqual({ suggestedName: 'lab-report.pdf', html: '<h1>r</h1>' })
-    expect(() => pdfRequest({ suggestedName: '../r.pdf', html: '' })).toThrow('plain file name')
-    expect(() => pdfRequest({ suggestedName: 'r.pdf', html: {} })).toThrow('must be a string')
+    expect(ipcArguments('exportPdf', [{ suggestedName: 'lab-report.pdf', html: '<h1>r</h1>' }])).toEqual([{ suggestedName: 'lab-report.pdf', html: '<h1>r</h1>' }])
+    expect(() => ipcArguments('exportPdf', [{ suggestedName: '../r.pdf', html: '' }])).toThrow('plain file name')
+    expect(() => ipcArguments('exportPdf', [{ suggestedName: 'r.html', html: '' }])).toThrow('must end in .pdf')
+    expect(() => ipcArguments('exportPdf', [{ suggestedName: 'r.pdf', html: {} }])).toThrow('must be a string')
   })
 
   it('accepts only https links to open outside the app', () => {
-    expect(externalLink('https://developer.arm.com/')).toBe('https://developer.arm.com/')
-    for (const bad of ['http://developer.arm.com/', 'file:///etc/passwd', 'javascript:alert(1)', '', null]) expect(() => externalLink(bad)).toThrow(InvalidArgument)
+    expect(ipcArguments('openExternal', ['https://developer.arm.com/'])).toEqual(['https://developer.arm.com/'])
+    for (const bad of ['http://developer.arm.com/', 'file:///etc/passwd', 'javascript:alert(1)', '', null, `https://x.org/${'a'.repeat(3000)}`]) {
+      expect(() => ipcArguments('openExternal', [bad])).toThrow(InvalidArgument)
+    }
+  })
+
+  it('refuses a missing or an extra argument; calls without arguments drop whatever is sent', () => {
+    expect(() => ipcArguments('savePolicy', ['k'])).toThrow(InvalidArgument)
+    expect(() => ipcArguments('loadLab', ['01-a', 'extra'])).toThrow(InvalidArgument)
+    expect(ipcArguments('listLabs', ['../etc/passwd', { __proto__: null }])).toEqual([])
   })
 })

@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from '
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { UserStore } from '../../src/main/store'
+import { UserStore } from '../../src/node/user-store'
 import { STALE_TEMPORARY_MS, sweepTemporaries } from '../../src/node/atomic-write'
 import { type Progress, progressNotice } from '../../src/shared/bootlab-api'
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type AtomicWriteFs, writeFileAtomic } from '../../src/node/atomic-write'
-import { DEFAULT_WINDOW_BOUNDS, sanitizeWindowBounds, UserStore } from '../../src/main/store'
+import { DEFAULT_WINDOW_BOUNDS, sanitizeWindowBounds, UserStore } from '../../src/node/user-store'
 
 let dir: string
 beforeEach(async () => {

@@ -112,7 +112,7 @@ describe('npm pack: the files that ship', () => {
 
   it('carries the built command line, desktop app and renderer, with both wasm files', () => {
     expect(paths()).toEqual(
-      expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'out/cli/launcher.mjs', 'out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html']),
+      expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'out/cli/bootlab.mjs', 'out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html']),
     )
     expect(paths().filter((p) => p.endsWith('.wasm')).map((p) => p.replace(/-[\w-]{8}\.wasm$/, '.wasm'))).toEqual(
       expect.arrayContaining(['out/renderer/assets/web-tree-sitter.wasm', 'out/renderer/assets/tree-sitter-c.wasm']),

@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { readKernelResources } from '../../src/main/bundled-files'
+import { readKernelResources } from '../../src/node/resources'
 import type { ExportRequest } from '../../src/shared/bootlab-api'
 import { createWebApi, type KeyValueStorage } from '../../src/renderer/web-api'
 

@@ -10,9 +10,10 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runBoot } from '../../src/cli/bootlab'
 import { writeLabReport } from '../../src/cli/report-option'
-import { loadLab } from '../../src/labs'
-import { gradePolicy } from '../../src/node/lab-grade'
-import { bundledKernelResources, labDir, readLabFolder } from '../../src/node/labs'
+import { gradePolicy, loadLab } from '../../src/labs'
+import { loadLabCompiler } from '../../src/node/kernel-policy'
+import { readLabFolder } from '../../src/node/lab-folder'
+import { labDir, readKernelResources } from '../../src/node/resources'
 import { readNamed } from '../../src/node/resources'
 import { swiotlbInPreinit } from './policies'
 
@@ -90,9 +91,9 @@ describe('bootlab boot --lab --report', () => {
 
 describe('writeLabReport', () => {
   it("writes a lab's graded goals, its questions, the patch against start.c and the start-vs-learner comparison", async () => {
-    const lab = loadLab(readLabFolder(labDir('05-move-swiotlb')).folder!, bundledKernelResources()).lab!
+    const lab = loadLab(readLabFolder(labDir('05-move-swiotlb')).folder!, readKernelResources()).lab!
     const policy = readNamed(join(labDir('05-move-swiotlb'), 'solution.c'), 'policy')
-    const grade = await gradePolicy(lab, policy)
+    const { grade } = gradePolicy(lab, policy, await loadLabCompiler())
     const target = join(dir, 'lab.md')
     const notes: string[] = []
     expect(await writeLabReport({ path: target, learner: 'Ada', lab, grade, policy }, (s) => notes.push(s), (s) => notes.push(s))).toBe(true)

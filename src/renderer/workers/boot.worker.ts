@@ -9,7 +9,7 @@ import cGrammarUrl from 'tree-sitter-c/tree-sitter-c.wasm?url'
 import { Language, Parser } from 'web-tree-sitter'
 import treeSitterRuntimeUrl from 'web-tree-sitter/web-tree-sitter.wasm?url'
 import { boot, compileBase, type CompiledPolicy, type KernelPolicy, parseScenario, type PolicyLookup, preparePolicy, type PolicySource } from '../../core'
-import { gradeLab, labPolicyLookup, needsCompareWith } from '../../labs'
+import { compileCompareWith, gradePolicy, type Lab, type LabCompiler } from '../../labs'
 import { compareBoots } from '../../report/report'
 import type { TextFile } from '../../shared/bootlab-api'
 import type { BootInput, BootOutcome, CompareInput, CompareOutcome, GradeInput, GradeOutcome, WorkerOutcome, WorkerRequest, WorkerResponse } from './boot-protocol'
@@ -53,21 +53,20 @@ function run(parser: Parser, request: BootInput): BootOutcome {
 }
 
 /** A lab's compareWith state is the same on every keystroke: compiled once per text and base. */
-let lastCompareWith: { lab: string; source: PolicySource; base: CompiledPolicy; policy: KernelPolicy } | null = null
+let lastCompareWith: { lab: string; source: PolicySource | undefined; base: CompiledPolicy; policy: KernelPolicy | undefined } | null = null
 
-function compareWithPolicy(parser: Parser, lab: string, source: PolicySource, base: CompiledPolicy, lookup: PolicyLookup): KernelPolicy {
+function compareWithPolicy(lab: Lab, base: CompiledPolicy, compiler: LabCompiler): KernelPolicy | undefined {
   const last = lastCompareWith
-  if (last?.lab !== lab || last.base !== base || last.source.file !== source.file || last.source.text !== source.text) lastCompareWith = { lab, source, base, policy: preparePolicy(parser, source, base, lookup) }
+  const source = lab.compareWith
+  if (last?.lab !== lab.id || last.base !== base || last.source?.file !== source?.file || last.source?.text !== source?.text) lastCompareWith = { lab: lab.id, source, base, policy: compileCompareWith(lab, compiler) }
   return lastCompareWith!.policy
 }
 
-/** Boots the policy on every machine of the lab (and the lab's compareWith state where a goal needs it) and checks the goals. */
+/** Grades the policy by the sequence every host shares (src/labs/grade-policy.ts), compiling over the base compiled once. */
 function grade(parser: Parser, request: GradeInput): GradeOutcome {
-  const lookup = labPolicyLookup(request.lab)
   const base = baseFor(parser, request.base)
-  const policy = preparePolicy(parser, policySource(request.policy), base, lookup)
-  const compareWith = request.lab.compareWith && needsCompareWith(request.lab) ? compareWithPolicy(parser, request.lab.id, request.lab.compareWith, base, lookup) : undefined
-  return { kind: 'graded', grade: gradeLab(request.lab, { policy, compareWith, parser }) }
+  const compiler: LabCompiler = { parser, compile: (source, lookup) => preparePolicy(parser, source, base, lookup) }
+  return { kind: 'graded', grade: gradePolicy(request.lab, policySource(request.policy), compiler, compareWithPolicy(request.lab, base, compiler)).grade }
 }
 
 function compare(parser: Parser, request: CompareInput): CompareOutcome {

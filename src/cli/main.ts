@@ -1,19 +1,18 @@
 /*
- * The installed `bootlab` command: the app, the command-line boot and grader
- * (src/cli, unchanged), the bundled labs, --version and --help. bin/bootlab.mjs
- * runs the bundle of this file that `npm run build` writes to out/cli.
+ * The installed `bootlab` command's dispatcher: the app, the command-line boot
+ * and grader, the course commands, the debugger, the bundled labs, --version
+ * and --help, each in its own module beside this one. bin/bootlab.mjs runs the
+ * bundle of this file that `npm run build` writes to out/cli/bootlab.mjs.
  */
 import { readFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { runAutograder } from '../cli/autograder'
-import { EXIT, processTerminal, runBoot, type Terminal } from '../cli/bootlab'
-import { RESOURCES } from '../node/resources'
+import { runAutograder } from './autograder'
+import { EXIT, processTerminal, runBoot, type Terminal } from './bootlab'
+import { PACKAGE_ROOT } from '../node/resources'
 import { DEFAULT_WEB_PORT, runApp } from './app'
 import { hint, init, progress, showLab, watchCourse } from './course'
 import { listBundledLabs } from './labs'
-
-const PACKAGE_ROOT = dirname(RESOURCES)
 
 const HELP = `bootlab: simulated arm64 Linux boots driven by kernel-C policies; a teaching lab.
 
@@ -95,7 +94,7 @@ export async function main(
     case 'boot':
       return runBoot(rest, out, err, terminal)
     case 'dap':
-      return (await import('../cli/dap')).runDap()
+      return (await import('./dap')).runDap()
     case 'labs':
       return printLabs(out)
     case 'autograder':

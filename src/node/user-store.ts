@@ -14,7 +14,7 @@
  */
 import { mkdir, readFile, rename, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
-import { sweepTemporaries, writeFileAtomic } from '../node/atomic-write'
+import { sweepTemporaries, writeFileAtomic } from './atomic-write'
 import type { Progress } from '../shared/bootlab-api'
 import { progressNotice, progressProblem, sanitizeProgress, STORAGE_KEY_PATTERN } from '../shared/bootlab-api'
 

@@ -2,10 +2,10 @@
  * `bootlab labs`: the labs bundled in labs/<id>/, loaded and validated the way
  * `bootlab boot --lab` loads them, so a lab listed without a problem can be graded.
  */
-import { existsSync } from 'node:fs'
 import { basename } from 'node:path'
 import { formatLabErrors, type LabLoad, loadLab } from '../labs'
-import { bundledKernelResources, LABS_DIR, listLabDirs, readLabFolder } from '../node/labs'
+import { readLabFolder } from '../node/lab-folder'
+import { listLabDirs, readKernelResources } from '../node/resources'
 
 export interface LabSummary {
   id: string
@@ -15,8 +15,7 @@ export interface LabSummary {
 
 /** Every bundled lab in folder order; none when the build has no labs/ folder. */
 export function listBundledLabs(): LabSummary[] {
-  if (!existsSync(LABS_DIR)) return []
-  const resources = bundledKernelResources()
+  const resources = readKernelResources()
   return listLabDirs().map((dir) => {
     const read = readLabFolder(dir)
     const loaded: LabLoad = read.folder ? loadLab(read.folder, resources) : { errors: read.errors }

@@ -5,7 +5,7 @@
  */
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { APP_HOST, APP_SCHEME, appResponse } from '../main/app-protocol'
+import { APP_HOST, APP_SCHEME, appResponse } from '../node/app-protocol'
 
 export interface RunningServer {
   url: string

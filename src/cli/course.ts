@@ -11,21 +11,22 @@
  *   bootlab lab <id>       the lab's instructions, rendered for the terminal
  *   bootlab progress       N/10 passed, and each lab's status
  *
- * Progress is the app's own progress.json (src/main/store.ts UserStore: same
+ * Progress is the app's own progress.json (src/node/user-store.ts UserStore: same
  * format, same sanitising, written atomically by src/node/atomic-write.ts), so
  * the app opening the course folder shares it. The course folder is found
  * from the working directory upwards (the folder holding progress.json).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, watch, writeFileSync } from 'node:fs'
 import { basename, dirname, join, relative, resolve } from 'node:path'
-import { gradeSource, loadLabArg, printDiagnostics } from '../cli/bootlab'
-import { groupEvidence } from '../cli/grade-report'
-import type { Style } from '../cli/style'
-import { terminalSafe } from '../cli/terminal-text'
+import { gradeSource, loadLabArg, printDiagnostics } from './bootlab'
+import { groupEvidence } from './grade-report'
+import type { Style } from './style'
+import { terminalSafe } from './terminal-text'
 import type { Lab, LabGrade } from '../labs'
-import { UserStore } from '../main/store'
+import { UserStore } from '../node/user-store'
 import type { LabStatus, Progress } from '../shared/bootlab-api'
-import { labDir, readLabFolder } from '../node/labs'
+import { readLabFolder } from '../node/lab-folder'
+import { labDir } from '../node/resources'
 import { listBundledLabs } from './labs'
 import { renderMarkdown } from './terminal-markdown'
 

@@ -7,8 +7,8 @@
  */
 import MarkdownIt from 'markdown-it'
 
-import type { Style } from '../cli/style'
-import { terminalSafe } from '../cli/terminal-text'
+import type { Style } from './style'
+import { terminalSafe } from './terminal-text'
 
 const md = new MarkdownIt({ html: false, linkify: false })
 type Token = ReturnType<InstanceType<typeof MarkdownIt>['parse']>[number]

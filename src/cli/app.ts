@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
-import { ELECTRON_MISSING_MESSAGE, findElectronBinary } from '../../scripts/electron-binary.mjs'
+import { ELECTRON_MISSING_MESSAGE, findElectronBinary } from '../node/electron-binary.mjs'
 import { serveRenderer } from './web-server'
 
 /** src/renderer/index.html's CSP, put here by vite.cli.config.ts (the desktop app sends the same). */
