@@ -1,7 +1,7 @@
 // entryAttrs() (one descent for a CONT group) agrees with one leafAt() per entry, on random maps.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { CONT_PMD_SIZE, CONT_PTE_SIZE, PAGE_SIZE, PMD_SIZE } from '../../../src/core/memory/addr'
+import { CONT_PMD_SIZE, CONT_PTE_SIZE, PAGE_SIZE, PMD_SIZE, phys, virt } from '../../../src/core/memory/addr'
 import {
   NO_BLOCK_MAPPINGS,
   NO_CONT_MAPPINGS,
@@ -29,7 +29,7 @@ const MASKS = [
 ]
 
 /** What pageattr's CONT check did before: leafAt() of every entry of the group. */
-const reference = (pt: PageTable, va: number, size: number, count: number) => Array.from({ length: count }, (_, n) => leafAt(pt, va + n * size)?.attrs ?? -1)
+const reference = (pt: PageTable, va: number, size: number, count: number) => Array.from({ length: count }, (_, n) => leafAt(pt, virt(va + n * size))?.attrs ?? -1)
 
 describe('entryAttrs', () => {
   it('gives every CONT group what leafAt() gives entry by entry (blocks, split tables, holes, a repaint)', () => {
@@ -46,22 +46,22 @@ describe('entryAttrs', () => {
           for (const p of pieces) {
             const pages = Math.min(p.pages, PAGES - page)
             if (pages <= 0) break
-            if (!p.hole) expect(createMapping(pt, page * PAGE_SIZE, 0x40000000 + page * PAGE_SIZE, pages * PAGE_SIZE, p.readOnly ? PAGE_KERNEL_RO : PAGE_KERNEL, p.flags, alloc)).toBe(0)
+            if (!p.hole) expect(createMapping(pt, virt(page * PAGE_SIZE), phys(0x40000000 + page * PAGE_SIZE), pages * PAGE_SIZE, p.readOnly ? PAGE_KERNEL_RO : PAGE_KERNEL, p.flags, alloc)).toBe(0)
             page += pages
           }
-          if (repaint) rangeSplitToPtes(pt, 0, REGION, alloc)
+          if (repaint) rangeSplitToPtes(pt, virt(0), virt(REGION), alloc)
           for (const c of changes) {
             const start = c.page * PAGE_SIZE
             const end = Math.min(REGION, start + c.pages * PAGE_SIZE)
-            splitKernelLeafMappingLocked(pt, start, alloc)
-            splitKernelLeafMappingLocked(pt, end, alloc)
-            walkRange(pt, start, end, { pteMasks: MASKS[c.mask] })
+            splitKernelLeafMappingLocked(pt, virt(start), alloc)
+            splitKernelLeafMappingLocked(pt, virt(end), alloc)
+            walkRange(pt, virt(start), virt(end), { pteMasks: MASKS[c.mask] })
           }
           for (const va of probes) {
             const pte = va - (va % CONT_PTE_SIZE)
-            expect(entryAttrs(pt, pte, 3, 16)).toEqual(reference(pt, pte, PAGE_SIZE, 16))
+            expect(entryAttrs(pt, virt(pte), 3, 16)).toEqual(reference(pt, pte, PAGE_SIZE, 16))
             const pmd = va - (va % CONT_PMD_SIZE)
-            expect(entryAttrs(pt, pmd, 2, 16)).toEqual(reference(pt, pmd, PMD_SIZE, 16))
+            expect(entryAttrs(pt, virt(pmd), 2, 16)).toEqual(reference(pt, pmd, PMD_SIZE, 16))
           }
         },
       ),

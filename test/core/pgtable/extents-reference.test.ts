@@ -2,7 +2,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { MapExtent } from '../../../src/core/result'
-import { PAGE_SIZE } from '../../../src/core/memory/addr'
+import { PAGE_SIZE, phys, virt } from '../../../src/core/memory/addr'
 import {
   Attr,
   NO_BLOCK_MAPPINGS,
@@ -36,7 +36,7 @@ function referenceExtents(pt: PageTable, start: number, end: number): MapExtent[
   let lastAttrs = -1
   for (let va = start; va < end; va = Math.min(end, Math.floor(va / PAGE_SIZE) * PAGE_SIZE + PAGE_SIZE)) {
     const next = Math.min(end, Math.floor(va / PAGE_SIZE) * PAGE_SIZE + PAGE_SIZE)
-    const leaf = leafAt(pt, va)
+    const leaf = leafAt(pt, virt(va))
     if (!leaf) {
       lastAttrs = -1
       continue
@@ -48,8 +48,8 @@ function referenceExtents(pt: PageTable, start: number, end: number): MapExtent[
       continue
     }
     out.push({
-      va,
-      pa,
+      va: virt(va),
+      pa: phys(pa),
       size: next - va,
       leaf: leaf.kind,
       valid: (leaf.attrs & Attr.VALID) !== 0,
@@ -86,21 +86,21 @@ describe('extents and rangeSummary against a page-by-page reference', () => {
           if (pages <= 0) break
           paOffset += p.paJump
           const va = page * PAGE_SIZE
-          if (!p.hole) expect(createMapping(pt, va, paOffset + va, pages * PAGE_SIZE, p.readOnly ? PAGE_KERNEL_RO : PAGE_KERNEL, p.flags, alloc)).toBe(0)
+          if (!p.hole) expect(createMapping(pt, virt(va), phys(paOffset + va), pages * PAGE_SIZE, p.readOnly ? PAGE_KERNEL_RO : PAGE_KERNEL, p.flags, alloc)).toBe(0)
           page += pages
         }
         for (const c of changes) {
           const start = c.firstPage * PAGE_SIZE
           const end = Math.min(REGION, start + c.pages * PAGE_SIZE)
-          splitKernelLeafMappingLocked(pt, start, alloc)
-          splitKernelLeafMappingLocked(pt, end, alloc)
-          walkRange(pt, start, end, { pteMasks: MASKS[c.mask] })
+          splitKernelLeafMappingLocked(pt, virt(start), alloc)
+          splitKernelLeafMappingLocked(pt, virt(end), alloc)
+          walkRange(pt, virt(start), virt(end), { pteMasks: MASKS[c.mask] })
         }
         const end = Math.min(REGION, r.start + r.length)
         const expected = referenceExtents(pt, r.start, end)
-        expect(extents(pt, r.start, end)).toEqual(expected)
+        expect(extents(pt, virt(r.start), virt(end))).toEqual(expected)
 
-        const summary = rangeSummary(pt, r.start, end)
+        const summary = rangeSummary(pt, virt(r.start), virt(end))
         const covered = expected.reduce((n, e) => n + e.size, 0) === end - r.start
         expect(summary.allValid).toBe(covered && expected.every((e) => e.valid))
         expect(summary.leafKinds).toEqual(new Set(expected.map((e) => e.leaf)))

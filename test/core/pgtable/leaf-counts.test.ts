@@ -1,7 +1,7 @@
 // The incremental leaf counters equal a full recount after any mix of mapping, splits, repaints and attribute changes.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { PAGE_SIZE, SZ_1G } from '../../../src/core/memory/addr'
+import { PAGE_SIZE, SZ_1G, phys, virt } from '../../../src/core/memory/addr'
 import {
   Attr,
   NO_CONT_MAPPINGS,
@@ -62,15 +62,15 @@ describe('leaf counters', () => {
       fc.property(fc.boolean(), fc.array(operation, { minLength: 1, maxLength: 12 }), (noCont, ops) => {
         const pt = new PageTable()
         const alloc = bump(0x100_0000_0000).alloc
-        expect(createMapping(pt, 0, 0x40000000, SIZE, PAGE_KERNEL, noCont ? NO_CONT_MAPPINGS : 0, alloc)).toBe(0)
+        expect(createMapping(pt, virt(0), phys(0x40000000), SIZE, PAGE_KERNEL, noCont ? NO_CONT_MAPPINGS : 0, alloc)).toBe(0)
         for (const op of ops) {
           const start = op.firstPage * PAGE_SIZE
           const end = Math.min(SIZE, start + op.pages * PAGE_SIZE)
-          if (op.kind === 'repaint') rangeSplitToPtes(pt, start, end, alloc)
+          if (op.kind === 'repaint') rangeSplitToPtes(pt, virt(start), virt(end), alloc)
           else {
-            splitKernelLeafMappingLocked(pt, start, alloc)
-            splitKernelLeafMappingLocked(pt, end, alloc)
-            walkRange(pt, start, end, { pteMasks: MASKS[op.mask] })
+            splitKernelLeafMappingLocked(pt, virt(start), alloc)
+            splitKernelLeafMappingLocked(pt, virt(end), alloc)
+            walkRange(pt, virt(start), virt(end), { pteMasks: MASKS[op.mask] })
           }
           expect(pt.leaves).toEqual(recount(pt))
         }

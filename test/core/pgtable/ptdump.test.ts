@@ -13,7 +13,7 @@
  * PUD for an empty PUD entry, ...). The model's own column: " NS" after a shared range.
  */
 import { describe, expect, it } from 'vitest'
-import { SZ_1G, SZ_2M } from '../../../src/core/memory/addr'
+import { SZ_1G, SZ_2M, phys, virt } from '../../../src/core/memory/addr'
 import { NO_CONT_MAPPINGS, PAGE_KERNEL, PageTable, createMapping, splitKernelLeafMappingLocked, walkRange } from '../../../src/core/pgtable'
 import { formatPtdump, ptdumpSize, ptdumpWalk } from '../../../src/core/pgtable/ptdump'
 import { bump } from './bump'
@@ -40,7 +40,7 @@ describe('ptdump (arch/arm64/mm/ptdump.c note_page) on hand-worked maps', () => 
 
   it('a 1 GiB PUD block between PUD holes', () => {
     const pt = new PageTable()
-    createMapping(pt, SZ_1G, SZ_1G, SZ_1G, PAGE_KERNEL, 0, bump(0x9ff00000).alloc)
+    createMapping(pt, virt(SZ_1G), phys(SZ_1G), SZ_1G, PAGE_KERNEL, 0, bump(0x9ff00000).alloc)
     expect(dump(pt)).toEqual([
       '---[ Linear Mapping start ]---',
       '0xffff000000000000-0xffff000040000000           1G PUD',
@@ -53,7 +53,7 @@ describe('ptdump (arch/arm64/mm/ptdump.c note_page) on hand-worked maps', () => 
 
   it('a CONT_PMD run (16 blocks with CON) then a PMD block without it', () => {
     const pt = new PageTable()
-    createMapping(pt, 0, X, 34 * MiB, PAGE_KERNEL, 0, bump(0x9ff00000).alloc)
+    createMapping(pt, virt(0), phys(X), 34 * MiB, PAGE_KERNEL, 0, bump(0x9ff00000).alloc)
     expect(dump(pt)).toEqual([
       '---[ Linear Mapping start ]---',
       '0xffff000000000000-0xffff000002000000          32M PMD       RW NX SHD AF    CON BLK UXN    MEM/NORMAL-TAGGED',
@@ -68,9 +68,9 @@ describe('ptdump (arch/arm64/mm/ptdump.c note_page) on hand-worked maps', () => 
   it('a split edge: split_kernel_leaf_mapping_locked() inside a PUD block leaves CONT_PTE and PTE runs between PMD runs', () => {
     const pt = new PageTable()
     const a = bump(0x9ff00000)
-    createMapping(pt, 0, X, SZ_1G, PAGE_KERNEL, 0, a.alloc)
+    createMapping(pt, virt(0), phys(X), SZ_1G, PAGE_KERNEL, 0, a.alloc)
     // split_pud (to CONT PMDs), split_contpmd of [0, 32M), split_pmd of [2M, 4M) (to CONT PTEs), split_contpte of [2M+64K, 2M+128K).
-    expect(splitKernelLeafMappingLocked(pt, 0x211000, a.alloc)).toBe(0)
+    expect(splitKernelLeafMappingLocked(pt, virt(0x211000), a.alloc)).toBe(0)
     expect(dump(pt)).toEqual([
       '---[ Linear Mapping start ]---',
       '0xffff000000000000-0xffff000000200000           2M PMD       RW NX SHD AF        BLK UXN    MEM/NORMAL-TAGGED',
@@ -88,8 +88,8 @@ describe('ptdump (arch/arm64/mm/ptdump.c note_page) on hand-worked maps', () => 
   it('a shared range: NS_SHARED set on two pages splits the run and carries the model NS column; empty PTEs print as a PTE hole', () => {
     const pt = new PageTable()
     const a = bump(0x9ff00000)
-    createMapping(pt, 0, X, 2 * MiB + 72 * KiB, PAGE_KERNEL, NO_CONT_MAPPINGS, a.alloc)
-    expect(walkRange(pt, 2 * MiB + 64 * KiB, 2 * MiB + 72 * KiB, { pteMasks: { set: 1n << 47n, clear: 0n } })).toBe(0)
+    createMapping(pt, virt(0), phys(X), 2 * MiB + 72 * KiB, PAGE_KERNEL, NO_CONT_MAPPINGS, a.alloc)
+    expect(walkRange(pt, virt(2 * MiB + 64 * KiB), virt(2 * MiB + 72 * KiB), { pteMasks: { set: 1n << 47n, clear: 0n } })).toBe(0)
     expect(dump(pt)).toEqual([
       '---[ Linear Mapping start ]---',
       '0xffff000000000000-0xffff000000200000           2M PMD       RW NX SHD AF        BLK UXN    MEM/NORMAL-TAGGED',
@@ -105,9 +105,9 @@ describe('ptdump (arch/arm64/mm/ptdump.c note_page) on hand-worked maps', () => 
 
   it('an invalid (present-invalid) block prints F and NG, as the kernel prints any descriptor with the bits set', () => {
     const pt = new PageTable()
-    createMapping(pt, 0, X, SZ_2M, PAGE_KERNEL, NO_CONT_MAPPINGS, bump(0x9ff00000).alloc)
+    createMapping(pt, virt(0), phys(X), SZ_2M, PAGE_KERNEL, NO_CONT_MAPPINGS, bump(0x9ff00000).alloc)
     // set_memory_valid(addr, 1, 0) with the 2/3 patch: clear PTE_VALID, set PTE_PRESENT_INVALID (nG).
-    walkRange(pt, 0, SZ_2M, {
+    walkRange(pt, virt(0), virt(SZ_2M), {
       pmd: (ref) => {
         ref.write((ref.read() & ~1n) | (1n << 11n))
         return 0
