@@ -9,7 +9,7 @@
  * memset), the absolute lower bound; and the same stores into a fresh Float64Array(512) per
  * 512 entries, the analogue of the kernel's pgtable_alloc() of one page per table.
  */
-import { PAGE_SIZE, PMD_SIZE, PTRS_PER_TABLE, SZ_1G, phys } from '../src/core/memory/addr'
+import { PAGE_SIZE, PMD_SIZE, PTRS_PER_TABLE, SZ_1G, phys, virt } from '../src/core/memory/addr'
 import {
   PAGE_KERNEL,
   PTE_RDONLY,
@@ -96,14 +96,14 @@ interface Mapped {
 function blockMapped(bytes: number): Mapped {
   const pt = new PageTable()
   const alloc = unlimitedTablePages()
-  if (createMapping(pt, 0, RAM_BASE, bytes, PAGE_KERNEL, 0, alloc) !== 0) throw new Error('block mapping failed')
+  if (createMapping(pt, virt(0), phys(RAM_BASE), bytes, PAGE_KERNEL, 0, alloc) !== 0) throw new Error('block mapping failed')
   return { pt, alloc }
 }
 
 /** Block mapped, then repainted: every GiB is one PMD table that is a run of 512 PTE tables. */
 function repainted(bytes: number): Mapped {
   const m = blockMapped(bytes)
-  if (rangeSplitToPtes(m.pt, 0, bytes, m.alloc).ret !== 0) throw new Error('repaint failed')
+  if (rangeSplitToPtes(m.pt, virt(0), virt(bytes), m.alloc).ret !== 0) throw new Error('repaint failed')
   return m
 }
 
@@ -111,9 +111,9 @@ function repainted(bytes: number): Mapped {
 function splitOnePagePer2M(m: Mapped, bytes: number): void {
   for (let va = 0; va < bytes; va += PMD_SIZE) {
     const page = va + PMD_SIZE / 2
-    splitKernelLeafMappingLocked(m.pt, page, m.alloc)
-    splitKernelLeafMappingLocked(m.pt, page + PAGE_SIZE, m.alloc)
-    if (walkRange(m.pt, page, page + PAGE_SIZE, { pteMasks: { set: PTE_RDONLY, clear: PTE_WRITE } }) !== 0) throw new Error('walk failed')
+    splitKernelLeafMappingLocked(m.pt, virt(page), m.alloc)
+    splitKernelLeafMappingLocked(m.pt, virt(page + PAGE_SIZE), m.alloc)
+    if (walkRange(m.pt, virt(page), virt(page + PAGE_SIZE), { pteMasks: { set: PTE_RDONLY, clear: PTE_WRITE } }) !== 0) throw new Error('walk failed')
   }
 }
 
@@ -141,7 +141,7 @@ function compare(id: string, name: string, entries: number, floorKind: FloorKind
 export function floorComparisons(repaintGiB: number, denseGiB: number, budget: FloorBudget): FloorComparison[] {
   const repaintBytes = repaintGiB * SZ_1G
   let blocks = blockMapped(repaintBytes)
-  const ptesWritten = rangeSplitToPtes(blockMapped(repaintBytes).pt, 0, repaintBytes, unlimitedTablePages()).ptesWritten
+  const ptesWritten = rangeSplitToPtes(blockMapped(repaintBytes).pt, virt(0), virt(repaintBytes), unlimitedTablePages()).ptesWritten
   const denseBytes = denseGiB * SZ_1G
   const denseEntries = denseBytes / PAGE_SIZE
   let dense = repainted(denseBytes)
@@ -151,7 +151,7 @@ export function floorComparisons(repaintGiB: number, denseGiB: number, budget: F
   splitOnePagePer2M(masked, denseBytes)
   return [
     // The kernel's repaint allocates a table per 512 PTEs too, but its floor of stores alone is already ~1000x the model: no allocation needed to show it.
-    compare('repaint', `repaint ${repaintGiB} GiB to PTEs (lazy: runs of tables)`, ptesWritten, 'stores', () => rangeSplitToPtes(blocks.pt, 0, repaintBytes, blocks.alloc), () => {
+    compare('repaint', `repaint ${repaintGiB} GiB to PTEs (lazy: runs of tables)`, ptesWritten, 'stores', () => rangeSplitToPtes(blocks.pt, virt(0), virt(repaintBytes), blocks.alloc), () => {
       blocks = blockMapped(repaintBytes)
       settleHeap()
     }, { pairs: Math.min(budget.pairs, 5), warmup: 1 }),
@@ -161,6 +161,6 @@ export function floorComparisons(repaintGiB: number, denseGiB: number, budget: F
       settleHeap()
     }, budget),
     // set_pageattr_masks() rewrites entries in place: no allocation in the kernel, none in the floor.
-    compare('dense-masks', `set_pageattr_masks on every PTE of ${denseGiB} GiB of dense tables`, denseEntries, 'stores', () => walkRange(masked.pt, 0, denseBytes, clearWrite), settleHeap, budget),
+    compare('dense-masks', `set_pageattr_masks on every PTE of ${denseGiB} GiB of dense tables`, denseEntries, 'stores', () => walkRange(masked.pt, virt(0), virt(denseBytes), clearWrite), settleHeap, budget),
   ]
 }

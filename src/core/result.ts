@@ -4,6 +4,7 @@
  * bigint, no class instances), deterministic, and stamped with MODEL_VERSION so a
  * saved result can be told apart from one made by a later model.
  */
+import type { PhysAddr, VirtAddr } from './memory/addr'
 import type { Diagnostic, Frame } from './policy/value'
 
 export const MODEL_VERSION = 'bootlab-model/1'
@@ -94,8 +95,8 @@ export type LeafKind = 'PUD' | 'CONT_PMD' | 'PMD' | 'CONT_PTE' | 'PTE'
 /** A run of linear-map leaves with the same size, attributes and contiguous output. */
 export interface MapExtent {
   /** Linear-map VA offset (see memory/addr.ts) and PA of the first byte. */
-  va: number
-  pa: number
+  va: VirtAddr
+  pa: PhysAddr
   size: number
   leaf: LeafKind
   valid: boolean
@@ -150,8 +151,8 @@ export interface CallerRecord {
   step: number
   window: WindowId
   cpu: number
-  va: number
-  pa: number
+  va: VirtAddr
+  pa: PhysAddr
   size: number
   outcome: CallOutcome
   /** Return value (0 or -errno) and its name. */
@@ -177,7 +178,7 @@ export interface Fault {
     | 'panic'
   step: number
   message: string
-  va?: number
+  va?: VirtAddr
   /** The model had to guess how the real kernel behaves here. */
   assumption?: string
 }
@@ -189,7 +190,7 @@ export type TraceEvent =
   | { kind: 'allocator'; stage: 'memblock' | 'buddy'; step: number }
   | { kind: 'cpu-online'; cpu: number; bbml2: boolean; step: number; online: number }
   | { kind: 'caps-finalized'; step: number; bbml2System: boolean }
-  | { kind: 'pgtable'; op: 'map' | 'split' | 'repaint' | 'attr'; step: number; va: number; size: number; detail: string }
+  | { kind: 'pgtable'; op: 'map' | 'split' | 'repaint' | 'attr'; step: number; va: VirtAddr; size: number; detail: string }
   | { kind: 'call'; record: number }
   | { kind: 'fault'; fault: number }
   | { kind: 'assumption'; step: number; text: string }
@@ -217,7 +218,7 @@ export interface BootResult {
   /** How far the boot got: the last step entered. */
   reached: string
   /** The kernel image alias [_text, __init_begin) in the linear map: mapped apart, never split or repainted. */
-  kernelImage: { va: number; pa: number; size: number }
+  kernelImage: { va: VirtAddr; pa: PhysAddr; size: number }
 }
 
 /**
@@ -226,7 +227,7 @@ export interface BootResult {
  * bits as src/core/pgtable/prot.ts defines them (0 = PGD ... 3 = PTE).
  */
 export interface PtdumpRun {
-  va: number
+  va: VirtAddr
   size: number
   level: 0 | 1 | 2 | 3
   attrs: number | null

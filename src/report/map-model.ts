@@ -207,7 +207,7 @@ export function extentsInView(all: readonly MapExtent[], first: number, last: nu
   for (let i = Math.max(first, firstExtentEndingAfter(all, view.start)); i < last && all[i].va < view.end; i++) {
     const e = all[i]
     const va = Math.max(e.va, view.start)
-    out.push({ ...e, va, pa: e.pa + (va - e.va), size: Math.min(e.va + e.size, view.end) - va })
+    out.push({ ...e, va: virt(va), pa: phys(e.pa + (va - e.va)), size: Math.min(e.va + e.size, view.end) - va })
   }
   return out
 }

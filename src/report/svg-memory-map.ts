@@ -14,7 +14,7 @@
 import { REPORT_PALETTE } from './palette'
 
 const { leaf: LEAF_COLOUR, shared: SHARED_COLOUR, invalid: INVALID_COLOUR, highlight: HIGHLIGHT_COLOUR } = REPORT_PALETTE
-import { alignDown, alignUp, type BootResult, formatSize, formatVirt, LEAF_KINDS, type MapExtent, type MapSnapshot, PMD_SIZE, virt } from '../core'
+import { alignDown, alignUp, type BootResult, formatSize, formatVirt, LEAF_KINDS, type MapExtent, type MapSnapshot, phys, PMD_SIZE, virt } from '../core'
 import { barRuns, markRuns, regionsOf, type VaRange } from './map-model'
 import { escapeXml } from './escape'
 
@@ -60,7 +60,7 @@ function clip(extents: readonly MapExtent[], start: number, end: number): MapExt
     .filter((e) => e.va < end && e.va + e.size > start)
     .map((e) => {
       const va = Math.max(e.va, start)
-      return { ...e, va, pa: e.pa + (va - e.va), size: Math.min(e.va + e.size, end) - va }
+      return { ...e, va: virt(va), pa: phys(e.pa + (va - e.va)), size: Math.min(e.va + e.size, end) - va }
     })
 }
 

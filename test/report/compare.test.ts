@@ -4,7 +4,7 @@
  * that differ.
  */
 import { beforeAll, describe, expect, it } from 'vitest'
-import type { BootResult, MapExtent } from '../../src/core'
+import { type BootResult, type MapExtent, phys, virt } from '../../src/core'
 import { compareBoots, consoleHunks, mapDifferences } from '../../src/report/compare'
 import { bootWith } from '../helpers/boot'
 import { PATCHED_V2, swiotlbInPreinit } from './policies'
@@ -91,8 +91,8 @@ describe('compareBoots on identical boots', () => {
 
 describe('mapDifferences', () => {
   const leaf = (va: number, size: number, over: Partial<MapExtent> = {}): MapExtent => ({
-    va,
-    pa: va + 0x40000000,
+    va: virt(va),
+    pa: phys(va + 0x40000000),
     size,
     leaf: 'PMD',
     valid: true,

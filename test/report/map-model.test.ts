@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { MapExtent } from '../../src/core'
+import { type MapExtent, phys, virt } from '../../src/core'
 import { bytesByLeaf, extentAt, firstExtentEndingAfter, MIN_VIEW_BYTES, regionsOf, viewBetween, viewSizeText, walkTo, zoomView } from '../../src/report/map-model'
 
 const G = 2 ** 30
@@ -7,8 +7,8 @@ const M = 2 ** 20
 const K = 2 ** 10
 
 const extent = (va: number, size: number, leaf: MapExtent['leaf'], more: Partial<MapExtent> = {}): MapExtent => ({
-  va,
-  pa: va + G,
+  va: virt(va),
+  pa: phys(va + G),
   size,
   leaf,
   valid: true,

@@ -10,7 +10,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { createSSRApp, h } from 'vue'
 import { renderToString } from 'vue/server-renderer'
-import { type BootResult, LEAF_KINDS, type LeafKind, type MapExtent } from '../../src/core'
+import { type BootResult, LEAF_KINDS, type LeafKind, type MapExtent, phys, virt } from '../../src/core'
 import { LEAF_KINDS as LAB_LEAF_KINDS } from '../../src/labs/boot-vocabulary'
 import MemoryMapView from '../../src/renderer/components/MemoryMapView.vue'
 import PtdumpView from '../../src/renderer/components/PtdumpView.vue'
@@ -45,7 +45,7 @@ function recorder() {
   return { ctx: ctx as unknown as MapCanvasContext, fills, strokes }
 }
 
-const extent = (leaf: LeafKind, more: Partial<MapExtent> = {}): MapExtent => ({ va: 0, pa: 2 ** 30, size: 2 ** 30, leaf, valid: true, shared: false, readOnly: false, noExec: true, ...more })
+const extent = (leaf: LeafKind, more: Partial<MapExtent> = {}): MapExtent => ({ va: virt(0), pa: phys(2 ** 30), size: 2 ** 30, leaf, valid: true, shared: false, readOnly: false, noExec: true, ...more })
 
 describe('one palette, one leaf-kind table', () => {
   it('the app gets the palette as CSS custom properties: style.css holds exactly paletteCss()', () => {

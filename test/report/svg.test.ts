@@ -3,7 +3,7 @@
  * bounded in size however many extents a map has.
  */
 import { beforeAll, describe, expect, it } from 'vitest'
-import type { BootResult, MapExtent, MapSnapshot } from '../../src/core'
+import { type BootResult, type MapExtent, type MapSnapshot, phys, virt } from '../../src/core'
 import { regionsOf } from '../../src/report/map-model'
 import { kernelImageAlias, memoryMapSvg } from '../../src/report/svg-memory-map'
 import { timelineSvg } from '../../src/report/svg-timeline'
@@ -77,8 +77,8 @@ describe('timelineSvg', () => {
 describe('memoryMapSvg', () => {
   const pmd = 0x200000
   const extent = (va: number, size: number, over: Partial<MapExtent> = {}): MapExtent => ({
-    va,
-    pa: va + 0x40000000,
+    va: virt(va),
+    pa: phys(va + 0x40000000),
     size,
     leaf: 'PMD',
     valid: true,

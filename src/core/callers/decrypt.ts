@@ -9,7 +9,7 @@
  */
 import type { Kernel } from '../kernel/kernel'
 import type { CallerRecord } from '../result'
-import { formatSize, formatVirt, PAGE_SIZE, physToVirt, phys, virtToBig } from '../memory/addr'
+import { formatSize, formatVirt, PAGE_SIZE, type PhysAddr, physToVirt, virtToBig } from '../memory/addr'
 import { checkRealmExposure } from '../mm/realm-checks'
 import type { DecryptProbe } from '../kernel/caller-state'
 
@@ -24,11 +24,11 @@ export function decryptFor(
   k: Kernel,
   caller: string,
   fn: string,
-  pa: number,
+  pa: PhysAddr,
   size: number,
   opts: { assumption?: string } = {},
 ): { ret: number; record: CallerRecord } {
-  const va = physToVirt(k.layout, phys(pa))
+  const va = physToVirt(k.layout, pa)
   const probe: DecryptProbe = { splitReturns: [], splits: [], walkStops: [], warnSites: [] }
   const outer = k.probe
   k.probe = probe

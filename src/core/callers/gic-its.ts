@@ -13,7 +13,7 @@
  */
 import { allocPages } from '../buddy/alloc'
 import type { Kernel } from '../kernel/kernel'
-import { PAGE_SIZE } from '../memory/addr'
+import { PAGE_SIZE, type PhysAddr } from '../memory/addr'
 import { decryptFor } from './decrypt'
 import type { ItsState } from '../kernel/caller-state'
 
@@ -22,8 +22,8 @@ const GIC = 'drivers/irqchip/irq-gic-v3.c'
 const ITS_TABLE_ORDER = 4
 
 /** its_alloc_pages_node(): buddy pages, shared with the host in a realm; null on failure (page leaked). */
-function itsAllocPages(k: Kernel, name: string): number | null {
-  let pa: number | null = null
+function itsAllocPages(k: Kernel, name: string): PhysAddr | null {
+  let pa: PhysAddr | null = null
   k.frame('its_alloc_pages_node', ITS, () => {
     const page = allocPages(k, ITS_TABLE_ORDER, `ITS ${name}`)
     if (page === null) return
@@ -60,7 +60,7 @@ export function itsInit(k: Kernel): void {
   under(k, [['irqchip_init', 'drivers/irqchip/irqchip.c'], ['of_irq_init', 'drivers/of/irq.c'], ['gic_of_init', GIC], ['gic_init_bases', GIC], ['its_init', ITS]], () => {
     for (const { name, chain } of itsTables(k)) {
       if (k.halted) return
-      let pa: number | null = null
+      let pa: PhysAddr | null = null
       under(k, chain, () => {
         pa = itsAllocPages(k, name)
       })

@@ -5,10 +5,11 @@
  * way (the model's probe, for the timeline). Plain records: the callers in src/core/callers
  * fill them, the Kernel only holds them.
  */
+import type { PhysAddr } from '../memory/addr'
 
 /** io_tlb_default_mem: the default bounce pool. */
 export interface SwiotlbPool {
-  pa: number
+  pa: PhysAddr
   size: number
   forced: boolean
   /** Bytes already handed out as bounce slots, from the start of the pool. */
@@ -19,7 +20,7 @@ export interface SwiotlbPool {
 /** The ITS's tables, each shared with the host in a realm. */
 export interface ItsState {
   ok: boolean
-  tables: { name: string; pa: number; size: number }[]
+  tables: { name: string; pa: PhysAddr; size: number }[]
 }
 
 /** Observations of the set_memory_decrypted() call in progress. */

@@ -114,7 +114,7 @@ function mapMemblockRanges(k: Kernel, flags: number): void {
   const image = { start: k.kernelImage.pa, end: k.kernelImage.pa + k.kernelImage.size }
   const pool = k.kfencePool ? [{ start: k.kfencePool.pa, end: k.kfencePool.pa + k.kfencePool.size }] : []
   for (const r of subtractRanges(k.memblock.memory, [image, ...pool].sort((a, b) => a.start - b.start))) {
-    createMapping(k.pt, physToVirt(k.layout, phys(r.start)), r.start, r.end - r.start, PAGE_KERNEL, flags, alloc)
+    createMapping(k.pt, physToVirt(k.layout, phys(r.start)), phys(r.start), r.end - r.start, PAGE_KERNEL, flags, alloc)
     k.events.push({ kind: 'pgtable', op: 'map', step: k.currentStep(), va: physToVirt(k.layout, phys(r.start)), size: r.end - r.start, detail: `linear map of RAM, flags 0x${flags.toString(16)}` })
   }
   const va = physToVirt(k.layout, k.kernelImage.pa)
@@ -157,13 +157,13 @@ function repaint(k: Kernel): void {
     let ptesWritten = 0
     for (const [s, e] of [[0, stext], [stext - SEGMENT_ALIGN + k.kernelImage.size, Math.min(end, LINEAR_MAP_SIZE)]]) {
       if (e <= s) continue
-      const r = rangeSplitToPtes(k.pt, s, e, atomicPgtableAlloc(k))
+      const r = rangeSplitToPtes(k.pt, virt(s), virt(e), atomicPgtableAlloc(k))
       if (r.ret) k.panic('Failed to split linear map')
       tablesAllocated += r.tablesAllocated
       ptesWritten += r.ptesWritten
     }
     k.repaint = { happened: true, tablesAllocated, ptesWritten }
-    k.events.push({ kind: 'pgtable', op: 'repaint', step: k.currentStep(), va: 0, size: end, detail: `${k.repaint.tablesAllocated} tables, ${k.repaint.ptesWritten} PTEs` })
+    k.events.push({ kind: 'pgtable', op: 'repaint', step: k.currentStep(), va: virt(0), size: end, detail: `${k.repaint.tablesAllocated} tables, ${k.repaint.ptesWritten} PTEs` })
   } finally {
     for (const c of online) c.parked = false
   }
@@ -186,7 +186,7 @@ export function mapPicture(k: Kernel, label: string): MapSnapshot {
   for (const e of extents(k.pt, virt(0), virt(LINEAR_MAP_SIZE))) {
     const cuts = [e.va, ...[image, imageEnd].filter((c) => c > e.va && c < e.va + e.size), e.va + e.size]
     for (let i = 0; i + 1 < cuts.length; i++) {
-      const piece: MapExtent = { ...e, va: cuts[i], pa: e.pa + (cuts[i] - e.va), size: cuts[i + 1] - cuts[i] }
+      const piece: MapExtent = { ...e, va: virt(cuts[i]), pa: phys(e.pa + (cuts[i] - e.va)), size: cuts[i + 1] - cuts[i] }
       if (piece.va >= image && piece.va < imageEnd) piece.kernelImage = true
       pieces.push(piece)
     }

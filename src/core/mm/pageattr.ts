@@ -103,7 +103,7 @@ function updateRangeProt(k: Kernel, ctx: NativeContext, addr: bigint, size: bigi
   }
   let walkRet = 0
   k.frame('walk_kernel_page_table_range_lockless', 'mm/pagewalk.c', () => {
-    walkRet = walkRange(k.pt, start, start + num(size), { pud: visit('pageattr_pud_entry'), pmd: visit('pageattr_pmd_entry'), pteMasks: { set, clear } })
+    walkRet = walkRange(k.pt, start, virt(start + num(size)), { pud: visit('pageattr_pud_entry'), pmd: visit('pageattr_pmd_entry'), pteMasks: { set, clear } })
   })
   checkContiguousGroups(k, start, start + num(size))
   k.events.push({ kind: 'pgtable', op: 'attr', step: k.currentStep(), va: start, size: num(size), detail: `set 0x${set.toString(16)} clear 0x${clear.toString(16)}${walkRet ? ` (stopped: ${walkRet})` : ''}` })
@@ -121,18 +121,18 @@ function updateRangeProt(k: Kernel, ctx: NativeContext, addr: bigint, size: bigi
 function checkContiguousGroups(k: Kernel, start: number, end: number): void {
   // The first and the last byte of the range (a range may be shorter than a page).
   for (const addr of [start, end - 1]) {
-    const leaf = leafAt(k.pt, addr)
+    const leaf = leafAt(k.pt, virt(addr))
     if (!leaf || leaf.level === 1 || !(leaf.attrs & Attr.CONT)) continue
     const groupSize = leaf.level === 2 ? CONT_PMD_SIZE : CONT_PTE_SIZE
     const group = addr - (addr % groupSize)
-    const attrs = new Set(entryAttrs(k.pt, group, leaf.level, groupSize / leaf.size))
+    const attrs = new Set(entryAttrs(k.pt, virt(group), leaf.level, groupSize / leaf.size))
     const key = `cont:${group}`
     if (attrs.size === 1 || k.reportedOnce.has(key)) continue
     k.reportedOnce.add(key)
     k.fault({
       kind: 'broken-contiguous-hint',
       message: `the ${leaf.level === 2 ? 'CONT_PMD' : 'CONT_PTE'} group at ${formatVirt(virt(group))} (${formatSize(groupSize)}) was changed only in part and still has the contiguous hint: its entries disagree, so the TLB may use either translation for all of them`,
-      va: group,
+      va: virt(group),
       assumption: 'A misprogrammed contiguous hint is CONSTRAINED UNPREDICTABLE; the model reports it as a broken invariant without guessing which translation the TLB would use.',
     })
   }

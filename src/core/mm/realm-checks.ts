@@ -8,7 +8,7 @@
  * linear map); each exposed range is reported once.
  */
 import type { Kernel } from '../kernel/kernel'
-import { formatSize, formatVirt, LINEAR_MAP_SIZE, PAGE_SIZE, virt, virtToPhys } from '../memory/addr'
+import { formatSize, formatVirt, LINEAR_MAP_SIZE, PAGE_SIZE, type VirtAddr, virt, virtToPhys } from '../memory/addr'
 import { leafAt } from '../pgtable'
 import { sharedValidExtents } from './linear-map'
 
@@ -17,17 +17,17 @@ import { sharedValidExtents } from './linear-map'
  * only there, so nothing else can have become exposed by it. Costs one walk per end, not
  * a visit of every leaf of the surrounding GiB (thousands after thousands of decrypts).
  */
-function leavesOf(k: Kernel, changed: { va: number; size: number }): { start: number; end: number } {
+function leavesOf(k: Kernel, changed: { va: VirtAddr; size: number }): { start: number; end: number } {
   const first = leafAt(k.pt, changed.va)
   const lastVa = Math.min(changed.va + changed.size, LINEAR_MAP_SIZE) - 1
-  const last = leafAt(k.pt, lastVa)
+  const last = leafAt(k.pt, virt(lastVa))
   return {
     start: first ? first.va : changed.va - (changed.va % PAGE_SIZE),
     end: last ? last.va + last.size : lastVa - (lastVa % PAGE_SIZE) + PAGE_SIZE,
   }
 }
 
-export function checkRealmExposure(k: Kernel, changed?: { va: number; size: number }): void {
+export function checkRealmExposure(k: Kernel, changed?: { va: VirtAddr; size: number }): void {
   if (!k.realm.detected) return
   if (changed && (changed.size <= 0 || changed.va < 0 || changed.va >= LINEAR_MAP_SIZE)) return
   for (const e of sharedValidExtents(k, changed && leavesOf(k, changed))) {

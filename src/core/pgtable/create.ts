@@ -21,7 +21,9 @@ import {
   alignUp,
   formatVirt,
   phys as asPhys,
+  type PhysAddr,
   virt,
+  type VirtAddr,
 } from '../memory/addr'
 import { EINVAL, ENOMEM } from './errno'
 import { type PageTable, type PgtableAlloc, type PgtableType, pgtableAlloc } from './pgd'
@@ -56,8 +58,8 @@ function allAligned(addr: number, next: number, pa: number, size: number): boole
  */
 export function createMapping(
   pt: PageTable,
-  va: number,
-  pa: number,
+  va: VirtAddr,
+  pa: PhysAddr,
   size: number,
   prot: Attrs,
   flags: number,

@@ -5,6 +5,7 @@
  * The kernel's ptdump visits every entry; the model visits table forms, so a run costs
  * one step whatever its size and a repainted 1 TiB linear map is one extent.
  */
+import { phys, type VirtAddr, virt } from '../memory/addr'
 import type { LeafKind, MapExtent } from '../result'
 import { leafKind } from './leaf'
 import type { PageTable } from './pgd'
@@ -80,7 +81,7 @@ function lastAlike(table: PgTable, i: number, max: number): number {
  * The leaves of [start, end) as MapExtents: adjacent leaves merge when they have the same
  * LeafKind and attributes and contiguous output. Holes (none entries) produce no extent.
  */
-export function extents(pt: PageTable, start: number, end: number): MapExtent[] {
+export function extents(pt: PageTable, start: VirtAddr, end: VirtAddr): MapExtent[] {
   const out: MapExtent[] = []
   let lastAttrs = -1
   forEachSpan(pt, start, end, (s) => {
@@ -95,8 +96,8 @@ export function extents(pt: PageTable, start: number, end: number): MapExtent[] 
       return
     }
     out.push({
-      va: s.va,
-      pa: s.pa,
+      va: virt(s.va),
+      pa: phys(s.pa),
       size: s.size,
       leaf: kind,
       valid: (s.attrs & Attr.VALID) !== 0,
@@ -121,7 +122,7 @@ export interface RangeSummary {
 }
 
 /** Is [start, end) all valid / all shared, and with which kinds of leaves? */
-export function rangeSummary(pt: PageTable, start: number, end: number): RangeSummary {
+export function rangeSummary(pt: PageTable, start: VirtAddr, end: VirtAddr): RangeSummary {
   const s: RangeSummary = { allValid: true, allShared: true, leafKinds: new Set() }
   forEachSpan(pt, start, end, (span) => {
     if (span.leaf) s.leafKinds.add(leafKind(span.level, span.attrs))

@@ -7,7 +7,7 @@
  * P4D is not a separate level: show_pte prints the PGD entry again as p4d.
  */
 import type { LeafKind } from '../result'
-import { PAGE_SIZE, PMD_SIZE, type PhysAddr, formatVirt, phys, virt } from '../memory/addr'
+import { PAGE_SIZE, PMD_SIZE, type PhysAddr, formatVirt, phys, type VirtAddr, virt } from '../memory/addr'
 import type { PageTable } from './pgd'
 import { type Attrs, type Entry, LEVEL_SIZE, type Level, toDescriptor } from './prot'
 import { leafKind } from './leaf'
@@ -26,7 +26,7 @@ export interface LeafInfo {
   level: 1 | 2 | 3
   kind: LeafKind
   /** VA and PA of the leaf's first byte, and its size. */
-  va: number
+  va: VirtAddr
   pa: PhysAddr
   size: number
   attrs: Attrs
@@ -37,7 +37,7 @@ function checkVa(va: number): void {
 }
 
 /** The entries a hardware walk of `va` reads: PGD down to the leaf or the first non-table entry. */
-export function lookup(pt: PageTable, va: number): WalkStep[] {
+export function lookup(pt: PageTable, va: VirtAddr): WalkStep[] {
   checkVa(va)
   const out: WalkStep[] = []
   let table: PgTable = pt.pgd
@@ -58,7 +58,7 @@ export function lookup(pt: PageTable, va: number): WalkStep[] {
 }
 
 /** The leaf mapping `va` (valid or not), or null when the walk ends on a none entry. */
-export function leafAt(pt: PageTable, va: number): LeafInfo | null {
+export function leafAt(pt: PageTable, va: VirtAddr): LeafInfo | null {
   checkVa(va)
   let table: PgTable = pt.pgd
   for (;;) {
@@ -79,9 +79,9 @@ export function leafAt(pt: PageTable, va: number): LeafInfo | null {
  * a leaf's attributes, -1 for a none entry, and for a table entry those of the first leaf
  * under it (what leafAt() of the entry's address gives). One descent instead of one per entry.
  */
-export function entryAttrs(pt: PageTable, va: number, level: Level, count: number): number[] {
+export function entryAttrs(pt: PageTable, va: VirtAddr, level: Level, count: number): number[] {
   checkVa(va)
-  const viaLeafAt = () => Array.from({ length: count }, (_, n) => leafAt(pt, va + n * LEVEL_SIZE[level])?.attrs ?? -1)
+  const viaLeafAt = () => Array.from({ length: count }, (_, n) => leafAt(pt, virt(va + n * LEVEL_SIZE[level]))?.attrs ?? -1)
   let table: PgTable = pt.pgd
   while (table.level < level) {
     const i = table.index(va)
@@ -95,7 +95,7 @@ export function entryAttrs(pt: PageTable, va: number, level: Level, count: numbe
   const out: number[] = []
   for (let i = first; i < first + count; i++) {
     if (table.isLeaf(i)) out.push(table.leafAttrs(i))
-    else if (table.isTable(i)) out.push(leafAt(pt, table.entryVa(i))?.attrs ?? -1)
+    else if (table.isTable(i)) out.push(leafAt(pt, virt(table.entryVa(i)))?.attrs ?? -1)
     else out.push(-1)
   }
   return out
@@ -103,5 +103,5 @@ export function entryAttrs(pt: PageTable, va: number, level: Level, count: numbe
 
 function leafInfo(level: Level, e: Entry, va: number): LeafInfo {
   if (e.kind !== 'leaf') throw new Error(`expected a leaf at ${formatVirt(virt(va))}`)
-  return { level: level as 1 | 2 | 3, kind: leafKind(level, e.attrs), va, pa: phys(e.pa), size: LEVEL_SIZE[level], attrs: e.attrs }
+  return { level: level as 1 | 2 | 3, kind: leafKind(level, e.attrs), va: virt(va), pa: phys(e.pa), size: LEVEL_SIZE[level], attrs: e.attrs }
 }

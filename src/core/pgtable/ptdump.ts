@@ -117,7 +117,7 @@ export function ptdumpWalk(pt: PageTable, start = 0, end = LINEAR_MAP_SIZE): Ptd
     const attrs = s.leaf ? s.attrs : null
     const last = out[out.length - 1]
     if (last && last.va + last.size === s.va && sameRange(last, s.level, attrs)) last.size += s.size
-    else out.push({ va: s.va, size: s.size, level: s.level, attrs })
+    else out.push({ va: virt(s.va), size: s.size, level: s.level, attrs })
   })
   return out
 }

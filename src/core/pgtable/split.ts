@@ -10,7 +10,7 @@
  * with count 512); if that allocation fails the entries are split one by one, so the walk
  * stops with -ENOMEM exactly where the kernel's would.
  */
-import { CONT_PMD_SIZE, CONT_PMDS, CONT_PTE_SIZE, CONT_PTES, PAGE_SIZE, PGDIR_SIZE, PMD_SIZE, PTRS_PER_TABLE, PUD_SIZE } from '../memory/addr'
+import { CONT_PMD_SIZE, CONT_PMDS, CONT_PTE_SIZE, CONT_PTES, PAGE_SIZE, PGDIR_SIZE, PMD_SIZE, PTRS_PER_TABLE, PUD_SIZE, type VirtAddr } from '../memory/addr'
 import { EINVAL, ENOMEM } from './errno'
 import { type PageTable, type PgtableAlloc, noteSplit, pgtableAlloc } from './pgd'
 import { Attr, type Attrs } from './prot'
@@ -73,7 +73,7 @@ function splitContpte(pt: PageTable, pte: PgTable, i: number): void {
  * addr is already aligned to that level's size or the entry is not present. Returns 0 or
  * -ENOMEM (leaving the splits done so far in place, as the kernel does).
  */
-export function splitKernelLeafMappingLocked(pt: PageTable, addr: number, alloc: PgtableAlloc): number {
+export function splitKernelLeafMappingLocked(pt: PageTable, addr: VirtAddr, alloc: PgtableAlloc): number {
   // PGD (and the folded P4D).
   if (addr % PGDIR_SIZE === 0) return 0
   const pgd = pt.pgd
@@ -130,13 +130,13 @@ interface Repaint {
  * leaf split_contpmd() if CONT then split_pmd(to_cont=false) (ACTION_CONTINUE), every CONT
  * PTE split_contpte(). Groups and blocks straddling the range ends are split whole.
  */
-export function rangeSplitToPtes(pt: PageTable, start: number, end: number, alloc: PgtableAlloc): RepaintResult {
+export function rangeSplitToPtes(pt: PageTable, start: VirtAddr, end: VirtAddr, alloc: PgtableAlloc): RepaintResult {
   if (start >= end) return { ret: -EINVAL, tablesAllocated: 0, ptesWritten: 0 }
   const r: Repaint = { pt, alloc, ptesWritten: 0 }
   const before = pt.tableCount
   const pgd = pt.pgd
   let ret = 0
-  for (let addr = start, next: number; addr < end && !ret; addr = next) {
+  for (let addr: number = start, next: number; addr < end && !ret; addr = next) {
     const gi = pgd.index(addr)
     next = Math.min(pgd.entryVa(gi + 1), end)
     const pud = pgd.child(gi)

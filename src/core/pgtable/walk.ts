@@ -11,7 +11,7 @@
  * applied per table, so a uniform table that changes as a whole stays one run; it skips
  * none PTEs (the kernel would write the masks into them, which the model cannot hold).
  */
-import { PAGE_SIZE, formatVirt, virt } from '../memory/addr'
+import { PAGE_SIZE, formatVirt, type VirtAddr, virt } from '../memory/addr'
 import { EINVAL } from './errno'
 import { lookup } from './lookup'
 import type { PageTable } from './pgd'
@@ -58,7 +58,7 @@ class TableEntryRef implements EntryRef {
   ) {}
 
   read(): bigint {
-    const step = lookup(this.pt, this.va)[this.level]
+    const step = lookup(this.pt, virt(this.va))[this.level]
     if (!step) throw new Error(`no ${LEVEL_NAME[this.level]} entry maps ${formatVirt(virt(this.va))} any more`)
     return step.desc
   }
@@ -100,7 +100,7 @@ interface Walk {
  * walk_kernel_page_table_range_lockless(start, end, ops): 0, -EINVAL for an empty range,
  * or the first non-zero callback return.
  */
-export function walkRange(pt: PageTable, start: number, end: number, ops: PageWalkOps): number {
+export function walkRange(pt: PageTable, start: VirtAddr, end: VirtAddr, ops: PageWalkOps): number {
   if (start >= end) return -EINVAL
   if (ops.pte && ops.pteMasks) throw new Error('walkRange: give either pte or pteMasks, not both')
   const masks = ops.pteMasks
@@ -108,7 +108,7 @@ export function walkRange(pt: PageTable, start: number, end: number, ops: PageWa
     : null
   const w: Walk = { pt, ops, state: { action: 'subtree' }, masks, hasPte: !!(ops.pte || masks) }
   const pgd = pt.pgd
-  for (let addr = start, next: number; addr < end; addr = next) {
+  for (let addr: number = start, next: number; addr < end; addr = next) {
     const gi = pgd.index(addr)
     next = Math.min(pgd.entryVa(gi + 1), end)
     const pud = pgd.child(gi)
