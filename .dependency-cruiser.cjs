@@ -4,7 +4,7 @@
  * test/layers.test.ts.
  *
  *   pure:   src/shared ← src/core ← src/report, src/labs      (no Node, DOM, Electron or UI framework)
- *   hosts:  src/node (plain Node) ← src/cli, src/launcher, src/main ; src/preload ; src/renderer
+ *   hosts:  src/node (plain Node) ← src/cli, src/main ; src/preload ; src/renderer
  *
  * An arrow runs one way only: a lower room never imports a higher one, no host imports another
  * host's room, and nothing anywhere imports in a circle (type-only imports count: a circle of
@@ -29,16 +29,16 @@ module.exports = {
       from: { path: PURE },
       to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'], pathNot: 'node_modules/(zod|yaml|diff|web-tree-sitter)/' },
     },
-    layer('shared-is-the-floor', '^src/shared/', ['core', 'report', 'labs', 'node', 'cli', 'launcher', 'main', 'preload', 'renderer'], 'src/shared is the preload contract: it imports no other room.'),
-    layer('core-is-pure', '^src/core/', ['report', 'labs', 'node', 'cli', 'launcher', 'main', 'preload', 'renderer'], 'src/core imports only itself and src/shared.'),
-    layer('report-reads-the-core', '^src/report/', ['labs', 'node', 'cli', 'launcher', 'main', 'preload', 'renderer'], 'src/report draws a BootResult: core and shared only.'),
-    layer('labs-read-the-core', '^src/labs/', ['report', 'node', 'cli', 'launcher', 'main', 'preload', 'renderer'], 'src/labs loads and grades labs: core and shared only.'),
-    layer('node-is-plain-node', '^src/node/', ['cli', 'launcher', 'main', 'preload', 'renderer'], 'src/node holds plain Node code shared by the hosts; it imports no host.'),
-    layer('cli-is-a-host', '^src/(cli|launcher)/', ['main', 'preload', 'renderer'], 'The command line reaches Node through src/node, never the Electron or page rooms.'),
-    layer('main-is-a-host', '^src/main/', ['cli', 'launcher', 'preload', 'renderer'], 'Electron main: plain logic in src/node, the contract in src/shared.'),
-    layer('preload-is-narrow', '^src/preload/', ['core', 'report', 'labs', 'node', 'cli', 'launcher', 'main', 'renderer'], 'The preload exposes the contract in src/shared, nothing more.'),
+    layer('shared-is-the-floor', '^src/shared/', ['core', 'report', 'labs', 'node', 'cli', 'main', 'preload', 'renderer'], 'src/shared is the preload contract: it imports no other room.'),
+    layer('core-is-pure', '^src/core/', ['report', 'labs', 'node', 'cli', 'main', 'preload', 'renderer'], 'src/core imports only itself and src/shared.'),
+    layer('report-reads-the-core', '^src/report/', ['labs', 'node', 'cli', 'main', 'preload', 'renderer'], 'src/report draws a BootResult: core and shared only.'),
+    layer('labs-read-the-core', '^src/labs/', ['report', 'node', 'cli', 'main', 'preload', 'renderer'], 'src/labs loads and grades labs: core and shared only.'),
+    layer('node-is-plain-node', '^src/node/', ['cli', 'main', 'preload', 'renderer'], 'src/node holds plain Node code shared by the hosts; it imports no host.'),
+    layer('cli-is-a-host', '^src/cli/', ['main', 'preload', 'renderer'], 'The command line reaches Node through src/node, never the Electron or page rooms.'),
+    layer('main-is-a-host', '^src/main/', ['cli', 'preload', 'renderer'], 'Electron main: plain logic in src/node, the contract in src/shared.'),
+    layer('preload-is-narrow', '^src/preload/', ['core', 'report', 'labs', 'node', 'cli', 'main', 'renderer'], 'The preload exposes the contract in src/shared, nothing more.'),
     { name: 'preload-no-node', severity: 'error', comment: 'A sandboxed preload has no Node built-ins.', from: { path: '^src/preload/' }, to: NODE_BUILTIN },
-    layer('renderer-through-window-bootlab', '^src/renderer/', ['node', 'cli', 'launcher', 'main', 'preload'], 'The page reaches files only through window.bootlab.'),
+    layer('renderer-through-window-bootlab', '^src/renderer/', ['node', 'cli', 'main', 'preload'], 'The page reaches files only through window.bootlab.'),
     { name: 'renderer-no-node', severity: 'error', comment: 'The page runs in a browser: no Node built-ins.', from: { path: '^src/renderer/' }, to: NODE_BUILTIN },
     { name: 'src-not-outside', severity: 'error', comment: 'Shipped code imports no script or test from outside src/.', from: { path: '^src/' }, to: { path: '^(scripts|test|bench)/' } },
   ],
