@@ -17,7 +17,7 @@ if (missing && process.env.CI === 'true') throw new Error(`CI must run the brows
 
 const v2 = readFileSync(join(import.meta.dirname, '../../resources/policies/patched-v2.c'), 'utf8').split('\n')
 const fnLine = v2.findIndex((l) => l.startsWith('int split_kernel_leaf_mapping(')) + 1
-const alignLine = v2.findIndex((l, i) => i >= fnLine && /PAGE_ALIGNED\(start\)/.test(l)) + 1
+const alignLine = v2.findIndex((l, i) => i >= fnLine && /PAGE_ALIGNE?D?\(start\)/.test(l)) + 1
 const lockLine = v2.findIndex((l, i) => i >= fnLine && /mutex_lock\(&pgtable_split_lock\)/.test(l)) + 1
 
 async function bootSettled(page: Page): Promise<void> {
