@@ -60,6 +60,8 @@ if (missing) {
       await page.setViewportSize({ width: 1280, height: 720 })
       page.on('pageerror', (error) => pageErrors.push(error.message))
       await page.goto(preview.url)
+      // A new profile meets the first-run welcome, which covers the editor: look around first.
+      await page.getByTestId('welcome-dismiss').click()
       await page.locator('.policy-editor .monaco-editor .view-lines').waitFor()
       await bootSettled(page)
       await page.getByLabel('Kernel policy', { exact: true }).selectOption('patched-v2.c')
