@@ -1,0 +1,208 @@
+/*
+ * A demanding user's look at every screen (web mode, Chromium): the welcome,
+ * the workbench outside a lab on the realm machine, lab 5 on the memory map,
+ * the console with a WARN splat, the ptdump tab, the side-by-side compare view,
+ * the Debug tab stopped at a breakpoint and the shortcut list, at four window
+ * sizes in light and dark. Each screen is written to test/artifacts/gallery-*.png
+ * (not committed) and checked for page-level horizontal overflow; the compare
+ * view and the ptdump tab also for axe-core's serious/critical violations, and
+ * the SVG timeline for fills that follow the theme and labels inside its box.
+ */
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ARTIFACTS, chromiumMissing, launchChromium } from './chromium'
+import { buildAndPreview, type WebPreview } from './web-preview'
+
+const missing = chromiumMissing()
+if (missing && process.env.CI === 'true') throw new Error(`CI must run the browser tests, but ${missing}`)
+
+const SIZES = [
+  [1024, 700],
+  [1280, 720],
+  [1440, 900],
+  [1920, 1080],
+] as const
+const THEMES = ['light', 'dark'] as const
+const LAB5 = '05-move-swiotlb'
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+const v2 = readFileSync(join(import.meta.dirname, '../../resources/policies/patched-v2.c'), 'utf8').split('\n')
+const fnLine = v2.findIndex((l) => l.startsWith('int split_kernel_leaf_mapping(')) + 1
+const alignLine = v2.findIndex((l, i) => i >= fnLine && /PAGE_ALIGNE?D?\(start\)/.test(l)) + 1
+
+async function settled(page: Page): Promise<string | null> {
+  await page.locator('[data-testid="verdict"][data-settled="true"]').waitFor({ timeout: 30_000 })
+  return page.getByTestId('verdict').getAttribute('data-status')
+}
+
+async function axeViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE)
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: { id: string; impact: string; nodes: { target: string[]; failureSummary: string }[] }[] }> } }).axe
+    const { violations } = await axe.run(document, { resultTypes: ['violations'] })
+    return violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} — ${n.failureSummary}`).join(' | ')}`)
+  })
+}
+
+/** Page-level horizontal overflow, and any element wider than the window. */
+async function pageOverflow(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const found: string[] = []
+    const root = document.documentElement
+    if (root.scrollWidth > innerWidth + 1) found.push(`page: ${root.scrollWidth} > ${innerWidth}`)
+    if (document.body.scrollWidth > innerWidth + 1) found.push(`body: ${document.body.scrollWidth} > ${innerWidth}`)
+    return found
+  })
+}
+
+/** Text of the SVG timelines that runs past the right edge of its svg box. */
+async function clippedSvgText(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const found: string[] = []
+    for (const svg of document.querySelectorAll<SVGSVGElement>('svg')) {
+      const box = svg.getBoundingClientRect()
+      if (box.width === 0) continue
+      for (const t of svg.querySelectorAll('text')) {
+        const r = t.getBoundingClientRect()
+        if (r.width > 0 && (r.right > box.right + 1 || r.left < box.left - 1)) found.push(`${t.textContent}: ${Math.round(r.left)}..${Math.round(r.right)} outside ${Math.round(box.left)}..${Math.round(box.right)}`)
+      }
+    }
+    return found
+  })
+}
+
+async function clickGutter(page: Page, line: number): Promise<void> {
+  await page.locator('.policy-editor .monaco-editor .view-lines').click()
+  await page.mouse.move(1, 1)
+  await page.keyboard.press('Control+Home')
+  for (let i = 1; i < line; i++) await page.keyboard.press('ArrowDown')
+  await expect.poll(async () => Number(/Ln (\d+)/.exec((await page.getByTestId('cursor-position').textContent()) ?? '')?.[1])).toBe(line)
+  const number = page.locator('.policy-editor .margin-view-overlays .line-numbers', { hasText: new RegExp(`^${line}$`) })
+  await number.waitFor()
+  const row = (await number.boundingBox())!
+  const glyph = (await page.locator('.policy-editor .glyph-margin').boundingBox())!
+  await page.mouse.click(glyph.x + glyph.width / 2, row.y + row.height / 2)
+}
+
+if (missing) {
+  describe('every screen at four sizes in both themes', () => {
+    it(`skipped: ${missing}`, (context) => context.skip(missing))
+  })
+} else {
+  describe('every screen at four sizes in both themes', () => {
+    let preview: WebPreview
+    let browser: Awaited<ReturnType<typeof launchChromium>>
+    let page: Page
+    const pageErrors: string[] = []
+
+    beforeAll(async () => {
+      preview = await buildAndPreview()
+      browser = await launchChromium()
+      page = await browser.context.newPage()
+      page.on('pageerror', (error) => pageErrors.push(error.message))
+    }, 240_000)
+
+    afterAll(async () => {
+      await browser?.close()
+      await preview?.close()
+    })
+
+    async function visit(hash: string): Promise<void> {
+      await page.goto(`${preview.url}${hash}`)
+      await page.reload()
+    }
+
+    /** Shoots the page as it is at every size, with the overflow found at each. */
+    async function gallery(name: string, theme: string, problems: string[]): Promise<void> {
+      for (const [w, h] of SIZES) {
+        await page.setViewportSize({ width: w, height: h })
+        await page.waitForTimeout(250)
+        await page.screenshot({ path: join(ARTIFACTS, `gallery-${name}-${theme}-${w}x${h}.png`) })
+        for (const p of await pageOverflow(page)) problems.push(`${name} ${theme} ${w}x${h}: ${p}`)
+        for (const p of await clippedSvgText(page)) problems.push(`${name} ${theme} ${w}x${h}: clipped svg text ${p}`)
+      }
+      await page.setViewportSize({ width: 1280, height: 720 })
+    }
+
+    it('welcome, realm workbench, lab 5 map, WARN console, ptdump, compare, shortcuts: no page overflow, no clipped picture text', async () => {
+      const problems: string[] = []
+      for (const theme of THEMES) {
+        await page.emulateMedia({ colorScheme: theme })
+        await page.setViewportSize({ width: 1280, height: 720 })
+        await page.evaluate(() => localStorage.removeItem('bootlab:welcomed')).catch(() => undefined)
+        await visit('#/')
+        await page.getByTestId('welcome').waitFor()
+        await settled(page)
+        await gallery('welcome', theme, problems)
+        await page.getByTestId('welcome-dismiss').click()
+
+        await visit('#/kernel/series.c/console?machine=realm.yaml')
+        await settled(page)
+        await gallery('workbench-realm', theme, problems)
+
+        await page.getByTestId('tab-ptdump').click()
+        await page.getByTestId('ptdump').waitFor()
+        await gallery('ptdump', theme, problems)
+        // At 1280 px the dump's lines are wider than the result pane: they scroll inside the dump's own box, whose right edge stays in the window.
+        const box = await page.getByTestId('ptdump-text').evaluate((pre) => {
+          pre.scrollLeft = 40
+          return { right: pre.getBoundingClientRect().right, wider: pre.scrollWidth > pre.clientWidth, scrolled: pre.scrollLeft, window: innerWidth }
+        })
+        expect(box.wider).toBe(true)
+        expect(box.scrolled).toBe(40)
+        expect(box.right).toBeLessThanOrEqual(box.window)
+        expect(await axeViolations(page), `${theme}: ptdump`).toEqual([])
+
+        await visit(`#/lab/${LAB5}/map`)
+        await settled(page)
+        await gallery('lab5-map', theme, problems)
+
+        await visit('#/kernel/series.c/console?machine=realm-cpu-online-caller.yaml')
+        expect(await settled(page), 'series.c on the cpu-online caller WARNs').toBe('booted-with-warnings')
+        await gallery('console-warn', theme, problems)
+
+        await page.getByTestId('compare').click()
+        await page.getByTestId('compare-view').waitFor()
+        await page.waitForTimeout(1500)
+        expect(await axeViolations(page), `${theme}: compare view`).toEqual([])
+        await gallery('compare', theme, problems)
+        await page.getByTestId('compare').click()
+
+        await page.getByTestId('shortcuts').click()
+        await page.getByTestId('shortcuts-dialog').waitFor()
+        await gallery('shortcuts', theme, problems)
+        await page.keyboard.press('Escape')
+      }
+      expect(problems).toEqual([])
+    }, 600_000)
+
+    it('the Debug tab stopped at a breakpoint, in both themes', async () => {
+      const problems: string[] = []
+      for (const theme of THEMES) {
+        await page.emulateMedia({ colorScheme: theme })
+        await page.setViewportSize({ width: 1280, height: 720 })
+        await visit('#/kernel/patched-v2.c/console?machine=realm.yaml')
+        await settled(page)
+        await page.locator('.policy-editor .monaco-editor .view-lines').waitFor()
+        await clickGutter(page, alignLine)
+        await expect.poll(() => page.getByTestId('breakpoint-count').textContent()).toBe('1 breakpoint')
+        await page.keyboard.press('F5')
+        await page.getByTestId('debug-where').waitFor({ timeout: 30_000 })
+        await gallery('debug', theme, problems)
+        expect(await axeViolations(page), `${theme}: debug`).toEqual([])
+        await page.getByRole('button', { name: 'Stop', exact: true }).click()
+        await clickGutter(page, alignLine)
+        await expect.poll(() => page.getByTestId('breakpoint-count').textContent()).toBe('0 breakpoints')
+      }
+      expect(problems).toEqual([])
+    }, 300_000)
+
+    it('ran without page errors', () => {
+      expect(pageErrors).toEqual([])
+    })
+  })
+}
