@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ARTIFACTS, chromiumMissing, launchChromium } from './chromium'
+import { clickGutter } from './workbench-page'
 import { buildAndPreview, type WebPreview } from './web-preview'
 
 const missing = chromiumMissing()
@@ -22,20 +23,6 @@ const lockLine = v2.findIndex((l, i) => i >= fnLine && /mutex_lock\(&pgtable_spl
 
 async function bootSettled(page: Page): Promise<void> {
   await page.locator('[data-testid="verdict"][data-settled="true"]').waitFor({ timeout: 30_000 })
-}
-
-/** Scrolls `line` into view with the keyboard and clicks the glyph margin beside it. */
-async function clickGutter(page: Page, line: number): Promise<void> {
-  await page.locator('.policy-editor .monaco-editor .view-lines').click()
-  await page.mouse.move(1, 1)
-  await page.keyboard.press('Control+Home')
-  for (let i = 1; i < line; i++) await page.keyboard.press('ArrowDown')
-  await expect.poll(async () => Number(/Ln (\d+)/.exec((await page.getByTestId('cursor-position').textContent()) ?? '')?.[1])).toBe(line)
-  const number = page.locator('.policy-editor .margin-view-overlays .line-numbers', { hasText: new RegExp(`^${line}$`) })
-  await number.waitFor()
-  const row = (await number.boundingBox())!
-  const glyph = (await page.locator('.policy-editor .glyph-margin').boundingBox())!
-  await page.mouse.click(glyph.x + glyph.width / 2, row.y + row.height / 2)
 }
 
 const where = (page: Page) => page.getByTestId('debug-where')

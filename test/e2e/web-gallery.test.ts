@@ -9,11 +9,11 @@
  * the SVG timeline for fills that follow the theme and labels inside its box.
  */
 import { readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ARTIFACTS, chromiumMissing, launchChromium } from './chromium'
+import { axeViolations, clickGutter } from './workbench-page'
 import { buildAndPreview, type WebPreview } from './web-preview'
 
 const missing = chromiumMissing()
@@ -27,7 +27,6 @@ const SIZES = [
 ] as const
 const THEMES = ['light', 'dark'] as const
 const LAB5 = '05-move-swiotlb'
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 const v2 = readFileSync(join(import.meta.dirname, '../../resources/policies/patched-v2.c'), 'utf8').split('\n')
 const fnLine = v2.findIndex((l) => l.startsWith('int split_kernel_leaf_mapping(')) + 1
 const alignLine = v2.findIndex((l, i) => i >= fnLine && /PAGE_ALIGNE?D?\(start\)/.test(l)) + 1
@@ -35,17 +34,6 @@ const alignLine = v2.findIndex((l, i) => i >= fnLine && /PAGE_ALIGNE?D?\(start\)
 async function settled(page: Page): Promise<string | null> {
   await page.locator('[data-testid="verdict"][data-settled="true"]').waitFor({ timeout: 30_000 })
   return page.getByTestId('verdict').getAttribute('data-status')
-}
-
-async function axeViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE)
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: { id: string; impact: string; nodes: { target: string[]; failureSummary: string }[] }[] }> } }).axe
-    const { violations } = await axe.run(document, { resultTypes: ['violations'] })
-    return violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} — ${n.failureSummary}`).join(' | ')}`)
-  })
 }
 
 /** Page-level horizontal overflow, and any element wider than the window. */
@@ -73,19 +61,6 @@ async function clippedSvgText(page: Page): Promise<string[]> {
     }
     return found
   })
-}
-
-async function clickGutter(page: Page, line: number): Promise<void> {
-  await page.locator('.policy-editor .monaco-editor .view-lines').click()
-  await page.mouse.move(1, 1)
-  await page.keyboard.press('Control+Home')
-  for (let i = 1; i < line; i++) await page.keyboard.press('ArrowDown')
-  await expect.poll(async () => Number(/Ln (\d+)/.exec((await page.getByTestId('cursor-position').textContent()) ?? '')?.[1])).toBe(line)
-  const number = page.locator('.policy-editor .margin-view-overlays .line-numbers', { hasText: new RegExp(`^${line}$`) })
-  await number.waitFor()
-  const row = (await number.boundingBox())!
-  const glyph = (await page.locator('.policy-editor .glyph-margin').boundingBox())!
-  await page.mouse.click(glyph.x + glyph.width / 2, row.y + row.height / 2)
 }
 
 if (missing) {

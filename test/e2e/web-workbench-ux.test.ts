@@ -8,13 +8,13 @@
  * that killed the page not repeated on reopening, and axe-core on every screen.
  */
 import { readFileSync, writeFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { decodeShare } from '../../src/renderer/share-link'
 import { BOOT_SENTINEL_KEY, textHash, workbenchPolicyKey } from '../../src/renderer/stores/workbench'
 import { ARTIFACTS, chromiumMissing, launchChromium } from './chromium'
+import { axeViolations } from './workbench-page'
 import { buildAndPreview, type WebPreview } from './web-preview'
 
 const missing = chromiumMissing()
@@ -28,7 +28,6 @@ const SIZES = [
 ] as const
 const THEMES = ['light', 'dark'] as const
 const LAB5 = '05-move-swiotlb'
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 
 async function settled(page: Page): Promise<string | null> {
   try {
@@ -52,18 +51,6 @@ async function scrubTo(page: Page, step: number): Promise<void> {
   await page.keyboard.press('Home')
   for (let i = 0; i < step; i++) await page.keyboard.press('ArrowRight')
   await expect.poll(() => selectedStep(page)).toBe(step)
-}
-
-/** axe-core's serious and critical violations on the page as it is (evaluated over CDP: the app's CSP allows no inline script). */
-async function axeViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE)
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: { id: string; impact: string; nodes: { target: string[]; failureSummary: string }[] }[] }> } }).axe
-    const { violations } = await axe.run(document, { resultTypes: ['violations'] })
-    return violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} — ${n.failureSummary}`).join(' | ')}`)
-  })
 }
 
 /** Elements of the main panes whose content runs out sideways (a scroller's own content is its business). */

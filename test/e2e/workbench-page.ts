@@ -1,0 +1,36 @@
+/*
+ * What several Chromium suites do to the workbench page: ask axe-core for its serious and
+ * critical violations, and set a breakpoint by clicking the editor's glyph margin.
+ */
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import type { Page } from 'playwright-core'
+import { expect } from 'vitest'
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+
+/** axe-core's serious and critical violations on the page as it is (evaluated over CDP: the app's CSP allows no inline script). */
+export async function axeViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE)
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: { id: string; impact: string; nodes: { target: string[]; failureSummary: string }[] }[] }> } }).axe
+    const { violations } = await axe.run(document, { resultTypes: ['violations'] })
+    return violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} — ${n.failureSummary}`).join(' | ')}`)
+  })
+}
+
+/** Scrolls `line` into view with the keyboard and clicks the glyph margin beside it. */
+export async function clickGutter(page: Page, line: number): Promise<void> {
+  await page.locator('.policy-editor .monaco-editor .view-lines').click()
+  await page.mouse.move(1, 1)
+  await page.keyboard.press('Control+Home')
+  for (let i = 1; i < line; i++) await page.keyboard.press('ArrowDown')
+  await expect.poll(async () => Number(/Ln (\d+)/.exec((await page.getByTestId('cursor-position').textContent()) ?? '')?.[1])).toBe(line)
+  const number = page.locator('.policy-editor .margin-view-overlays .line-numbers', { hasText: new RegExp(`^${line}$`) })
+  await number.waitFor()
+  const row = (await number.boundingBox())!
+  const glyph = (await page.locator('.policy-editor .glyph-margin').boundingBox())!
+  await page.mouse.click(glyph.x + glyph.width / 2, row.y + row.height / 2)
+}
