@@ -90,7 +90,9 @@ function bundleHash(): string | null {
   if (codeHash !== undefined) return codeHash
   const self = fileURLToPath(import.meta.url)
   codeHash = null
-  if (!self.endsWith('.mjs') || process.env.BOOTLAB_COMPILE_CACHE === '0') return codeHash
+  // Built, this module is a chunk of out/cli (assets/*.js, named by content hash and importing its
+  // neighbours by hashed names, so its own hash names the compiler); from source it is a .ts file.
+  if (!/\.m?js$/.test(self) || process.env.BOOTLAB_COMPILE_CACHE === '0') return codeHash
   try {
     codeHash = createHash('sha256').update(readFileSync(self)).digest('hex')
   } catch {
