@@ -242,6 +242,38 @@ if (missing) {
       expect(await page.getByRole('button', { name: 'Reset', exact: true }).isDisabled()).toBe(true)
     }, 90_000)
 
+    it('typing never moves the layout: the editor keeps its size while each keystroke boots', async () => {
+      await visit(page, `#/kernel/unpatched.c/console?machine=realm.yaml`)
+      // Past the first-run welcome (when this test runs alone).
+      await page.evaluate(() => localStorage.setItem('bootlab:welcomed', '1'))
+      await page.reload()
+      await settled(page)
+      await page.locator('.policy-editor .monaco-editor .view-lines').click()
+      await page.keyboard.press('Control+End')
+      await page.keyboard.press('Enter')
+      await page.keyboard.type('// layout ')
+      await settled(page)
+      await page.evaluate(() => {
+        const w = window as unknown as { resizes: string[] }
+        w.resizes = []
+        // A ResizeObserver reports each box once when it starts observing; only later reports are moves.
+        const seen = new Set<Element>()
+        const observer = new ResizeObserver((entries) => {
+          for (const e of entries) {
+            if (seen.has(e.target)) w.resizes.push(`${(e.target as HTMLElement).className}: ${e.contentRect.width}×${e.contentRect.height}`)
+            seen.add(e.target)
+          }
+        })
+        for (const box of ['.toolbar', '[data-testid="policy-editor"]', '[data-testid="result-pane"]']) observer.observe(document.querySelector(box)!)
+      })
+      for (let i = 0; i < 12; i++) {
+        await page.keyboard.type('x')
+        await settled(page)
+      }
+      await page.waitForTimeout(100)
+      expect(await page.evaluate(() => (window as unknown as { resizes: string[] }).resizes)).toEqual([])
+    }, 60_000)
+
     it('reload inside lab 5 after two hints brings back the lab, the view, the step and "2 hints"; Back goes to the previous view', async () => {
       await visit(page, `#/lab/${LAB5}`)
       await settled(page)

@@ -9,7 +9,7 @@ import { useKernelResourcesStore } from '../../src/renderer/stores/kernel-resour
 import { labCompletion, labSession, readHints, useLabsStore, verdictExpectation } from '../../src/renderer/stores/labs'
 import { loadLab } from '../../src/labs'
 import { ref } from 'vue'
-import { BOOT_DEBOUNCE_MS, useWorkbenchStore } from '../../src/renderer/stores/workbench'
+import { useWorkbenchStore } from '../../src/renderer/stores/workbench'
 import type { BootInput, BootOutcome, GradeInput } from '../../src/renderer/workers/boot-protocol'
 
 const ROOT = join(import.meta.dirname, '../..')
@@ -112,7 +112,7 @@ describe('labs store', () => {
     const { labs, workbench, api } = await started(fakeApi(), (text) => text.includes('fixed'))
     await labs.open('04-blackout-windows')
     workbench.edit('int fixed;')
-    await vi.advanceTimersByTimeAsync(BOOT_DEBOUNCE_MS)
+    await vi.advanceTimersByTimeAsync(0)
     await vi.waitFor(() => expect(labs.grade?.passed).toBe(true))
     expect(labs.gradedText).toBe('int fixed;')
     expect(api.progress.labs['04-blackout-windows']).toBe('passed')
