@@ -98,41 +98,72 @@ interface Point {
 }
 type PosMap = (p: Point) => { line: number; column: number }
 
-/** Copy the tree under a cursor into plain nodes; comments are dropped. */
+/**
+ * tree-sitter's Point of a UTF-16 index of `text` (the web binding's unit): rows split at
+ * '\n' only, columns count code units from the row's start. Computed here from a table of
+ * line starts rather than read through the cursor: each cursor read is a call into wasm.
+ */
+function pointsOf(text: string): (index: number) => Point {
+  const starts = [0]
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1)
+  return (index) => {
+    let lo = 0
+    let hi = starts.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1
+      if (starts[mid] <= index) lo = mid
+      else hi = mid - 1
+    }
+    return { row: lo, column: index - starts[lo] }
+  }
+}
+
+/**
+ * Copy the tree under a cursor into plain nodes; comments are dropped. Each node costs
+ * six reads through the cursor (type, named, missing, field, start and end index);
+ * positions and leaf texts come from `text` itself.
+ */
 function snapshot(parser: Parser, text: string, map: PosMap, offsetBase: number): SyntaxNode | undefined {
   const tree = parser.parse(text)
   if (!tree) return undefined
+  const types = tree.language.types
+  const point = pointsOf(text)
   const cursor = tree.walk()
-  const build = (field: string | null): SyntaxNode => {
-    const s = map(cursor.startPosition)
-    const e = map(cursor.endPosition)
+  const typeHere = () => types[cursor.nodeTypeId] || 'ERROR'
+  const build = (type: string, field: string | null): SyntaxNode => {
+    const start = cursor.startIndex
+    const end = cursor.endIndex
+    const missing = cursor.nodeIsMissing
+    const s = map(point(start))
+    const e = map(point(end))
     const node: SyntaxNode = {
-      type: cursor.nodeType,
+      type,
       named: cursor.nodeIsNamed,
       field,
-      missing: cursor.nodeIsMissing,
-      hasError: cursor.nodeIsMissing || cursor.nodeType === 'ERROR',
+      missing,
+      hasError: missing || type === 'ERROR',
       span: { line: s.line, column: s.column, endLine: e.line, endColumn: e.column },
-      start: cursor.startIndex + offsetBase,
-      end: cursor.endIndex + offsetBase,
+      start: start + offsetBase,
+      end: end + offsetBase,
       text: '',
       children: [],
     }
     if (cursor.gotoFirstChild()) {
       do {
-        if (cursor.nodeType === 'comment') continue
-        const child = build(cursor.currentFieldName)
+        const childType = typeHere()
+        if (childType === 'comment') continue
+        const child = build(childType, cursor.currentFieldName)
         node.hasError ||= child.hasError
         node.children.push(child)
       } while (cursor.gotoNextSibling())
       cursor.gotoParent()
     } else {
-      node.text = cursor.nodeText
+      node.text = text.slice(start, end)
     }
     return node
   }
   try {
-    return build(null)
+    return build(typeHere(), null)
   } finally {
     cursor.delete()
     tree.delete()

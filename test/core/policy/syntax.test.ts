@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'vitest'
-import { brief, compile, load, natives, run } from './harness'
+import { parseSyntax } from '../../../src/core/policy/syntax'
+import type { SyntaxNode } from '../../../src/core/policy/tree'
+import { brief, compile, load, natives, parser, run } from './harness'
 
 describe('syntax errors: one diagnostic per ERROR and MISSING node, located', () => {
   test('a missing semicolon points after the statement', () => {
@@ -168,4 +170,57 @@ describe('preprocessor', () => {
   test('enum constants are ints counting up', () => {
     expect(run('enum { A, B = 5, C };\nint f(void) { return A * 100 + B * 10 + C; }')).toBe(56n)
   })
+})
+
+describe("the plain tree keeps tree-sitter's own positions and texts", () => {
+  // The copy computes positions from the text's line starts instead of asking the cursor for
+  // each node: every node must still carry the Point, index and text tree-sitter gives it,
+  // with CRLF and lone CR line ends, tabs, errors and characters outside the BMP (two UTF-16 units).
+  const sources = [
+    'int a; /* é€😀 */\r\nint b = "ü😀";\n\tint c;\n',
+    'int f(void)\r{\n\treturn \'x\';\t// 😀 ü\n}\n',
+    'unsigned long x = 0x1234;\n\n\n   int g(int a) { if (a) return @; return a }',
+  ]
+  const line = (type: string, s: { row: number; column: number }, e: { row: number; column: number }, start: number, end: number, text: string | null) =>
+    `${type} ${s.row + 1}:${s.column + 1}-${e.row + 1}:${e.column + 1} [${start},${end})${text === null ? '' : ` ${JSON.stringify(text)}`}`
+
+  /** Every node but comments, in document order, as tree-sitter's cursor reports it. */
+  function treeSitterNodes(source: string): string[] {
+    const tree = parser.parse(source)!
+    const cursor = tree.walk()
+    const out: string[] = []
+    const visit = () => {
+      if (cursor.nodeType === 'comment') return
+      const leaf = cursor.currentNode.childCount === 0
+      out.push(line(cursor.nodeType, cursor.startPosition, cursor.endPosition, cursor.startIndex, cursor.endIndex, leaf ? cursor.nodeText : null))
+      if (cursor.gotoFirstChild()) {
+        do visit()
+        while (cursor.gotoNextSibling())
+        cursor.gotoParent()
+      }
+    }
+    visit()
+    cursor.delete()
+    tree.delete()
+    return out
+  }
+
+  function copiedNodes(source: string): string[] {
+    const out: string[] = []
+    const visit = (n: SyntaxNode) => {
+      const leaf = n.children.length === 0
+      out.push(line(n.type, { row: n.span.line - 1, column: n.span.column - 1 }, { row: n.span.endLine - 1, column: n.span.endColumn - 1 }, n.start, n.end, leaf ? n.text : null))
+      n.children.forEach(visit)
+    }
+    visit(parseSyntax(parser, source, 'policy.c').root)
+    return out
+  }
+
+  for (const source of sources) {
+    test(JSON.stringify(source.slice(0, 30)), () => {
+      const expected = treeSitterNodes(source)
+      expect(expected.length).toBeGreaterThan(8)
+      expect(copiedNodes(source)).toEqual(expected)
+    })
+  }
 })
