@@ -4,7 +4,7 @@
  * fix fitted to one machine fails on the others. Pure: the host compiles the
  * policies (it owns the C parser) and hands them in.
  */
-import { boot, type BootResult, DebugSession, type DebugTarget, type KernelPolicy } from '../core'
+import { boot, type BootOptions, type BootResult, DebugSession, type DebugTarget, type KernelPolicy } from '../core'
 import { type Baseline, type BreakpointHits, checkGoal } from './goals'
 import type { Lab, LabScenario } from './lab'
 import type { Goal, GoalType } from './schema'
@@ -79,13 +79,16 @@ function breakpointHits(goals: BreakpointGoal[], s: LabScenario, policy: KernelP
   return out
 }
 
+/** Goals read the final map only (goals.ts), so a graded boot keeps only the end of boot's picture. */
+const GRADING_BOOT: BootOptions = { pictures: 'end of boot' }
+
 export function bootLab(lab: Lab, policies: LabPolicies): LabRun[] {
   if (needsCompareWith(lab) && !policies.compareWith) throw new Error(`lab ${lab.id} has goals relative to its compareWith policy: pass it compiled`)
   const debugGoals = breakpointGoals(lab)
   if (debugGoals.length && !policies.parser) throw new Error(`lab ${lab.id} has breakpoint goals: pass the C parser`)
   return lab.scenarios.map((s) => {
-    const run: LabRun = { scenario: s, result: boot(s.scenario, policies.policy) }
-    if (needsCompareWith(lab) && policies.compareWith) run.baseline = { policyName: policies.compareWith.name, result: boot(s.scenario, policies.compareWith) }
+    const run: LabRun = { scenario: s, result: boot(s.scenario, policies.policy, GRADING_BOOT) }
+    if (needsCompareWith(lab) && policies.compareWith) run.baseline = { policyName: policies.compareWith.name, result: boot(s.scenario, policies.compareWith, GRADING_BOOT) }
     if (debugGoals.length && policies.parser) run.breakpoints = breakpointHits(debugGoals, s, policies.policy, policies.parser)
     return run
   })

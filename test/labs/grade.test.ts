@@ -4,8 +4,10 @@
  * compareWith goal reads the same counter in the other policy's boot.
  */
 import { describe, expect, it } from 'vitest'
-import { type GoalResult, gradePolicy, type LabGrade } from '../../src/labs'
+import { boot } from '../../src/core'
+import { bootLab, compileCompareWith, type GoalResult, gradePolicy, gradeRuns, type LabGrade, labPolicyLookup } from '../../src/labs'
 import { loadLabCompiler } from '../../src/node/kernel-policy'
+import { listLabIds } from '../../src/node/resources'
 import { grade, loadBundled, resources } from './lab-fixtures'
 
 const goal = (g: LabGrade, name: string): GoalResult => {
@@ -81,4 +83,28 @@ describe('goals and scenarios', () => {
     expect(g.boots.every((b) => b.status === 'policy-error')).toBe(true)
     expect(g.goals[0].evidence[0]).toMatch(/^The policy could not run: .* in boot of realm$/)
   })
+})
+
+describe('grading boots', () => {
+  // Goals read the final map only, so a graded boot keeps only the end of boot's picture;
+  // the grade must be the one full boots (every step's picture) give, for every bundled lab.
+  for (const id of listLabIds()) {
+    it(`${id}: start and solution grade the same from boots that keep only the last picture`, async () => {
+      const lab = loadBundled(id)
+      const compiler = await loadLabCompiler()
+      const compareWith = compileCompareWith(lab, compiler)
+      for (const source of [lab.start, lab.solution]) {
+        const policy = compiler.compile(source, labPolicyLookup(lab))
+        const runs = bootLab(lab, { policy, compareWith, parser: compiler.parser })
+        for (const run of runs) expect(run.result.snapshots.map((s) => s.label)).toEqual(['end of boot'])
+        const full = runs.map((run) => ({
+          ...run,
+          result: boot(run.scenario.scenario, policy),
+          baseline: run.baseline && compareWith ? { policyName: compareWith.name, result: boot(run.scenario.scenario, compareWith) } : undefined,
+        }))
+        expect(full[0].result.snapshots.length).toBeGreaterThan(1)
+        expect(gradeRuns(lab, runs)).toEqual(gradeRuns(lab, full))
+      }
+    })
+  }
 })

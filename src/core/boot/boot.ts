@@ -30,6 +30,12 @@ export interface BootOptions {
   maxSteps?: number
   /** A debug boot: gets the kernel before the policy is compiled and returns the statement hook. */
   debug?: (k: Kernel) => StatementHook
+  /**
+   * Which memory-map pictures to keep: one after each step that changes the map (the
+   * app's timeline scrubs through them) or only the end of boot's (the goals read the
+   * final map; grading many boots need not draw the others). Default: every step.
+   */
+  pictures?: Kernel['pictures']
 }
 
 /** Policy steps any boot may take, whatever the machine: the bundled kernels take about 2,000 on realm. */
@@ -53,6 +59,7 @@ export const KERNEL_HOOKS: KernelHooks = { onSplit: checkLiveSplit, cpuWrite }
 
 export function boot(scenario: Scenario, policy: KernelPolicy, options: BootOptions = {}): BootResult {
   const k = new Kernel(scenario, KERNEL_HOOKS)
+  k.pictures = options.pictures ?? 'every step'
   const errors = policy.diagnostics.filter((d) => d.severity === 'error')
   let diagnostics = [...policy.diagnostics]
   if (policy.program && errors.length === 0) {
@@ -66,7 +73,7 @@ export function boot(scenario: Scenario, policy: KernelPolicy, options: BootOpti
       else if (!(e instanceof KernelHalt)) throw e
     }
     if (k.interp && !k.halted) checkRealmExposure(k)
-    if (k.interp) snapshot(k, 'end of boot')
+    if (k.interp) snapshot(k, 'end of boot', true)
   }
   const runtimeError = diagnostics.find((d) => d.severity === 'error')
   const verdict = runtimeError

@@ -74,6 +74,8 @@ export class Kernel {
   /** The same texts as a set: a scenario with thousands of hypothetical callers makes thousands of assumptions. */
   private readonly assumed = new Set<string>()
   readonly snapshots: MapSnapshot[] = []
+  /** Which memory-map pictures the boot keeps (BootOptions.pictures). */
+  pictures: 'every step' | 'end of boot' = 'every step'
   readonly warnedOnce = new Set<string>()
   time = 0
   clockRunning = false

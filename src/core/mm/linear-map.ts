@@ -171,8 +171,12 @@ function repaint(k: Kernel): void {
 
 // ---- views of the map for the rest of the model --------------------------
 
-/** Record the linear map as the timeline's memory-map picture after the current step. */
-export function snapshot(k: Kernel, label: string): void {
+/**
+ * Record the linear map as the timeline's memory-map picture after the current step;
+ * a boot that keeps only its last picture (a grading boot) records just `last`.
+ */
+export function snapshot(k: Kernel, label: string, last = false): void {
+  if (!last && k.pictures === 'end of boot') return
   k.snapshots.push(mapPicture(k, label))
   k.events.push({ kind: 'snapshot', snapshot: k.snapshots.length - 1, step: k.currentStep() })
 }

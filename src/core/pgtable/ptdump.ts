@@ -99,14 +99,23 @@ export type { PtdumpRun }
 
 /** `val & pg_level[level].mask` of a leaf: what note_page() compares and dump_prot() prints. */
 export function ptdumpProt(level: Level, attrs: Attrs): bigint {
-  // The output address is outside the mask, so any aligned address will do.
-  return toDescriptor(level, { kind: 'leaf', pa: 0 as never, attrs }) & PROT_MASK
+  const key = attrs * 4 + level
+  let prot = PROT_BY_LEVEL_ATTRS.get(key)
+  if (prot === undefined) {
+    // The output address is outside the mask, so any aligned address will do.
+    prot = toDescriptor(level, { kind: 'leaf', pa: 0 as never, attrs }) & PROT_MASK
+    PROT_BY_LEVEL_ATTRS.set(key, prot)
+  }
+  return prot
 }
+
+/** ptdumpProt() by `attrs * 4 + level`: a walk compares neighbours' prots for every span it meets. */
+const PROT_BY_LEVEL_ATTRS = new Map<number, bigint>()
 
 /** note_page()'s "same range" test, plus the model's NS column. */
 function sameRange(a: PtdumpRun, level: Level, attrs: Attrs | null): boolean {
   if (a.level !== level) return false
-  if (a.attrs === null || attrs === null) return a.attrs === attrs
+  if (a.attrs === null || attrs === null || a.attrs === attrs) return a.attrs === attrs
   return ptdumpProt(level, a.attrs) === ptdumpProt(level, attrs) && (a.attrs & Attr.NS_SHARED) === (attrs & Attr.NS_SHARED)
 }
 
