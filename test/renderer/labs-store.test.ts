@@ -60,7 +60,7 @@ async function started(api = fakeApi(), passes: (text: string) => boolean = () =
   const resources = useKernelResourcesStore()
   await resources.load(api)
   const boots = { runs: [] as BootInput[], run: vi.fn(async (input: BootInput) => (boots.runs.push(input), { ...booted })) }
-  const grader = { runs: [] as GradeInput[], run: vi.fn(async (input: GradeInput) => (grader.runs.push(input), { kind: 'graded' as const, grade: gradeOf(input, passes(input.policy.text)) })) }
+  const grader = { runs: [] as GradeInput[], run: vi.fn(async (input: GradeInput) => (grader.runs.push(input), { kind: 'graded' as const, grade: gradeOf(input, passes(input.policy.text)), compiles: true })) }
   const workbench = useWorkbenchStore()
   workbench.connect({ api, boots })
   const labs = useLabsStore()
@@ -124,13 +124,40 @@ describe('labs store', () => {
     expect(api.saved['04-blackout-windows']).toBe('int broken;')
   })
 
+  it("a lab's text is graded as it is typed, beside its boot: the grader has it while the boot is still in flight", async () => {
+    const { labs, workbench, boots, grader } = await started(fakeApi(), (text) => text.includes('fixed'))
+    await labs.open('04-blackout-windows')
+    await vi.waitFor(() => expect(labs.grade).not.toBeNull())
+    // From here on no boot ever answers.
+    boots.run.mockImplementation((input: BootInput) => (boots.runs.push(input), new Promise(() => {})))
+    workbench.edit('int fixed;')
+    await vi.advanceTimersByTimeAsync(0)
+    expect(boots.runs.at(-1)?.policy.text).toBe('int fixed;')
+    expect(grader.runs.at(-1)?.policy.text).toBe('int fixed;')
+    await vi.waitFor(() => expect(labs.grade?.passed).toBe(true))
+    expect(labs.gradedText).toBe('int fixed;')
+  })
+
+  it('text that does not compile keeps the last grade, marked stale', async () => {
+    const { labs, workbench, grader } = await started(fakeApi(), (text) => text.includes('fixed'))
+    grader.run.mockImplementation(async (input: GradeInput) => (grader.runs.push(input), { kind: 'graded' as const, grade: gradeOf(input, false), compiles: !input.policy.text.includes('= ;') }))
+    await labs.open('04-blackout-windows')
+    await vi.waitFor(() => expect(labs.gradedText).toBe(labs.current!.start.text))
+    const shown = labs.grade
+    workbench.edit('int broken = ;')
+    await vi.advanceTimersByTimeAsync(0)
+    expect(grader.runs.at(-1)?.policy.text).toBe('int broken = ;')
+    expect(labs.grade).toBe(shown)
+    expect(labs.gradeStale).toBe(true)
+  })
+
   it('an explore lab whose starting policy passes its goals is not done on opening: only once every question is answered', async () => {
     const answers: Record<string, string[]> = {}
     const api = fakeApi()
     const { labs } = await started(api, () => true)
     // The report store keeps answers; the labs store reads them through its deps, reactively in the app.
     const reactiveAnswers = ref(answers)
-    labs.connect({ api, grader: { run: async (input: GradeInput) => ({ kind: 'graded' as const, grade: gradeOf(input, true) }) }, answers: (id) => reactiveAnswers.value[id] ?? [] })
+    labs.connect({ api, grader: { run: async (input: GradeInput) => ({ kind: 'graded' as const, grade: gradeOf(input, true), compiles: true }) }, answers: (id) => reactiveAnswers.value[id] ?? [] })
     await labs.open('03-realm-bug')
     await vi.waitFor(() => expect(labs.grade?.passed).toBe(true))
     const questions = labs.current!.questions.length
@@ -192,13 +219,13 @@ describe('labs store', () => {
     const storage = { getItem: (k: string) => items.get(k) ?? null, setItem: (k: string, v: string) => void items.set(k, v) }
     const api = fakeApi()
     const { labs } = await started(api)
-    labs.connect({ api, grader: { run: async (input: GradeInput) => ({ kind: 'graded' as const, grade: gradeOf(input, false) }) }, storage })
+    labs.connect({ api, grader: { run: async (input: GradeInput) => ({ kind: 'graded' as const, grade: gradeOf(input, false), compiles: true }) }, storage })
     await labs.open('04-blackout-windows')
     labs.revealHint()
     labs.revealHint()
     setActivePinia(createPinia())
     const again = await started(api)
-    again.labs.connect({ api, grader: { run: async (input: GradeInput) => ({ kind: 'graded' as const, grade: gradeOf(input, false) }) }, storage })
+    again.labs.connect({ api, grader: { run: async (input: GradeInput) => ({ kind: 'graded' as const, grade: gradeOf(input, false), compiles: true }) }, storage })
     await again.labs.open('04-blackout-windows')
     expect(again.labs.hints).toHaveLength(2)
     expect(again.labs.hintsShown).toEqual({ '04-blackout-windows': 2 })

@@ -41,7 +41,8 @@ export interface GradeInput {
   lab: Lab
 }
 
-export type GradeOutcome = { kind: 'graded'; grade: LabGrade } | Crashed
+/** `compiles` is false when the policy has a compile error: the grade then says nothing about the learner's fix. */
+export type GradeOutcome = { kind: 'graded'; grade: LabGrade; compiles: boolean } | Crashed
 
 export interface CompareInput {
   left: BootInput
