@@ -1,9 +1,11 @@
 /*
- * npm run bench [-- --quick] [--sizes 1,4,16] [--out file.json] [--compare old.json]
+ * npm run bench [-- --quick] [--reuse-artifacts] [--sizes 1,4,16] [--out file.json] [--compare old.json]
  * Prints every goal of issue 16 (and target of issue 6) with its measured value, spread and
  * pass/miss, the paired floor ratios, the growth tables and the scaling table, and writes the
  * report as JSON (default bench/results/<date>-<commit>.json, git-ignored) for comparison
  * across commits; --compare prints the change of every figure against an earlier report.
+ * The keystroke figures are measured first, by the Chromium e2e alone (bench/keystroke.ts);
+ * --quick and --reuse-artifacts read the ones the last e2e run wrote instead.
  * Exits 0 even on a miss: it measures, CI asserts.
  */
 import { execFileSync } from 'node:child_process'
@@ -14,6 +16,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { debugBench, formatDebugBench } from './debug'
 import { type BenchReport, runBench } from './harness'
+import { E2E_COMMAND, measureKeystrokes } from './keystroke'
 import { formatComparison, formatReport } from './report'
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -49,6 +52,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       quick: { type: 'boolean', default: false },
+      'reuse-artifacts': { type: 'boolean', default: false },
       sizes: { type: 'string' },
       out: { type: 'string' },
       compare: { type: 'string' },
@@ -56,6 +60,11 @@ async function main(): Promise<void> {
   })
   const scalingGiB = values.sizes ? values.sizes.split(',').map(Number) : DEFAULT_SIZES
   if (scalingGiB.some((g) => !Number.isInteger(g) || g < 1)) throw new Error(`--sizes wants whole GiB counts, got '${values.sizes}'`)
+  if (!values.quick && !values['reuse-artifacts']) {
+    process.stdout.write(`Measuring keystroke → painted in Chromium first, alone (${E2E_COMMAND})…\n`)
+    const problem = measureKeystrokes()
+    if (problem) process.stdout.write(`${problem}\n`)
+  }
   const report = await runBench({ quick: values.quick, scalingGiB }, currentCommit())
   const debug = await debugBench(values.quick)
   const out = values.out ?? defaultOutput(report)
