@@ -10,9 +10,6 @@ import { serveRenderer } from './web-server'
 /** src/renderer/index.html's CSP, put here by vite.cli.config.ts (the desktop app sends the same). */
 declare const __BOOTLAB_CSP__: string
 
-/** Fixed so the browser keeps the learner's saved work between runs (web mode saves per origin). */
-export const DEFAULT_WEB_PORT = 4317
-
 function runDesktop(electronBinary: string, root: string): Promise<number> {
   // Electron starts the app whose package.json is in `root` (its main is out/main/index.js).
   const child = spawn(electronBinary, [root], { stdio: 'inherit' })

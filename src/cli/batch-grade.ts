@@ -15,14 +15,10 @@ import { Worker } from 'node:worker_threads'
 import type { Lab } from '../labs'
 import { type GradeFormat, toGradescope, toJUnit } from './grade-formats'
 import { PLAIN, type Style } from './style'
+import { MAX_SUBMISSION_BYTES } from './submission-limits'
 import { nameFromBytes, terminalSafe } from './terminal-text'
 import { type ErrorKind, type GradeAnswer, type GradeRequest, GRADE_WORKER_ROLE, type GradeWorkerData, type SubmissionResult } from './grade-worker'
 
-/** A policy is a few KiB; a file this big is a mistake or an attack, and is not parsed. */
-export const MAX_SUBMISSION_BYTES = 1024 * 1024
-export const DEFAULT_TIMEOUT_SECONDS = 60
-/** setTimeout's longest delay is 2^31-1 ms; a longer one fires at once (every submission would time out). */
-export const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000)
 /** A worker that grows past this is stopped: one submission must not exhaust the grader's memory. */
 const WORKER_HEAP_MB = 1024
 /**
@@ -188,7 +184,8 @@ type WorkerReply = GradeAnswer | { id: number; crashed: string }
 
 /**
  * A new worker running this module's own file, where grade-worker.ts starts
- * serving. Built, that file is the command line's bundle; run from the
+ * serving. Built, that file is the command line's class-grader chunk (loaded only
+ * for --policy-dir), which imports grade-worker.ts; run from the
  * TypeScript sources (tsx, tests), the worker first registers tsx's loader,
  * which workers do not inherit.
  */

@@ -23,16 +23,13 @@ import { formatLabErrors, gradePolicy, type Lab, loadLab, type PolicyGrade } fro
 import { readLabFolder } from '../node/lab-folder'
 import { loadKernelPolicy, loadLabCompiler } from '../node/kernel-policy'
 import { LABS_DIR, labDir, listLabDirs, listPolicies, listScenarios, type NamedText, POLICY_DIR, readKernelResources, readNamed, resolveNamed, SCENARIO_DIR } from '../node/resources'
-import { DEFAULT_TIMEOUT_SECONDS, defaultJobs, gradeSubmissions, listSubmissions, MAX_SUBMISSION_BYTES, MAX_TIMEOUT_SECONDS, parseShard, shardOf, SubmissionFolderError } from './batch-grade'
+import { DEFAULT_TIMEOUT_SECONDS, MAX_SUBMISSION_BYTES, MAX_TIMEOUT_SECONDS } from './submission-limits'
 import type { SubmissionResult } from './grade-worker'
 import { GRADE_FORMATS, type GradeFormat, toGradescope, toJUnit } from './grade-formats'
 import { formatDiagnostic } from './diagnostic-text'
-import { printBreakpointHits } from './break-option'
 import { printGrade } from './grade-report'
-import { ptdumpDiffLines, ptdumpLines } from './ptdump-option'
 import { PLAIN, type Style, wantsColour, makeStyle } from './style'
 import { terminalSafe } from './terminal-text'
-import { reportPathProblem, writeBootReport, writeLabReport } from './report-option'
 
 const USAGE = `usage: bootlab boot --scenario <file|name> --policy <file|name> [--json] [--compare <file|name>]
                     [--report <file.html|file.md> [--learner <name>]] [--ptdump [--step <fn>]]
@@ -192,7 +189,7 @@ async function gradeNamed(
     }
     out(format === 'junit' ? toJUnit([result], loaded.lab, result.seconds) : JSON.stringify(toGradescope(result, loaded.lab), null, 1))
   }
-  if (report && !(await writeLabReport({ ...report, lab: loaded.lab, grade, policy: policyText }, format === 'human' ? out : err, err))) return EXIT.reportNotWritten
+  if (report && !(await (await import('./report-option')).writeLabReport({ ...report, lab: loaded.lab, grade, policy: policyText }, format === 'human' ? out : err, err))) return EXIT.reportNotWritten
   return grade.passed ? GRADE_EXIT.passed : GRADE_EXIT.failed
 }
 
@@ -205,6 +202,8 @@ function positiveNumber(value: string | undefined, name: string, fallback: numbe
 }
 
 async function gradeFolder(labArg: string, dir: string, values: { timeout?: string; jobs?: string; shard?: string }, format: GradeFormat, out: (s: string) => void, terminal: Terminal): Promise<number> {
+  // The class grader (and the worker threads it starts from its own module) loads only for a class.
+  const { defaultJobs, gradeSubmissions, listSubmissions, parseShard, shardOf, SubmissionFolderError } = await import('./batch-grade')
   const lab = loadLabArg(labArg)
   const timeoutSeconds = positiveNumber(values.timeout, 'timeout', DEFAULT_TIMEOUT_SECONDS)
   if (timeoutSeconds > MAX_TIMEOUT_SECONDS) throw new BadInput(`--timeout must be at most ${MAX_TIMEOUT_SECONDS} seconds (about 24 days), not '${values.timeout}'`)
@@ -292,7 +291,9 @@ export async function runBoot(argv: string[], out: (s: string) => void, err: (s:
     err('bootlab: --shard splits a --policy-dir')
     return EXIT.badInput
   }
-  const reportProblem = values.report === undefined ? null : reportPathProblem(values.report)
+  // The report writers (src/report, diff) and the --break and --ptdump helpers load only when asked for.
+  const reports = values.report === undefined ? null : await import('./report-option')
+  const reportProblem = values.report === undefined ? null : reports!.reportPathProblem(values.report)
   if (reportProblem) {
     err(`bootlab: ${reportProblem}`)
     return EXIT.badInput
@@ -330,15 +331,17 @@ export async function runBoot(argv: string[], out: (s: string) => void, err: (s:
   }
   const { report, learner, policy, compare, json } = values
   const writeReport = async (result: BootResult, compared?: BootResult): Promise<boolean> =>
-    report === undefined || (await writeBootReport({ path: report, learner, policyArg: policy, compareArg: compare, result, compared }, json ? err : out, err))
+    report === undefined || (await reports!.writeBootReport({ path: report, learner, policyArg: policy, compareArg: compare, result, compared }, json ? err : out, err))
   try {
     if (values.break?.length) {
+      const { printBreakpointHits } = await import('./break-option')
       const problem = await printBreakpointHits(values.scenario, values.policy, { breaks: values.break, print: values.print }, out)
       if (problem) throw new BadInput(problem)
     }
     const booted = await bootNamed(values.scenario, values.policy)
     const left = booted.result
     if (values.ptdump) {
+      const { ptdumpDiffLines, ptdumpLines } = await import('./ptdump-option')
       const right = values.compare ? (await bootNamed(values.scenario, values.compare)).result : null
       const dumps = [left, ...(right ? [right] : [])].map((r) => ptdumpLines(r, values.step))
       for (const d of dumps) if ('error' in d) throw new BadInput(d.error)

@@ -6,8 +6,8 @@
  * base kernel (and compiles the lab's compareWith state) once, then grades one
  * submission per message with src/labs gradePolicy.
  *
- * Started as `new Worker(<this module's file>)`: in the bundled command line
- * that file is the bundle itself, so this module starts the loop on import
+ * Started as `new Worker(<batch-grade.ts's file>)`: in the bundled command line
+ * that file is the class grader's chunk, which imports this one, so this module starts the loop on import
  * when it finds itself in a grading worker.
  */
 import { isMainThread, parentPort, workerData } from 'node:worker_threads'

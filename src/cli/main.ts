@@ -2,17 +2,19 @@
  * The installed `bootlab` command's dispatcher: the app, the command-line boot
  * and grader, the course commands, the debugger, the bundled labs, --version
  * and --help, each in its own module beside this one. bin/bootlab.mjs runs the
- * bundle of this file that `npm run build` writes to out/cli/bootlab.mjs.
+ * bundle of this file that `npm run build` writes to out/cli/bootlab.mjs. Only the boot
+ * command (the one people time) is imported up front; every other command's module is
+ * imported when it runs, so a boot does not parse the app server, the course commands'
+ * Markdown renderer or the autograder.
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { runAutograder } from './autograder'
 import { EXIT, processTerminal, runBoot, type Terminal } from './bootlab'
 import { PACKAGE_ROOT } from '../node/resources'
-import { DEFAULT_WEB_PORT, runApp } from './app'
-import { hint, init, progress, showLab, watchCourse } from './course'
-import { listBundledLabs } from './labs'
+
+/** Fixed so the browser keeps the learner's saved work between runs (web mode saves per origin). */
+const DEFAULT_WEB_PORT = 4317
 
 const HELP = `bootlab: simulated arm64 Linux boots driven by kernel-C policies; a teaching lab.
 
@@ -53,8 +55,8 @@ function packageVersion(): string {
   return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version
 }
 
-function printLabs(out: (s: string) => void): number {
-  const labs = listBundledLabs()
+async function printLabs(out: (s: string) => void): Promise<number> {
+  const labs = (await import('./labs')).listBundledLabs()
   if (labs.length === 0) {
     out('No labs are bundled with this build.')
     return 0
@@ -74,7 +76,7 @@ async function app(argv: string[], out: (s: string) => void, err: (s: string) =>
     err(`bootlab app: ${(error as Error).message}`)
     return EXIT.badInput
   }
-  return runApp(PACKAGE_ROOT, port, out, err)
+  return (await import('./app')).runApp(PACKAGE_ROOT, port, out, err)
 }
 
 /** The arguments without --no-color (read once, for the terminal). */
@@ -98,17 +100,17 @@ export async function main(
     case 'labs':
       return printLabs(out)
     case 'autograder':
-      return runAutograder(rest, out, err)
+      return (await import('./autograder')).runAutograder(rest, out, err)
     case 'init':
-      return init(rest, out, err)
+      return (await import('./course')).init(rest, out, err)
     case 'watch':
-      return watchCourse(without(rest), out, err, terminal.style)
+      return (await import('./course')).watchCourse(without(rest), out, err, terminal.style)
     case 'hint':
-      return hint(without(rest), out, err, terminal.style)
+      return (await import('./course')).hint(without(rest), out, err, terminal.style)
     case 'lab':
-      return showLab(without(rest), out, err, terminal.style, Math.min(100, process.stdout.columns || 80))
+      return (await import('./course')).showLab(without(rest), out, err, terminal.style, Math.min(100, process.stdout.columns || 80))
     case 'progress':
-      return progress(without(rest), out, err, terminal.style)
+      return (await import('./course')).progress(without(rest), out, err, terminal.style)
     case '--version':
     case '-v':
       out(packageVersion())

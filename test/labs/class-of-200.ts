@@ -7,7 +7,7 @@ import fc from 'fast-check'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { MAX_SUBMISSION_BYTES } from '../../src/cli/batch-grade'
+import { MAX_SUBMISSION_BYTES } from '../../src/cli/submission-limits'
 import { applyEdits, editArbitrary, editPool } from '../fuzz/c-mutations'
 
 export const LAB = '06-secondary-cpu-check'
