@@ -214,20 +214,51 @@ export class PgTable {
     })
   }
 
-  /** set_pageattr_masks() on every leaf in [from, to): clear, then set. None and tables are left alone. */
-  applyMasks(from: number, to: number, set: Attrs, clear: Attrs): void {
-    if (this.form === TABLE_RUN) return
+  /**
+   * set_pageattr_masks() on every leaf in [from, to): clear, then set. None and tables are
+   * left alone. Returns true when the table's form is settled (collapsed to a RUN if it became
+   * uniform): a whole dense table is masked and tested for uniformity in the same pass, so the
+   * caller need not tryCollapse() it with a second scan.
+   */
+  applyMasks(from: number, to: number, set: Attrs, clear: Attrs): boolean {
+    if (this.form === TABLE_RUN) return true
     if (this.form === RUN && from === 0 && to === N) {
       this.replaceWhole(() => {
         this.runAttrs = (this.runAttrs & ~clear) | set
       })
-      return
+      return true
     }
     // Masks without CONT change no leaf's kind or group, so the counts stay as they are.
     if (((set | clear) & Attr.CONT) === 0) {
       this.makeDense()
+      if (from === 0 && to === N) {
+        if (this.maskAllLeaves(set, clear)) this.becomeRun()
+        return true
+      }
       this.maskLeaves(from, to, set, clear)
     } else this.mutate(from, to, () => this.maskLeaves(from, to, set, clear))
+    return false
+  }
+
+  /** maskLeaves() over the whole table; true when every entry is now a leaf like entry 0 (same attrs, consecutive output). */
+  private maskAllLeaves(set: Attrs, clear: Attrs): boolean {
+    const kinds = this.kinds!
+    const attrs = this.attrs!
+    const pas = this.pas!
+    const size = this.entrySize
+    let uniform = kinds[0] === K_LEAF
+    const first = (attrs[0] & ~clear) | set
+    const pa0 = pas[0]
+    for (let i = 0; i < N; i++) {
+      if (kinds[i] !== K_LEAF) {
+        uniform = false
+        continue
+      }
+      const a = (attrs[i] & ~clear) | set
+      attrs[i] = a
+      if (uniform && (a !== first || pas[i] !== pa0 + i * size)) uniform = false
+    }
+    return uniform
   }
 
   private maskLeaves(from: number, to: number, set: Attrs, clear: Attrs): void {
@@ -269,10 +300,7 @@ export class PgTable {
       for (let i = 1; i < N; i++) {
         if (kinds[i] !== K_LEAF || attrs[i] !== attrs[0] || pas[i] !== pas[0] + i * size) return
       }
-      this.form = RUN
-      this.runAttrs = attrs[0]
-      this.runPa = pas[0]
-      this.dropDense()
+      this.becomeRun()
       return
     }
     if (kinds[0] !== K_TABLE || this.level !== 2) return
@@ -288,6 +316,14 @@ export class PgTable {
     this.runAttrs = c0.runAttrs
     this.runPa = c0.runPa
     this.runPxnTable = attrs[0] === 1
+    this.dropDense()
+  }
+
+  /** A DENSE table whose entries are all leaves like entry 0 becomes the RUN of entry 0 (counts unchanged). */
+  private becomeRun(): void {
+    this.form = RUN
+    this.runAttrs = this.attrs![0]
+    this.runPa = this.pas![0]
     this.dropDense()
   }
 

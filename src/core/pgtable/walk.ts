@@ -163,7 +163,7 @@ function walkPte(w: Walk, pte: PgTable, start: number, end: number): number {
   const from = pte.index(start)
   const to = pte.index(end - 1) + 1
   if (w.masks) {
-    pte.applyMasks(from, to, w.masks.set, w.masks.clear)
+    if (pte.applyMasks(from, to, w.masks.set, w.masks.clear)) return 0
   } else {
     for (let i = from; i < to; i++) {
       const addr = pte.entryVa(i)

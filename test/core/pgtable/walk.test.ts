@@ -177,3 +177,37 @@ describe('walkRange with pageattr callbacks', () => {
     expect(lookup(pt, virt(SZ_1G + SZ_2M + 0x1000))[3].desc).toBe(0x00e0000000000787n | BigInt(PHYS_OFFSET + SZ_1G + SZ_2M + 0x1000))
   })
 })
+
+describe('masks over whole dense PTE tables', () => {
+  // set_pageattr_masks() over a whole PTE table masks and tests uniformity in one pass:
+  // a table the masks make uniform again is stored as one run, the others stay per entry.
+  function oneReadOnlyPagePer2M() {
+    const pt = new PageTable()
+    const a = bump(0x9ff00000)
+    createMapping(pt, virt(0), phys(PHYS_OFFSET), 8 * SZ_2M, PAGE_KERNEL, NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS, a.alloc)
+    for (let va = 0; va < 8 * SZ_2M; va += SZ_2M) expect(walkRange(pt, virt(va + 0x5000), virt(va + 0x6000), { pteMasks: RO })).toBe(0)
+    return pt
+  }
+  const pteTable = (pt: PageTable, va: number) => {
+    const pmd = pt.pgd.child(0)!.child(0)!
+    return pmd.child(pmd.index(va))!
+  }
+
+  it('a mask that undoes the one different page collapses each table to a run', () => {
+    const pt = oneReadOnlyPagePer2M()
+    expect(pteTable(pt, 0).leafRun()).toBeNull()
+    expect(walkRange(pt, virt(0), virt(8 * SZ_2M), { pteMasks: { set: PTE_WRITE, clear: PTE_RDONLY } })).toBe(0)
+    for (let va = 0; va < 8 * SZ_2M; va += SZ_2M) expect(pteTable(pt, va).leafRun()).not.toBeNull()
+    expect(extents(pt, virt(0), virt(8 * SZ_2M))).toHaveLength(1)
+    expect(counters(pt)).toMatchObject({ ptes: 8 * 512, pteTables: 8 })
+  })
+
+  it('a mask that leaves the difference keeps each table per entry, with every PTE masked', () => {
+    const pt = oneReadOnlyPagePer2M()
+    expect(walkRange(pt, virt(0), virt(8 * SZ_2M), { pteMasks: { set: 0n, clear: PTE_WRITE } })).toBe(0)
+    for (let va = 0; va < 8 * SZ_2M; va += SZ_2M) expect(pteTable(pt, va).leafRun()).toBeNull()
+    // The read-only pages are still the only read-only extents.
+    expect(extents(pt, virt(0), virt(8 * SZ_2M)).filter((e) => e.readOnly).map((e) => [e.va, e.size])).toEqual(Array.from({ length: 8 }, (_, i) => [i * SZ_2M + 0x5000, 0x1000]))
+    for (let va = 0; va < 8 * SZ_2M; va += SZ_2M) expect(lookup(pt, virt(va + 0x1000))[3].desc & PTE_WRITE).toBe(0n)
+  })
+})
