@@ -15,7 +15,7 @@ import { type FloorComparison, floorComparisons } from './floor'
 import { cpuScenario, growthTables, type GrowthRow } from './growth'
 import { type HeapProbe, probeHeap } from './heap'
 import { E2E_COMMAND, KEYSTROKE_WORKLOADS, readFirstPaint, readKeystrokeFigure } from './keystroke'
-import { type Budget, time, type Timing } from './measure'
+import { type Budget, speedProbeMs, time, type Timing } from './measure'
 import { type ClassFigures, classGrading, type CliFigures, cliColdBoot } from './process'
 
 export const REPORT_VERSION = 2
@@ -62,7 +62,7 @@ export interface BenchReport {
   date: string
   commit: string | null
   quick: boolean
-  machine: { node: string; cpus: number; cpuModel: string; totalMemGiB: number; loadAverage: number[] }
+  machine: { node: string; cpus: number; cpuModel: string; totalMemGiB: number; loadAverage: number[]; speedProbeMs: { start: number; end: number } }
   heapMethod: string
   /** Issue 16's goals first, then issue 6's targets. */
   goals: GoalRow[]
@@ -212,6 +212,8 @@ function warmUp(fixed: KernelPolicy, base: KernelPolicy, quick: boolean): void {
 
 function flatten(r: Omit<BenchReport, 'figures'>): BenchReport['figures'] {
   const f: BenchReport['figures'] = {}
+  // First in --compare's table: whether the two machines ran at the same speed at all.
+  f['machine:speed-probe'] = { value: r.machine.speedProbeMs.start, unit: 'ms' }
   for (const g of r.goals) if (g.value !== null) f[`goal:${g.id}`] = { value: g.value, unit: g.unit }
   for (const x of r.floor) {
     f[`floor:${x.id}:ratio`] = { value: x.ratio.median, unit: '×' }
@@ -231,6 +233,7 @@ function flatten(r: Omit<BenchReport, 'figures'>): BenchReport['figures'] {
 export async function runBench(options: BenchOptions, commit: string | null): Promise<BenchReport> {
   const b = budgets(options.quick)
   const loadAverage = loadavg()
+  const probeAtStart = speedProbeMs()
   const realm = loadScenario(DEFAULT_SCENARIO)
   const [fixed, base] = await Promise.all(COMPARE_POLICIES.map(loadPolicy))
   warmUp(fixed, base, options.quick)
@@ -273,18 +276,20 @@ export async function runBench(options: BenchOptions, commit: string | null): Pr
 
   const scaling: ScalingRow[] = []
   for (const gib of options.scalingGiB) scaling.push(await scalingRow(gib, fixed.name, b.bigBoot))
+  const costs = await keystrokeCosts(b.boot)
+  const probeAtEnd = speedProbeMs()
   const cpuList = cpus()
   const report: Omit<BenchReport, 'figures'> = {
     version: REPORT_VERSION,
     date: new Date().toISOString(),
     commit,
     quick: options.quick,
-    machine: { node: process.version, cpus: cpuList.length, cpuModel: cpuList[0]?.model ?? 'unknown', totalMemGiB: Math.round(totalmem() / 2 ** 30), loadAverage },
+    machine: { node: process.version, cpus: cpuList.length, cpuModel: cpuList[0]?.model ?? 'unknown', totalMemGiB: Math.round(totalmem() / 2 ** 30), loadAverage, speedProbeMs: { start: probeAtStart, end: probeAtEnd } },
     heapMethod: HEAP_METHOD,
     goals,
     floor,
     growth,
-    costs: await keystrokeCosts(b.boot),
+    costs,
     scaling,
     cli: cli && { ...cli, firstRun: { ...cli.firstRun, stdout: '' } },
     classGrading: cls,

@@ -156,3 +156,20 @@ export function paired(model: () => unknown, floor: () => unknown, pairs: number
   const sorted = ratios.sort((x, y) => x - y)
   return { model: timingOf(m), floor: timingOf(f), ratio: { median: percentile(sorted, 50), p10: percentile(sorted, 10), p90: percentile(sorted, 90), pairs } }
 }
+
+/**
+ * The machine's speed now: the median of 5 runs of a fixed integer loop (no allocation, no
+ * memory traffic). A shared virtual machine's speed drifts by 1.5× over minutes with the
+ * neighbours; two reports are comparable when their probes agree.
+ */
+export function speedProbeMs(): number {
+  const runs: number[] = []
+  for (let r = 0; r < 5; r++) {
+    const t0 = performance.now()
+    let x = 0
+    for (let i = 0; i < 50_000_000; i++) x = (x + i * 7) % 1_000_003
+    runs.push(performance.now() - t0)
+    if (x < 0) throw new Error('unreachable')
+  }
+  return timingOf(runs).medianMs
+}

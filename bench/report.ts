@@ -34,6 +34,7 @@ export function formatReport(r: BenchReport): string {
   const m = r.machine
   const out = [
     `BootLab bench — node ${m.node}, ${m.cpus} × ${m.cpuModel}, ${m.totalMemGiB} GiB, load ${m.loadAverage.map((l) => l.toFixed(1)).join(' ')}, commit ${r.commit ?? 'unknown'}, ${r.date}${r.quick ? ' (QUICK: tiny iteration counts, numbers are not meaningful)' : ''}`,
+    `machine speed probe (a fixed integer loop, median of 5): ${ms(m.speedProbeMs.start)} ms at the start, ${ms(m.speedProbeMs.end)} ms at the end; on a shared VM it drifts, so compare runs whose probes agree`,
     '',
     'Goals (issue 16, then issue 6): value, spread, limit, result',
     table(['goal', 'value', 'spread', 'limit', 'result', 'note'], r.goals.map(goalCells)),

@@ -21,6 +21,11 @@ describe('npm run bench', () => {
     const report = JSON.parse(readFileSync(out, 'utf8')) as BenchReport
 
     expect(report).toMatchObject({ version: 2, quick: true })
+    // The machine's speed at both ends of the run, printed and in --compare's figures.
+    expect(report.machine.speedProbeMs.start).toBeGreaterThan(0)
+    expect(report.machine.speedProbeMs.end).toBeGreaterThan(0)
+    expect(report.figures['machine:speed-probe']).toEqual({ value: report.machine.speedProbeMs.start, unit: 'ms' })
+    expect(stdout).toMatch(/machine speed probe \(a fixed integer loop, median of 5\): [\d.]+ ms at the start, [\d.]+ ms at the end/)
     const ids = report.goals.map((g) => g.id)
     expect(ids).toEqual([
       'keystroke-realm',
