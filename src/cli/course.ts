@@ -152,7 +152,8 @@ export async function hint(argv: string[], out: Out, err: Out, style: Style): Pr
   const [first, second] = argv
   const namedLab = first !== undefined && !/^\d+$/.test(first) ? first : undefined
   const nText = namedLab ? second : first
-  const saved = course ? await new UserStore(course).loadProgress() : { labs: {} }
+  const store = course ? new UserStore(course) : null
+  const saved: Progress = store ? await store.loadProgress() : { labs: {} }
   const id = currentLab(course ?? process.cwd(), saved, namedLab, ids)
   if (!id) {
     out('Every lab is passed: no hint needed.')
@@ -169,14 +170,18 @@ export async function hint(argv: string[], out: Out, err: Out, style: Style): Pr
     out(`Lab ${lab.id} has no hints.`)
     return 0
   }
-  const n = nText === undefined ? 1 : Number(nText)
+  // Without a number: the next hint not yet revealed (the course's progress counts them, as the app does).
+  const revealed = saved.hints?.[lab.id] ?? 0
+  const n = nText === undefined ? Math.min(revealed + 1, lab.hints.length) : Number(nText)
   if (!Number.isInteger(n) || n < 1 || n > lab.hints.length) {
     err(`bootlab hint: lab ${lab.id} has hints 1 to ${lab.hints.length}, not '${terminalSafe(nText ?? '')}'`)
     return 3
   }
+  if (store && n > revealed) await store.saveProgress({ labs: saved.labs, hints: { ...saved.hints, [lab.id]: n } })
   out(style.bold(`Hint ${n} of ${lab.hints.length} for ${lab.id}:`))
   out(renderMarkdown(lab.hints[n - 1], style))
-  if (n < lab.hints.length) out(style.dim(`(the next: bootlab hint ${lab.id} ${n + 1})`))
+  if (n < lab.hints.length) out(style.dim(`(the next: bootlab hint${store ? '' : ` ${lab.id} ${n + 1}`})`))
+  else if (nText === undefined && revealed >= lab.hints.length) out(style.dim(`(all ${lab.hints.length} hints are shown; bootlab hint ${lab.id} <1-${lab.hints.length}> shows any of them)`))
   return 0
 }
 

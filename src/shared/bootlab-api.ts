@@ -49,6 +49,11 @@ export type LabStatus = 'not-started' | 'in-progress' | 'passed'
 export interface Progress {
   labs: Record<string, LabStatus>
   /**
+   * How many of each lab's hints the learner has revealed (absent: none), so `bootlab hint`
+   * shows the next one and the app and the command line agree on a course folder.
+   */
+  hints?: Record<string, number>
+  /**
    * Set by loadProgress when the stored progress could not be read: it was kept
    * aside (named here) rather than dropped, and the learner should be told. Never saved.
    */
@@ -75,7 +80,10 @@ export function progressNotice(problem: string, keptAs: string): string {
   return `Your saved lab progress could not be read: ${problem}. It was kept as ${keptAs} and progress starts afresh; your policies are not affected.`
 }
 
-/** Keeps the entries of a stored progress file that still make sense (a tampered status is dropped). */
+/** A lab's hint count as stored: a whole number of hints revealed (a lab has a handful). */
+export const isHintCount = (n: unknown): n is number => Number.isInteger(n) && (n as number) >= 0 && (n as number) <= 1000
+
+/** Keeps the entries of a stored progress file that still make sense (a tampered status or count is dropped). */
 export function sanitizeProgress(data: unknown): Progress {
   const labs: Record<string, LabStatus> = {}
   const stored = (data as { labs?: unknown } | null)?.labs
@@ -84,7 +92,12 @@ export function sanitizeProgress(data: unknown): Progress {
       if (STORAGE_KEY_PATTERN.test(id) && LAB_STATUSES.includes(status as LabStatus)) labs[id] = status as LabStatus
     }
   }
-  return { labs }
+  const hints: Record<string, number> = {}
+  const counts = (data as { hints?: unknown } | null)?.hints
+  if (isRecord(counts)) {
+    for (const [id, n] of Object.entries(counts)) if (STORAGE_KEY_PATTERN.test(id) && isHintCount(n) && n > 0) hints[id] = n
+  }
+  return Object.keys(hints).length ? { labs, hints } : { labs }
 }
 
 export interface ExportRequest {

@@ -6,7 +6,7 @@
  * values; a refusal's message says what was wrong.
  */
 import { z } from 'zod'
-import { BOOTLAB_CHANNELS, EXPORT_MIME_TYPES, isExternalLink, LAB_STATUSES, type LabStatus, MAX_TEXT_BYTES, STORAGE_KEY_PATTERN } from './bootlab-api'
+import { BOOTLAB_CHANNELS, EXPORT_MIME_TYPES, isExternalLink, isHintCount, LAB_STATUSES, type LabStatus, MAX_TEXT_BYTES, STORAGE_KEY_PATTERN } from './bootlab-api'
 
 /** UTF-8 length of a string, as Node's Buffer.byteLength counts it (a lone surrogate is 3 bytes). */
 function utf8Length(s: string): number {
@@ -47,6 +47,13 @@ export const progress = z.object(
         `progress.labs must map lab ids to ${LAB_STATUSES.join(' | ')}`,
       )
       .transform((labs) => Object.fromEntries(Object.entries(labs)) as Record<string, LabStatus>),
+    hints: z
+      .custom<Record<string, number>>(
+        (v) => isRecord(v) && Object.entries(v).every(([id, n]) => STORAGE_KEY_PATTERN.test(id) && isHintCount(n)),
+        'progress.hints must map lab ids to hint counts (whole numbers)',
+      )
+      .transform((hints) => Object.fromEntries(Object.entries(hints)) as Record<string, number>)
+      .optional(),
   },
   { error: 'progress must be an object' },
 )

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { MAX_TEXT_BYTES } from '../../src/shared/bootlab-api'
+import { MAX_TEXT_BYTES, sanitizeProgress } from '../../src/shared/bootlab-api'
 import { InvalidArgument, ipcArguments } from '../../src/main/ipc-arguments'
 
 describe('IPC argument schemas (src/shared/ipc-schemas.ts)', () => {
@@ -33,6 +33,17 @@ describe('IPC argument schemas (src/shared/ipc-schemas.ts)', () => {
     expect(() => ipcArguments('saveProgress', [JSON.parse('{"labs": {"__proto__": "passed"}}')])).toThrow(InvalidArgument)
     expect(() => ipcArguments('saveProgress', [{}])).toThrow(InvalidArgument)
     expect(() => ipcArguments('saveProgress', [[]])).toThrow(InvalidArgument)
+  })
+
+  it('accepts hint counts in progress only as whole numbers per lab id', () => {
+    expect(ipcArguments('saveProgress', [{ labs: { '01-a': 'passed' }, hints: { '01-a': 2 } }])).toEqual([{ labs: { '01-a': 'passed' }, hints: { '01-a': 2 } }])
+    expect(() => ipcArguments('saveProgress', [{ labs: {}, hints: { '01-a': 1.5 } }])).toThrow('hint counts')
+    expect(() => ipcArguments('saveProgress', [{ labs: {}, hints: { '01-a': -1 } }])).toThrow(InvalidArgument)
+    expect(() => ipcArguments('saveProgress', [{ labs: {}, hints: { '../a': 1 } }])).toThrow(InvalidArgument)
+    expect(() => ipcArguments('saveProgress', [{ labs: {}, hints: [1] }])).toThrow(InvalidArgument)
+    // What a stored file may hold: sanitizeProgress keeps the sound counts and drops the rest.
+    expect(sanitizeProgress({ labs: {}, hints: { '01-a': 3, '02-b': 'x', '03-c': 0, '../d': 1, '04-e': 2.5 } })).toEqual({ labs: {}, hints: { '01-a': 3 } })
+    expect(sanitizeProgress({ labs: { '01-a': 'passed' } })).toEqual({ labs: { '01-a': 'passed' } })
   })
 
   it('accepts an export with a plain file name and a known type', () => {

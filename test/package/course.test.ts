@@ -102,9 +102,20 @@ describe('the learner loop from the installed package', () => {
     expect(first.code, first.stderr).toBe(0)
     expect(first.stdout).toContain(`Hint 1 of ${hints.length} for ${LAB}:`)
     expect(first.stdout.replace(/\s+/g, ' ')).toContain(hints[0].trim().replace(/\s+/g, ' ').slice(0, 60))
-    expect(first.stdout).toContain(`bootlab hint ${LAB} 2`)
-    const second = await bootlab(course, 'hint', LAB, '2')
+    expect(first.stdout).toContain('(the next: bootlab hint)')
+    // The course's progress counts the hints revealed (as the app does), so the next call shows the next one.
+    const second = await bootlab(join(course, LAB), 'hint')
     expect(second.stdout).toContain(`Hint 2 of ${hints.length} for ${LAB}:`)
+    expect(second.stdout.replace(/\s+/g, ' ')).toContain(hints[1].trim().replace(/\s+/g, ' ').slice(0, 60))
+    // Going back to an earlier one does not lower the count.
+    expect((await bootlab(course, 'hint', LAB, '1')).stdout).toContain(`Hint 1 of ${hints.length} for ${LAB}:`)
+    const progress = () => JSON.parse(readFileSync(join(course, 'progress.json'), 'utf8')) as { hints?: Record<string, number> }
+    expect(progress().hints?.[LAB]).toBe(2)
+    for (let i = 3; i <= hints.length; i++) expect((await bootlab(join(course, LAB), 'hint')).stdout).toContain(`Hint ${i} of ${hints.length} for ${LAB}:`)
+    const past = await bootlab(join(course, LAB), 'hint')
+    expect(past.stdout).toContain(`Hint ${hints.length} of ${hints.length} for ${LAB}:`)
+    expect(past.stdout).toContain(`all ${hints.length} hints are shown; bootlab hint ${LAB} <1-${hints.length}> shows any of them`)
+    expect(progress().hints?.[LAB]).toBe(hints.length)
   }, 60_000)
 
   it('bootlab watch grades each save (start, partial fix, full fix), then moves to the next lab; progress follows', async () => {

@@ -6,7 +6,7 @@ import type { BootResult } from '../../src/core'
 import type { LabGrade } from '../../src/labs'
 import type { BootlabApi, KernelResources, LabFolder, Progress } from '../../src/shared/bootlab-api'
 import { useKernelResourcesStore } from '../../src/renderer/stores/kernel-resources'
-import { labCompletion, labSession, readHints, useLabsStore, verdictExpectation } from '../../src/renderer/stores/labs'
+import { HINTS_KEY, labCompletion, labSession, readHints, useLabsStore, verdictExpectation } from '../../src/renderer/stores/labs'
 import { loadLab } from '../../src/labs'
 import { ref } from 'vue'
 import { useWorkbenchStore } from '../../src/renderer/stores/workbench'
@@ -201,9 +201,9 @@ describe('labs store', () => {
     await labs.open('03-realm-bug')
     const all = labs.current!.hints
     expect(labs.hints).toEqual([])
-    labs.revealHint()
+    await labs.revealHint()
     expect(labs.hints).toEqual(all.slice(0, 1))
-    for (let i = 0; i < all.length + 2; i++) labs.revealHint()
+    for (let i = 0; i < all.length + 2; i++) await labs.revealHint()
     expect(labs.hints).toEqual(all)
     labs.showSolution()
     expect(labs.solutionShown).toBe(labs.current!.revealAnswers)
@@ -214,21 +214,32 @@ describe('labs store', () => {
     expect(workbench.scenarioPath).toBe('realm.yaml')
   })
 
-  it('hints revealed are remembered per lab, so a reload (and the report) keep the count', async () => {
-    const items = new Map<string, string>()
-    const storage = { getItem: (k: string) => items.get(k) ?? null, setItem: (k: string, v: string) => void items.set(k, v) }
+  it('hints revealed are counted in the progress record, so a reload, the report and `bootlab hint` keep the count', async () => {
     const api = fakeApi()
     const { labs } = await started(api)
-    labs.connect({ api, grader: { run: async (input: GradeInput) => ({ kind: 'graded' as const, grade: gradeOf(input, false), compiles: true }) }, storage })
     await labs.open('04-blackout-windows')
-    labs.revealHint()
-    labs.revealHint()
+    await labs.revealHint()
+    await labs.revealHint()
+    expect(api.progress).toEqual({ labs: { '04-blackout-windows': 'in-progress' }, hints: { '04-blackout-windows': 2 } })
     setActivePinia(createPinia())
     const again = await started(api)
-    again.labs.connect({ api, grader: { run: async (input: GradeInput) => ({ kind: 'graded' as const, grade: gradeOf(input, false), compiles: true }) }, storage })
     await again.labs.open('04-blackout-windows')
     expect(again.labs.hints).toHaveLength(2)
     expect(again.labs.hintsShown).toEqual({ '04-blackout-windows': 2 })
+    // A status change keeps the counts.
+    expect(api.progress.hints).toEqual({ '04-blackout-windows': 2 })
+  })
+
+  it("an earlier version's hint counts in localStorage are merged into the progress record once", async () => {
+    const storage = { getItem: (k: string) => (k === HINTS_KEY ? '{"04-blackout-windows": 3, "03-realm-bug": 1}' : null), setItem: () => {} }
+    const api = fakeApi({ labs: {}, hints: { '03-realm-bug': 2 } })
+    const resources = useKernelResourcesStore()
+    await resources.load(api)
+    const labs = useLabsStore()
+    labs.connect({ api, grader: { run: async (input: GradeInput) => ({ kind: 'graded' as const, grade: gradeOf(input, false), compiles: true }) }, storage })
+    await labs.load()
+    expect(labs.hintsShown).toEqual({ '04-blackout-windows': 3, '03-realm-bug': 2 })
+    expect(api.progress.hints).toEqual({ '04-blackout-windows': 3, '03-realm-bug': 2 })
     expect(readHints('{"04-blackout-windows": 2.5, "../x": 1, "ok-lab": 3}')).toEqual({ 'ok-lab': 3 })
     expect(readHints('not json')).toEqual({})
   })

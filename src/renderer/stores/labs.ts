@@ -21,10 +21,14 @@ export interface LabsDeps {
   grader: Pick<BootClient<GradeInput, GradeOutcome>, 'run'>
   /** The learner's answers to a lab's questions (the report store keeps them); read reactively. */
   answers?: (labId: string) => string[]
-  /** Where the hints revealed per lab are remembered (localStorage), so a reload and the report keep the count. */
+  /**
+   * Where earlier versions kept the hints revealed per lab (localStorage): read once and merged
+   * into the progress record, which now keeps the counts (shared with `bootlab hint`).
+   */
   storage?: Pick<Storage, 'getItem' | 'setItem'>
 }
 
+/** Earlier versions' hint counts in localStorage (see LabsDeps.storage). */
 export const HINTS_KEY = 'bootlab:hints'
 
 /** The stored hint counts that make sense (lab ids, whole numbers); an unreadable entry reads as none. */
@@ -141,8 +145,14 @@ export const useLabsStore = defineStore('labs', () => {
     const { api } = needDeps()
     try {
       const [refs, saved] = await Promise.all([api.listLabs(), api.loadProgress()])
-      progress.value = { labs: saved.labs }
+      // Hint counts: the progress record's, raised to any an earlier version kept in localStorage.
+      const legacy = hintsShown.value
+      const hints = { ...saved.hints }
+      for (const [id, n] of Object.entries(legacy)) hints[id] = Math.max(hints[id] ?? 0, n)
+      hintsShown.value = hints
+      progress.value = { labs: saved.labs, ...(Object.keys(hints).length ? { hints } : {}) }
       progressNotice.value = saved.notice ?? null
+      if (Object.entries(legacy).some(([id, n]) => n > (saved.hints?.[id] ?? 0))) await api.saveProgress(progress.value)
       const kernel = { policies: resources.policies, scenarios: resources.scenarios }
       const loaded = await Promise.all(
         refs.map(async (ref): Promise<LabEntry> => {
@@ -163,7 +173,7 @@ export const useLabsStore = defineStore('labs', () => {
   }
 
   async function setStatus(id: string, status: LabStatus): Promise<void> {
-    progress.value = { labs: { ...progress.value.labs, [id]: status } }
+    progress.value = { ...progress.value, labs: { ...progress.value.labs, [id]: status } }
     await needDeps().api.saveProgress(progress.value)
   }
 
@@ -231,11 +241,13 @@ export const useLabsStore = defineStore('labs', () => {
     },
   )
 
-  function revealHint(): void {
+  /** One more hint of the open lab, counted in the progress record (a reload, the report and `bootlab hint` see it). */
+  async function revealHint(): Promise<void> {
     const lab = current.value
     if (!lab) return
     hintsShown.value = { ...hintsShown.value, [lab.id]: Math.min(lab.hints.length, (hintsShown.value[lab.id] ?? 0) + 1) }
-    deps?.storage?.setItem(HINTS_KEY, JSON.stringify(hintsShown.value))
+    progress.value = { ...progress.value, hints: hintsShown.value }
+    await needDeps().api.saveProgress(progress.value)
   }
 
   /** A link in the instructions: https opens outside the app; window.bootlab refuses anything else. */
