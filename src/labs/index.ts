@@ -9,4 +9,5 @@ export { compileCompareWith, gradePolicy, type LabCompiler, type PolicyGrade } f
 export { formatLabErrors, labPolicyLookup, type Lab, type LabError, type LabLoad, type LabScenario } from './lab'
 export { loadLab } from './load'
 export { type Goal, type GoalType, labManifestSchema, type LabManifest, type Question, type VariantSpec } from './schema'
+export { guideFor, type LabGuide } from './guide'
 export { generateVariants, mulberry32 } from './variants'
