@@ -104,10 +104,13 @@ describe('the app views read the same table and palette', () => {
     expect(html).toMatch(/data-leaf="PTE"[^>]*>.*?<span class="amount"[^>]*>\d/)
   })
 
-  it('the walk text colours the leaf name with its kind variable and shared memory with --map-shared (no colour of its own)', () => {
+  it('the walk text marks the leaf name with a swatch of its kind variable and shared memory with --map-shared (no colour of its own), its text in the text colour', () => {
     const source = readFileSync(join(SRC, 'renderer/components/MemoryMapView.vue'), 'utf8')
-    expect(source).toContain(':style="{ color: `var(${leafCssVar(walk.leaf)})` }"')
-    expect(source).toMatch(/\.walk \.shared \{\s*color: var\(--map-shared\);/)
+    expect(source).toContain('<i class="swatch" :style="{ background: `var(${leafCssVar(walk.leaf)})` }" aria-hidden="true"></i>{{ walk.leaf }}')
+    expect(source).toMatch(/\.walk \.shared-swatch \{\s*background: var\(--map-shared\);/)
+    // Leaf colours on a light background are under AA for text (#e69f00 on white is 2.0:1): never text colours here.
+    expect(source).not.toMatch(/color: var\(--(leaf|map-shared)/)
+    expect(source).not.toContain(':style="{ color:')
     // No colour literals left in the map and ptdump views: every colour comes from the palette.
     for (const file of ['MemoryMapView.vue', 'PtdumpView.vue']) expect(readFileSync(join(SRC, 'renderer/components', file), 'utf8')).not.toMatch(/#[0-9a-fA-F]{3,6}\b/)
   })
