@@ -106,8 +106,8 @@ function statusLine(r: BootResult, style: Style): string {
 
 /** A console line with the kernel's WARNING and panic lines coloured (the console's own words, not a re-wording). */
 function consoleLine(line: string, style: Style): string {
-  // A record's trailing newline ends it (printk's vprintk_store drops it); any other newline is shown escaped.
-  const safe = terminalSafe(line.replace(/\n$/, ''))
+  // The record's trailing newline is already gone (KernelLog.printk, as printk_sprint() strips it); any other is shown escaped.
+  const safe = terminalSafe(line)
   const text = line.replace(/^\[[ \d.]+\] /, '')
   if (/^(WARNING:|------------\[ cut here \])/.test(text)) return style.yellow(safe)
   if (/Kernel panic|^Unable to handle|^Internal error/.test(text)) return style.red(safe)

@@ -29,8 +29,11 @@ export class KernelLog {
   printk(level: ConsoleLevel, message: string, splat?: number, source?: ConsoleLine['source']): number {
     if (this.lines.length >= MAX_CONSOLE_LINES) this.full()
     const { time, step } = this.clock()
+    // printk_sprint() (kernel/printk/printk.c): "Mark and strip a trailing newline": it ends the
+    // record (LOG_NEWLINE) and is not part of its text.
+    const body = message.endsWith('\n') ? message.slice(0, -1) : message
     // A flat copy of the cut: a slice would keep the whole message alive with the record.
-    const text = message.length > MAX_LINE_CHARS ? flatCopy(message.slice(0, MAX_LINE_CHARS)) : message
+    const text = body.length > MAX_LINE_CHARS ? flatCopy(body.slice(0, MAX_LINE_CHARS)) : body
     const line: ConsoleLine = { time, level, text, line: `${formatTimestamp(time)} ${text}`, step }
     if (splat !== undefined) line.splat = splat
     if (source) line.source = source

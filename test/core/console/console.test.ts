@@ -267,3 +267,17 @@ describe('the console as the kernel prints it', () => {
     ])
   })
 })
+
+describe('a printk record', () => {
+  // kernel/printk/printk.c printk_sprint(): "Mark and strip a trailing newline": the newline ends
+  // the record and is not part of its text; a newline inside the message stays in it.
+  it('loses its one trailing newline, keeps any other', async () => {
+    const policy = 'static int __init say(void)\n{\n\tpr_info("one line\\n");\n\tpr_info("no newline");\n\tpr_info("two\\n\\n");\n\tpr_info("in\\nside");\n\treturn 0;\n}\nlate_initcall(say);\n'
+    const r = await bootWith('host', policy, 'printk.c')
+    const texts = r.console.map((l) => l.text)
+    const at = texts.indexOf('one line')
+    expect(at).toBeGreaterThanOrEqual(0)
+    expect(texts.slice(at, at + 4)).toEqual(['one line', 'no newline', 'two\n', 'in\nside'])
+    expect(r.console[at].line).toMatch(/^\[ *\d+\.\d{6}\] one line$/)
+  })
+})
