@@ -177,7 +177,11 @@ export async function hint(argv: string[], out: Out, err: Out, style: Style): Pr
     err(`bootlab hint: lab ${lab.id} has hints 1 to ${lab.hints.length}, not '${terminalSafe(nText ?? '')}'`)
     return 3
   }
-  if (store && n > revealed) await store.saveProgress({ labs: saved.labs, hints: { ...saved.hints, [lab.id]: n } })
+  if (store && n > revealed) {
+    // Read again just before the write, so a status `bootlab watch` saved meanwhile is kept.
+    const fresh = await store.loadProgress()
+    await store.saveProgress({ ...fresh, hints: { ...fresh.hints, [lab.id]: Math.max(n, fresh.hints?.[lab.id] ?? 0) } })
+  }
   out(style.bold(`Hint ${n} of ${lab.hints.length} for ${lab.id}:`))
   out(renderMarkdown(lab.hints[n - 1], style))
   if (n < lab.hints.length) out(style.dim(`(the next: bootlab hint${store ? '' : ` ${lab.id} ${n + 1}`})`))
@@ -223,9 +227,13 @@ export async function watchCourse(argv: string[], out: Out, err: Out, style: Sty
     return 0
   }
 
+  // Read again before each write: `bootlab hint` in another terminal (or the app) may have changed
+  // the record since; only this lab's status is ours to change, the hint counts are kept.
   const setStatus = async (labId: string, status: LabStatus) => {
-    if (saved.labs[labId] === status || (saved.labs[labId] === 'passed' && status === 'in-progress')) return
-    saved = { labs: { ...saved.labs, [labId]: status } }
+    const fresh = await store.loadProgress()
+    saved = fresh
+    if (fresh.labs[labId] === status || (fresh.labs[labId] === 'passed' && status === 'in-progress')) return
+    saved = { ...fresh, labs: { ...fresh.labs, [labId]: status } }
     await store.saveProgress(saved)
   }
 

@@ -157,7 +157,11 @@ describe('the learner loop from the installed package', () => {
       writeFileSync(file, partial)
       const [, , partly] = await reports(3)
       expect(partly).toContain('3/5 GOALS PASSED (score 4/9)')
-      expect(JSON.parse(readFileSync(join(course, 'progress.json'), 'utf8'))).toEqual({ labs: { [LAB]: 'in-progress' } })
+      // The hint test above revealed every hint of the lab: watch's status writes keep the counts.
+      const hintCount = (parseYaml(readFileSync(join(ROOT, 'labs', LAB, 'lab.yaml'), 'utf8')) as { hints: string[] }).hints.length
+      expect(JSON.parse(readFileSync(join(course, 'progress.json'), 'utf8'))).toEqual({ labs: { [LAB]: 'in-progress' }, hints: { [LAB]: hintCount } })
+      // A hint taken in another terminal while watch runs survives watch's next write.
+      expect((await bootlab(course, 'hint', NEXT)).stdout).toContain(`Hint 1 of`)
 
       writeFileSync(file, solution)
       await reports(4)
@@ -169,7 +173,7 @@ describe('the learner loop from the installed package', () => {
       expect(fixed).toContain(`watching ${NEXT}/start.c`)
       // The app's progress format, sanitised the app's way, and nothing left of the atomic write.
       const saved = JSON.parse(readFileSync(join(course, 'progress.json'), 'utf8'))
-      expect(saved).toEqual({ labs: { [LAB]: 'passed' } })
+      expect(saved).toEqual({ labs: { [LAB]: 'passed' }, hints: { [LAB]: hintCount, [NEXT]: 1 } })
       expect(sanitizeProgress(saved)).toEqual(saved)
       expect(readdirSync(course).filter((f) => f.endsWith('.tmp'))).toEqual([])
     } finally {

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { watch } from 'vue'
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { BootResult } from '../../src/core'
@@ -10,7 +11,7 @@ import { HINTS_KEY, labCompletion, labSession, readHints, useLabsStore, verdictE
 import { loadLab } from '../../src/labs'
 import { ref } from 'vue'
 import { useWorkbenchStore } from '../../src/renderer/stores/workbench'
-import type { BootInput, BootOutcome, GradeInput } from '../../src/renderer/workers/boot-protocol'
+import type { BootInput, BootOutcome, GradeInput, GradeOutcome } from '../../src/renderer/workers/boot-protocol'
 
 const ROOT = join(import.meta.dirname, '../..')
 const filesOf = (dir: string) => readdirSync(join(ROOT, dir)).map((path) => ({ path, text: readFileSync(join(ROOT, dir, path), 'utf8') }))
@@ -60,7 +61,7 @@ async function started(api = fakeApi(), passes: (text: string) => boolean = () =
   const resources = useKernelResourcesStore()
   await resources.load(api)
   const boots = { runs: [] as BootInput[], run: vi.fn(async (input: BootInput) => (boots.runs.push(input), { ...booted })) }
-  const grader = { runs: [] as GradeInput[], run: vi.fn(async (input: GradeInput) => (grader.runs.push(input), { kind: 'graded' as const, grade: gradeOf(input, passes(input.policy.text)), compiles: true })) }
+  const grader = { runs: [] as GradeInput[], run: vi.fn(async (input: GradeInput): Promise<GradeOutcome> => (grader.runs.push(input), { kind: 'graded' as const, grade: gradeOf(input, passes(input.policy.text)), compiles: true })) }
   const workbench = useWorkbenchStore()
   workbench.connect({ api, boots })
   const labs = useLabsStore()
@@ -149,6 +150,68 @@ describe('labs store', () => {
     expect(grader.runs.at(-1)?.policy.text).toBe('int broken = ;')
     expect(labs.grade).toBe(shown)
     expect(labs.gradeStale).toBe(true)
+  })
+
+  it('opening the open lab again grades it again (a new session, the same text)', async () => {
+    const { labs, grader } = await started()
+    await labs.open('04-blackout-windows')
+    await vi.waitFor(() => expect(labs.grade).not.toBeNull())
+    const before = grader.runs.length
+    await labs.open('04-blackout-windows')
+    await vi.waitFor(() => expect(labs.grade).not.toBeNull())
+    expect(grader.runs.length).toBeGreaterThan(before)
+  })
+
+  it("a grade asked for before another lab opened is dropped, never shown in the new lab", async () => {
+    const { labs, grader } = await started()
+    await labs.open('04-blackout-windows')
+    await vi.waitFor(() => expect(labs.grade).not.toBeNull())
+    // The next grade of lab 04 answers only after lab 03 has been opened.
+    let release: () => void = () => {}
+    grader.run.mockImplementationOnce(async (input: GradeInput) => {
+      grader.runs.push(input)
+      await new Promise<void>((r) => (release = r))
+      return { kind: 'graded' as const, grade: gradeOf(input, true), compiles: true }
+    })
+    useWorkbenchStore().edit('int late;')
+    await vi.advanceTimersByTimeAsync(0)
+    expect(grader.runs.at(-1)?.lab.id).toBe('04-blackout-windows')
+    const shown: string[] = []
+    const stop = watch(() => labs.grade, (g) => g && shown.push(g.labId), { flush: 'sync' })
+    const opening = labs.open('03-realm-bug')
+    release()
+    await opening
+    await vi.waitFor(() => expect(labs.grade?.labId).toBe('03-realm-bug'))
+    stop()
+    expect(shown).not.toContain('04-blackout-windows')
+    expect(labs.gradedText).not.toBe('int late;')
+  })
+
+  it('a text that stops with a policy error on a lab machine keeps the last grade and says why; a crashed grade is retried by the next good boot', async () => {
+    const { labs, workbench, grader } = await started()
+    await labs.open('04-blackout-windows')
+    await vi.waitFor(() => expect(labs.grade).not.toBeNull())
+    const shown = labs.grade
+    grader.run.mockImplementation(async (input: GradeInput) => (
+      grader.runs.push(input),
+      input.policy.text.includes('loop')
+        ? { kind: 'graded' as const, grade: gradeOf(input, false), compiles: true, problem: 'start.c:3:9: step budget of 204000 exceeded: does a loop never end?' }
+        : { kind: 'graded' as const, grade: gradeOf(input, true), compiles: true }
+    ))
+    workbench.edit('int loop;')
+    await vi.advanceTimersByTimeAsync(0)
+    await vi.waitFor(() => expect(labs.gradeHeld).toMatch(/step budget/))
+    expect(labs.grade).toBe(shown)
+    expect(labs.gradeStale).toBe(true)
+
+    // The grader crashes once; the good boot of the same text asks again.
+    grader.run.mockImplementationOnce(async (input: GradeInput) => (grader.runs.push(input), { kind: 'crashed' as const, message: 'worker died' }))
+    workbench.edit('int fine;')
+    await vi.advanceTimersByTimeAsync(0)
+    await vi.waitFor(() => expect(labs.gradedText).toBe('int fine;'))
+    expect(grader.runs.filter((r) => r.policy.text === 'int fine;').length).toBe(2)
+    expect(labs.gradeError).toBeNull()
+    expect(labs.gradeHeld).toBeNull()
   })
 
   it('an explore lab whose starting policy passes its goals is not done on opening: only once every question is answered', async () => {
@@ -242,6 +305,32 @@ describe('labs store', () => {
     expect(api.progress.hints).toEqual({ '04-blackout-windows': 3, '03-realm-bug': 2 })
     expect(readHints('{"04-blackout-windows": 2.5, "../x": 1, "ok-lab": 3}')).toEqual({ 'ok-lab': 3 })
     expect(readHints('not json')).toEqual({})
+  })
+
+  it('hint counts from an earlier version are merged only when the progress record accepts them, and a failed save never blocks the lab list', async () => {
+    const storage = { getItem: (k: string) => (k === HINTS_KEY ? '{"04-blackout-windows": 5000, "03-realm-bug": 2}' : null), setItem: () => {} }
+    const api = fakeApi()
+    api.saveProgress = async () => {
+      throw new Error('disk full')
+    }
+    const resources = useKernelResourcesStore()
+    await resources.load(api)
+    const labs = useLabsStore()
+    labs.connect({ api, grader: { run: async (input: GradeInput) => ({ kind: 'graded' as const, grade: gradeOf(input, false), compiles: true }) }, storage })
+    await labs.load()
+    expect(labs.loadError).toBeNull()
+    expect(labs.entries.length).toBeGreaterThan(0)
+    expect(labs.hintsShown).toEqual({ '03-realm-bug': 2 })
+    // Revealing a hint whose count cannot be saved shows the hint and says the count may be lost.
+    useWorkbenchStore().connect({ api, boots: { run: vi.fn(async () => ({ ...booted })) } })
+    await useWorkbenchStore().start()
+    // Opening a lab whose status cannot be saved still opens it, and says so.
+    await labs.open('03-realm-bug')
+    expect(labs.current?.id).toBe('03-realm-bug')
+    expect(labs.progressNotice).toMatch(/lab progress could not be saved \(disk full\)/)
+    await labs.revealHint()
+    expect(labs.hintsShown['03-realm-bug']).toBe(3)
+    expect(labs.progressNotice).toMatch(/hint count could not be saved \(disk full\)/)
   })
 
   it('a lab session names its machines by scenario name, variants included', async () => {

@@ -9,7 +9,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch } from 'vue'
 import { type Lab, type LabError, type LabGrade, loadLab } from '../../labs'
-import { type BootlabApi, type LabRef, type LabStatus, type Progress, STORAGE_KEY_PATTERN, type TextFile } from '../../shared/bootlab-api'
+import { type BootlabApi, isHintCount, type LabRef, type LabStatus, type Progress, STORAGE_KEY_PATTERN, type TextFile } from '../../shared/bootlab-api'
 import type { BootClient } from '../boot-client'
 import { markGradedNextFrame } from '../perf-marks'
 import type { GradeInput, GradeOutcome } from '../workers/boot-protocol'
@@ -36,7 +36,8 @@ export function readHints(text: string | null): Record<string, number> {
   try {
     const data: unknown = JSON.parse(text ?? '{}')
     if (!data || typeof data !== 'object') return {}
-    return Object.fromEntries(Object.entries(data).filter(([id, n]) => STORAGE_KEY_PATTERN.test(id) && Number.isInteger(n) && (n as number) >= 0))
+    // The counts the progress record accepts (isHintCount), so merging them can never make it unsavable.
+    return Object.fromEntries(Object.entries(data).filter(([id, n]) => STORAGE_KEY_PATTERN.test(id) && isHintCount(n)))
   } catch {
     return {}
   }
@@ -105,6 +106,10 @@ export const useLabsStore = defineStore('labs', () => {
   const gradedText = ref<string | null>(null)
   const grading = ref(false)
   const gradeError = ref<string | null>(null)
+  /** Why the shown grade is not the current text's: its policy stops with an error on one of the lab's machines. */
+  const gradeHeld = ref<string | null>(null)
+  /** Bumped by open() and close(): a grade asked for before belongs to another session and is dropped. */
+  let session = 0
   /** How many hints of each lab the learner has revealed. */
   const hintsShown = ref<Record<string, number>>({})
   const solutionShown = ref(false)
@@ -152,7 +157,8 @@ export const useLabsStore = defineStore('labs', () => {
       hintsShown.value = hints
       progress.value = { labs: saved.labs, ...(Object.keys(hints).length ? { hints } : {}) }
       progressNotice.value = saved.notice ?? null
-      if (Object.entries(legacy).some(([id, n]) => n > (saved.hints?.[id] ?? 0))) await api.saveProgress(progress.value)
+      // Best effort: the lab list must load even when this one-time write fails (the merge is redone next time).
+      if (Object.entries(legacy).some(([id, n]) => n > (saved.hints?.[id] ?? 0))) await api.saveProgress(progress.value).catch(() => {})
       const kernel = { policies: resources.policies, scenarios: resources.scenarios }
       const loaded = await Promise.all(
         refs.map(async (ref): Promise<LabEntry> => {
@@ -172,17 +178,28 @@ export const useLabsStore = defineStore('labs', () => {
     }
   }
 
+  /** Saves the progress record; a failed write is said (the lab navigator shows it), never in the learner's way. */
+  async function saveProgress(what: string): Promise<void> {
+    try {
+      await needDeps().api.saveProgress(progress.value)
+    } catch (e) {
+      progressNotice.value = `Your ${what} could not be saved (${e instanceof Error ? e.message : String(e)}); it holds for this session, but a reload may not show it.`
+    }
+  }
+
   async function setStatus(id: string, status: LabStatus): Promise<void> {
     progress.value = { ...progress.value, labs: { ...progress.value.labs, [id]: status } }
-    await needDeps().api.saveProgress(progress.value)
+    await saveProgress('lab progress')
   }
 
   async function open(id: string): Promise<void> {
     const lab = entries.value.find((e) => e.ref.id === id)?.lab
     if (!lab) return
+    session++
     grade.value = null
     gradedText.value = null
     gradeError.value = null
+    gradeHeld.value = null
     solutionShown.value = false
     justPassed.value = null
     if (statusOf(id) === 'not-started') await setStatus(id, 'in-progress')
@@ -191,6 +208,7 @@ export const useLabsStore = defineStore('labs', () => {
 
   /** Back to the free workbench on the base kernel. */
   async function close(): Promise<void> {
+    session++
     await workbench.selectPolicy(resources.basePolicy?.path ?? BASE_POLICY_PATH)
   }
 
@@ -198,21 +216,24 @@ export const useLabsStore = defineStore('labs', () => {
     const lab = current.value
     const base = resources.basePolicy
     if (!lab || !base) return
+    const mine = session
     gradesInFlight++
     grading.value = true
     try {
       const plain = ({ path, text }: TextFile): TextFile => ({ path, text })
       const answer = await needDeps().grader.run({ base: plain(base), policy: { path: lab.start.file, text }, lab })
-      if (!answer || current.value !== lab) return
+      if (!answer || current.value !== lab || mine !== session) return
       if (answer.kind === 'crashed') {
         gradeError.value = answer.message.split('\n')[0]
         return
       }
-      // Text that does not compile keeps the last grade (marked stale), as the views keep the last good boot.
-      if (!answer.compiles) return
+      gradeError.value = null
+      // Text that does not compile, or stops with a policy error, keeps the last grade (marked stale),
+      // as the views keep the last good boot; a run-time stop says why.
+      gradeHeld.value = answer.compiles ? (answer.problem ?? null) : null
+      if (!answer.compiles || answer.problem) return
       grade.value = answer.grade
       gradedText.value = text
-      gradeError.value = null
       if (text === workbench.policyText) markGradedNextFrame()
     } finally {
       grading.value = --gradesInFlight > 0
@@ -222,10 +243,11 @@ export const useLabsStore = defineStore('labs', () => {
   // Grade each text of the open lab as it is typed, beside its boot: the grading worker runs while the
   // boot worker boots, so the goals land about when the verdict does, not a grade's time after it
   // (issue 16: keystroke → goals re-graded p95 < 50 ms). A text whose boot is held (it killed the page
-  // last time) is not graded either, until the learner boots it again.
+  // last time) is not graded either, until the learner boots it again. A lab opened again (a new
+  // session, same text) is graded again, and a good boot retries a grade that crashed.
   watch(
-    () => [current.value, workbench.policyText, workbench.bootHeld] as const,
-    ([lab, text, held]) => {
+    () => [current.value, workbench.lab, workbench.policyText, workbench.bootHeld, workbench.goodBoot] as const,
+    ([lab, , text, held]) => {
       if (lab && workbench.policyPath && !held && !(text === gradedText.value && grade.value)) void gradeNow(text)
     },
   )
@@ -247,7 +269,7 @@ export const useLabsStore = defineStore('labs', () => {
     if (!lab) return
     hintsShown.value = { ...hintsShown.value, [lab.id]: Math.min(lab.hints.length, (hintsShown.value[lab.id] ?? 0) + 1) }
     progress.value = { ...progress.value, hints: hintsShown.value }
-    await needDeps().api.saveProgress(progress.value)
+    await saveProgress('hint count')
   }
 
   /** A link in the instructions: https opens outside the app; window.bootlab refuses anything else. */
@@ -272,6 +294,7 @@ export const useLabsStore = defineStore('labs', () => {
     gradedText,
     grading,
     gradeError,
+    gradeHeld,
     hintsShown,
     solutionShown,
     current,

@@ -41,8 +41,12 @@ export interface GradeInput {
   lab: Lab
 }
 
-/** `compiles` is false when the policy has a compile error: the grade then says nothing about the learner's fix. */
-export type GradeOutcome = { kind: 'graded'; grade: LabGrade; compiles: boolean } | Crashed
+/**
+ * `compiles` is false when the policy has a compile error, `problem` the first located error of
+ * the policy (compile or run time, on any of the lab's machines): the grade of a text that does not
+ * run says nothing about the learner's fix.
+ */
+export type GradeOutcome = { kind: 'graded'; grade: LabGrade; compiles: boolean; problem?: string } | Crashed
 
 export interface CompareInput {
   left: BootInput

@@ -66,8 +66,8 @@ function compareWithPolicy(lab: Lab, base: CompiledPolicy, compiler: LabCompiler
 function grade(parser: Parser, request: GradeInput): GradeOutcome {
   const base = baseFor(parser, request.base)
   const compiler: LabCompiler = { parser, compile: (source, lookup) => preparePolicy(parser, source, base, lookup) }
-  const { grade, compiles } = gradePolicy(request.lab, policySource(request.policy), compiler, compareWithPolicy(request.lab, base, compiler))
-  return { kind: 'graded', grade, compiles }
+  const { grade, compiles, problem } = gradePolicy(request.lab, policySource(request.policy), compiler, compareWithPolicy(request.lab, base, compiler))
+  return { kind: 'graded', grade, compiles, problem: problem && `${problem.file}:${problem.line}:${problem.column}: ${problem.message}` }
 }
 
 function compare(parser: Parser, request: CompareInput): CompareOutcome {
