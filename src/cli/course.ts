@@ -29,20 +29,12 @@ import { readLabFolder } from '../node/lab-folder'
 import { labDir } from '../node/resources'
 import { listBundledLabs } from './labs'
 import { renderMarkdown } from './terminal-markdown'
+import { findCourse, PROGRESS } from './course-folder'
 
 type Out = (s: string) => void
 
 export const DEFAULT_COURSE_DIR = 'bootlab-course'
-const PROGRESS = 'progress.json'
 const LEARNER_FILE = 'start.c'
-
-/** The course folder holding `from`: the nearest folder upwards with a progress.json. */
-export function findCourse(from: string): string | null {
-  for (let dir = resolve(from); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, PROGRESS))) return dir
-    if (dirname(dir) === dir) return null
-  }
-}
 
 /** The bundled labs that load, in course order. */
 function courseLabIds(): string[] {

@@ -11,6 +11,7 @@ import { type Lab, type LabGrade, labPolicyLookup } from '../labs'
 import { AtomicWriteError, writeFileAtomic } from '../node/atomic-write'
 import { loadKernelPolicy } from '../node/kernel-policy'
 import { BASE_POLICY, readNamed } from '../node/resources'
+import { hintsRevealed } from './course-folder'
 import { compareBoots, renderHtml, renderMarkdownFolder, type ReportInput } from '../report/report'
 
 /** A report's files: `name` null is the --report path itself; the others go beside it. */
@@ -95,8 +96,9 @@ export interface LabReportRequest {
 /**
  * The report of a --lab grading: the goals as graded, and the boot on the lab's
  * first scenario compared with the lab's starting policy there (start on the
- * left, the learner's policy on the right, as in the app). The command line
- * reveals no hints and takes no answers, so those read 0 and unanswered.
+ * left, the learner's policy on the right, as in the app). The hints used are the
+ * ones `bootlab hint` revealed in the course folder holding the policy file (0
+ * outside a course); the command line takes no answers, so those read unanswered.
  */
 export async function writeLabReport(request: LabReportRequest, info: (s: string) => void, err: (s: string) => void): Promise<boolean> {
   const { lab } = request
@@ -109,7 +111,7 @@ export async function writeLabReport(request: LabReportRequest, info: (s: string
     {
       learner: request.learner ?? UNNAMED,
       date: today(),
-      lab: { id: lab.id, title: lab.title, goals: request.grade.goals, hintsUsed: 0, questions: lab.questions.map((q) => ({ question: q.prompt, answer: '' })) },
+      lab: { id: lab.id, title: lab.title, goals: request.grade.goals, hintsUsed: await hintsRevealed(request.policy.file, lab.id), questions: lab.questions.map((q) => ({ question: q.prompt, answer: '' })) },
       scenarioName: machine.name,
       policyFile: basename(request.policy.file),
       startPolicyName: basename(lab.start.file),

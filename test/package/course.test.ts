@@ -116,6 +116,10 @@ describe('the learner loop from the installed package', () => {
     expect(past.stdout).toContain(`Hint ${hints.length} of ${hints.length} for ${LAB}:`)
     expect(past.stdout).toContain(`all ${hints.length} hints are shown; bootlab hint ${LAB} <1-${hints.length}> shows any of them`)
     expect(progress().hints?.[LAB]).toBe(hints.length)
+    // A lab report of the learner's file counts the hints this course revealed.
+    const report = join(mkdtempSync(join(tmpdir(), 'bootlab-report-')), 'report.md')
+    await bootlab(course, 'boot', '--lab', LAB, '--policy', join(course, LAB, 'start.c'), '--report', report)
+    expect(readFileSync(report, 'utf8')).toContain(`Hints used: ${hints.length}`)
   }, 60_000)
 
   it('bootlab watch grades each save (start, partial fix, full fix), then moves to the next lab; progress follows', async () => {
