@@ -8,11 +8,16 @@
  * So they are replaced by spaces before parsing (columns stay put) and recorded
  * with their offsets, for the lowering to attach to the declaration around them.
  *
- * The tree is copied once into plain objects with a cursor and deleted: the
- * rest of the front end never touches wasm memory. `#define` values are parsed
- * as expressions and grafted in place of their raw `preproc_arg` text.
+ * The tree is copied once into plain objects with a cursor: the rest of the
+ * front end never touches wasm memory. `#define` values are parsed as
+ * expressions and grafted in place of their raw `preproc_arg` text.
+ *
+ * A file is parsed incrementally against the last file this parser parsed (the
+ * learner retyping one file: tree-sitter reuses what the edit left alone), and
+ * afresh whenever the incremental tree has an error, so the result and its
+ * syntax diagnostics never depend on what was parsed before.
  */
-import type { Parser } from 'web-tree-sitter'
+import type { Edit, Parser, Tree } from 'web-tree-sitter'
 import type { Span } from './ast'
 import type { SyntaxNode } from './tree'
 import { assignmentInConditionWarnings, braceDiagnostics, missingTokenMessage } from './slips'
@@ -123,8 +128,7 @@ function pointsOf(text: string): (index: number) => Point {
  * six reads through the cursor (type, named, missing, field, start and end index);
  * positions and leaf texts come from `text` itself.
  */
-function snapshot(parser: Parser, text: string, map: PosMap, offsetBase: number): SyntaxNode | undefined {
-  const tree = parser.parse(text)
+function snapshot(parser: Parser, text: string, map: PosMap, offsetBase: number, tree = parser.parse(text)): SyntaxNode | undefined {
   if (!tree) return undefined
   const types = tree.language.types
   const point = pointsOf(text)
@@ -166,8 +170,51 @@ function snapshot(parser: Parser, text: string, map: PosMap, offsetBase: number)
     return build(typeHere(), null)
   } finally {
     cursor.delete()
-    tree.delete()
+    if (!lastFile.has(parser) || lastFile.get(parser)!.tree !== tree) tree.delete()
   }
+}
+
+/** The last whole file each parser parsed, kept for the next one's incremental parse. */
+const lastFile = new WeakMap<Parser, { text: string; tree: Tree }>()
+
+/**
+ * `text` parsed, reusing the parser's last file: the edit between the two (their common prefix
+ * and suffix) is applied to the old tree first. An incremental tree with an error is thrown away
+ * for a fresh parse: error recovery may differ with the starting tree; a tree without one does not.
+ */
+function parseFile(parser: Parser, text: string): Tree | null {
+  const last = lastFile.get(parser)
+  if (last?.text === text) return last.tree
+  let tree: Tree | null = null
+  if (last) {
+    const old = last.text
+    let start = 0
+    const max = Math.min(old.length, text.length)
+    while (start < max && old.charCodeAt(start) === text.charCodeAt(start)) start++
+    let suffix = 0
+    while (suffix < max - start && old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++
+    const [oldPoint, newPoint] = [pointsOf(old), pointsOf(text)]
+    // Tree.edit() reads these six fields (Edit's methods are helpers for callers); the core
+    // holds only web-tree-sitter's types, never its runtime, so the record is built here.
+    last.tree.edit({
+      startIndex: start,
+      oldEndIndex: old.length - suffix,
+      newEndIndex: text.length - suffix,
+      startPosition: newPoint(start),
+      oldEndPosition: oldPoint(old.length - suffix),
+      newEndPosition: newPoint(text.length - suffix),
+    } as Edit)
+    tree = parser.parse(text, last.tree)
+    if (tree?.rootNode.hasError) {
+      tree.delete()
+      tree = null
+    }
+  }
+  tree ??= parser.parse(text)
+  if (last) last.tree.delete()
+  if (tree) lastFile.set(parser, { text, tree })
+  else lastFile.delete(parser)
+  return tree
 }
 
 const DEFINE_PREFIX = 'long __bootlab_define = '
@@ -248,7 +295,7 @@ function collectErrors(node: SyntaxNode, file: string, text: string, out: Diagno
 /** Parse a policy file into a plain syntax tree with its syntax diagnostics. */
 export function parseSyntax(parser: Parser, source: string, file: string): SyntaxResult {
   const { text, marks } = blankAnnotations(source)
-  const root = snapshot(parser, text, toLine, 0)
+  const root = snapshot(parser, text, toLine, 0, parseFile(parser, text) ?? undefined)
   if (!root) {
     const span = { line: 1, column: 1, endLine: 1, endColumn: 1 }
     const empty: SyntaxNode = { type: 'translation_unit', named: true, field: null, missing: false, hasError: true, span, start: 0, end: 0, text: '', children: [] }

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { parseSyntax } from '../../../src/core/policy/syntax'
 import type { SyntaxNode } from '../../../src/core/policy/tree'
@@ -223,4 +225,52 @@ describe("the plain tree keeps tree-sitter's own positions and texts", () => {
       expect(copiedNodes(source)).toEqual(expected)
     })
   }
+})
+
+describe('incremental parsing gives the fresh parse, whatever was parsed before', () => {
+  // parseSyntax() reuses the parser's last file (tree-sitter's incremental parse), and parses
+  // afresh when that tree has an error. Each edited text is compared with a parse by a new parser.
+  const kernel = readFileSync(join(import.meta.dirname, '../../../resources/policies/unpatched.c'), 'utf8')
+  const fragments = ['x', ';', '{', '}', '\n', '/* c */', 'int y = 1;', '(', 'return 0;', '\t', 'é', '"', '#define Z 3\n', '😀']
+
+  function freshParse(source: string) {
+    const p = new (parser.constructor as new () => typeof parser)()
+    p.setLanguage(parser.language)
+    try {
+      return parseSyntax(p, source, 'policy.c')
+    } finally {
+      p.delete()
+    }
+  }
+
+  test('120 random edits of the base kernel (inserts, deletes, errors made and fixed)', () => {
+    let seed = 20261207
+    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n)
+    let text = kernel
+    let withErrors = 0
+    for (let i = 0; i < 120; i++) {
+      const at = random(text.length + 1)
+      text = random(3) === 0 ? text.slice(0, at) + text.slice(Math.min(text.length, at + 1 + random(12))) : text.slice(0, at) + fragments[random(fragments.length)] + text.slice(at)
+      if (i % 10 === 9) text = kernel // back to a clean file now and then
+      const incremental = parseSyntax(parser, text, 'policy.c')
+      const fresh = freshParse(text)
+      if (fresh.diagnostics.some((d) => d.severity === 'error')) withErrors++
+      expect(incremental).toEqual(fresh)
+    }
+    // The walk met both kinds of text.
+    expect(withErrors).toBeGreaterThan(10)
+    expect(withErrors).toBeLessThan(120)
+  })
+
+  test('typing a comment at the end, one key at a time, then taking it back', () => {
+    let text = kernel
+    for (const c of '\n// timing xyz') {
+      text += c
+      expect(parseSyntax(parser, text, 'policy.c')).toEqual(freshParse(text))
+    }
+    for (let i = 0; i < 5; i++) {
+      text = text.slice(0, -1)
+      expect(parseSyntax(parser, text, 'policy.c')).toEqual(freshParse(text))
+    }
+  })
 })
