@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type BrowserContext } from 'playwright-core'
+import { describe, it } from 'vitest'
 
 export const CHROMIUM = '/usr/bin/chromium'
 export const ARTIFACTS = join(import.meta.dirname, '../artifacts')
@@ -39,4 +40,24 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
       rmSync(profile, { recursive: true, force: true })
     },
   }
+}
+
+/**
+ * describe() for a Chromium suite: without Chromium it is one test, skipped with the reason
+ * (printed too: default reporters do not name skipped tests); in CI (CI=true) the file fails
+ * instead, because CI must run the browser tests.
+ */
+export function describeInChromium(name: string, body: () => void): void {
+  const missing = chromiumMissing()
+  if (missing && process.env.CI === 'true') throw new Error(`CI must run the browser tests, but ${missing}`)
+  if (!missing) {
+    describe(name, body)
+    return
+  }
+  describe(name, () => {
+    it(`skipped: ${missing}`, (context) => {
+      console.warn(`${context.task.suite?.name} skipped: ${missing}`)
+      context.skip(missing)
+    })
+  })
 }

@@ -10,12 +10,11 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ARTIFACTS, chromiumMissing, launchChromium } from './chromium'
-import { buildAndPreview, type WebPreview } from './web-preview'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { ARTIFACTS, describeInChromium } from './chromium'
+import type { WebPreview } from './web-preview'
+import { type OpenedApp, openApp } from './workbench-page'
 
-const missing = chromiumMissing()
-if (missing && process.env.CI === 'true') throw new Error(`CI must run the browser tests, but ${missing}`)
 
 const KEYS = Number(process.env.KEYSTROKES ?? 60)
 const BOUND_MS = 2000
@@ -104,58 +103,47 @@ function record(workload: string, mark: string, latencies: number[]): KeystrokeA
   return artifact
 }
 
-if (missing) {
-  describe('keystroke latency in Chromium', () => {
-    it(`skipped: ${missing}`, (context) => {
-      console.warn(`${context.task.suite?.name} skipped: ${missing}`)
-      context.skip(missing)
-    })
+describeInChromium('keystroke latency in Chromium', () => {
+  let preview: WebPreview
+  let browser: OpenedApp['browser']
+  let page: Page
+
+  beforeAll(async () => {
+    ;({ preview, browser, page } = await openApp())
+    // These tests start past the first-run welcome (web-workbench-ux.test.ts covers it).
+    await page.addInitScript(() => localStorage.setItem('bootlab:welcomed', '1'))
+    await page.goto(preview.url)
+    await settled(page)
+  }, 180_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await preview?.close()
   })
-} else {
-  describe('keystroke latency in Chromium', () => {
-    let preview: WebPreview
-    let browser: Awaited<ReturnType<typeof launchChromium>>
-    let page: Page
 
-    beforeAll(async () => {
-      preview = await buildAndPreview()
-      browser = await launchChromium()
-      page = await browser.context.newPage()
-      // These tests start past the first-run welcome (web-workbench-ux.test.ts covers it).
-      await page.addInitScript(() => localStorage.setItem('bootlab:welcomed', '1'))
-      await page.goto(preview.url)
+  for (const scenario of ['realm', 'host-1t']) {
+    it(`keystroke → painted verdict, ${scenario} × the base kernel, ${KEYS} keys`, async () => {
+      await page.getByLabel('Scenario', { exact: true }).selectOption(`${scenario}.yaml`)
       await settled(page)
-    }, 180_000)
-
-    afterAll(async () => {
-      await browser?.close()
-      await preview?.close()
-    })
-
-    for (const scenario of ['realm', 'host-1t']) {
-      it(`keystroke → painted verdict, ${scenario} × the base kernel, ${KEYS} keys`, async () => {
-        await page.getByLabel('Scenario', { exact: true }).selectOption(`${scenario}.yaml`)
-        await settled(page)
-        const marks = await typeTimed(page, ['bootlab:painted'])
-        const a = record(scenario, 'bootlab:painted', marks['bootlab:painted'])
-        expect(a.keys).toBe(KEYS)
-        expect(a.p95Ms).toBeLessThan(BOUND_MS)
-        await page.getByRole('button', { name: 'Reset', exact: true }).click()
-        await settled(page)
-      }, 300_000)
-    }
-
-    it(`keystroke → painted verdict and re-graded goals, lab 05, ${KEYS} keys`, async () => {
-      await page.locator('[data-lab="05-move-swiotlb"] button').click()
-      await page.locator('[data-testid="lab-goals"][data-settled="true"]').waitFor({ timeout: 30_000 })
-      const marks = await typeTimed(page, ['bootlab:painted', 'bootlab:graded'])
-      const painted = record('lab05', 'bootlab:painted', marks['bootlab:painted'])
-      const graded = record('lab05', 'bootlab:graded', marks['bootlab:graded'])
-      expect(painted.keys).toBe(KEYS)
-      expect(graded.keys).toBe(KEYS)
-      expect(graded.p95Ms).toBeLessThan(BOUND_MS)
+      const marks = await typeTimed(page, ['bootlab:painted'])
+      const a = record(scenario, 'bootlab:painted', marks['bootlab:painted'])
+      expect(a.keys).toBe(KEYS)
+      expect(a.p95Ms).toBeLessThan(BOUND_MS)
       await page.getByRole('button', { name: 'Reset', exact: true }).click()
       await settled(page)
     }, 300_000)
-  })
-}
+  }
+
+  it(`keystroke → painted verdict and re-graded goals, lab 05, ${KEYS} keys`, async () => {
+    await page.locator('[data-lab="05-move-swiotlb"] button').click()
+    await page.locator('[data-testid="lab-goals"][data-settled="true"]').waitFor({ timeout: 30_000 })
+    const marks = await typeTimed(page, ['bootlab:painted', 'bootlab:graded'])
+    const painted = record('lab05', 'bootlab:painted', marks['bootlab:painted'])
+    const graded = record('lab05', 'bootlab:graded', marks['bootlab:graded'])
+    expect(painted.keys).toBe(KEYS)
+    expect(graded.keys).toBe(KEYS)
+    expect(graded.p95Ms).toBeLessThan(BOUND_MS)
+    await page.getByRole('button', { name: 'Reset', exact: true }).click()
+    await settled(page)
+  }, 300_000)
+})

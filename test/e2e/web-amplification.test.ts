@@ -6,12 +6,11 @@
  * loop, the page stays alive, and a reopen boots the saved text to the same located error.
  */
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chromiumMissing, launchChromium } from './chromium'
-import { buildAndPreview, type WebPreview } from './web-preview'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { describeInChromium } from './chromium'
+import type { WebPreview } from './web-preview'
+import { type OpenedApp, openApp } from './workbench-page'
 
-const missing = chromiumMissing()
-if (missing && process.env.CI === 'true') throw new Error(`CI must run the browser tests, but ${missing}`)
 
 const loop = (call: string) => `void __init mem_init(void)\n{\n\tint i;\n\n\tfor (i = 0; ; i++)\n\t\t${call}\n}\n`
 const POLICIES = [
@@ -25,49 +24,41 @@ async function settledStatus(page: Page): Promise<string | null> {
   return page.getByTestId('verdict').getAttribute('data-status')
 }
 
-if (missing) {
-  describe('printk amplification in Chromium', () => {
-    it(`skipped: ${missing}`, (context) => context.skip(missing))
+describeInChromium('printk amplification in Chromium', () => {
+  let preview: WebPreview
+  let browser: OpenedApp['browser']
+  let page: Page
+  const crashes: string[] = []
+
+  beforeAll(async () => {
+    ;({ preview, browser, page } = await openApp())
+    page.on('crash', () => crashes.push('page crashed'))
+    await page.addInitScript(() => localStorage.setItem('bootlab:welcomed', '1'))
+  }, 240_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await preview?.close()
   })
-} else {
-  describe('printk amplification in Chromium', () => {
-    let preview: WebPreview
-    let browser: Awaited<ReturnType<typeof launchChromium>>
-    let page: Page
-    const crashes: string[] = []
 
-    beforeAll(async () => {
-      preview = await buildAndPreview()
-      browser = await launchChromium()
-      page = await browser.context.newPage()
-      page.on('crash', () => crashes.push('page crashed'))
-      await page.addInitScript(() => localStorage.setItem('bootlab:welcomed', '1'))
-    }, 240_000)
+  it.each(POLICIES)('%s pasted into the editor ends at the budget at its loop; the page survives it and a reopen', async (_name, text) => {
+    await page.goto(`${preview.url}#/kernel/unpatched.c/console`)
+    await page.reload()
+    await settledStatus(page)
+    await page.locator('.policy-editor .monaco-editor .view-lines').click()
+    await page.keyboard.press('Control+A')
+    // One input event with the whole text, as a paste is.
+    await page.keyboard.insertText(text)
+    expect(await settledStatus(page)).toBe('policy-error')
+    const verdict = await page.getByTestId('verdict').textContent()
+    expect(verdict).toMatch(/step budget of \d+ exceeded|kernel log reached 10000 lines/)
+    expect(verdict).toMatch(/line [56]\b|:[56]:/)
+    expect(await page.evaluate(() => 6 * 7)).toBe(42)
 
-    afterAll(async () => {
-      await browser?.close()
-      await preview?.close()
-    })
-
-    it.each(POLICIES)('%s pasted into the editor ends at the budget at its loop; the page survives it and a reopen', async (_name, text) => {
-      await page.goto(`${preview.url}#/kernel/unpatched.c/console`)
-      await page.reload()
-      await settledStatus(page)
-      await page.locator('.policy-editor .monaco-editor .view-lines').click()
-      await page.keyboard.press('Control+A')
-      // One input event with the whole text, as a paste is.
-      await page.keyboard.insertText(text)
-      expect(await settledStatus(page)).toBe('policy-error')
-      const verdict = await page.getByTestId('verdict').textContent()
-      expect(verdict).toMatch(/step budget of \d+ exceeded|kernel log reached 10000 lines/)
-      expect(verdict).toMatch(/line [56]\b|:[56]:/)
-      expect(await page.evaluate(() => 6 * 7)).toBe(42)
-
-      // Reopen: the autosaved text is back and boots to the same located error, not a crash.
-      await page.reload()
-      expect(await settledStatus(page)).toBe('policy-error')
-      expect(await page.getByTestId('verdict').textContent()).toMatch(/step budget of \d+ exceeded|kernel log reached 10000 lines/)
-      expect(crashes).toEqual([])
-    }, 180_000)
-  })
-}
+    // Reopen: the autosaved text is back and boots to the same located error, not a crash.
+    await page.reload()
+    expect(await settledStatus(page)).toBe('policy-error')
+    expect(await page.getByTestId('verdict').textContent()).toMatch(/step budget of \d+ exceeded|kernel log reached 10000 lines/)
+    expect(crashes).toEqual([])
+  }, 180_000)
+})

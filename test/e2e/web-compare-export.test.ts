@@ -10,13 +10,12 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import { SECTIONS } from '../../src/report/report'
-import { ARTIFACTS, chromiumMissing, launchChromium } from './chromium'
-import { buildAndPreview, type WebPreview } from './web-preview'
+import { ARTIFACTS, describeInChromium } from './chromium'
+import type { WebPreview } from './web-preview'
+import { type OpenedApp, openApp } from './workbench-page'
 
-const missing = chromiumMissing()
-if (missing && process.env.CI === 'true') throw new Error(`CI must run the browser tests, but ${missing}`)
 
 const LAB = '03-realm-bug'
 const LAB_START = join(import.meta.dirname, '../../labs', LAB, 'start.c')
@@ -24,178 +23,166 @@ const LAB_START = join(import.meta.dirname, '../../labs', LAB, 'start.c')
 const shoot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, name), fullPage: false })
 const selectedStep = async (page: Page, side: string) => Number(await page.getByTestId(`compare-timeline-${side}`).getAttribute('data-selected-step'))
 
-if (missing) {
-  describe('compare and export in Chromium', () => {
-    it(`skipped: ${missing}`, (context) => {
-      console.warn(`${context.task.suite?.name} skipped: ${missing}`)
-      context.skip(missing)
-    })
+describeInChromium('compare and export in Chromium', () => {
+  let preview: WebPreview
+  let browser: OpenedApp['browser']
+  let page: Page
+  const pageErrors: string[] = []
+
+  beforeAll(async () => {
+    ;({ preview, browser, page } = await openApp(pageErrors))
+    // These tests start past the first-run welcome (web-first-run.test.ts covers it).
+    await page.addInitScript(() => localStorage.setItem('bootlab:welcomed', '1'))
+    await page.goto(preview.url)
+    await page.locator('[data-testid="verdict"][data-settled="true"]').waitFor({ timeout: 20_000 })
   })
-} else {
-  describe('compare and export in Chromium', () => {
-    let preview: WebPreview
-    let browser: Awaited<ReturnType<typeof launchChromium>>
-    let page: Page
-    const pageErrors: string[] = []
 
-    beforeAll(async () => {
-      preview = await buildAndPreview()
-      browser = await launchChromium()
-      page = await browser.context.newPage()
-      // These tests start past the first-run welcome (web-first-run.test.ts covers it).
-      await page.addInitScript(() => localStorage.setItem('bootlab:welcomed', '1'))
-      page.on('pageerror', (error) => pageErrors.push(error.message))
-      await page.goto(preview.url)
-      await page.locator('[data-testid="verdict"][data-settled="true"]').waitFor({ timeout: 20_000 })
-    })
+  afterAll(async () => {
+    await browser?.close()
+    await preview?.close()
+  })
 
-    afterAll(async () => {
-      await browser?.close()
-      await preview?.close()
-    })
-
-    it('shows the ptdump tab: on the realm machine after the series boots, the pool\'s split edges are PTE runs between PMD runs', async () => {
-      await page.setViewportSize({ width: 1280, height: 720 })
-      await page.getByLabel('Kernel policy', { exact: true }).selectOption('series.c')
-      await page.getByLabel('Scenario', { exact: true }).selectOption('realm.yaml')
-      await page.locator('[data-testid="verdict"][data-settled="true"]').waitFor({ timeout: 20_000 })
-      await page.getByTestId('tab-ptdump').click()
-      const text = page.getByTestId('ptdump-text')
-      await text.waitFor()
-      const lines = (await text.textContent())!.split('\n').filter(Boolean)
-      expect(lines[0]).toBe('---[ Linear Mapping start ]---')
-      expect(lines[lines.length - 1]).toBe('---[ Linear Mapping end ]---')
-      const levels = lines.slice(1, -1).map((l) => / (PGD|PUD|PMD|PTE)( |$)/.exec(l)?.[1])
-      expect(levels.join(' ')).toMatch(/PMD( PTE)+ PMD/)
-      expect(lines.some((l) => l.endsWith(' NS'))).toBe(true)
-      await shoot(page, 'web-ptdump-1280x720-dark.png')
-      for (const [width, height] of [[1024, 700], [1440, 900], [1920, 1080]]) {
-        await page.setViewportSize({ width, height })
-        for (const theme of ['light', 'dark']) {
-          await page.evaluate((t) => (document.documentElement.dataset.theme = t), theme)
-          for (const tab of ['ptdump', 'map']) {
-            await page.getByTestId(`tab-${tab}`).click()
-            await page.waitForTimeout(100)
-            await shoot(page, `web-${tab}-${width}x${height}-${theme}.png`)
-          }
-        }
-      }
-      await page.evaluate(() => (document.documentElement.dataset.theme = 'dark'))
-      await page.setViewportSize({ width: 1280, height: 720 })
-      expect(pageErrors).toEqual([])
-    })
-
-    it('compares patched-v2 with series on realm side by side: aligned timelines, divergence at the same x, arrow keys scrub both', async () => {
-      await page.setViewportSize({ width: 1280, height: 720 })
-      await page.getByTestId('compare').click()
-      await page.getByTestId('compare-view').waitFor()
-      await page.getByLabel('left policy').selectOption('patched-v2.c')
-      await page.getByLabel('right policy').selectOption('series.c')
-      await page.getByLabel('left machine').selectOption('realm.yaml')
-      await page.getByLabel('right machine').selectOption('realm.yaml')
-      await expect.poll(() => page.getByTestId('compare-divergence').textContent(), { timeout: 20_000 }).toMatch(/diverge/)
-      const divergence = (await page.getByTestId('compare-divergence').textContent())!
-      expect(divergence).toContain('left —')
-      expect(divergence).toContain('right —')
-
-      // Side by side: the two timelines on one row, the same width.
-      const plot = (side: string) => page.getByTestId(`compare-timeline-${side}`).getByTestId('timeline-plot')
-      const [l, r] = [(await plot('left').boundingBox())!, (await plot('right').boundingBox())!]
-      expect(Math.abs(l.y - r.y)).toBeLessThanOrEqual(2)
-      expect(l.x + l.width).toBeLessThanOrEqual(r.x)
-      expect(Math.abs(l.width - r.width)).toBeLessThanOrEqual(2)
-      // The first divergence at the same x on both (from each timeline's left edge).
-      const markerX = async (side: string, box: { x: number }) => {
-        const line = (await page.getByTestId(`compare-timeline-${side}`).getByTestId('divergence-marker').locator('line').boundingBox())!
-        return line.x + line.width / 2 - box.x
-      }
-      const [ml, mr] = [await markerX('left', l), await markerX('right', r)]
-      expect(ml).toBeGreaterThan(100)
-      expect(Math.abs(ml - mr)).toBeLessThanOrEqual(2)
-      await shoot(page, 'web-compare-1280x720-dark.png')
-
-      // Arrow keys on either timeline scrub both, to the same kernel function.
-      const column = async (side: string) => Number(await plot(side).getAttribute('data-selected-column'))
-      await plot('left').focus()
-      await page.keyboard.press('Home')
-      for (let i = 0; i < 12; i++) await page.keyboard.press('ArrowRight')
-      await expect.poll(() => column('left')).toBe(12)
-      expect(await column('right')).toBe(12)
-      const fnOf = async (side: string) => plot(side).getAttribute('aria-valuetext')
-      expect(await fnOf('right')).toBe(await fnOf('left'))
-      await plot('right').focus()
-      await page.keyboard.press('ArrowLeft')
-      await expect.poll(() => column('left')).toBe(11)
-      expect(await selectedStep(page, 'left')).toBeGreaterThanOrEqual(0)
-      expect(await page.getByTestId('compare-step').textContent()).toContain('left')
-
-      // The mouse scrubs both too.
-      const box = (await plot('right').boundingBox())!
-      await page.mouse.click(box.x + box.width - 3, box.y + box.height / 2)
-      await expect.poll(() => column('left')).toBe(await column('right'))
-
-      const changed = page.getByTestId('compare-console').locator('[data-side="left"], [data-side="right"]')
-      expect(await changed.count()).toBeGreaterThan(0)
-      expect(await page.getByTestId('compare-ptdump').locator('[data-side="both"]').first().textContent()).toContain('Linear Mapping start')
-      expect(await page.getByTestId('compare-counters').locator('tbody tr').count()).toBeGreaterThan(10)
-      await page.getByTestId('compare-policy-diff').locator('.monaco-diff-editor').waitFor()
-
-      // Swap in one click.
-      await page.getByTestId('compare-swap').click()
-      await expect.poll(() => page.getByLabel('left policy').inputValue()).toBe('series.c')
-      await expect.poll(() => page.getByTestId('compare-divergence').textContent(), { timeout: 20_000 }).toMatch(/diverge/)
-
-      for (const [width, height] of [[1024, 700], [1280, 720], [1440, 900], [1920, 1080]]) {
-        await page.setViewportSize({ width, height })
-        for (const theme of ['light', 'dark']) {
-          await page.evaluate((t) => (document.documentElement.dataset.theme = t), theme)
+  it('shows the ptdump tab: on the realm machine after the series boots, the pool\'s split edges are PTE runs between PMD runs', async () => {
+    await page.setViewportSize({ width: 1280, height: 720 })
+    await page.getByLabel('Kernel policy', { exact: true }).selectOption('series.c')
+    await page.getByLabel('Scenario', { exact: true }).selectOption('realm.yaml')
+    await page.locator('[data-testid="verdict"][data-settled="true"]').waitFor({ timeout: 20_000 })
+    await page.getByTestId('tab-ptdump').click()
+    const text = page.getByTestId('ptdump-text')
+    await text.waitFor()
+    const lines = (await text.textContent())!.split('\n').filter(Boolean)
+    expect(lines[0]).toBe('---[ Linear Mapping start ]---')
+    expect(lines[lines.length - 1]).toBe('---[ Linear Mapping end ]---')
+    const levels = lines.slice(1, -1).map((l) => / (PGD|PUD|PMD|PTE)( |$)/.exec(l)?.[1])
+    expect(levels.join(' ')).toMatch(/PMD( PTE)+ PMD/)
+    expect(lines.some((l) => l.endsWith(' NS'))).toBe(true)
+    await shoot(page, 'web-ptdump-1280x720-dark.png')
+    for (const [width, height] of [[1024, 700], [1440, 900], [1920, 1080]]) {
+      await page.setViewportSize({ width, height })
+      for (const theme of ['light', 'dark']) {
+        await page.evaluate((t) => (document.documentElement.dataset.theme = t), theme)
+        for (const tab of ['ptdump', 'map']) {
+          await page.getByTestId(`tab-${tab}`).click()
           await page.waitForTimeout(100)
-          await shoot(page, `web-compare-${width}x${height}-${theme}.png`)
+          await shoot(page, `web-${tab}-${width}x${height}-${theme}.png`)
         }
       }
-      await page.setViewportSize({ width: 1400, height: 900 })
-      expect(pageErrors).toEqual([])
-    })
-
-    it('exports a lab report as Markdown: name, answers, hints and goals in it, and its patch applies onto start.c', async () => {
-      await page.getByTestId('compare-close').click()
-      await page.locator(`[data-lab="${LAB}"] button`).click()
-      await page.getByTestId('lab-pane').waitFor()
-      await page.locator('[data-testid="lab-goals"][data-settled="true"]').waitFor({ timeout: 20_000 })
-      const answer = page.getByTestId('lab-answers').locator('textarea').first()
-      await answer.fill('The swiotlb buffer is decrypted before the page allocator exists.')
-      // A learner's change: one comment line at the end of start.c.
-      await page.locator('.policy-editor .monaco-editor .view-lines').click()
-      await page.keyboard.press('Control+End')
-      await page.keyboard.press('Enter')
-      await page.keyboard.type('/* checked the realm boot */')
-      await page.locator('[data-testid="verdict"][data-settled="true"]').waitFor({ timeout: 20_000 })
-
-      await page.getByTestId('export').click()
-      await page.getByTestId('learner-name').fill('Ada Learner')
-      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-markdown').click()])
-      expect(download.suggestedFilename()).toBe(`bootlab-${LAB}-report.md`)
-      const markdown = readFileSync((await download.path())!, 'utf8')
-      await expect.poll(() => page.getByTestId('export-message').textContent()).toContain('report.md')
-      await shoot(page, 'web-export.png')
-
-      for (const id of ['goals', 'hints', 'verdict', 'policy', 'patch', 'console', 'timeline', 'memory-map', 'answers'] as const) {
-        expect(markdown).toContain(SECTIONS[id])
-      }
-      expect(markdown).toContain('Ada Learner')
-      expect(markdown).toContain('The swiotlb buffer is decrypted before the page allocator exists.')
-
-      const patch = /```+diff\n(diff --git[\s\S]*?)\n```+/.exec(markdown)?.[1]
-      expect(patch).toBeDefined()
-      const work = mkdtempSync(join(tmpdir(), 'bootlab-patch-'))
-      try {
-        copyFileSync(LAB_START, join(work, 'start.c'))
-        execFileSync('git', ['apply', '-'], { cwd: work, input: `${patch}\n` })
-        expect(readFileSync(join(work, 'start.c'), 'utf8')).toContain('/* checked the realm boot */')
-      } finally {
-        rmSync(work, { recursive: true, force: true })
-      }
-      expect(pageErrors).toEqual([])
-    })
+    }
+    await page.evaluate(() => (document.documentElement.dataset.theme = 'dark'))
+    await page.setViewportSize({ width: 1280, height: 720 })
+    expect(pageErrors).toEqual([])
   })
-}
+
+  it('compares patched-v2 with series on realm side by side: aligned timelines, divergence at the same x, arrow keys scrub both', async () => {
+    await page.setViewportSize({ width: 1280, height: 720 })
+    await page.getByTestId('compare').click()
+    await page.getByTestId('compare-view').waitFor()
+    await page.getByLabel('left policy').selectOption('patched-v2.c')
+    await page.getByLabel('right policy').selectOption('series.c')
+    await page.getByLabel('left machine').selectOption('realm.yaml')
+    await page.getByLabel('right machine').selectOption('realm.yaml')
+    await expect.poll(() => page.getByTestId('compare-divergence').textContent(), { timeout: 20_000 }).toMatch(/diverge/)
+    const divergence = (await page.getByTestId('compare-divergence').textContent())!
+    expect(divergence).toContain('left —')
+    expect(divergence).toContain('right —')
+
+    // Side by side: the two timelines on one row, the same width.
+    const plot = (side: string) => page.getByTestId(`compare-timeline-${side}`).getByTestId('timeline-plot')
+    const [l, r] = [(await plot('left').boundingBox())!, (await plot('right').boundingBox())!]
+    expect(Math.abs(l.y - r.y)).toBeLessThanOrEqual(2)
+    expect(l.x + l.width).toBeLessThanOrEqual(r.x)
+    expect(Math.abs(l.width - r.width)).toBeLessThanOrEqual(2)
+    // The first divergence at the same x on both (from each timeline's left edge).
+    const markerX = async (side: string, box: { x: number }) => {
+      const line = (await page.getByTestId(`compare-timeline-${side}`).getByTestId('divergence-marker').locator('line').boundingBox())!
+      return line.x + line.width / 2 - box.x
+    }
+    const [ml, mr] = [await markerX('left', l), await markerX('right', r)]
+    expect(ml).toBeGreaterThan(100)
+    expect(Math.abs(ml - mr)).toBeLessThanOrEqual(2)
+    await shoot(page, 'web-compare-1280x720-dark.png')
+
+    // Arrow keys on either timeline scrub both, to the same kernel function.
+    const column = async (side: string) => Number(await plot(side).getAttribute('data-selected-column'))
+    await plot('left').focus()
+    await page.keyboard.press('Home')
+    for (let i = 0; i < 12; i++) await page.keyboard.press('ArrowRight')
+    await expect.poll(() => column('left')).toBe(12)
+    expect(await column('right')).toBe(12)
+    const fnOf = async (side: string) => plot(side).getAttribute('aria-valuetext')
+    expect(await fnOf('right')).toBe(await fnOf('left'))
+    await plot('right').focus()
+    await page.keyboard.press('ArrowLeft')
+    await expect.poll(() => column('left')).toBe(11)
+    expect(await selectedStep(page, 'left')).toBeGreaterThanOrEqual(0)
+    expect(await page.getByTestId('compare-step').textContent()).toContain('left')
+
+    // The mouse scrubs both too.
+    const box = (await plot('right').boundingBox())!
+    await page.mouse.click(box.x + box.width - 3, box.y + box.height / 2)
+    await expect.poll(() => column('left')).toBe(await column('right'))
+
+    const changed = page.getByTestId('compare-console').locator('[data-side="left"], [data-side="right"]')
+    expect(await changed.count()).toBeGreaterThan(0)
+    expect(await page.getByTestId('compare-ptdump').locator('[data-side="both"]').first().textContent()).toContain('Linear Mapping start')
+    expect(await page.getByTestId('compare-counters').locator('tbody tr').count()).toBeGreaterThan(10)
+    await page.getByTestId('compare-policy-diff').locator('.monaco-diff-editor').waitFor()
+
+    // Swap in one click.
+    await page.getByTestId('compare-swap').click()
+    await expect.poll(() => page.getByLabel('left policy').inputValue()).toBe('series.c')
+    await expect.poll(() => page.getByTestId('compare-divergence').textContent(), { timeout: 20_000 }).toMatch(/diverge/)
+
+    for (const [width, height] of [[1024, 700], [1280, 720], [1440, 900], [1920, 1080]]) {
+      await page.setViewportSize({ width, height })
+      for (const theme of ['light', 'dark']) {
+        await page.evaluate((t) => (document.documentElement.dataset.theme = t), theme)
+        await page.waitForTimeout(100)
+        await shoot(page, `web-compare-${width}x${height}-${theme}.png`)
+      }
+    }
+    await page.setViewportSize({ width: 1400, height: 900 })
+    expect(pageErrors).toEqual([])
+  })
+
+  it('exports a lab report as Markdown: name, answers, hints and goals in it, and its patch applies onto start.c', async () => {
+    await page.getByTestId('compare-close').click()
+    await page.locator(`[data-lab="${LAB}"] button`).click()
+    await page.getByTestId('lab-pane').waitFor()
+    await page.locator('[data-testid="lab-goals"][data-settled="true"]').waitFor({ timeout: 20_000 })
+    const answer = page.getByTestId('lab-answers').locator('textarea').first()
+    await answer.fill('The swiotlb buffer is decrypted before the page allocator exists.')
+    // A learner's change: one comment line at the end of start.c.
+    await page.locator('.policy-editor .monaco-editor .view-lines').click()
+    await page.keyboard.press('Control+End')
+    await page.keyboard.press('Enter')
+    await page.keyboard.type('/* checked the realm boot */')
+    await page.locator('[data-testid="verdict"][data-settled="true"]').waitFor({ timeout: 20_000 })
+
+    await page.getByTestId('export').click()
+    await page.getByTestId('learner-name').fill('Ada Learner')
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-markdown').click()])
+    expect(download.suggestedFilename()).toBe(`bootlab-${LAB}-report.md`)
+    const markdown = readFileSync((await download.path())!, 'utf8')
+    await expect.poll(() => page.getByTestId('export-message').textContent()).toContain('report.md')
+    await shoot(page, 'web-export.png')
+
+    for (const id of ['goals', 'hints', 'verdict', 'policy', 'patch', 'console', 'timeline', 'memory-map', 'answers'] as const) {
+      expect(markdown).toContain(SECTIONS[id])
+    }
+    expect(markdown).toContain('Ada Learner')
+    expect(markdown).toContain('The swiotlb buffer is decrypted before the page allocator exists.')
+
+    const patch = /```+diff\n(diff --git[\s\S]*?)\n```+/.exec(markdown)?.[1]
+    expect(patch).toBeDefined()
+    const work = mkdtempSync(join(tmpdir(), 'bootlab-patch-'))
+    try {
+      copyFileSync(LAB_START, join(work, 'start.c'))
+      execFileSync('git', ['apply', '-'], { cwd: work, input: `${patch}\n` })
+      expect(readFileSync(join(work, 'start.c'), 'utf8')).toContain('/* checked the realm boot */')
+    } finally {
+      rmSync(work, { recursive: true, force: true })
+    }
+    expect(pageErrors).toEqual([])
+  })
+})

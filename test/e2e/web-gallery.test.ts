@@ -11,13 +11,11 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ARTIFACTS, chromiumMissing, launchChromium } from './chromium'
-import { axeViolations, clickGutter } from './workbench-page'
-import { buildAndPreview, type WebPreview } from './web-preview'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { ARTIFACTS, describeInChromium } from './chromium'
+import { axeViolations, clickGutter, openApp, type OpenedApp } from './workbench-page'
+import type { WebPreview } from './web-preview'
 
-const missing = chromiumMissing()
-if (missing && process.env.CI === 'true') throw new Error(`CI must run the browser tests, but ${missing}`)
 
 const SIZES = [
   [1024, 700],
@@ -63,121 +61,112 @@ async function clippedSvgText(page: Page): Promise<string[]> {
   })
 }
 
-if (missing) {
-  describe('every screen at four sizes in both themes', () => {
-    it(`skipped: ${missing}`, (context) => context.skip(missing))
+describeInChromium('every screen at four sizes in both themes', () => {
+  let preview: WebPreview
+  let browser: OpenedApp['browser']
+  let page: Page
+  const pageErrors: string[] = []
+
+  beforeAll(async () => {
+    ;({ preview, browser, page } = await openApp(pageErrors))
+  }, 240_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await preview?.close()
   })
-} else {
-  describe('every screen at four sizes in both themes', () => {
-    let preview: WebPreview
-    let browser: Awaited<ReturnType<typeof launchChromium>>
-    let page: Page
-    const pageErrors: string[] = []
 
-    beforeAll(async () => {
-      preview = await buildAndPreview()
-      browser = await launchChromium()
-      page = await browser.context.newPage()
-      page.on('pageerror', (error) => pageErrors.push(error.message))
-    }, 240_000)
+  async function visit(hash: string): Promise<void> {
+    await page.goto(`${preview.url}${hash}`)
+    await page.reload()
+  }
 
-    afterAll(async () => {
-      await browser?.close()
-      await preview?.close()
-    })
-
-    async function visit(hash: string): Promise<void> {
-      await page.goto(`${preview.url}${hash}`)
-      await page.reload()
+  /** Shoots the page as it is at every size, with the overflow found at each. */
+  async function gallery(name: string, theme: string, problems: string[]): Promise<void> {
+    for (const [w, h] of SIZES) {
+      await page.setViewportSize({ width: w, height: h })
+      await page.waitForTimeout(250)
+      await page.screenshot({ path: join(ARTIFACTS, `gallery-${name}-${theme}-${w}x${h}.png`) })
+      for (const p of await pageOverflow(page)) problems.push(`${name} ${theme} ${w}x${h}: ${p}`)
+      for (const p of await clippedSvgText(page)) problems.push(`${name} ${theme} ${w}x${h}: clipped svg text ${p}`)
     }
+    await page.setViewportSize({ width: 1280, height: 720 })
+  }
 
-    /** Shoots the page as it is at every size, with the overflow found at each. */
-    async function gallery(name: string, theme: string, problems: string[]): Promise<void> {
-      for (const [w, h] of SIZES) {
-        await page.setViewportSize({ width: w, height: h })
-        await page.waitForTimeout(250)
-        await page.screenshot({ path: join(ARTIFACTS, `gallery-${name}-${theme}-${w}x${h}.png`) })
-        for (const p of await pageOverflow(page)) problems.push(`${name} ${theme} ${w}x${h}: ${p}`)
-        for (const p of await clippedSvgText(page)) problems.push(`${name} ${theme} ${w}x${h}: clipped svg text ${p}`)
-      }
+  it('welcome, realm workbench, lab 5 map, WARN console, ptdump, compare, shortcuts: no page overflow, no clipped picture text', async () => {
+    const problems: string[] = []
+    for (const theme of THEMES) {
+      await page.emulateMedia({ colorScheme: theme })
       await page.setViewportSize({ width: 1280, height: 720 })
+      await page.evaluate(() => localStorage.removeItem('bootlab:welcomed')).catch(() => undefined)
+      await visit('#/')
+      await page.getByTestId('welcome').waitFor()
+      await settled(page)
+      await gallery('welcome', theme, problems)
+      await page.getByTestId('welcome-dismiss').click()
+
+      await visit('#/kernel/series.c/console?machine=realm.yaml')
+      await settled(page)
+      await gallery('workbench-realm', theme, problems)
+
+      await page.getByTestId('tab-ptdump').click()
+      await page.getByTestId('ptdump').waitFor()
+      await gallery('ptdump', theme, problems)
+      // At 1280 px the dump's lines are wider than the result pane: they scroll inside the dump's own box, whose right edge stays in the window.
+      const box = await page.getByTestId('ptdump-text').evaluate((pre) => {
+        pre.scrollLeft = 40
+        return { right: pre.getBoundingClientRect().right, wider: pre.scrollWidth > pre.clientWidth, scrolled: pre.scrollLeft, window: innerWidth }
+      })
+      expect(box.wider).toBe(true)
+      expect(box.scrolled).toBe(40)
+      expect(box.right).toBeLessThanOrEqual(box.window)
+      expect(await axeViolations(page), `${theme}: ptdump`).toEqual([])
+
+      await visit(`#/lab/${LAB5}/map`)
+      await settled(page)
+      await gallery('lab5-map', theme, problems)
+
+      await visit('#/kernel/series.c/console?machine=realm-cpu-online-caller.yaml')
+      expect(await settled(page), 'series.c on the cpu-online caller WARNs').toBe('booted-with-warnings')
+      await gallery('console-warn', theme, problems)
+
+      await page.getByTestId('compare').click()
+      await page.getByTestId('compare-view').waitFor()
+      await page.waitForTimeout(1500)
+      expect(await axeViolations(page), `${theme}: compare view`).toEqual([])
+      await gallery('compare', theme, problems)
+      await page.getByTestId('compare').click()
+
+      await page.getByTestId('shortcuts').click()
+      await page.getByTestId('shortcuts-dialog').waitFor()
+      await gallery('shortcuts', theme, problems)
+      await page.keyboard.press('Escape')
     }
+    expect(problems).toEqual([])
+  }, 600_000)
 
-    it('welcome, realm workbench, lab 5 map, WARN console, ptdump, compare, shortcuts: no page overflow, no clipped picture text', async () => {
-      const problems: string[] = []
-      for (const theme of THEMES) {
-        await page.emulateMedia({ colorScheme: theme })
-        await page.setViewportSize({ width: 1280, height: 720 })
-        await page.evaluate(() => localStorage.removeItem('bootlab:welcomed')).catch(() => undefined)
-        await visit('#/')
-        await page.getByTestId('welcome').waitFor()
-        await settled(page)
-        await gallery('welcome', theme, problems)
-        await page.getByTestId('welcome-dismiss').click()
+  it('the Debug tab stopped at a breakpoint, in both themes', async () => {
+    const problems: string[] = []
+    for (const theme of THEMES) {
+      await page.emulateMedia({ colorScheme: theme })
+      await page.setViewportSize({ width: 1280, height: 720 })
+      await visit('#/kernel/patched-v2.c/console?machine=realm.yaml')
+      await settled(page)
+      await page.locator('.policy-editor .monaco-editor .view-lines').waitFor()
+      await clickGutter(page, alignLine)
+      await expect.poll(() => page.getByTestId('breakpoint-count').textContent()).toBe('1 breakpoint')
+      await page.keyboard.press('F5')
+      await page.getByTestId('debug-where').waitFor({ timeout: 30_000 })
+      await gallery('debug', theme, problems)
+      expect(await axeViolations(page), `${theme}: debug`).toEqual([])
+      await page.getByRole('button', { name: 'Stop', exact: true }).click()
+      await clickGutter(page, alignLine)
+      await expect.poll(() => page.getByTestId('breakpoint-count').textContent()).toBe('0 breakpoints')
+    }
+    expect(problems).toEqual([])
+  }, 300_000)
 
-        await visit('#/kernel/series.c/console?machine=realm.yaml')
-        await settled(page)
-        await gallery('workbench-realm', theme, problems)
-
-        await page.getByTestId('tab-ptdump').click()
-        await page.getByTestId('ptdump').waitFor()
-        await gallery('ptdump', theme, problems)
-        // At 1280 px the dump's lines are wider than the result pane: they scroll inside the dump's own box, whose right edge stays in the window.
-        const box = await page.getByTestId('ptdump-text').evaluate((pre) => {
-          pre.scrollLeft = 40
-          return { right: pre.getBoundingClientRect().right, wider: pre.scrollWidth > pre.clientWidth, scrolled: pre.scrollLeft, window: innerWidth }
-        })
-        expect(box.wider).toBe(true)
-        expect(box.scrolled).toBe(40)
-        expect(box.right).toBeLessThanOrEqual(box.window)
-        expect(await axeViolations(page), `${theme}: ptdump`).toEqual([])
-
-        await visit(`#/lab/${LAB5}/map`)
-        await settled(page)
-        await gallery('lab5-map', theme, problems)
-
-        await visit('#/kernel/series.c/console?machine=realm-cpu-online-caller.yaml')
-        expect(await settled(page), 'series.c on the cpu-online caller WARNs').toBe('booted-with-warnings')
-        await gallery('console-warn', theme, problems)
-
-        await page.getByTestId('compare').click()
-        await page.getByTestId('compare-view').waitFor()
-        await page.waitForTimeout(1500)
-        expect(await axeViolations(page), `${theme}: compare view`).toEqual([])
-        await gallery('compare', theme, problems)
-        await page.getByTestId('compare').click()
-
-        await page.getByTestId('shortcuts').click()
-        await page.getByTestId('shortcuts-dialog').waitFor()
-        await gallery('shortcuts', theme, problems)
-        await page.keyboard.press('Escape')
-      }
-      expect(problems).toEqual([])
-    }, 600_000)
-
-    it('the Debug tab stopped at a breakpoint, in both themes', async () => {
-      const problems: string[] = []
-      for (const theme of THEMES) {
-        await page.emulateMedia({ colorScheme: theme })
-        await page.setViewportSize({ width: 1280, height: 720 })
-        await visit('#/kernel/patched-v2.c/console?machine=realm.yaml')
-        await settled(page)
-        await page.locator('.policy-editor .monaco-editor .view-lines').waitFor()
-        await clickGutter(page, alignLine)
-        await expect.poll(() => page.getByTestId('breakpoint-count').textContent()).toBe('1 breakpoint')
-        await page.keyboard.press('F5')
-        await page.getByTestId('debug-where').waitFor({ timeout: 30_000 })
-        await gallery('debug', theme, problems)
-        expect(await axeViolations(page), `${theme}: debug`).toEqual([])
-        await page.getByRole('button', { name: 'Stop', exact: true }).click()
-        await clickGutter(page, alignLine)
-        await expect.poll(() => page.getByTestId('breakpoint-count').textContent()).toBe('0 breakpoints')
-      }
-      expect(problems).toEqual([])
-    }, 300_000)
-
-    it('ran without page errors', () => {
-      expect(pageErrors).toEqual([])
-    })
+  it('ran without page errors', () => {
+    expect(pageErrors).toEqual([])
   })
-}
+})

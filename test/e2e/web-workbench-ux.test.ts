@@ -10,15 +10,13 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import { decodeShare } from '../../src/renderer/share-link'
 import { BOOT_SENTINEL_KEY, textHash, workbenchPolicyKey } from '../../src/renderer/stores/workbench'
-import { ARTIFACTS, chromiumMissing, launchChromium } from './chromium'
-import { axeViolations } from './workbench-page'
-import { buildAndPreview, type WebPreview } from './web-preview'
+import { ARTIFACTS, describeInChromium } from './chromium'
+import { axeViolations, openApp, type OpenedApp } from './workbench-page'
+import type { WebPreview } from './web-preview'
 
-const missing = chromiumMissing()
-if (missing && process.env.CI === 'true') throw new Error(`CI must run the browser tests, but ${missing}`)
 
 const SIZES = [
   [1024, 700],
@@ -67,388 +65,377 @@ async function horizontalOverflow(page: Page): Promise<string[]> {
   })
 }
 
-if (missing) {
-  describe('the workbench as a learner meets it', () => {
-    it(`skipped: ${missing}`, (context) => {
-      console.warn(`${context.task.suite?.name} skipped: ${missing}`)
-      context.skip(missing)
-    }, 90_000)
+describeInChromium('the workbench as a learner meets it', () => {
+  let preview: WebPreview
+  let browser: OpenedApp['browser']
+  let page: Page
+  const pageErrors: string[] = []
+  const watch = (p: Page) => {
+    p.on('pageerror', (error) => pageErrors.push(error.message))
+    p.on('console', (message) => {
+      if (message.type() === 'error') pageErrors.push(message.text())
+    })
+  }
+
+  beforeAll(async () => {
+    ;({ preview, browser, page } = await openApp())
+    watch(page)
   })
-} else {
-  describe('the workbench as a learner meets it', () => {
-    let preview: WebPreview
-    let browser: Awaited<ReturnType<typeof launchChromium>>
-    let page: Page
-    const pageErrors: string[] = []
-    const watch = (p: Page) => {
-      p.on('pageerror', (error) => pageErrors.push(error.message))
-      p.on('console', (message) => {
-        if (message.type() === 'error') pageErrors.push(message.text())
+
+  /** A full load of the app at a route (a hash-only goto would be a same-document navigation). */
+  async function visit(p: Page, hash: string): Promise<void> {
+    await p.goto(`${preview.url}${hash}`)
+    await p.reload()
+  }
+
+  afterAll(async () => {
+    await browser?.close()
+    await preview?.close()
+  })
+
+  it('first run: the shell paints at once, a welcome opens Lab 1, which is not done just by opening it', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' })
+    await page.goto(preview.url)
+    await page.getByTestId('welcome').waitFor()
+    await expect.poll(() => page.evaluate(() => performance.getEntriesByName('bootlab:shell-painted').length)).toBe(1)
+    const paint = await page.evaluate(() => ({
+      firstContentfulPaintMs: Math.round(performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1),
+      shellPaintedMs: Math.round(performance.getEntriesByName('bootlab:shell-painted')[0].startTime),
+    }))
+    console.log(`first paint: FCP ${paint.firstContentfulPaintMs} ms (static shell), Vue shell ${paint.shellPaintedMs} ms after navigation`)
+    expect(paint.firstContentfulPaintMs).toBeGreaterThan(0)
+    expect(await settled(page)).toBe('failed')
+    expect(await axeViolations(page)).toEqual([])
+    await shoot(page, 'ux-first-run.png')
+
+    // Outside a lab, the red verdict says what red means and offers the labs about it.
+    await page.getByTestId('welcome-dismiss').click()
+    expect(await page.getByTestId('verdict-guide').textContent()).toMatch(/never reached userspace/)
+    expect(await page.getByTestId('guide-explore').textContent()).toMatch(/Lab 3/)
+    expect(await axeViolations(page)).toEqual([])
+
+    await page.reload()
+    await settled(page)
+    // A second load (the browser's caches warm, as for a learner's next visit).
+    const warm = await page.evaluate(() => ({
+      firstContentfulPaintMs: Math.round(performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1),
+      shellPaintedMs: Math.round(performance.getEntriesByName('bootlab:shell-painted')[0]?.startTime ?? -1),
+    }))
+    console.log(`first paint, second load: FCP ${warm.firstContentfulPaintMs} ms, Vue shell ${warm.shellPaintedMs} ms`)
+    writeFileSync(join(ARTIFACTS, 'first-paint.json'), `${JSON.stringify({ firstLoad: paint, secondLoad: warm }, null, 2)}\n`)
+    expect(await page.getByTestId('welcome').count()).toBe(0)
+    await page.getByTestId('shortcuts').click()
+    await page.getByTestId('shortcuts-dialog').waitFor()
+    await page.keyboard.press('Escape')
+    await expect.poll(() => page.getByTestId('shortcuts-dialog').count()).toBe(0)
+
+    // A new profile's welcome opens Lab 1: a tour whose start passes its goals, so it is done only when answered.
+    await page.evaluate(() => localStorage.removeItem('bootlab:welcomed'))
+    await page.reload()
+    await page.getByTestId('welcome-start').click()
+    await page.locator('[data-testid="lab-pane"][data-lab="01-linear-map-tour"]').waitFor()
+    await gradeSettled(page)
+    expect(await page.getByTestId('lab-goals').getAttribute('data-passed')).toBe('true')
+    expect(await page.getByTestId('lab-status').textContent()).toBe('in-progress')
+    expect(await page.getByTestId('lab-to-finish').textContent()).toMatch(/0 of 4 answered/)
+    expect(page.url()).toMatch(/#\/lab\/01-linear-map-tour\/map$/)
+  }, 90_000)
+
+  it('layout: no horizontal overflow and the lab actions in view at four sizes, light and dark (screenshots)', async () => {
+    await visit(page, `#/lab/${LAB5}/map`)
+    await settled(page)
+    // Every hint revealed: the actions must still be in view (they were cut off before).
+    while (await page.getByTestId('reveal-hint').isEnabled()) await page.getByTestId('reveal-hint').click()
+    for (const theme of THEMES) {
+      await page.emulateMedia({ colorScheme: theme })
+      for (const [width, height] of SIZES) {
+        await page.setViewportSize({ width, height })
+        await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme)
+        await page.waitForTimeout(150)
+        expect(await horizontalOverflow(page), `${theme} ${width}x${height}`).toEqual([])
+        for (const button of await page.getByTestId('lab-actions').getByRole('button').all()) {
+          const box = (await button.boundingBox())!
+          expect(box.y + box.height, `${theme} ${width}x${height}: ${await button.textContent()}`).toBeLessThanOrEqual(height)
+          expect(box.x + box.width).toBeLessThanOrEqual(width)
+        }
+        // The memory map gets real height: at least a third of the window.
+        expect((await page.getByTestId('tabs-pane').boundingBox())!.height).toBeGreaterThan(height / 3)
+        await shoot(page, `ux-lab5-${theme}-${width}x${height}.png`)
+      }
+    }
+    await page.setViewportSize({ width: 1400, height: 900 })
+    await page.emulateMedia({ colorScheme: 'dark' })
+    // Hints revealed are counted in the progress record: forget them for the tests that follow.
+    await page.evaluate(() => {
+      const progress = JSON.parse(localStorage.getItem('bootlab:progress') ?? '{"labs":{}}') as { hints?: unknown }
+      delete progress.hints
+      localStorage.setItem('bootlab:progress', JSON.stringify(progress))
+    })
+  }, 180_000)
+
+  it('a pane resized by dragging its splitter keeps its size after a reload', async () => {
+    await visit(page, `#/kernel/unpatched.c/console`)
+    await settled(page)
+    const editorWidth = async () => (await page.getByTestId('editor-pane').boundingBox())!.width
+    const before = await editorWidth()
+    const splitter = page.locator('.panes > .splitpanes__splitter').nth(1)
+    const box = (await splitter.boundingBox())!
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
+    await page.mouse.down()
+    await page.mouse.move(box.x + 180, box.y + box.height / 2, { steps: 6 })
+    await page.mouse.up()
+    const after = await editorWidth()
+    expect(after - before).toBeGreaterThan(150)
+    await page.reload()
+    await settled(page)
+    expect(Math.abs((await editorWidth()) - after)).toBeLessThan(3)
+    // The lab column collapses and comes back, also remembered.
+    await page.getByTestId('toggle-labs').click()
+    expect(await page.getByTestId('labs-pane').count()).toBe(0)
+    await page.reload()
+    await settled(page)
+    expect(await page.getByTestId('labs-pane').count()).toBe(0)
+    await page.getByTestId('toggle-labs').click()
+    await page.getByTestId('labs-pane').waitFor()
+    await page.evaluate(() => localStorage.removeItem('bootlab:layout'))
+  })
+
+  it('a line that does not parse keeps the last good timeline, console and map, marked stale; fixing it updates them', async () => {
+    await visit(page, `#/kernel/unpatched.c/map?machine=realm-mixed.yaml`)
+    expect(await settled(page)).toBe('failed')
+    const steps = await page.locator('[data-testid="timeline"] header span').first().textContent()
+    const picture = await page.getByTestId('map-picture').textContent()
+    expect(await page.getByTestId('map-bar').count()).toBeGreaterThan(0)
+
+    await page.locator('.policy-editor .monaco-editor .view-lines').click()
+    await page.keyboard.press('Control+End')
+    await page.keyboard.press('Enter')
+    await page.keyboard.type('int broken = ;')
+    expect(await settled(page)).toBe('policy-error')
+    await expect.poll(() => page.locator('.policy-editor .monaco-editor .squiggly-error').count()).toBeGreaterThan(0)
+    expect(await page.getByTestId('result-pane').getAttribute('data-stale')).toBe('true')
+    expect(await page.getByTestId('stale-note').textContent()).toMatch(/^showing the boot of \d\d:\d\d:\d\d · line \d+ does not parse yet$/)
+    expect(await page.locator('[data-testid="timeline"] header span').first().textContent()).toBe(steps)
+    expect(await page.getByTestId('map-picture').textContent()).toBe(picture)
+    expect(await page.getByTestId('map-bar').count()).toBeGreaterThan(0)
+    await page.getByTestId('tab-console').click()
+    expect(await page.getByTestId('console').locator('li').count()).toBeGreaterThan(10)
+    await shoot(page, 'ux-stale.png')
+
+    // Delete the broken line again: the views follow the new boot.
+    await page.locator('.policy-editor .monaco-editor .view-lines').click()
+    await page.keyboard.press('Control+End')
+    await page.keyboard.press('Home')
+    await page.keyboard.press('Shift+End')
+    await page.keyboard.press('Delete')
+    await page.keyboard.press('Backspace')
+    expect(await settled(page)).toBe('failed')
+    expect(await page.getByTestId('result-pane').getAttribute('data-stale')).toBe('false')
+    expect(await page.getByTestId('stale-note').count()).toBe(0)
+    expect(await page.getByRole('button', { name: 'Reset', exact: true }).isDisabled()).toBe(true)
+  }, 90_000)
+
+  it('typing never moves the layout: the editor keeps its size while each keystroke boots', async () => {
+    await visit(page, `#/kernel/unpatched.c/console?machine=realm.yaml`)
+    // Past the first-run welcome (when this test runs alone).
+    await page.evaluate(() => localStorage.setItem('bootlab:welcomed', '1'))
+    await page.reload()
+    await settled(page)
+    await page.locator('.policy-editor .monaco-editor .view-lines').click()
+    await page.keyboard.press('Control+End')
+    await page.keyboard.press('Enter')
+    await page.keyboard.type('// layout ')
+    await settled(page)
+    await page.evaluate(() => {
+      const w = window as unknown as { resizes: string[] }
+      w.resizes = []
+      // A ResizeObserver reports each box once when it starts observing; only later reports are moves.
+      const seen = new Set<Element>()
+      const observer = new ResizeObserver((entries) => {
+        for (const e of entries) {
+          if (seen.has(e.target)) w.resizes.push(`${(e.target as HTMLElement).className}: ${e.contentRect.width}×${e.contentRect.height}`)
+          seen.add(e.target)
+        }
       })
-    }
-
-    beforeAll(async () => {
-      preview = await buildAndPreview()
-      browser = await launchChromium()
-      page = await browser.context.newPage()
-      watch(page)
+      for (const box of ['.toolbar', '[data-testid="policy-editor"]', '[data-testid="result-pane"]']) observer.observe(document.querySelector(box)!)
     })
-
-    /** A full load of the app at a route (a hash-only goto would be a same-document navigation). */
-    async function visit(p: Page, hash: string): Promise<void> {
-      await p.goto(`${preview.url}${hash}`)
-      await p.reload()
-    }
-
-    afterAll(async () => {
-      await browser?.close()
-      await preview?.close()
-    })
-
-    it('first run: the shell paints at once, a welcome opens Lab 1, which is not done just by opening it', async () => {
-      await page.emulateMedia({ colorScheme: 'dark' })
-      await page.goto(preview.url)
-      await page.getByTestId('welcome').waitFor()
-      await expect.poll(() => page.evaluate(() => performance.getEntriesByName('bootlab:shell-painted').length)).toBe(1)
-      const paint = await page.evaluate(() => ({
-        firstContentfulPaintMs: Math.round(performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1),
-        shellPaintedMs: Math.round(performance.getEntriesByName('bootlab:shell-painted')[0].startTime),
-      }))
-      console.log(`first paint: FCP ${paint.firstContentfulPaintMs} ms (static shell), Vue shell ${paint.shellPaintedMs} ms after navigation`)
-      expect(paint.firstContentfulPaintMs).toBeGreaterThan(0)
-      expect(await settled(page)).toBe('failed')
-      expect(await axeViolations(page)).toEqual([])
-      await shoot(page, 'ux-first-run.png')
-
-      // Outside a lab, the red verdict says what red means and offers the labs about it.
-      await page.getByTestId('welcome-dismiss').click()
-      expect(await page.getByTestId('verdict-guide').textContent()).toMatch(/never reached userspace/)
-      expect(await page.getByTestId('guide-explore').textContent()).toMatch(/Lab 3/)
-      expect(await axeViolations(page)).toEqual([])
-
-      await page.reload()
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.type('x')
       await settled(page)
-      // A second load (the browser's caches warm, as for a learner's next visit).
-      const warm = await page.evaluate(() => ({
-        firstContentfulPaintMs: Math.round(performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1),
-        shellPaintedMs: Math.round(performance.getEntriesByName('bootlab:shell-painted')[0]?.startTime ?? -1),
-      }))
-      console.log(`first paint, second load: FCP ${warm.firstContentfulPaintMs} ms, Vue shell ${warm.shellPaintedMs} ms`)
-      writeFileSync(join(ARTIFACTS, 'first-paint.json'), `${JSON.stringify({ firstLoad: paint, secondLoad: warm }, null, 2)}\n`)
-      expect(await page.getByTestId('welcome').count()).toBe(0)
-      await page.getByTestId('shortcuts').click()
-      await page.getByTestId('shortcuts-dialog').waitFor()
-      await page.keyboard.press('Escape')
-      await expect.poll(() => page.getByTestId('shortcuts-dialog').count()).toBe(0)
+    }
+    await page.waitForTimeout(100)
+    expect(await page.evaluate(() => (window as unknown as { resizes: string[] }).resizes)).toEqual([])
+  }, 60_000)
 
-      // A new profile's welcome opens Lab 1: a tour whose start passes its goals, so it is done only when answered.
-      await page.evaluate(() => localStorage.removeItem('bootlab:welcomed'))
-      await page.reload()
-      await page.getByTestId('welcome-start').click()
-      await page.locator('[data-testid="lab-pane"][data-lab="01-linear-map-tour"]').waitFor()
-      await gradeSettled(page)
-      expect(await page.getByTestId('lab-goals').getAttribute('data-passed')).toBe('true')
-      expect(await page.getByTestId('lab-status').textContent()).toBe('in-progress')
-      expect(await page.getByTestId('lab-to-finish').textContent()).toMatch(/0 of 4 answered/)
-      expect(page.url()).toMatch(/#\/lab\/01-linear-map-tour\/map$/)
-    }, 90_000)
+  it('reload inside lab 5 after two hints brings back the lab, the view, the step and "2 hints"; Back goes to the previous view', async () => {
+    await visit(page, `#/lab/${LAB5}`)
+    await settled(page)
+    await page.getByTestId('reveal-hint').click()
+    await page.getByTestId('reveal-hint').click()
+    await scrubTo(page, 12)
+    await expect.poll(() => page.url()).toMatch(new RegExp(`#/lab/${LAB5}/map\\?step=12$`))
+    await page.getByTestId('tab-console').click()
+    await expect.poll(() => page.url()).toMatch(/\/console\?step=12$/)
 
-    it('layout: no horizontal overflow and the lab actions in view at four sizes, light and dark (screenshots)', async () => {
+    await page.reload()
+    await settled(page)
+    expect(await page.getByTestId('lab-pane').getAttribute('data-lab')).toBe(LAB5)
+    expect(await page.getByTestId('hints-used').textContent()).toBe('2 hints used')
+    expect(await page.getByTestId('lab-hints').locator('li').count()).toBe(2)
+    expect(await page.getByTestId('tab-console').getAttribute('aria-selected')).toBe('true')
+    expect(await selectedStep(page)).toBe(12)
+
+    await page.goBack()
+    await expect.poll(() => page.getByTestId('tab-map').getAttribute('aria-selected')).toBe('true')
+    await page.goForward()
+    await expect.poll(() => page.getByTestId('tab-console').getAttribute('aria-selected')).toBe('true')
+    // The lab's verdict says this crash is not yet what the lab expects.
+    expect(await page.getByTestId('verdict-expectation').getAttribute('data-expected')).toBe('false')
+  }, 90_000)
+
+  it('a share link opens the same boot in another tab; a link that does not decode says so', async () => {
+    await visit(page, `#/lab/${LAB5}/console`)
+    await settled(page)
+    await page.locator('.policy-editor .monaco-editor .view-lines').click()
+    await page.keyboard.press('Control+End')
+    await page.keyboard.press('Enter')
+    await page.keyboard.type('/* shared with a friend */')
+    // Saved a second after typing: the stored text is the editor's.
+    await expect.poll(() => page.evaluate(() => localStorage.getItem('bootlab:policy:05-move-swiotlb')), { timeout: 10_000 }).toMatch(/shared with a friend \*\/$/)
+    const verdict = await settled(page)
+    await page.getByTestId('share').click()
+    const link = await page.getByTestId('share-link').inputValue()
+    expect(link).toMatch(/#\/share\/[A-Za-z0-9+\-$]+$/)
+    const decoded = decodeShare(link.split('#/share/')[1])
+    expect('shared' in decoded && decoded.shared.policy.text).toMatch(/shared with a friend \*\/\n?$/)
+    expect('shared' in decoded && decoded.shared.scenario.path).toBe('realm.yaml')
+
+    const other = await browser.context.newPage()
+    watch(other)
+    await other.goto(link)
+    expect(await settled(other)).toBe(verdict)
+    expect(await other.getByTestId('verdict').locator('.headline').textContent()).toBe(await page.getByTestId('verdict').locator('.headline').textContent())
+    // Ctrl+S in the shared session saves under its own key, never over the lab's text.
+    await other.locator('.policy-editor .monaco-editor .view-lines').click()
+    await other.keyboard.press('Control+s')
+    await expect.poll(() => other.evaluate(() => localStorage.getItem('bootlab:policy:shared')), { timeout: 10_000 }).toMatch(/shared with a friend \*\/$/)
+    expect(await other.getByTestId('shared-note').textContent()).toMatch(/start\.c on realm\.yaml/)
+
+    await other.close()
+
+    // A link cut short when it was copied, opened in a new tab.
+    const cut = await browser.context.newPage()
+    watch(cut)
+    await cut.goto(`${preview.url}#/share/${link.split('/share/')[1].slice(0, 40)}`)
+    await cut.getByTestId('link-problem').waitFor()
+    expect(await cut.getByTestId('link-problem').textContent()).toMatch(/could not be opened: .*Your own work is untouched/)
+    expect(await settled(cut)).toMatch(/^(booted|booted-with-warnings|failed)$/)
+    await cut.close()
+    await page.keyboard.press('Escape')
+    await page.getByTestId('lab-actions').getByRole('button', { name: 'Reset to start.c' }).click()
+    await settled(page)
+  }, 90_000)
+
+  it('keyboard: Ctrl+S saves without the browser dialog, ? lists the shortcuts, the theme toggle is remembered and Monaco follows', async () => {
+    await visit(page, `#/kernel/unpatched.c/console`)
+    await settled(page)
+    await page.evaluate(() => {
+      const seen: boolean[] = []
+      ;(window as unknown as { saveKeys: boolean[] }).saveKeys = seen
+      window.addEventListener('keydown', (e) => e.key === 's' && setTimeout(() => seen.push(e.defaultPrevented)), true)
+    })
+    await page.locator('.policy-editor .monaco-editor .view-lines').click()
+    await page.keyboard.press('Control+s')
+    await page.getByTestId('saved-at').waitFor()
+    await page.getByTestId('tab-console').focus()
+    await page.keyboard.press('Control+s')
+    await expect.poll(() => page.evaluate(() => (window as unknown as { saveKeys: boolean[] }).saveKeys)).toEqual([true, true])
+
+    await page.getByTestId('tab-console').focus()
+    await page.keyboard.press('?')
+    await page.getByTestId('shortcuts-dialog').waitFor()
+    expect(await axeViolations(page)).toEqual([])
+    await page.keyboard.press('Escape')
+
+    const before = await page.evaluate(() => document.documentElement.dataset.theme)
+    await page.getByTestId('theme-toggle').click()
+    const after = before === 'dark' ? 'light' : 'dark'
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(after)
+    await expect.poll(() => page.locator('.policy-editor .monaco-editor').getAttribute('class')).toMatch(after === 'dark' ? /\bvs-dark\b/ : /\bvs\b/)
+    await page.reload()
+    await settled(page)
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(after)
+    await page.evaluate(() => localStorage.removeItem('bootlab:theme'))
+  }, 90_000)
+
+  it('axe-core: no serious or critical violation on an open lab, the memory map, the console and the compare view, in both themes', async () => {
+    for (const theme of THEMES) {
+      await page.emulateMedia({ colorScheme: theme })
+      await visit(page, '#/')
+      await settled(page)
+      expect(await axeViolations(page), `${theme}: first screen`).toEqual([])
       await visit(page, `#/lab/${LAB5}/map`)
       await settled(page)
-      // Every hint revealed: the actions must still be in view (they were cut off before).
-      while (await page.getByTestId('reveal-hint').isEnabled()) await page.getByTestId('reveal-hint').click()
-      for (const theme of THEMES) {
-        await page.emulateMedia({ colorScheme: theme })
-        for (const [width, height] of SIZES) {
-          await page.setViewportSize({ width, height })
-          await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme)
-          await page.waitForTimeout(150)
-          expect(await horizontalOverflow(page), `${theme} ${width}x${height}`).toEqual([])
-          for (const button of await page.getByTestId('lab-actions').getByRole('button').all()) {
-            const box = (await button.boundingBox())!
-            expect(box.y + box.height, `${theme} ${width}x${height}: ${await button.textContent()}`).toBeLessThanOrEqual(height)
-            expect(box.x + box.width).toBeLessThanOrEqual(width)
-          }
-          // The memory map gets real height: at least a third of the window.
-          expect((await page.getByTestId('tabs-pane').boundingBox())!.height).toBeGreaterThan(height / 3)
-          await shoot(page, `ux-lab5-${theme}-${width}x${height}.png`)
-        }
-      }
-      await page.setViewportSize({ width: 1400, height: 900 })
-      await page.emulateMedia({ colorScheme: 'dark' })
-      // Hints revealed are counted in the progress record: forget them for the tests that follow.
-      await page.evaluate(() => {
-        const progress = JSON.parse(localStorage.getItem('bootlab:progress') ?? '{"labs":{}}') as { hints?: unknown }
-        delete progress.hints
-        localStorage.setItem('bootlab:progress', JSON.stringify(progress))
-      })
-    }, 180_000)
-
-    it('a pane resized by dragging its splitter keeps its size after a reload', async () => {
-      await visit(page, `#/kernel/unpatched.c/console`)
-      await settled(page)
-      const editorWidth = async () => (await page.getByTestId('editor-pane').boundingBox())!.width
-      const before = await editorWidth()
-      const splitter = page.locator('.panes > .splitpanes__splitter').nth(1)
-      const box = (await splitter.boundingBox())!
-      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
-      await page.mouse.down()
-      await page.mouse.move(box.x + 180, box.y + box.height / 2, { steps: 6 })
-      await page.mouse.up()
-      const after = await editorWidth()
-      expect(after - before).toBeGreaterThan(150)
-      await page.reload()
-      await settled(page)
-      expect(Math.abs((await editorWidth()) - after)).toBeLessThan(3)
-      // The lab column collapses and comes back, also remembered.
-      await page.getByTestId('toggle-labs').click()
-      expect(await page.getByTestId('labs-pane').count()).toBe(0)
-      await page.reload()
-      await settled(page)
-      expect(await page.getByTestId('labs-pane').count()).toBe(0)
-      await page.getByTestId('toggle-labs').click()
-      await page.getByTestId('labs-pane').waitFor()
-      await page.evaluate(() => localStorage.removeItem('bootlab:layout'))
-    })
-
-    it('a line that does not parse keeps the last good timeline, console and map, marked stale; fixing it updates them', async () => {
-      await visit(page, `#/kernel/unpatched.c/map?machine=realm-mixed.yaml`)
-      expect(await settled(page)).toBe('failed')
-      const steps = await page.locator('[data-testid="timeline"] header span').first().textContent()
-      const picture = await page.getByTestId('map-picture').textContent()
-      expect(await page.getByTestId('map-bar').count()).toBeGreaterThan(0)
-
-      await page.locator('.policy-editor .monaco-editor .view-lines').click()
-      await page.keyboard.press('Control+End')
-      await page.keyboard.press('Enter')
-      await page.keyboard.type('int broken = ;')
-      expect(await settled(page)).toBe('policy-error')
-      await expect.poll(() => page.locator('.policy-editor .monaco-editor .squiggly-error').count()).toBeGreaterThan(0)
-      expect(await page.getByTestId('result-pane').getAttribute('data-stale')).toBe('true')
-      expect(await page.getByTestId('stale-note').textContent()).toMatch(/^showing the boot of \d\d:\d\d:\d\d · line \d+ does not parse yet$/)
-      expect(await page.locator('[data-testid="timeline"] header span').first().textContent()).toBe(steps)
-      expect(await page.getByTestId('map-picture').textContent()).toBe(picture)
-      expect(await page.getByTestId('map-bar').count()).toBeGreaterThan(0)
+      await gradeSettled(page)
+      expect(await axeViolations(page), `${theme}: lab 5, memory map`).toEqual([])
       await page.getByTestId('tab-console').click()
-      expect(await page.getByTestId('console').locator('li').count()).toBeGreaterThan(10)
-      await shoot(page, 'ux-stale.png')
+      expect(await axeViolations(page), `${theme}: console`).toEqual([])
+      await page.getByTestId('compare').click()
+      await page.getByTestId('compare-view').waitFor()
+      await page.waitForTimeout(1500)
+      expect(await axeViolations(page), `${theme}: compare view`).toEqual([])
+      await shoot(page, `ux-compare-${theme}.png`)
+      await page.getByTestId('compare').click()
+    }
+  }, 180_000)
 
-      // Delete the broken line again: the views follow the new boot.
-      await page.locator('.policy-editor .monaco-editor .view-lines').click()
-      await page.keyboard.press('Control+End')
-      await page.keyboard.press('Home')
-      await page.keyboard.press('Shift+End')
-      await page.keyboard.press('Delete')
-      await page.keyboard.press('Backspace')
-      expect(await settled(page)).toBe('failed')
-      expect(await page.getByTestId('result-pane').getAttribute('data-stale')).toBe('false')
-      expect(await page.getByTestId('stale-note').count()).toBe(0)
-      expect(await page.getByRole('button', { name: 'Reset', exact: true }).isDisabled()).toBe(true)
-    }, 90_000)
+  it('a policy whose last boot never came back (the page died) opens without booting, and boots when asked', async () => {
+    await visit(page, `#/kernel/unpatched.c/console`)
+    await settled(page)
+    const key = workbenchPolicyKey('unpatched.c')
+    const text = (await page.evaluate((k) => localStorage.getItem(`bootlab:policy:${k}`), key)) ?? readFileSync(join(import.meta.dirname, '../../resources/policies/unpatched.c'), 'utf8')
+    const sentinel = JSON.stringify({ key, hash: textHash(text) })
+    await page.evaluate(([key, value]) => {
+      // What a page killed mid-boot leaves behind; a normal close (pagehide) clears it, so the reload below is a crash.
+      window.addEventListener('pagehide', () => localStorage.setItem(key, value))
+    }, [BOOT_SENTINEL_KEY, sentinel])
+    await page.reload()
+    await page.locator('[data-testid="verdict"][data-status="held"]').waitFor({ timeout: 30_000 })
+    expect(await page.getByTestId('verdict').textContent()).toMatch(/This text stopped the last boot/)
+    await page.getByTestId('boot-held').click()
+    expect(await settled(page)).toBe('failed')
+    expect(await page.evaluate((key) => localStorage.getItem(key), BOOT_SENTINEL_KEY)).toBeNull()
+  }, 90_000)
 
-    it('typing never moves the layout: the editor keeps its size while each keystroke boots', async () => {
-      await visit(page, `#/kernel/unpatched.c/console?machine=realm.yaml`)
-      // Past the first-run welcome (when this test runs alone).
-      await page.evaluate(() => localStorage.setItem('bootlab:welcomed', '1'))
-      await page.reload()
-      await settled(page)
-      await page.locator('.policy-editor .monaco-editor .view-lines').click()
-      await page.keyboard.press('Control+End')
-      await page.keyboard.press('Enter')
-      await page.keyboard.type('// layout ')
-      await settled(page)
-      await page.evaluate(() => {
-        const w = window as unknown as { resizes: string[] }
-        w.resizes = []
-        // A ResizeObserver reports each box once when it starts observing; only later reports are moves.
-        const seen = new Set<Element>()
-        const observer = new ResizeObserver((entries) => {
-          for (const e of entries) {
-            if (seen.has(e.target)) w.resizes.push(`${(e.target as HTMLElement).className}: ${e.contentRect.width}×${e.contentRect.height}`)
-            seen.add(e.target)
-          }
-        })
-        for (const box of ['.toolbar', '[data-testid="policy-editor"]', '[data-testid="result-pane"]']) observer.observe(document.querySelector(box)!)
-      })
-      for (let i = 0; i < 12; i++) {
-        await page.keyboard.type('x')
-        await settled(page)
-      }
-      await page.waitForTimeout(100)
-      expect(await page.evaluate(() => (window as unknown as { resizes: string[] }).resizes)).toEqual([])
-    }, 60_000)
+  it("two tabs on the same policy: the other tab's save is offered, never applied or lost unseen", async () => {
+    await visit(page, '#/kernel/patched-v1.c/console')
+    await settled(page)
+    const second = await browser.context.newPage()
+    watch(second)
+    await second.goto(`${preview.url}#/kernel/patched-v1.c/console`)
+    await settled(second)
+    await second.locator('.policy-editor .monaco-editor .view-lines').click()
+    await second.keyboard.press('Control+End')
+    await second.keyboard.press('Enter')
+    await second.keyboard.type('/* from the second tab */')
+    await second.keyboard.press('Control+s')
+    // The first tab still shows its own text, and offers the other.
+    await page.getByTestId('other-tab').waitFor()
+    expect(await page.locator('.policy-editor .file').textContent()).toBe('patched-v1.c')
+    await page.getByTestId('other-tab-use').click()
+    await expect.poll(() => page.locator('.policy-editor .file').textContent()).toBe('patched-v1.c (edited)')
+    expect(await page.getByTestId('other-tab').count()).toBe(0)
+    // Keeping one's own text instead saves it, and the other tab is offered that in turn.
+    await page.getByRole('button', { name: 'Reset', exact: true }).click()
+    await second.getByTestId('other-tab').waitFor()
+    await second.getByTestId('other-tab-keep').click()
+    await page.getByTestId('other-tab').waitFor()
+    await page.getByTestId('other-tab-use').click()
+    await second.getByRole('button', { name: 'Reset', exact: true }).click()
+    await second.close()
+  }, 90_000)
 
-    it('reload inside lab 5 after two hints brings back the lab, the view, the step and "2 hints"; Back goes to the previous view', async () => {
-      await visit(page, `#/lab/${LAB5}`)
-      await settled(page)
-      await page.getByTestId('reveal-hint').click()
-      await page.getByTestId('reveal-hint').click()
-      await scrubTo(page, 12)
-      await expect.poll(() => page.url()).toMatch(new RegExp(`#/lab/${LAB5}/map\\?step=12$`))
-      await page.getByTestId('tab-console').click()
-      await expect.poll(() => page.url()).toMatch(/\/console\?step=12$/)
-
-      await page.reload()
-      await settled(page)
-      expect(await page.getByTestId('lab-pane').getAttribute('data-lab')).toBe(LAB5)
-      expect(await page.getByTestId('hints-used').textContent()).toBe('2 hints used')
-      expect(await page.getByTestId('lab-hints').locator('li').count()).toBe(2)
-      expect(await page.getByTestId('tab-console').getAttribute('aria-selected')).toBe('true')
-      expect(await selectedStep(page)).toBe(12)
-
-      await page.goBack()
-      await expect.poll(() => page.getByTestId('tab-map').getAttribute('aria-selected')).toBe('true')
-      await page.goForward()
-      await expect.poll(() => page.getByTestId('tab-console').getAttribute('aria-selected')).toBe('true')
-      // The lab's verdict says this crash is not yet what the lab expects.
-      expect(await page.getByTestId('verdict-expectation').getAttribute('data-expected')).toBe('false')
-    }, 90_000)
-
-    it('a share link opens the same boot in another tab; a link that does not decode says so', async () => {
-      await visit(page, `#/lab/${LAB5}/console`)
-      await settled(page)
-      await page.locator('.policy-editor .monaco-editor .view-lines').click()
-      await page.keyboard.press('Control+End')
-      await page.keyboard.press('Enter')
-      await page.keyboard.type('/* shared with a friend */')
-      // Saved a second after typing: the stored text is the editor's.
-      await expect.poll(() => page.evaluate(() => localStorage.getItem('bootlab:policy:05-move-swiotlb')), { timeout: 10_000 }).toMatch(/shared with a friend \*\/$/)
-      const verdict = await settled(page)
-      await page.getByTestId('share').click()
-      const link = await page.getByTestId('share-link').inputValue()
-      expect(link).toMatch(/#\/share\/[A-Za-z0-9+\-$]+$/)
-      const decoded = decodeShare(link.split('#/share/')[1])
-      expect('shared' in decoded && decoded.shared.policy.text).toMatch(/shared with a friend \*\/\n?$/)
-      expect('shared' in decoded && decoded.shared.scenario.path).toBe('realm.yaml')
-
-      const other = await browser.context.newPage()
-      watch(other)
-      await other.goto(link)
-      expect(await settled(other)).toBe(verdict)
-      expect(await other.getByTestId('verdict').locator('.headline').textContent()).toBe(await page.getByTestId('verdict').locator('.headline').textContent())
-      // Ctrl+S in the shared session saves under its own key, never over the lab's text.
-      await other.locator('.policy-editor .monaco-editor .view-lines').click()
-      await other.keyboard.press('Control+s')
-      await expect.poll(() => other.evaluate(() => localStorage.getItem('bootlab:policy:shared')), { timeout: 10_000 }).toMatch(/shared with a friend \*\/$/)
-      expect(await other.getByTestId('shared-note').textContent()).toMatch(/start\.c on realm\.yaml/)
-
-      await other.close()
-
-      // A link cut short when it was copied, opened in a new tab.
-      const cut = await browser.context.newPage()
-      watch(cut)
-      await cut.goto(`${preview.url}#/share/${link.split('/share/')[1].slice(0, 40)}`)
-      await cut.getByTestId('link-problem').waitFor()
-      expect(await cut.getByTestId('link-problem').textContent()).toMatch(/could not be opened: .*Your own work is untouched/)
-      expect(await settled(cut)).toMatch(/^(booted|booted-with-warnings|failed)$/)
-      await cut.close()
-      await page.keyboard.press('Escape')
-      await page.getByTestId('lab-actions').getByRole('button', { name: 'Reset to start.c' }).click()
-      await settled(page)
-    }, 90_000)
-
-    it('keyboard: Ctrl+S saves without the browser dialog, ? lists the shortcuts, the theme toggle is remembered and Monaco follows', async () => {
-      await visit(page, `#/kernel/unpatched.c/console`)
-      await settled(page)
-      await page.evaluate(() => {
-        const seen: boolean[] = []
-        ;(window as unknown as { saveKeys: boolean[] }).saveKeys = seen
-        window.addEventListener('keydown', (e) => e.key === 's' && setTimeout(() => seen.push(e.defaultPrevented)), true)
-      })
-      await page.locator('.policy-editor .monaco-editor .view-lines').click()
-      await page.keyboard.press('Control+s')
-      await page.getByTestId('saved-at').waitFor()
-      await page.getByTestId('tab-console').focus()
-      await page.keyboard.press('Control+s')
-      await expect.poll(() => page.evaluate(() => (window as unknown as { saveKeys: boolean[] }).saveKeys)).toEqual([true, true])
-
-      await page.getByTestId('tab-console').focus()
-      await page.keyboard.press('?')
-      await page.getByTestId('shortcuts-dialog').waitFor()
-      expect(await axeViolations(page)).toEqual([])
-      await page.keyboard.press('Escape')
-
-      const before = await page.evaluate(() => document.documentElement.dataset.theme)
-      await page.getByTestId('theme-toggle').click()
-      const after = before === 'dark' ? 'light' : 'dark'
-      expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(after)
-      await expect.poll(() => page.locator('.policy-editor .monaco-editor').getAttribute('class')).toMatch(after === 'dark' ? /\bvs-dark\b/ : /\bvs\b/)
-      await page.reload()
-      await settled(page)
-      expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(after)
-      await page.evaluate(() => localStorage.removeItem('bootlab:theme'))
-    }, 90_000)
-
-    it('axe-core: no serious or critical violation on an open lab, the memory map, the console and the compare view, in both themes', async () => {
-      for (const theme of THEMES) {
-        await page.emulateMedia({ colorScheme: theme })
-        await visit(page, '#/')
-        await settled(page)
-        expect(await axeViolations(page), `${theme}: first screen`).toEqual([])
-        await visit(page, `#/lab/${LAB5}/map`)
-        await settled(page)
-        await gradeSettled(page)
-        expect(await axeViolations(page), `${theme}: lab 5, memory map`).toEqual([])
-        await page.getByTestId('tab-console').click()
-        expect(await axeViolations(page), `${theme}: console`).toEqual([])
-        await page.getByTestId('compare').click()
-        await page.getByTestId('compare-view').waitFor()
-        await page.waitForTimeout(1500)
-        expect(await axeViolations(page), `${theme}: compare view`).toEqual([])
-        await shoot(page, `ux-compare-${theme}.png`)
-        await page.getByTestId('compare').click()
-      }
-    }, 180_000)
-
-    it('a policy whose last boot never came back (the page died) opens without booting, and boots when asked', async () => {
-      await visit(page, `#/kernel/unpatched.c/console`)
-      await settled(page)
-      const key = workbenchPolicyKey('unpatched.c')
-      const text = (await page.evaluate((k) => localStorage.getItem(`bootlab:policy:${k}`), key)) ?? readFileSync(join(import.meta.dirname, '../../resources/policies/unpatched.c'), 'utf8')
-      const sentinel = JSON.stringify({ key, hash: textHash(text) })
-      await page.evaluate(([key, value]) => {
-        // What a page killed mid-boot leaves behind; a normal close (pagehide) clears it, so the reload below is a crash.
-        window.addEventListener('pagehide', () => localStorage.setItem(key, value))
-      }, [BOOT_SENTINEL_KEY, sentinel])
-      await page.reload()
-      await page.locator('[data-testid="verdict"][data-status="held"]').waitFor({ timeout: 30_000 })
-      expect(await page.getByTestId('verdict').textContent()).toMatch(/This text stopped the last boot/)
-      await page.getByTestId('boot-held').click()
-      expect(await settled(page)).toBe('failed')
-      expect(await page.evaluate((key) => localStorage.getItem(key), BOOT_SENTINEL_KEY)).toBeNull()
-    }, 90_000)
-
-    it("two tabs on the same policy: the other tab's save is offered, never applied or lost unseen", async () => {
-      await visit(page, '#/kernel/patched-v1.c/console')
-      await settled(page)
-      const second = await browser.context.newPage()
-      watch(second)
-      await second.goto(`${preview.url}#/kernel/patched-v1.c/console`)
-      await settled(second)
-      await second.locator('.policy-editor .monaco-editor .view-lines').click()
-      await second.keyboard.press('Control+End')
-      await second.keyboard.press('Enter')
-      await second.keyboard.type('/* from the second tab */')
-      await second.keyboard.press('Control+s')
-      // The first tab still shows its own text, and offers the other.
-      await page.getByTestId('other-tab').waitFor()
-      expect(await page.locator('.policy-editor .file').textContent()).toBe('patched-v1.c')
-      await page.getByTestId('other-tab-use').click()
-      await expect.poll(() => page.locator('.policy-editor .file').textContent()).toBe('patched-v1.c (edited)')
-      expect(await page.getByTestId('other-tab').count()).toBe(0)
-      // Keeping one's own text instead saves it, and the other tab is offered that in turn.
-      await page.getByRole('button', { name: 'Reset', exact: true }).click()
-      await second.getByTestId('other-tab').waitFor()
-      await second.getByTestId('other-tab-keep').click()
-      await page.getByTestId('other-tab').waitFor()
-      await page.getByTestId('other-tab-use').click()
-      await second.getByRole('button', { name: 'Reset', exact: true }).click()
-      await second.close()
-    }, 90_000)
-
-    it('ran without page errors or CSP violations', () => {
-      expect(pageErrors).toEqual([])
-    })
+  it('ran without page errors or CSP violations', () => {
+    expect(pageErrors).toEqual([])
   })
-}
+})

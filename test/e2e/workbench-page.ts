@@ -1,11 +1,29 @@
 /*
- * What several Chromium suites do to the workbench page: ask axe-core for its serious and
- * critical violations, and set a breakpoint by clicking the editor's glyph margin.
+ * What several Chromium suites do with the workbench page: open the built app in a Chromium
+ * page, ask axe-core for its serious and critical violations, and set a breakpoint by
+ * clicking the editor's glyph margin.
  */
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type { Page } from 'playwright-core'
 import { expect } from 'vitest'
+import { launchChromium } from './chromium'
+import { buildAndPreview, type WebPreview } from './web-preview'
+
+export interface OpenedApp {
+  preview: WebPreview
+  browser: Awaited<ReturnType<typeof launchChromium>>
+  page: Page
+}
+
+/** The web build served, Chromium launched and a page open (not yet navigated); the page's uncaught errors go to `pageErrors`. */
+export async function openApp(pageErrors?: string[]): Promise<OpenedApp> {
+  const preview = await buildAndPreview()
+  const browser = await launchChromium()
+  const page = await browser.context.newPage()
+  if (pageErrors) page.on('pageerror', (error) => pageErrors.push(error.message))
+  return { preview, browser, page }
+}
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 
