@@ -3,7 +3,8 @@
  * merges consecutive entries with the same attributes into one line).
  *
  * The kernel's ptdump visits every entry; the model visits table forms, so a run costs
- * one step whatever its size and a repainted 1 TiB linear map is one extent.
+ * one step whatever its size, blocks split one by one into tables that are each one run
+ * are one span, and a repainted 1 TiB linear map is one extent.
  */
 import { phys, type VirtAddr, virt } from '../memory/addr'
 import type { LeafKind, MapExtent } from '../result'
@@ -47,6 +48,13 @@ function spansOf(table: PgTable, start: number, end: number, fn: SpanFn): void {
   for (let addr = lo, next: number; addr < hi; addr = next) {
     const i = table.index(addr)
     const child = table.isTable(i) ? table.childIfReal(i) : null
+    const childRun = child?.leafRun()
+    if (childRun) {
+      // A table that is one run (a split block), and the runs in the next entries continuing it: one span.
+      next = Math.min(table.entryVa(lastContinuingRun(table, i, childRun, lastIndex) + 1), hi)
+      fn({ va: addr, size: next - addr, level: child!.level, leaf: true, attrs: childRun.attrs, pa: childRun.pa + (addr - child!.va) })
+      continue
+    }
     if (child) {
       next = Math.min(table.entryVa(i + 1), hi)
       spansOf(child, addr, next, fn)
@@ -56,6 +64,18 @@ function spansOf(table: PgTable, start: number, end: number, fn: SpanFn): void {
     if (table.isLeaf(i)) {
       fn({ va: addr, size: next - addr, level: table.level, leaf: true, attrs: table.leafAttrs(i), pa: table.leafPa(i) + (addr - table.entryVa(i)) })
     } else fn({ va: addr, size: next - addr, level: table.level, leaf: false, attrs: 0, pa: 0 })
+  }
+}
+
+/** The last entry up to `max` whose table is a run continuing entry i's (same attributes, output following on). */
+function lastContinuingRun(table: PgTable, i: number, run: { attrs: Attrs; pa: number }, max: number): number {
+  let j = i
+  const size = table.entrySize
+  for (;;) {
+    if (j >= max || !table.isTable(j + 1)) return j
+    const next = table.childIfReal(j + 1)?.leafRun()
+    if (!next || next.attrs !== run.attrs || next.pa !== run.pa + (j + 1 - i) * size) return j
+    j++
   }
 }
 

@@ -14,7 +14,7 @@ import { CONT_PMD_SIZE, CONT_PMDS, CONT_PTE_SIZE, CONT_PTES, PAGE_SIZE, PGDIR_SI
 import { EINVAL, ENOMEM } from './errno'
 import { type PageTable, type PgtableAlloc, noteSplit, pgtableAlloc } from './pgd'
 import { Attr, type Attrs } from './prot'
-import { PgTable } from './table'
+import type { PgTable } from './table'
 
 /** p?d_present() on a model entry: VALID, or invalid with PTE_PRESENT_INVALID. */
 function leafPresent(attrs: Attrs): boolean {
@@ -38,10 +38,8 @@ function splitProt(attrs: Attrs, toCont: boolean): Attrs {
 function splitPud(pt: PageTable, pud: PgTable, i: number, toCont: boolean, alloc: PgtableAlloc): number {
   const pa = pgtableAlloc(pt, alloc, 'TABLE_PMD', 1)
   if (pa === null) return -ENOMEM
-  const attrs = pud.leafAttrs(i)
-  const va = pud.entryVa(i)
-  pud.setTable(i, PgTable.run(2, pa, va, pt.leaves, splitProt(attrs, toCont), pud.leafPa(i)), (attrs & Attr.PXN) !== 0)
-  noteSplit(pt, 'pud', va, PUD_SIZE, 1)
+  pud.splitLeaves(i, i + 1, [pa], toCont ? toContProt : toPlainProt)
+  noteSplit(pt, 'pud', pud.entryVa(i), PUD_SIZE, 1)
   return 0
 }
 
@@ -51,14 +49,49 @@ function splitContpmd(pt: PageTable, pmd: PgTable, i: number): void {
   noteSplit(pt, 'contpmd', pmd.entryVa(i - (i % CONT_PMDS)), CONT_PMD_SIZE, 1)
 }
 
+const toContProt = (attrs: Attrs) => splitProt(attrs, true)
+const toPlainProt = (attrs: Attrs) => splitProt(attrs, false)
+
 /** split_pmd(): PMD leaf i becomes a new PTE table of 512 pages (contiguous when toCont). */
 function splitPmd(pt: PageTable, pmd: PgTable, i: number, toCont: boolean, alloc: PgtableAlloc): number {
   const pa = pgtableAlloc(pt, alloc, 'TABLE_PTE', 1)
   if (pa === null) return -ENOMEM
-  const attrs = pmd.leafAttrs(i)
-  const va = pmd.entryVa(i)
-  pmd.setTable(i, PgTable.run(3, pa, va, pt.leaves, splitProt(attrs, toCont), pmd.leafPa(i)), (attrs & Attr.PXN) !== 0)
-  noteSplit(pt, 'pmd', va, PMD_SIZE, 1)
+  pmd.splitLeaves(i, i + 1, [pa], toCont ? toContProt : toPlainProt)
+  noteSplit(pt, 'pmd', pmd.entryVa(i), PMD_SIZE, 1)
+  return 0
+}
+
+/**
+ * The repaint's split_contpmd() + split_pmd(to_cont=false) of the present PMD leaves [from, to),
+ * in the kernel's order and with its one-page allocations, but with the table written once per
+ * stretch between CONT groups and each stretch reported as one event with its count. -ENOMEM
+ * leaves the entries before the failed allocation split, as the kernel's walk does.
+ */
+function splitPmds(r: Repaint, pmd: PgTable, from: number, to: number): number {
+  const pas: number[] = []
+  let pending = from
+  const flush = (upTo: number) => {
+    if (upTo === pending) return
+    pmd.splitLeaves(pending, upTo, pas, toPlainProt)
+    noteSplit(r.pt, 'pmd', pmd.entryVa(pending), (upTo - pending) * PMD_SIZE, upTo - pending)
+    r.ptesWritten += (upTo - pending) * PTRS_PER_TABLE
+    pas.length = 0
+    pending = upTo
+  }
+  for (let i = from; i < to; i++) {
+    if (pmd.leafAttrs(i) & Attr.CONT) {
+      // The group's entries before i are split already, as they are in the kernel when it gets here.
+      flush(i)
+      splitContpmd(r.pt, pmd, i)
+    }
+    const pa = pgtableAlloc(r.pt, r.alloc, 'TABLE_PTE', 1)
+    if (pa === null) {
+      flush(i)
+      return -ENOMEM
+    }
+    pas.push(pa)
+  }
+  flush(to)
   return 0
 }
 
@@ -168,11 +201,14 @@ function repaintPmd(r: Repaint, pmd: PgTable, start: number, end: number): numbe
     next = Math.min(pmd.entryVa(i + 1), end)
     if (pmd.isLeaf(i)) {
       if (!leafPresent(pmd.leafAttrs(i))) continue
-      if (pmd.leafAttrs(i) & Attr.CONT) splitContpmd(r.pt, pmd, i)
-      const ret = splitPmd(r.pt, pmd, i, false, r.alloc)
+      // This and the present leaves after it in the range, each split (ACTION_CONTINUE: the new PTEs are not contiguous).
+      const last = pmd.index(end - 1)
+      let j = i + 1
+      while (j <= last && pmd.isLeaf(j) && leafPresent(pmd.leafAttrs(j))) j++
+      const ret = splitPmds(r, pmd, i, j)
       if (ret) return ret
-      r.ptesWritten += PTRS_PER_TABLE
-      continue // ACTION_CONTINUE: the new PTEs are not contiguous.
+      next = Math.min(pmd.entryVa(j), end)
+      continue
     }
     if (!pmd.isTable(i)) continue
     const ret = repaintPte(r, pmd.child(i)!, addr, next)

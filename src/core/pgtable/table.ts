@@ -177,6 +177,31 @@ export class PgTable {
     child.addStats(0, N, 1)
   }
 
+  /**
+   * split_pmd()/split_pud() of the leaves [from, to) at once: leaf i becomes a RUN table at
+   * childPas[i - from] mapping the same output with `prot(its attrs)`; a PXN leaf gives a
+   * PXNTable entry. One re-count of the touched CONT groups for the lot.
+   */
+  splitLeaves(from: number, to: number, childPas: readonly number[], prot: (attrs: Attrs) => Attrs): void {
+    if (this.level === 0 || this.level === 3) throw new Error(`a level-${this.level} leaf cannot be split`)
+    const children: PgTable[] = []
+    this.mutate(from, to, () => {
+      const kinds = this.kinds!
+      const attrs = this.attrs!
+      const pas = this.pas!
+      for (let i = from; i < to; i++) {
+        if (kinds[i] !== K_LEAF) throw new Error(`entry ${i} of a level-${this.level} table is not a leaf to split`)
+        const child = PgTable.run((this.level + 1) as Level, phys(childPas[i - from]), this.entryVa(i), this.acct, prot(attrs[i]), pas[i])
+        kinds[i] = K_TABLE
+        pas[i] = child.pa
+        attrs[i] = attrs[i] & Attr.PXN ? 1 : 0
+        this.children![i] = child
+        children.push(child)
+      }
+    })
+    for (const child of children) child.addStats(0, N, 1)
+  }
+
   /** Leaves [from, to) with one attribute set and output starting at `pa`. */
   setLeafSpan(from: number, to: number, attrs: Attrs, pa: number): void {
     this.keepTables(from, to)

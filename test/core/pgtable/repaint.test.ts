@@ -12,6 +12,8 @@ import {
   counters,
   createMapping,
   extents,
+  forEachSpan,
+  lookup,
   rangeSplitToPtes,
   rangeSummary,
 } from '../../../src/core/pgtable'
@@ -81,12 +83,37 @@ describe('rangeSplitToPtes', () => {
       [kstart, kend - kstart, 'PMD'],
       [kend, 2 * SZ_1G + 66 * MiB + 136 * KiB - kend, 'PTE'],
     ])
+    // The PMD tables split block by block hold one run-shaped PTE table per block; a walk of the
+    // map meets each stretch of them that continues the one before as one span, not 498 or 33.
+    const spans: [number, number][] = []
+    forEachSpan(pt, virt(0), virt(PAGE_END), (sp) => void (sp.leaf && spans.push([sp.va, sp.size])))
+    expect(spans).toEqual([
+      [0, SZ_1G], // PUD 0: one run of 512 PTE tables
+      [SZ_1G, SZ_2M], // PUD 1's PMD 0
+      [kstart, kend - kstart], // the alias's blocks
+      [kend, 2 * SZ_1G - kend], // PMDs 14..511
+      [2 * SZ_1G, 66 * MiB], // RAM B's 33 blocks
+      [2 * SZ_1G + 66 * MiB, 136 * KiB], // RAM B's PTE table
+    ])
     expect([...rangeSummary(pt, virt(0), virt(kstart)).leafKinds]).toEqual(['PTE'])
     expect([...rangeSummary(pt, virt(kend), virt(2 * SZ_1G + 66 * MiB)).leafKinds]).toEqual(['PTE'])
     expect([...rangeSummary(pt, virt(kstart), virt(kend)).leafKinds]).toEqual(['PMD'])
 
-    // Bulk work is reported as one event per table with a count.
-    expect(events.filter((e) => e.count > 1)).toEqual([{ kind: 'pmd', va: 0, size: SZ_1G, count: 512 }])
+    // Bulk work is reported as one event with a count: a whole table, or a stretch of PMD blocks
+    // split one after the other (a CONT group's split_contpmd() ends a stretch: RAM B's 16 + 17).
+    expect(events.filter((e) => e.count > 1)).toEqual([
+      { kind: 'pmd', va: 0, size: SZ_1G, count: 512 },
+      { kind: 'pmd', va: kend, size: 498 * SZ_2M, count: 498 },
+      { kind: 'pmd', va: 2 * SZ_1G, size: 16 * SZ_2M, count: 16 },
+      { kind: 'pmd', va: 2 * SZ_1G + 32 * MiB, size: 17 * SZ_2M, count: 17 },
+    ])
+    // In the kernel's order: each group loses CONT before its first block is split.
+    expect(events.filter((e) => e.va >= 2 * SZ_1G && e.kind.endsWith('pmd')).map((e) => [e.kind, e.va - 2 * SZ_1G])).toEqual([
+      ['contpmd', 0],
+      ['pmd', 0],
+      ['contpmd', 32 * MiB],
+      ['pmd', 32 * MiB],
+    ])
     expect(events.filter((e) => e.kind === 'contpmd').map((e) => e.va)).toEqual([2 * SZ_1G, 2 * SZ_1G + 32 * MiB])
   })
 
@@ -132,6 +159,24 @@ describe('rangeSplitToPtes', () => {
       [0, 'PTE'],
       [100 * SZ_2M, 'PMD'],
     ])
+  })
+
+  it('stops at the failed page inside a stretch of CONT PMDs, with the groups met so far already non-contiguous', () => {
+    const { pt } = mixedMap()
+    const ramB = 2 * SZ_1G
+    // RAM B's PMDs: 0..15 and 16..31 CONT, 32 plain. Twenty pages: PMDs 0..19 split, the 21st request fails.
+    const atomic = bump(0x70000000, 20, 'buddy')
+    const r = rangeSplitToPtes(pt, virt(ramB), virt(ramB + 66 * MiB + 136 * KiB), atomic.alloc)
+    expect(r).toEqual({ ret: -ENOMEM, tablesAllocated: 20, ptesWritten: 20 * 512 })
+    expect(atomic.calls).toEqual([...Array(20).fill({ type: 'TABLE_PTE', count: 1, ok: true }), { type: 'TABLE_PTE', count: 1, ok: false }])
+    expect(counters(pt)).toMatchObject({ pmdBlocks: 13, contPmdRuns: 0, pteTables: 21, splits: { contPmd: 2, pmd: 20 } })
+    expect(extents(pt, virt(ramB), virt(ramB + 66 * MiB)).map((e) => [e.va - ramB, e.leaf])).toEqual([
+      [0, 'PTE'],
+      [20 * SZ_2M, 'PMD'],
+    ])
+    // Each new PTE table is the page its own one-page call gave, in order.
+    const pteTablePa = (n: number) => lookup(pt, virt(ramB + n * SZ_2M)).find((s) => s.level === 3)?.tablePa
+    expect([0, 1, 15, 16, 19].map(pteTablePa)).toEqual([0, 1, 15, 16, 19].map((n) => 0x70000000 + n * 0x1000))
   })
 
   it('rejects an empty range', () => {
