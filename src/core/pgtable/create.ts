@@ -116,6 +116,8 @@ function setLeaves(call: MapCall, table: PgTable, from: number, to: number, attr
     const old = toDescriptor(table.level, table.entry(i), ns)
     const next = toDescriptor(table.level, { kind: 'leaf', pa: asPhys(pa + (i - from) * size), attrs }, ns)
     if (!pgattr_change_is_safe(old, next)) {
+      // The kernel wrote the entries before this one.
+      if (i > from) table.setLeafSpan(from, i, attrs, pa)
       throw new Error(
         `kernel BUG: BUG_ON(!pgattr_change_is_safe()) remapping ${formatVirt(virt(table.entryVa(i)))}: ` +
           `old=${old.toString(16).padStart(16, '0')} new=${next.toString(16).padStart(16, '0')}`,
@@ -184,13 +186,19 @@ function fillFreshPmd(call: MapCall, pmd: PgTable, phys: number, prot: Attrs): b
   return true
 }
 
-/** init_pmd(): PMD blocks where 2 MiB aligned and allowed, PTE tables elsewhere. */
+/**
+ * init_pmd(): PMD blocks where 2 MiB aligned and allowed, PTE tables elsewhere. Consecutive
+ * blocks (they share the chunk's prot and continue each other's output) are written as one span.
+ */
 function initPmd(call: MapCall, pmd: PgTable, addr: number, end: number, phys: number, prot: Attrs): number {
+  const blocks = !(call.flags & NO_BLOCK_MAPPINGS)
   while (addr !== end) {
-    const next = addrEnd(addr, end, PMD_SIZE)
     const i = pmd.index(addr)
-    if (allAligned(addr, next, phys, PMD_SIZE) && !(call.flags & NO_BLOCK_MAPPINGS)) {
-      setLeaves(call, pmd, i, i + 1, prot, phys)
+    let next = addrEnd(addr, end, PMD_SIZE)
+    if (blocks && allAligned(addr, next, phys, PMD_SIZE)) {
+      // The whole 2 MiB pieces that follow are blocks too: only the range's end can be unaligned.
+      next = addr + Math.floor((end - addr) / PMD_SIZE) * PMD_SIZE
+      setLeaves(call, pmd, i, i + (next - addr) / PMD_SIZE, prot, phys)
     } else {
       const ret = allocInitContPte(call, pmd, i, addr, next, phys, prot)
       if (ret) return ret

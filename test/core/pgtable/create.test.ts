@@ -133,6 +133,20 @@ describe('createMapping', () => {
     expect(counters(pt)).toEqual(before)
   })
 
+  it('writes the blocks before an unsafe one, as the kernel\'s entry-by-entry loop does, then BUG()s at that one', () => {
+    const pt = new PageTable()
+    const a = bump(0x9ff00000)
+    // [0, 4 MiB) and [4 MiB, 8 MiB) from output ranges that do not follow on.
+    expect(createMapping(pt, virt(0), phys(PHYS_OFFSET), 4 * MiB, PAGE_KERNEL, NO_CONT_MAPPINGS, a.alloc)).toBe(0)
+    expect(createMapping(pt, virt(4 * MiB), phys(PHYS_OFFSET + 64 * MiB), 4 * MiB, PAGE_KERNEL, NO_CONT_MAPPINGS, a.alloc)).toBe(0)
+    // Read-only over all 8 MiB from the first range: blocks 0 and 1 change safely, block 2 would move.
+    expect(() => createMapping(pt, virt(0), phys(PHYS_OFFSET), 8 * MiB, PAGE_KERNEL_RO, NO_CONT_MAPPINGS, a.alloc)).toThrow(/pgattr_change_is_safe\(\)\) remapping ffff000000400000:/)
+    expect(extents(pt, virt(0), virt(8 * MiB)).map((e) => [e.va, e.pa, e.readOnly])).toEqual([
+      [0, PHYS_OFFSET, true],
+      [4 * MiB, PHYS_OFFSET + 64 * MiB, false],
+    ])
+  })
+
   it('returns -EINVAL when PA and VA differ within a page, -ENOMEM when alloc fails', () => {
     const pt = new PageTable()
     expect(createMapping(pt, virt(0x1000), phys(PHYS_OFFSET + 0x1800), 0x1000, PAGE_KERNEL, 0, bump(0x9ff00000).alloc)).toBe(-EINVAL)
