@@ -41,6 +41,15 @@ export function removeRange(ranges: Range[], start: number, end: number): void {
   // Ranges ending exactly at `start` are untouched: begin after them.
   let i = firstEndingFrom(ranges, start)
   if (i < ranges.length && ranges[i].end === start) i++
+  // An allocation's block, inside one range and usually at its top or bottom: trim that range alone.
+  const r = ranges[i]
+  if (r !== undefined && r.start <= start && end <= r.end && start < end) {
+    if (r.start === start && r.end === end) ranges.splice(i, 1)
+    else if (r.end === end) ranges[i] = { start: r.start, end: start }
+    else if (r.start === start) ranges[i] = { start: end, end: r.end }
+    else ranges.splice(i, 1, { start: r.start, end: start }, { start: end, end: r.end })
+    return
+  }
   const kept: Range[] = []
   let j = i
   for (; j < ranges.length && ranges[j].start < end; j++) {

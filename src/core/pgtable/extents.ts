@@ -51,7 +51,7 @@ function spansOf(table: PgTable, start: number, end: number, fn: SpanFn): void {
     const childRun = child?.leafRun()
     if (childRun) {
       // A table that is one run (a split block), and the runs in the next entries continuing it: one span.
-      next = Math.min(table.entryVa(lastContinuingRun(table, i, childRun, lastIndex) + 1), hi)
+      next = Math.min(table.entryVa(lastContinuingRun(table, i, child!, lastIndex) + 1), hi)
       fn({ va: addr, size: next - addr, level: child!.level, leaf: true, attrs: childRun.attrs, pa: childRun.pa + (addr - child!.va) })
       continue
     }
@@ -68,15 +68,11 @@ function spansOf(table: PgTable, start: number, end: number, fn: SpanFn): void {
 }
 
 /** The last entry up to `max` whose table is a run continuing entry i's (same attributes, output following on). */
-function lastContinuingRun(table: PgTable, i: number, run: { attrs: Attrs; pa: number }, max: number): number {
+function lastContinuingRun(table: PgTable, i: number, first: PgTable, max: number): number {
   let j = i
   const size = table.entrySize
-  for (;;) {
-    if (j >= max || !table.isTable(j + 1)) return j
-    const next = table.childIfReal(j + 1)?.leafRun()
-    if (!next || next.attrs !== run.attrs || next.pa !== run.pa + (j + 1 - i) * size) return j
-    j++
-  }
+  while (j < max && table.isTable(j + 1) && table.childIfReal(j + 1)?.runContinues(first, (j + 1 - i) * size)) j++
+  return j
 }
 
 /**

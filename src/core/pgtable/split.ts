@@ -68,14 +68,14 @@ function splitPmd(pt: PageTable, pmd: PgTable, i: number, toCont: boolean, alloc
  * leaves the entries before the failed allocation split, as the kernel's walk does.
  */
 function splitPmds(r: Repaint, pmd: PgTable, from: number, to: number): number {
-  const pas: number[] = []
+  /** The table page of entry i, at i - from. */
+  const pas = new Float64Array(to - from)
   let pending = from
   const flush = (upTo: number) => {
     if (upTo === pending) return
-    pmd.splitLeaves(pending, upTo, pas, toPlainProt)
+    pmd.splitLeaves(pending, upTo, pas.subarray(pending - from, upTo - from), toPlainProt)
     noteSplit(r.pt, 'pmd', pmd.entryVa(pending), (upTo - pending) * PMD_SIZE, upTo - pending)
     r.ptesWritten += (upTo - pending) * PTRS_PER_TABLE
-    pas.length = 0
     pending = upTo
   }
   for (let i = from; i < to; i++) {
@@ -89,7 +89,7 @@ function splitPmds(r: Repaint, pmd: PgTable, from: number, to: number): number {
       flush(i)
       return -ENOMEM
     }
-    pas.push(pa)
+    pas[i - from] = pa
   }
   flush(to)
   return 0

@@ -90,6 +90,14 @@ export class PgTable {
   leafRun(): { attrs: Attrs; pa: number } | null {
     return this.form === RUN ? { attrs: this.runAttrs, pa: this.runPa } : null
   }
+  /**
+   * Does this table continue `prev` as one run: both RUNs with the same attributes, this
+   * one's output following `prev`'s `offset` bytes on? (A walk's test, allocating nothing.)
+   */
+  runContinues(prev: PgTable, offset: number): boolean {
+    return this.form === RUN && prev.form === RUN && this.runAttrs === prev.runAttrs && this.runPa === prev.runPa + offset
+  }
+
   /** The run of uniform PTE tables this PMD table is, if it is one. */
   tableRun(): { childPa: number; attrs: Attrs; pa: number; pxnTable: boolean } | null {
     if (this.form !== TABLE_RUN) return null
@@ -182,7 +190,7 @@ export class PgTable {
    * childPas[i - from] mapping the same output with `prot(its attrs)`; a PXN leaf gives a
    * PXNTable entry. One re-count of the touched CONT groups for the lot.
    */
-  splitLeaves(from: number, to: number, childPas: readonly number[], prot: (attrs: Attrs) => Attrs): void {
+  splitLeaves(from: number, to: number, childPas: ArrayLike<number>, prot: (attrs: Attrs) => Attrs): void {
     if (this.level === 0 || this.level === 3) throw new Error(`a level-${this.level} leaf cannot be split`)
     const children: PgTable[] = []
     this.mutate(from, to, () => {
