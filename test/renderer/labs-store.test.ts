@@ -139,6 +139,26 @@ describe('labs store', () => {
     expect(labs.gradedText).toBe('int fixed;')
   })
 
+  it('an edit is graded once: its boot landing while its grade is in flight does not ask again (a second request supersedes the first, doubling the wait)', async () => {
+    const { labs, workbench, grader } = await started(fakeApi(), (text) => text.includes('fixed'))
+    await labs.open('04-blackout-windows')
+    await vi.waitFor(() => expect(labs.grade).not.toBeNull())
+    let release: () => void = () => {}
+    grader.run.mockImplementationOnce(async (input: GradeInput) => {
+      grader.runs.push(input)
+      await new Promise<void>((r) => (release = r))
+      return { kind: 'graded' as const, grade: gradeOf(input, true), compiles: true }
+    })
+    workbench.edit('int fixed;')
+    await vi.advanceTimersByTimeAsync(0)
+    // The boot of the text has landed (a new good boot) while its grade is still running.
+    await vi.waitFor(() => expect(workbench.goodBoot).not.toBeNull())
+    await vi.advanceTimersByTimeAsync(0)
+    release()
+    await vi.waitFor(() => expect(labs.gradedText).toBe('int fixed;'))
+    expect(grader.runs.filter((r) => r.policy.text === 'int fixed;').length).toBe(1)
+  })
+
   it('text that does not compile keeps the last grade, marked stale', async () => {
     const { labs, workbench, grader } = await started(fakeApi(), (text) => text.includes('fixed'))
     grader.run.mockImplementation(async (input: GradeInput) => (grader.runs.push(input), { kind: 'graded' as const, grade: gradeOf(input, false), compiles: !input.policy.text.includes('= ;') }))

@@ -110,6 +110,8 @@ export const useLabsStore = defineStore('labs', () => {
   const gradeHeld = ref<string | null>(null)
   /** Bumped by open() and close(): a grade asked for before belongs to another session and is dropped. */
   let session = 0
+  /** The text (and session) whose grade was last asked for. */
+  let gradeAsked: { text: string; session: number } | null = null
   /** How many hints of each lab the learner has revealed. */
   const hintsShown = ref<Record<string, number>>({})
   const solutionShown = ref(false)
@@ -217,6 +219,8 @@ export const useLabsStore = defineStore('labs', () => {
     const base = resources.basePolicy
     if (!lab || !base) return
     const mine = session
+    const asked = { text, session: mine }
+    gradeAsked = asked
     gradesInFlight++
     grading.value = true
     try {
@@ -225,6 +229,8 @@ export const useLabsStore = defineStore('labs', () => {
       if (!answer || current.value !== lab || mine !== session) return
       if (answer.kind === 'crashed') {
         gradeError.value = answer.message.split('\n')[0]
+        // The next good boot of this text asks again.
+        if (gradeAsked === asked) gradeAsked = null
         return
       }
       gradeError.value = null
@@ -248,7 +254,10 @@ export const useLabsStore = defineStore('labs', () => {
   watch(
     () => [current.value, workbench.lab, workbench.policyText, workbench.bootHeld, workbench.goodBoot] as const,
     ([lab, , text, held]) => {
-      if (lab && workbench.policyPath && !held && !(text === gradedText.value && grade.value)) void gradeNow(text)
+      // A boot landing while this text's grade runs must not ask again: the newer request would supersede
+      // the one in flight (latest wins), and the goals would wait for two grades.
+      const asked = gradeAsked?.text === text && gradeAsked.session === session
+      if (lab && workbench.policyPath && !held && !asked && !(text === gradedText.value && grade.value)) void gradeNow(text)
     },
   )
 
