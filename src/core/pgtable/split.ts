@@ -8,7 +8,9 @@
  * PageTable.onSplit. Simplification: when the repaint covers a whole PMD table that is
  * still one run, its 512 split_pmd()s happen at once (one 512-page allocation, one event
  * with count 512); if that allocation fails the entries are split one by one, so the walk
- * stops with -ENOMEM exactly where the kernel's would.
+ * stops with -ENOMEM exactly where the kernel's would. In a table that is not one run, a
+ * stretch of blocks is split with the kernel's one-page allocations but written, and
+ * reported, as one event with its count.
  */
 import { CONT_PMD_SIZE, CONT_PMDS, CONT_PTE_SIZE, CONT_PTES, PAGE_SIZE, PGDIR_SIZE, PMD_SIZE, PTRS_PER_TABLE, PUD_SIZE, type VirtAddr } from '../memory/addr'
 import { EINVAL, ENOMEM } from './errno'

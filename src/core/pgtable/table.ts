@@ -192,13 +192,13 @@ export class PgTable {
    */
   splitLeaves(from: number, to: number, childPas: ArrayLike<number>, prot: (attrs: Attrs) => Attrs): void {
     if (this.level === 0 || this.level === 3) throw new Error(`a level-${this.level} leaf cannot be split`)
+    for (let i = from; i < to; i++) if (!this.isLeaf(i)) throw new Error(`entry ${i} of a level-${this.level} table is not a leaf to split`)
     const children: PgTable[] = []
     this.mutate(from, to, () => {
       const kinds = this.kinds!
       const attrs = this.attrs!
       const pas = this.pas!
       for (let i = from; i < to; i++) {
-        if (kinds[i] !== K_LEAF) throw new Error(`entry ${i} of a level-${this.level} table is not a leaf to split`)
         const child = PgTable.run((this.level + 1) as Level, phys(childPas[i - from]), this.entryVa(i), this.acct, prot(attrs[i]), pas[i])
         kinds[i] = K_TABLE
         pas[i] = child.pa
