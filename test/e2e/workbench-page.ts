@@ -10,6 +10,8 @@ import { expect } from 'vitest'
 import { launchChromium } from './chromium'
 import { buildAndPreview, type WebPreview } from './web-preview'
 
+type Box = { x: number; y: number; width: number; height: number }
+
 export interface OpenedApp {
   preview: WebPreview
   browser: Awaited<ReturnType<typeof launchChromium>>
@@ -47,8 +49,16 @@ export async function clickGutter(page: Page, line: number): Promise<void> {
   for (let i = 1; i < line; i++) await page.keyboard.press('ArrowDown')
   await expect.poll(async () => Number(/Ln (\d+)/.exec((await page.getByTestId('cursor-position').textContent()) ?? '')?.[1])).toBe(line)
   const number = page.locator('.policy-editor .margin-view-overlays .line-numbers', { hasText: new RegExp(`^${line}$`) })
-  await number.waitFor()
-  const row = (await number.boundingBox())!
-  const glyph = (await page.locator('.policy-editor .glyph-margin').boundingBox())!
-  await page.mouse.click(glyph.x + glyph.width / 2, row.y + row.height / 2)
+  // Monaco re-renders its line numbers as it likes (a CI run met a node replaced between finding it
+  // and measuring it): measure until both boxes are there. The row stays where it is on screen.
+  let row: Box | null = null
+  let glyph: Box | null = null
+  await expect
+    .poll(async () => {
+      row = await number.boundingBox()
+      glyph = await page.locator('.policy-editor .glyph-margin').boundingBox()
+      return row !== null && glyph !== null
+    })
+    .toBe(true)
+  await page.mouse.click(glyph!.x + glyph!.width / 2, row!.y + row!.height / 2)
 }
