@@ -79,16 +79,20 @@ function breakpointHits(goals: BreakpointGoal[], s: LabScenario, policy: KernelP
   return out
 }
 
-/** Goals read the final map only (goals.ts), so a graded boot keeps only the end of boot's picture. */
-const GRADING_BOOT: BootOptions = { pictures: 'end of boot' }
+/**
+ * Goals read the final map only, and only a shared-range goal reads it (goals.ts): a graded
+ * boot keeps the end of boot's picture when the lab has one, else no picture at all.
+ */
+const gradingBoot = (lab: Lab): BootOptions => ({ pictures: lab.goals.some((g) => g.type === 'shared-range') ? 'end of boot' : 'none' })
 
 export function bootLab(lab: Lab, policies: LabPolicies): LabRun[] {
   if (needsCompareWith(lab) && !policies.compareWith) throw new Error(`lab ${lab.id} has goals relative to its compareWith policy: pass it compiled`)
   const debugGoals = breakpointGoals(lab)
   if (debugGoals.length && !policies.parser) throw new Error(`lab ${lab.id} has breakpoint goals: pass the C parser`)
+  const options = gradingBoot(lab)
   return lab.scenarios.map((s) => {
-    const run: LabRun = { scenario: s, result: boot(s.scenario, policies.policy, GRADING_BOOT) }
-    if (needsCompareWith(lab) && policies.compareWith) run.baseline = { policyName: policies.compareWith.name, result: boot(s.scenario, policies.compareWith, GRADING_BOOT) }
+    const run: LabRun = { scenario: s, result: boot(s.scenario, policies.policy, options) }
+    if (needsCompareWith(lab) && policies.compareWith) run.baseline = { policyName: policies.compareWith.name, result: boot(s.scenario, policies.compareWith, options) }
     if (debugGoals.length && policies.parser) run.breakpoints = breakpointHits(debugGoals, s, policies.policy, policies.parser)
     return run
   })

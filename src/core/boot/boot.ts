@@ -32,8 +32,9 @@ export interface BootOptions {
   debug?: (k: Kernel) => StatementHook
   /**
    * Which memory-map pictures to keep: one after each step that changes the map (the
-   * app's timeline scrubs through them) or only the end of boot's (the goals read the
-   * final map; grading many boots need not draw the others). Default: every step.
+   * app's timeline scrubs through them), only the end of boot's (goals read the final
+   * map; grading many boots need not draw the others), or none (goals that never read
+   * the map). Default: every step.
    */
   pictures?: Kernel['pictures']
 }

@@ -75,7 +75,7 @@ export class Kernel {
   private readonly assumed = new Set<string>()
   readonly snapshots: MapSnapshot[] = []
   /** Which memory-map pictures the boot keeps (BootOptions.pictures). */
-  pictures: 'every step' | 'end of boot' = 'every step'
+  pictures: 'every step' | 'end of boot' | 'none' = 'every step'
   readonly warnedOnce = new Set<string>()
   time = 0
   clockRunning = false

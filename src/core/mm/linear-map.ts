@@ -173,10 +173,11 @@ function repaint(k: Kernel): void {
 
 /**
  * Record the linear map as the timeline's memory-map picture after the current step;
- * a boot that keeps only its last picture (a grading boot) records just `last`.
+ * a boot that keeps only its last picture (a grading boot) records just `last`, and one
+ * that keeps none (a grading boot whose goals never read the map) records nothing.
  */
 export function snapshot(k: Kernel, label: string, last = false): void {
-  if (!last && k.pictures === 'end of boot') return
+  if (k.pictures === 'none' || (!last && k.pictures === 'end of boot')) return
   k.snapshots.push(mapPicture(k, label))
   k.events.push({ kind: 'snapshot', snapshot: k.snapshots.length - 1, step: k.currentStep() })
 }

@@ -1,7 +1,7 @@
 /*
  * BootOptions.pictures: a boot keeps a memory-map picture after each step that changes
- * the map (the timeline scrubs through them), or, for grading, only the end of boot's.
- * The last picture is the same either way, and nothing else in the result changes.
+ * the map (the timeline scrubs through them), or, for grading, only the end of boot's, or
+ * none. The last picture is the same either way, and nothing else in the result changes.
  */
 import { describe, expect, it } from 'vitest'
 import { boot, type BootResult, parseScenario } from '../../../src/core'
@@ -30,4 +30,14 @@ describe('pictures of the linear map', () => {
       expect(withoutPictures(last)).toEqual(withoutPictures(full))
     })
   }
+
+  it('realm × series with no pictures at all: none, and nothing else changes', async () => {
+    const named = readNamed('realm', 'scenario')
+    const s = parseScenario(named.text, named.file).scenario!
+    const p = await loadKernelPolicy(readNamed('series', 'policy'))
+    const none = boot(s, p, { pictures: 'none' })
+    expect(none.snapshots).toEqual([])
+    expect(none.events.filter((e) => e.kind === 'snapshot')).toEqual([])
+    expect(none).toEqual(withoutPictures(boot(s, p)))
+  })
 })
