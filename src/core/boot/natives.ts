@@ -192,17 +192,23 @@ function kindOf(v: CValue): string {
 }
 
 /** A C argument is at most 64 bits: kernel values (`dyn`) are exact, so a longer one must stop at the call. */
-const fits64 = (v: bigint) => v >= -(1n << 63n) && v < 1n << 64n
+const MIN_64 = -(1n << 63n)
+const LIMIT_64 = 1n << 64n
+const fits64 = (v: bigint) => v >= MIN_64 && v < LIMIT_64
+
+/** Each row's argument kinds ('i', 'h', 's'; 'a' past them: anything), worked out once, not per call. */
+const KINDS = new Map(NATIVE_ROWS.map((row) => [row, row.params ?? 'i'.repeat(typeof row.arity === 'number' ? row.arity : row.arity.min)]))
 
 /** Reject a wrongly typed argument at the policy's call site, before the native sees it. */
 function checkArguments(row: NativeRow, ctx: NativeContext, args: CValue[]): void {
-  const kinds = row.params ?? 'i'.repeat(typeof row.arity === 'number' ? row.arity : row.arity.min)
-  args.forEach((arg, i) => {
+  const kinds = KINDS.get(row)!
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]
     const want = kinds[i] ?? 'a'
     if (typeof arg === 'bigint' && !fits64(arg)) throw callSiteError(ctx, row.name, `argument ${i + 1} of ${row.name}() does not fit in 64 bits`)
-    if (want === 'a' || kindOf(arg) === want) return
+    if (want === 'a' || kindOf(arg) === want) continue
     throw callSiteError(ctx, row.name, `argument ${i + 1} of ${row.name}() must be ${KIND_NAMES[want]}, not ${KIND_NAMES[kindOf(arg)]}`)
-  })
+  }
 }
 
 // Deep recursion through natives can exhaust the JS stack; the interpreter reports that itself.

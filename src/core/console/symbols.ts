@@ -105,10 +105,21 @@ function hash(text: string): number {
 
 /** `fn+0x7c/0x88`: a stable pseudo size per function and an offset per place in it (`where`). */
 export function symbolize(fn: string, where: string | number): string {
-  const size = 0x40 + (hash(fn) % 0x100) * 4
-  const off = (4 + (hash(`${fn}@${where}`) % ((size - 8) / 4)) * 4) & ~3
-  return `${symbolName(fn)}+0x${off.toString(16)}/0x${size.toString(16)}`
+  const key = `${fn}@${where}`
+  let text = SYMBOLIZED.get(key)
+  if (text === undefined) {
+    const size = 0x40 + (hash(fn) % 0x100) * 4
+    const off = (4 + (hash(key) % ((size - 8) / 4)) * 4) & ~3
+    text = `${symbolName(fn)}+0x${off.toString(16)}/0x${size.toString(16)}`
+    // Policy functions and lines are the learner's: past this many the cache starts again rather than grow.
+    if (SYMBOLIZED.size >= 4096) SYMBOLIZED.clear()
+    SYMBOLIZED.set(key, text)
+  }
+  return text
 }
+
+/** symbolize() by `fn@where`: every WARN and oops prints a call trace of the same few places. */
+const SYMBOLIZED = new Map<string, string>()
 
 /** A frame of a printed trace: the kernel's view plus the policy place behind it. */
 export interface TraceFrame extends Frame {

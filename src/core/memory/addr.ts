@@ -44,6 +44,8 @@ export const VA_BITS = 48
 export const PAGE_OFFSET_HIGH = 0xffffn << 48n
 /** The linear map covers the lower half of the kernel VA range. */
 export const LINEAR_MAP_SIZE = 2 ** (VA_BITS - 1)
+const LINEAR_MAP_SIZE_BIG = BigInt(LINEAR_MAP_SIZE)
+const LOW_48 = (1n << 48n) - 1n
 
 export function alignDown(x: number, align: number): number {
   return x - (x % align)
@@ -78,8 +80,8 @@ export function virtToBig(va: VirtAddr): bigint {
 /** Inverse of virtToBig; null when the value is not a linear-map VA. */
 export function bigToVirt(v: bigint): VirtAddr | null {
   if ((v >> 48n) !== 0xffffn) return null
-  const low = v & ((1n << 48n) - 1n)
-  if (low >= BigInt(LINEAR_MAP_SIZE)) return null
+  const low = v & LOW_48
+  if (low >= LINEAR_MAP_SIZE_BIG) return null
   return virt(Number(low))
 }
 

@@ -98,21 +98,42 @@ const ATTR_BITS: readonly [number, bigint][] = [
   [Attr.UXN, PTE_UXN],
 ]
 
+/*
+ * Descriptors are 64-bit BigInts, and every `|` or `&` on one allocates. The conversions
+ * below depend only on a few small inputs (attributes, level, the NS_SHARED bit, a mask), so
+ * each result is computed once and looked up after that: a boot converts the same handful
+ * of attribute sets thousands of times.
+ */
+const NS_BITS = Array.from({ length: 64 }, (_, i) => 1n << BigInt(i))
+/** A policy controls masks and descriptors: past this many entries a cache starts again rather than grow. */
+const CACHE_LIMIT = 4096
+
 function nsBit(nsSharedBit: number): bigint {
-  return 1n << BigInt(nsSharedBit)
+  return NS_BITS[nsSharedBit]
 }
+
+/** attrsToBits() by `attrs * 64 + nsSharedBit`. */
+const BITS_BY_ATTRS = new Map<number, bigint>()
 
 /** The descriptor bits of a leaf's attributes, type bits excluded. */
 export function attrsToBits(attrs: Attrs, nsSharedBit = DEFAULT_NS_SHARED_BIT): bigint {
-  let d = KERNEL_LEAF_BITS
-  for (const [a, bit] of ATTR_BITS) if (attrs & a) d |= bit
-  if (attrs & Attr.NS_SHARED) d |= nsBit(nsSharedBit)
+  const key = attrs * 64 + nsSharedBit
+  let d = BITS_BY_ATTRS.get(key)
+  if (d === undefined) {
+    d = KERNEL_LEAF_BITS
+    for (const [a, bit] of ATTR_BITS) if (attrs & a) d |= bit
+    if (attrs & Attr.NS_SHARED) d |= nsBit(nsSharedBit)
+    if (BITS_BY_ATTRS.size >= CACHE_LIMIT) BITS_BY_ATTRS.clear()
+    BITS_BY_ATTRS.set(key, d)
+  }
   return d
 }
 
+const LEAF_ADDR_MASKS = ([0, 1, 2, 3] as const).map((level) => PTE_ADDR_MASK & ~(BigInt(LEVEL_SIZE[level]) - 1n))
+
 /** Output-address bits of a leaf at `level` (PUD 47:30, PMD 47:21, page 47:12). */
 function leafAddrMask(level: Level): bigint {
-  return PTE_ADDR_MASK & ~(BigInt(LEVEL_SIZE[level]) - 1n)
+  return LEAF_ADDR_MASKS[level]
 }
 
 /** The real arm64 descriptor of an entry. */
@@ -158,7 +179,21 @@ export function fromDescriptor(level: Level, desc: bigint, nsSharedBit = DEFAULT
   if ((type & 2n) !== wantBit1) {
     throw new Error(`descriptor 0x${hex64(desc)} is neither a ${level === 3 ? 'page' : 'block'} nor a table at level ${level}`)
   }
-  let attrs = type & PTE_VALID ? Attr.VALID : 0
+  return { kind: 'leaf', pa: phys(Number(desc & leafAddrMask(level) & ~ns)), attrs: leafAttrsOf(level, desc, nsSharedBit) }
+}
+
+/** Leaf attributes by level and NS_SHARED bit, then by the descriptor's bits outside the output address. */
+const LEAF_ATTRS = new Map<number, Map<bigint, Attrs>>()
+
+/** The Attrs of a leaf descriptor (its type already checked); throws on bits the model does not represent. */
+function leafAttrsOf(level: Level, desc: bigint, nsSharedBit: number): Attrs {
+  const ns = nsBit(nsSharedBit)
+  const bits = desc & ~(leafAddrMask(level) & ~ns)
+  let byBits = LEAF_ATTRS.get(level * 64 + nsSharedBit)
+  if (!byBits) LEAF_ATTRS.set(level * 64 + nsSharedBit, (byBits = new Map()))
+  const cached = byBits.get(bits)
+  if (cached !== undefined) return cached
+  let attrs = desc & PTE_VALID ? Attr.VALID : 0
   let known = 3n | KERNEL_LEAF_BITS | leafAddrMask(level) | ns
   for (const [a, bit] of ATTR_BITS) {
     known |= bit
@@ -171,7 +206,9 @@ export function fromDescriptor(level: Level, desc: bigint, nsSharedBit = DEFAULT
         `missing 0x${hex64(KERNEL_LEAF_BITS & ~desc)})`,
     )
   }
-  return { kind: 'leaf', pa: phys(Number(desc & leafAddrMask(level) & ~ns)), attrs }
+  if (byBits.size >= CACHE_LIMIT) byBits.clear()
+  byBits.set(bits, attrs)
+  return attrs
 }
 
 /**
@@ -179,6 +216,19 @@ export function fromDescriptor(level: Level, desc: bigint, nsSharedBit = DEFAULT
  * kernel bit is a no-op; clearing one, or touching the type or address bits, is an error.
  */
 export function maskToAttrs(mask: bigint, role: 'set' | 'clear', nsSharedBit = DEFAULT_NS_SHARED_BIT): Attrs {
+  const byMask = MASK_ATTRS[role][nsSharedBit] ??= new Map()
+  const cached = byMask.get(mask)
+  if (cached !== undefined) return cached
+  const attrs = maskAttrs(mask, role, nsSharedBit)
+  if (byMask.size >= CACHE_LIMIT) byMask.clear()
+  byMask.set(mask, attrs)
+  return attrs
+}
+
+/** maskToAttrs() by role and NS_SHARED bit, then by mask (valid masks only: a bad one throws every time). */
+const MASK_ATTRS: Record<'set' | 'clear', Map<bigint, Attrs>[]> = { set: [], clear: [] }
+
+function maskAttrs(mask: bigint, role: 'set' | 'clear', nsSharedBit: number): Attrs {
   let attrs = mask & PTE_VALID ? Attr.VALID : 0
   let known = PTE_VALID | nsBit(nsSharedBit)
   for (const [a, bit] of ATTR_BITS) {
