@@ -93,6 +93,17 @@ describe('fromDescriptor', () => {
     expect(() => fromDescriptor(2, 0x00e8000040201705n)).toThrow(/does not represent/) // OA bit 12 in a block
     expect(() => fromDescriptor(0, 0x00e8000040000705n)).toThrow(/PGD/)
   })
+
+  it('converts from what it has seen, but a bad encoding is refused every time (only good ones are remembered)', () => {
+    const good = 0x00e8000040200705n
+    const bad = 0x00e8000040201705n // the same attributes with OA bit 12 set in a block
+    for (let i = 0; i < 3; i++) {
+      expect(fromDescriptor(2, good)).toEqual(leaf(0x40200000, Attr.VALID | Attr.WRITE | Attr.PXN | Attr.UXN))
+      expect(() => fromDescriptor(2, bad)).toThrow(/does not represent/)
+      expect(() => maskToAttrs(PTE_AF, 'clear')).toThrow(/fixed/)
+      expect(maskToAttrs(PTE_AF, 'set')).toBe(0)
+    }
+  })
 })
 
 describe('predicates', () => {
