@@ -3,7 +3,8 @@
  * the workbench outside a lab on the realm machine, lab 5 on the memory map,
  * the console with a WARN splat, the ptdump tab, the side-by-side compare view,
  * the Debug tab stopped at a breakpoint and the shortcut list, at four window
- * sizes in light and dark. Each screen is written to test/artifacts/gallery-*.png
+ * sizes in light and dark, and lab 5's goals held by a looping text at the two
+ * smallest. Each screen is written to test/artifacts/gallery-*.png
  * (not committed) and checked for page-level horizontal overflow; the compare
  * view and the ptdump tab also for axe-core's serious/critical violations, and
  * the SVG timeline for fills that follow the theme and labels inside its box.
@@ -162,6 +163,49 @@ describeInChromium('every screen at four sizes in both themes', () => {
       await page.getByRole('button', { name: 'Stop', exact: true }).click()
       await clickGutter(page, alignLine)
       await expect.poll(() => page.getByTestId('breakpoint-count').textContent()).toBe('0 breakpoints')
+    }
+    expect(problems).toEqual([])
+  }, 300_000)
+
+  it('lab 5 with a grade held (the text loops on a lab machine): the goals say why, their heading never breaks inside a word', async () => {
+    const problems: string[] = []
+    for (const theme of THEMES) {
+      await page.emulateMedia({ colorScheme: theme })
+      await page.setViewportSize({ width: 1280, height: 720 })
+      // Past the first-run welcome (the first test covers it), also when this test runs alone.
+      await visit(`#/lab/${LAB5}/map`)
+      await page.evaluate(() => localStorage.setItem('bootlab:welcomed', '1'))
+      await visit(`#/lab/${LAB5}/map`)
+      await settled(page)
+      await page.locator('[data-testid="lab-goals"][data-settled="true"]').waitFor({ timeout: 30_000 })
+      // A loop in mem_init(): the step budget stops it on every machine, so the last grade stays, marked.
+      const start = readFileSync(join(import.meta.dirname, `../../labs/${LAB5}/start.c`), 'utf8').split('\n')
+      const line = start.findIndex((l) => l.includes('page_alloc_available = true;')) + 1
+      await page.locator('.policy-editor .monaco-editor .view-lines').click()
+      await page.keyboard.press('Control+Home')
+      for (let i = 1; i < line; i++) await page.keyboard.press('ArrowDown')
+      await page.keyboard.press('End')
+      await page.keyboard.type('\nwhile (1) ;')
+      const why = page.getByTestId('goals-held-why')
+      await why.waitFor({ timeout: 30_000 })
+      expect(await why.textContent()).toMatch(new RegExp(`stops at start\\.c:${line + 1}:\\d+: step budget of \\d+ exceeded`))
+      for (const [w, h] of SIZES.slice(0, 2)) {
+        await page.setViewportSize({ width: w, height: h })
+        await why.scrollIntoViewIfNeeded()
+        // One line each: the narrow lab column wraps the notes after them, never the words.
+        for (const part of ['.goals-title', '.goals-score']) {
+          const lines = await page.locator(`[data-testid="lab-goals"] ${part}`).evaluate((el) => {
+            const text = document.createRange()
+            text.selectNodeContents(el)
+            return new Set([...text.getClientRects()].map((r) => Math.round(r.top))).size
+          })
+          if (lines !== 1) problems.push(`${theme} ${w}x${h}: ${part} takes ${lines} lines`)
+        }
+        await page.screenshot({ path: join(ARTIFACTS, `gallery-lab5-held-${theme}-${w}x${h}.png`) })
+      }
+      await page.setViewportSize({ width: 1280, height: 720 })
+      await page.getByRole('button', { name: 'Reset to start.c' }).click()
+      await page.locator('[data-testid="lab-goals"][data-settled="true"]').waitFor({ timeout: 30_000 })
     }
     expect(problems).toEqual([])
   }, 300_000)
