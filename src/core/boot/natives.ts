@@ -200,8 +200,7 @@ const fits64 = (v: bigint) => v >= MIN_64 && v < LIMIT_64
 const KINDS = new Map(NATIVE_ROWS.map((row) => [row, row.params ?? 'i'.repeat(typeof row.arity === 'number' ? row.arity : row.arity.min)]))
 
 /** Reject a wrongly typed argument at the policy's call site, before the native sees it. */
-function checkArguments(row: NativeRow, ctx: NativeContext, args: CValue[]): void {
-  const kinds = KINDS.get(row)!
+function checkArguments(row: NativeRow, kinds: string, ctx: NativeContext, args: CValue[]): void {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]
     const want = kinds[i] ?? 'a'
@@ -230,13 +229,16 @@ function runNative(row: NativeRow, k: Kernel, ctx: NativeContext, args: CValue[]
 /** The natives of one boot, closed over its kernel. */
 export function bindNatives(k: Kernel): NativeTable {
   return table(
-    NATIVE_ROWS.map((row) => ({
-      ...signature(row),
-      impl: (ctx, args) => {
-        checkArguments(row, ctx, args)
-        return runNative(row, k, ctx, args)
-      },
-    })),
+    NATIVE_ROWS.map((row) => {
+      const kinds = KINDS.get(row)!
+      return {
+        ...signature(row),
+        impl: (ctx, args) => {
+          checkArguments(row, kinds, ctx, args)
+          return runNative(row, k, ctx, args)
+        },
+      }
+    }),
     CONSTANT_ROWS.map((c) => ({ name: c.name, doc: c.doc, value: c.value(k.scenario) })),
   )
 }

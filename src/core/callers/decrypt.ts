@@ -54,6 +54,9 @@ export function decryptFor(
     errno: errnoName(ret),
     assumption: opts.assumption !== undefined,
     note: explain(k, probe, va, size, ret, broke),
+    step: k.currentStep(),
+    window: k.window(),
+    cpu: k.currentCpu,
   })
   if (opts.assumption) k.assume(opts.assumption)
   k.counters.decryptCalls++

@@ -351,10 +351,10 @@ export class Kernel {
     throw new KernelHalt(message)
   }
 
-  recordCall(record: Omit<CallerRecord, 'step' | 'window' | 'cpu'>): CallerRecord {
-    const full: CallerRecord = { ...record, step: this.currentStep(), window: this.window(), cpu: this.currentCpu }
-    this.calls.push(full)
+  /** Keep a caller's record (the caller stamps it with currentStep(), window() and currentCpu). */
+  recordCall(record: CallerRecord): CallerRecord {
+    this.calls.push(record)
     this.events.push({ kind: 'call', record: this.calls.length - 1 })
-    return full
+    return record
   }
 }
