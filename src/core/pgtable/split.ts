@@ -10,7 +10,7 @@
  * with count 512); if that allocation fails the entries are split one by one, so the walk
  * stops with -ENOMEM exactly where the kernel's would. In a table that is not one run, a
  * stretch of blocks is split with the kernel's one-page allocations but written, and
- * reported, as one event with its count.
+ * reported, as one event with its count (after its first block, reported alone).
  */
 import { CONT_PMD_SIZE, CONT_PMDS, CONT_PTE_SIZE, CONT_PTES, PAGE_SIZE, PGDIR_SIZE, PMD_SIZE, PTRS_PER_TABLE, PUD_SIZE, type VirtAddr } from '../memory/addr'
 import { EINVAL, ENOMEM } from './errno'
@@ -66,8 +66,10 @@ function splitPmd(pt: PageTable, pmd: PgTable, i: number, toCont: boolean, alloc
 /**
  * The repaint's split_contpmd() + split_pmd(to_cont=false) of the present PMD leaves [from, to),
  * in the kernel's order and with its one-page allocations, but with the table written once per
- * stretch between CONT groups and each stretch reported as one event with its count. -ENOMEM
- * leaves the entries before the failed allocation split, as the kernel's walk does.
+ * stretch between CONT groups and each stretch reported as one event with its count (its first
+ * block alone, so a split listener that stops the boot stops it where the kernel's first
+ * split_pmd() would). -ENOMEM leaves the entries before the failed allocation split, as the
+ * kernel's walk does.
  */
 function splitPmds(r: Repaint, pmd: PgTable, from: number, to: number): number {
   /** The table page of entry i, at i - from. */
@@ -92,6 +94,9 @@ function splitPmds(r: Repaint, pmd: PgTable, from: number, to: number): number {
       return -ENOMEM
     }
     pas[i - from] = pa
+    // The stretch's first split is reported alone: a listener that stops the boot at a split
+    // (a live split on a CPU without BBML2_NOABORT) stops it after one block, as in the kernel.
+    if (i === from) flush(i + 1)
   }
   flush(to)
   return 0
