@@ -149,14 +149,36 @@ describe('labs store', () => {
       await new Promise<void>((r) => (release = r))
       return { kind: 'graded' as const, grade: gradeOf(input, true), compiles: true }
     })
+    const before = workbench.goodBoot
     workbench.edit('int fixed;')
     await vi.advanceTimersByTimeAsync(0)
     // The boot of the text has landed (a new good boot) while its grade is still running.
-    await vi.waitFor(() => expect(workbench.goodBoot).not.toBeNull())
+    await vi.waitFor(() => expect(workbench.goodBoot).not.toBe(before))
     await vi.advanceTimersByTimeAsync(0)
     release()
     await vi.waitFor(() => expect(labs.gradedText).toBe('int fixed;'))
     expect(grader.runs.filter((r) => r.policy.text === 'int fixed;').length).toBe(1)
+  })
+
+  it('reloading the labs while a grade runs asks again for the reloaded lab, so the goals do not wait on an answer that is dropped', async () => {
+    const { labs, workbench, grader } = await started(fakeApi(), (text) => text.includes('fixed'))
+    await labs.open('04-blackout-windows')
+    await vi.waitFor(() => expect(labs.grade).not.toBeNull())
+    let release: () => void = () => {}
+    grader.run.mockImplementationOnce(async (input: GradeInput) => {
+      grader.runs.push(input)
+      await new Promise<void>((r) => (release = r))
+      return { kind: 'graded' as const, grade: gradeOf(input, true), compiles: true }
+    })
+    workbench.edit('int fixed;')
+    await vi.advanceTimersByTimeAsync(0)
+    const asked = grader.runs.length
+    await labs.load()
+    await vi.advanceTimersByTimeAsync(0)
+    release()
+    await vi.waitFor(() => expect(labs.gradedText).toBe('int fixed;'))
+    expect(grader.runs.length).toBe(asked + 1)
+    expect(grader.runs.at(-1)?.lab).toBe(labs.current)
   })
 
   it('text that does not compile keeps the last grade, marked stale', async () => {

@@ -110,8 +110,8 @@ export const useLabsStore = defineStore('labs', () => {
   const gradeHeld = ref<string | null>(null)
   /** Bumped by open() and close(): a grade asked for before belongs to another session and is dropped. */
   let session = 0
-  /** The text (and session) whose grade was last asked for. */
-  let gradeAsked: { text: string; session: number } | null = null
+  /** The text whose grade was last asked for, with the session and the lab it was asked for (a reload of the labs gives new ones). */
+  let gradeAsked: { text: string; session: number; lab: Lab } | null = null
   /** How many hints of each lab the learner has revealed. */
   const hintsShown = ref<Record<string, number>>({})
   const solutionShown = ref(false)
@@ -219,7 +219,7 @@ export const useLabsStore = defineStore('labs', () => {
     const base = resources.basePolicy
     if (!lab || !base) return
     const mine = session
-    const asked = { text, session: mine }
+    const asked = { text, session: mine, lab }
     gradeAsked = asked
     gradesInFlight++
     grading.value = true
@@ -256,7 +256,7 @@ export const useLabsStore = defineStore('labs', () => {
     ([lab, , text, held]) => {
       // A boot landing while this text's grade runs must not ask again: the newer request would supersede
       // the one in flight (latest wins), and the goals would wait for two grades.
-      const asked = gradeAsked?.text === text && gradeAsked.session === session
+      const asked = gradeAsked?.text === text && gradeAsked.session === session && gradeAsked.lab === lab
       if (lab && workbench.policyPath && !held && !asked && !(text === gradedText.value && grade.value)) void gradeNow(text)
     },
   )
