@@ -109,9 +109,7 @@ describeInChromium('keystroke latency in Chromium', () => {
   let page: Page
 
   beforeAll(async () => {
-    ;({ preview, browser, page } = await openApp())
-    // These tests start past the first-run welcome (web-workbench-ux.test.ts covers it).
-    await page.addInitScript(() => localStorage.setItem('bootlab:welcomed', '1'))
+    ;({ preview, browser, page } = await openApp({ pastWelcome: true }))
     await page.goto(preview.url)
     await settled(page)
   }, 180_000)

@@ -31,9 +31,8 @@ describeInChromium('printk amplification in Chromium', () => {
   const crashes: string[] = []
 
   beforeAll(async () => {
-    ;({ preview, browser, page } = await openApp())
+    ;({ preview, browser, page } = await openApp({ pastWelcome: true }))
     page.on('crash', () => crashes.push('page crashed'))
-    await page.addInitScript(() => localStorage.setItem('bootlab:welcomed', '1'))
   }, 240_000)
 
   afterAll(async () => {

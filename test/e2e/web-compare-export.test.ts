@@ -30,9 +30,7 @@ describeInChromium('compare and export in Chromium', () => {
   const pageErrors: string[] = []
 
   beforeAll(async () => {
-    ;({ preview, browser, page } = await openApp(pageErrors))
-    // These tests start past the first-run welcome (web-first-run.test.ts covers it).
-    await page.addInitScript(() => localStorage.setItem('bootlab:welcomed', '1'))
+    ;({ preview, browser, page } = await openApp({ pageErrors, pastWelcome: true }))
     await page.goto(preview.url)
     await page.locator('[data-testid="verdict"][data-settled="true"]').waitFor({ timeout: 20_000 })
   })

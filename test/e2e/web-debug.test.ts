@@ -34,9 +34,7 @@ describeInChromium('the debugger in Chromium', () => {
   const pageErrors: string[] = []
 
   beforeAll(async () => {
-    ;({ preview, browser, page } = await openApp(pageErrors))
-    // These tests start past the first-run welcome (web-workbench-ux.test.ts covers it).
-    await page.addInitScript(() => localStorage.setItem('bootlab:welcomed', '1'))
+    ;({ preview, browser, page } = await openApp({ pageErrors, pastWelcome: true }))
     await page.setViewportSize({ width: 1280, height: 720 })
     await page.goto(preview.url)
     await page.locator('.policy-editor .monaco-editor .view-lines').waitFor()

@@ -69,7 +69,7 @@ describeInChromium('every screen at four sizes in both themes', () => {
   const pageErrors: string[] = []
 
   beforeAll(async () => {
-    ;({ preview, browser, page } = await openApp(pageErrors))
+    ;({ preview, browser, page } = await openApp({ pageErrors }))
   }, 240_000)
 
   afterAll(async () => {

@@ -95,9 +95,7 @@ describeInChromium('web mode in Chromium', () => {
   const pageErrors: string[] = []
 
   beforeAll(async () => {
-    ;({ preview, browser, page } = await openApp(pageErrors))
-    // These tests start past the first-run welcome (web-first-run.test.ts covers it).
-    await page.addInitScript(() => localStorage.setItem('bootlab:welcomed', '1'))
+    ;({ preview, browser, page } = await openApp({ pageErrors, pastWelcome: true }))
     page.on('console', (message) => {
       if (message.type() === 'error') pageErrors.push(message.text())
     })

@@ -18,12 +18,20 @@ export interface OpenedApp {
   page: Page
 }
 
-/** The web build served, Chromium launched and a page open (not yet navigated); the page's uncaught errors go to `pageErrors`. */
-export async function openApp(pageErrors?: string[]): Promise<OpenedApp> {
+export interface OpenOptions {
+  /** Where the page's uncaught errors go. */
+  pageErrors?: string[]
+  /** Every load starts past the first-run welcome (web-workbench-ux.test.ts covers the welcome itself). */
+  pastWelcome?: boolean
+}
+
+/** The web build served, Chromium launched and a page open (not yet navigated). */
+export async function openApp({ pageErrors, pastWelcome = false }: OpenOptions = {}): Promise<OpenedApp> {
   const preview = await buildAndPreview()
   const browser = await launchChromium()
   const page = await browser.context.newPage()
   if (pageErrors) page.on('pageerror', (error) => pageErrors.push(error.message))
+  if (pastWelcome) await page.addInitScript(() => localStorage.setItem('bootlab:welcomed', '1'))
   return { preview, browser, page }
 }
 

@@ -57,6 +57,19 @@ function gradeOf(input: GradeInput, passed: boolean): LabGrade {
   }
 }
 
+type Grader = Awaited<ReturnType<typeof started>>['grader']
+
+/** The grader's next answer (a pass) waits until the returned function is called: a grade still running while other things happen. */
+function holdNextGrade(grader: Grader): () => void {
+  let release: () => void = () => {}
+  grader.run.mockImplementationOnce(async (input: GradeInput) => {
+    grader.runs.push(input)
+    await new Promise<void>((r) => (release = r))
+    return { kind: 'graded' as const, grade: gradeOf(input, true), compiles: true }
+  })
+  return () => release()
+}
+
 async function started(api = fakeApi(), passes: (text: string) => boolean = () => false) {
   const resources = useKernelResourcesStore()
   await resources.load(api)
@@ -143,12 +156,7 @@ describe('labs store', () => {
     const { labs, workbench, grader } = await started(fakeApi(), (text) => text.includes('fixed'))
     await labs.open('04-blackout-windows')
     await vi.waitFor(() => expect(labs.grade).not.toBeNull())
-    let release: () => void = () => {}
-    grader.run.mockImplementationOnce(async (input: GradeInput) => {
-      grader.runs.push(input)
-      await new Promise<void>((r) => (release = r))
-      return { kind: 'graded' as const, grade: gradeOf(input, true), compiles: true }
-    })
+    const release = holdNextGrade(grader)
     const before = workbench.goodBoot
     workbench.edit('int fixed;')
     await vi.advanceTimersByTimeAsync(0)
@@ -164,12 +172,7 @@ describe('labs store', () => {
     const { labs, workbench, grader } = await started(fakeApi(), (text) => text.includes('fixed'))
     await labs.open('04-blackout-windows')
     await vi.waitFor(() => expect(labs.grade).not.toBeNull())
-    let release: () => void = () => {}
-    grader.run.mockImplementationOnce(async (input: GradeInput) => {
-      grader.runs.push(input)
-      await new Promise<void>((r) => (release = r))
-      return { kind: 'graded' as const, grade: gradeOf(input, true), compiles: true }
-    })
+    const release = holdNextGrade(grader)
     workbench.edit('int fixed;')
     await vi.advanceTimersByTimeAsync(0)
     const asked = grader.runs.length
@@ -209,12 +212,7 @@ describe('labs store', () => {
     await labs.open('04-blackout-windows')
     await vi.waitFor(() => expect(labs.grade).not.toBeNull())
     // The next grade of lab 04 answers only after lab 03 has been opened.
-    let release: () => void = () => {}
-    grader.run.mockImplementationOnce(async (input: GradeInput) => {
-      grader.runs.push(input)
-      await new Promise<void>((r) => (release = r))
-      return { kind: 'graded' as const, grade: gradeOf(input, true), compiles: true }
-    })
+    const release = holdNextGrade(grader)
     useWorkbenchStore().edit('int late;')
     await vi.advanceTimersByTimeAsync(0)
     expect(grader.runs.at(-1)?.lab.id).toBe('04-blackout-windows')
