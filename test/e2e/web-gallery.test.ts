@@ -2,12 +2,12 @@
  * A demanding user's look at every screen (web mode, Chromium): the welcome,
  * the workbench outside a lab on the realm machine, lab 5 on the memory map,
  * the console with a WARN splat, the ptdump tab, the side-by-side compare view,
- * the Debug tab stopped at a breakpoint and the shortcut list, at four window
- * sizes in light and dark, and lab 5's goals held by a looping text at the two
- * smallest. Each screen is written to test/artifacts/gallery-*.png
- * (not committed) and checked for page-level horizontal overflow; the compare
- * view and the ptdump tab also for axe-core's serious/critical violations, and
- * the SVG timeline for fills that follow the theme and labels inside its box.
+ * the Debug tab stopped at a breakpoint, the shortcut list and lab 5's goals
+ * held by a looping text, at four window sizes in light and dark. Each screen is
+ * written to test/artifacts/gallery-*.png (not committed) and checked for
+ * page-level horizontal overflow; the compare view and the ptdump tab also for
+ * axe-core's serious/critical violations, and the SVG timeline for fills that
+ * follow the theme and labels inside its box.
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -189,7 +189,7 @@ describeInChromium('every screen at four sizes in both themes', () => {
       const why = page.getByTestId('goals-held-why')
       await why.waitFor({ timeout: 30_000 })
       expect(await why.textContent()).toMatch(new RegExp(`stops at start\\.c:${line + 1}:\\d+: step budget of \\d+ exceeded`))
-      for (const [w, h] of SIZES.slice(0, 2)) {
+      for (const [w, h] of SIZES) {
         await page.setViewportSize({ width: w, height: h })
         await why.scrollIntoViewIfNeeded()
         // One line each: the narrow lab column wraps the notes after them, never the words.
