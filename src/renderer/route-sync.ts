@@ -114,12 +114,13 @@ export function installRouteSync(stores: RouteStores, host: RouteHost): { start(
 
   return {
     async start() {
-      await apply(parseRoute(host.location.hash))
-      // From here on the workbench writes its place into the hash.
+      // The workbench writes its place into the hash: watched before the first route opens, so a move
+      // that lands just after it (the welcome's Lab 1 clicked during a reload) is written too.
       watch(
         () => formatRoute(current()),
         (hash) => write(hash, false),
       )
+      await apply(parseRoute(host.location.hash))
       host.addEventListener('popstate', () => void followLocation())
       host.addEventListener('hashchange', () => void followLocation())
     },

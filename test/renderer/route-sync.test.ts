@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest'
+import { reactive } from 'vue'
+import { installRouteSync, type RouteHost, type RouteStores } from '../../src/renderer/route-sync'
+
+/** A promise the test settles by hand, to order the route's opening against the learner's click. */
+function deferred(): { promise: Promise<void>; resolve(): void } {
+  let resolve!: () => void
+  const promise = new Promise<void>((r) => (resolve = r))
+  return { promise, resolve }
+}
+
+/** Stores with just what route-sync reads and calls; each opening waits for the test to let it land. */
+function fakeStores() {
+  const pending: { policy: ReturnType<typeof deferred>; lab: ReturnType<typeof deferred> } = { policy: deferred(), lab: deferred() }
+  const workbench = reactive({
+    lab: null as null | { id: string },
+    policyPath: null as string | null,
+    scenarioPath: null as string | null,
+    async start() {
+      this.policyPath = 'unpatched.c'
+    },
+    async selectPolicy(path: string) {
+      await pending.policy.promise
+      workbench.policyPath = path
+      workbench.lab = null
+      labs.current = null
+    },
+    async selectScenario(path: string) {
+      workbench.scenarioPath = path
+    },
+  })
+  const labs = reactive({
+    current: null as null | { id: string; revealAnswers: boolean },
+    entries: [{ ref: { id: '01-linear-map-tour' }, lab: {} }],
+    async open(id: string) {
+      await pending.lab.promise
+      labs.current = { id, revealAnswers: false }
+      workbench.lab = { id }
+      view.tab = 'map'
+    },
+    showSolution() {},
+  })
+  const compare = reactive({ shown: false, open() {}, close() {} })
+  const inspector = reactive({ pickedStep: null as number | null, selectStep(step: number | null) { inspector.pickedStep = step } })
+  const view = reactive({ tab: 'console', linkProblem: null as string | null })
+  return { stores: { workbench, labs, compare, inspector, view } as unknown as RouteStores, labs, pending }
+}
+
+function fakeHost(hash: string): RouteHost {
+  const host = {
+    location: { hash },
+    history: {
+      pushState: (_s: unknown, _t: string, url?: string | URL | null) => void (host.location.hash = String(url)),
+      replaceState: (_s: unknown, _t: string, url?: string | URL | null) => void (host.location.hash = String(url)),
+    },
+    addEventListener() {},
+  }
+  return host
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 0))
+
+describe('route sync', () => {
+  it('a lab opened while the reloaded route is still opening ends in the hash, whichever turn it lands in (the welcome\'s Lab 1 during a reload)', async () => {
+    for (let turns = 0; turns < 12; turns++) {
+      const { stores, labs, pending } = fakeStores()
+      const host = fakeHost('#/kernel/unpatched.c/console?machine=realm.yaml')
+      const started = installRouteSync(stores, host).start()
+      // The learner clicks the welcome's start while the kernel state named by the hash is still opening…
+      const opened = labs.open('01-linear-map-tour')
+      // …and the lab lands some microtasks after the route's opening does.
+      pending.policy.resolve()
+      for (let i = 0; i < turns; i++) await Promise.resolve()
+      pending.lab.resolve()
+      await Promise.all([started, opened])
+      await settle()
+      expect(labs.current?.id).toBe('01-linear-map-tour')
+      expect({ turns, hash: host.location.hash }).toEqual({ turns, hash: '#/lab/01-linear-map-tour/map' })
+    }
+  })
+
+  it('writes later moves into the hash, and opens what a reloaded hash names', async () => {
+    const { stores, labs, pending } = fakeStores()
+    pending.policy.resolve()
+    pending.lab.resolve()
+    const host = fakeHost('#/kernel/unpatched.c/console?machine=realm.yaml')
+    await installRouteSync(stores, host).start()
+    expect(host.location.hash).toBe('#/kernel/unpatched.c/console?machine=realm.yaml')
+    await labs.open('01-linear-map-tour')
+    await settle()
+    expect(host.location.hash).toBe('#/lab/01-linear-map-tour/map')
+  })
+})
