@@ -149,6 +149,15 @@ describe('natives and re-entrancy', () => {
     expect(it.call('g', [])).toBe(3n)
   })
 
+  test('a kernel halt is an Error with its reason, and captures no JavaScript stack (it is control flow)', () => {
+    const halt = new KernelHalt('Kernel panic - not syncing: Oops')
+    expect(halt).toBeInstanceOf(Error)
+    expect(halt.message).toBe('Kernel panic - not syncing: Oops')
+    expect(halt.reason).toBe('Kernel panic - not syncing: Oops')
+    expect(String(halt)).toBe('KernelHalt: Kernel panic - not syncing: Oops')
+    expect(halt.stack).toBeUndefined()
+  })
+
   test('natives calling with the wrong argument count get a located error', () => {
     const t = natives({ bad_walker: [0, (ctx) => ctx.call('cb', [1n, 2n])] })
     const it = load('int cb(int x) { return x; }\nint f(void)\n{\n\treturn bad_walker();\n}', t)
