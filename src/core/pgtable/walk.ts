@@ -11,11 +11,10 @@
  * applied per table, so a uniform table that changes as a whole stays one run; it skips
  * none PTEs (the kernel would write the masks into them, which the model cannot hold).
  */
-import { PAGE_SIZE, formatVirt, type VirtAddr, virt } from '../memory/addr'
+import { PAGE_SIZE, PMD_SIZE, formatVirt, type VirtAddr, virt } from '../memory/addr'
 import { EINVAL } from './errno'
-import { lookup } from './lookup'
 import type { PageTable } from './pgd'
-import { type Attrs, LEVEL_NAME, type Level, fromDescriptor, maskToAttrs } from './prot'
+import { type Attrs, LEVEL_NAME, type Level, fromDescriptor, maskToAttrs, toDescriptor } from './prot'
 import type { PgTable } from './table'
 
 /** ACTION_SUBTREE (descend, the default) or ACTION_CONTINUE (skip the children). */
@@ -57,10 +56,19 @@ class TableEntryRef implements EntryRef {
     readonly va: number,
   ) {}
 
+  /** The descriptor lookup() would give at this level, reading only the tables above it. */
   read(): bigint {
-    const step = lookup(this.pt, virt(this.va))[this.level]
-    if (!step) throw new Error(`no ${LEVEL_NAME[this.level]} entry maps ${formatVirt(virt(this.va))} any more`)
-    return step.desc
+    const ns = this.pt.nsSharedBit
+    let table = this.pt.pgd
+    for (let l = 0; l < this.level; l++) {
+      const i = table.index(this.va)
+      if (!table.isTable(i)) throw new Error(`no ${LEVEL_NAME[this.level]} entry maps ${formatVirt(virt(this.va))} any more`)
+      const child = table.childIfReal(i)
+      // A PTE table that exists only as part of a PMD table's run.
+      if (!child) return toDescriptor(3, table.childEntry(i, Math.floor((this.va % PMD_SIZE) / PAGE_SIZE)), ns)
+      table = child
+    }
+    return toDescriptor(this.level, table.entry(table.index(this.va)), ns)
   }
 
   write(desc: bigint): void {

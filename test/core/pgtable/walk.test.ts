@@ -139,6 +139,21 @@ describe('walkRange with pageattr callbacks', () => {
     ])
   })
 
+  it('an entry reads as the descriptor a hardware walk finds at its level: blocks, split tables, runs of PTE tables, none entries', () => {
+    const pt = pmdMap()
+    splitKernelLeafMappingLocked(pt, virt(4 * MiB + 0x1000), bump(0x80000000).alloc)
+    // A GiB of PTEs: a PMD table whose PTE tables exist only as one run.
+    createMapping(pt, virt(SZ_1G), phys(PHYS_OFFSET + SZ_1G), SZ_1G, PAGE_KERNEL, NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS, bump(0x9f000000).alloc)
+    const reads: [number, number, bigint][] = []
+    const record = (ref: EntryRef, addr: number) => (reads.push([ref.level, addr, ref.read()]), 0)
+    for (const [start, end] of [[0, 8 * MiB], [SZ_1G, SZ_1G + 4 * MiB], [SZ_1G + 600 * MiB, SZ_1G + 600 * MiB + 0x3000]]) {
+      expect(walkRange(pt, virt(start), virt(end), { pud: record, pmd: record, pte: record })).toBe(0)
+    }
+    expect(new Set(reads.map(([level]) => level))).toEqual(new Set([1, 2, 3]))
+    expect(reads.filter(([level, addr]) => level === 3 && addr >= SZ_1G).length).toBeGreaterThan(1024)
+    for (const [level, addr, desc] of reads) expect({ level, addr, desc }).toEqual({ level, addr, desc: lookup(pt, virt(addr))[level].desc })
+  })
+
   it('refuses to change an entry between table and leaf', () => {
     const pt = pmdMap()
     splitKernelLeafMappingLocked(pt, virt(4 * MiB + 0x1000), bump(0x80000000).alloc)
