@@ -193,7 +193,7 @@ function processGoals(cli: CliFigures | null, cls: ClassFigures | null, quick: b
       spread: null,
       limit: 10,
       pass: one.perSubmissionCpuMs < 10,
-      note: `${cls.passed} of ${cls.submissions} pass; --jobs scaling in the table below`,
+      note: `${cls.passed} of ${cls.submissions} pass; ${cls.costModel ? `${cls.costModel.marginalCpuMs.toFixed(1)} ms per added submission + ${(cls.costModel.fixedCpuMs / 1000).toFixed(2)} s fixed (start-up, JIT warm-up); ` : ''}--jobs scaling in the table below`,
     })
   } else rows.push(notMeasured('class-cpu-per-submission', 'class grading: CPU per submission', 'ms', 10, cls ? 'no CPU time (/usr/bin/time missing)' : why))
   return rows
@@ -226,6 +226,11 @@ function flatten(r: Omit<BenchReport, 'figures'>): BenchReport['figures'] {
     f[`ram:${s.ramGiB}:peak-heap`] = { value: s.heap.peakBytes / MB, unit: 'MB' }
   }
   for (const row of r.classGrading?.rows ?? []) f[`class:jobs-${row.jobs}:wall-per-submission`] = { value: row.perSubmissionWallMs, unit: 'ms' }
+  const model = r.classGrading?.costModel
+  if (model) {
+    f['class:marginal-cpu-per-submission'] = { value: model.marginalCpuMs, unit: 'ms' }
+    f['class:fixed-cpu'] = { value: model.fixedCpuMs, unit: 'ms' }
+  }
   return f
 }
 

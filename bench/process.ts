@@ -8,7 +8,9 @@
  *   process, cold JIT, cache filled).
  * - Class grading: a generated class of lab-05 submissions (the start and the solution with
  *   edits that change nothing, half of them fixed) graded by `--policy-dir` with 1..N jobs;
- *   per-submission CPU = the process's user+sys CPU (workers included) / submissions.
+ *   per-submission CPU = the process's user+sys CPU (workers included) / submissions. A class
+ *   a quarter the size, graded too, splits that into the cost of each added submission and
+ *   the process's fixed cost (start-up and the JIT's warm-up).
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -67,11 +69,24 @@ export interface ClassRow {
   perSubmissionWallMs: number
 }
 
+/**
+ * The per-submission CPU split by two class sizes (--jobs 1): what each added submission costs
+ * once the grader is warm, and what the process pays whatever the class (start-up, and most of
+ * the JIT's warm-up: V8 optimises the model's hot code in its first few dozen submissions).
+ */
+export interface ClassCostModel {
+  smallSubmissions: number
+  smallCpuMs: number
+  marginalCpuMs: number
+  fixedCpuMs: number
+}
+
 export interface ClassFigures {
   lab: string
   submissions: number
   passed: number
   rows: ClassRow[]
+  costModel: ClassCostModel | null
 }
 
 /** A class: the start and the solution, with comment and blank-line edits so every file is its own text. */
@@ -85,23 +100,35 @@ function writeClass(dir: string, n: number): void {
   }
 }
 
-export function classGrading(submissions: number, jobs: number[]): ClassFigures | null {
+function gradeClass(dir: string, jobs: number, cache: string): ProcessRun {
+  return run([CLI_BIN, 'boot', '--lab', '05-move-swiotlb', '--policy-dir', dir, '--jobs', String(jobs), '--json'], { BOOTLAB_CACHE_DIR: cache })
+}
+
+export function classGrading(submissions: number, jobs: number[], smallSubmissions = Math.round(submissions / 4)): ClassFigures | null {
   if (!ensureCliBuilt()) return null
   const dir = mkdtempSync(join(tmpdir(), 'bootlab-bench-class-'))
   const cache = join(dir, 'cache')
   mkdirSync(join(dir, 'class'))
   writeClass(join(dir, 'class'), submissions)
+  mkdirSync(join(dir, 'small'))
+  writeClass(join(dir, 'small'), smallSubmissions)
   try {
     const rows: ClassRow[] = []
     let passed = 0
     for (const j of jobs) {
-      const r = run([CLI_BIN, 'boot', '--lab', '05-move-swiotlb', '--policy-dir', join(dir, 'class'), '--jobs', String(j), '--json'], { BOOTLAB_CACHE_DIR: cache })
+      const r = gradeClass(join(dir, 'class'), j, cache)
       passed = r.stdout.split("\n").filter((line) => line.includes('"status":"passed"')).length
       rows.push({ jobs: j, wallMs: r.wallMs, cpuMs: r.cpuMs, perSubmissionCpuMs: r.cpuMs === null ? null : r.cpuMs / submissions, perSubmissionWallMs: r.wallMs / submissions })
     }
-    return { lab: '05-move-swiotlb', submissions, passed, rows }
+    const small = gradeClass(join(dir, 'small'), 1, cache).cpuMs
+    const big = rows.find((r) => r.jobs === 1)?.cpuMs ?? null
+    let costModel: ClassCostModel | null = null
+    if (small !== null && big !== null) {
+      const marginalCpuMs = (big - small) / (submissions - smallSubmissions)
+      costModel = { smallSubmissions, smallCpuMs: small, marginalCpuMs, fixedCpuMs: small - marginalCpuMs * smallSubmissions }
+    }
+    return { lab: '05-move-swiotlb', submissions, passed, rows, costModel }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
 }
-

@@ -63,6 +63,9 @@ export function formatReport(r: BenchReport): string {
         ['--jobs', 'wall s', 'CPU s', 'CPU ms per submission', 'wall ms per submission'],
         r.classGrading.rows.map((c) => [String(c.jobs), (c.wallMs / 1000).toFixed(2), c.cpuMs === null ? '-' : (c.cpuMs / 1000).toFixed(2), c.perSubmissionCpuMs === null ? '-' : c.perSubmissionCpuMs.toFixed(1), c.perSubmissionWallMs.toFixed(1)]),
       ),
+      ...(r.classGrading.costModel
+        ? [`--jobs 1 with ${r.classGrading.costModel.smallSubmissions} files took ${(r.classGrading.costModel.smallCpuMs / 1000).toFixed(2)} s CPU: each added submission costs ${r.classGrading.costModel.marginalCpuMs.toFixed(1)} ms, the process ${(r.classGrading.costModel.fixedCpuMs / 1000).toFixed(2)} s whatever the class (start-up, and the JIT's warm-up on the model's code)`]
+        : []),
       '',
     )
   }
