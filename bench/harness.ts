@@ -17,6 +17,7 @@ import { type HeapProbe, probeHeap } from './heap'
 import { E2E_COMMAND, KEYSTROKE_WORKLOADS, readFirstPaint, readKeystrokeFigure } from './keystroke'
 import { type Budget, speedProbeMs, time, type Timing } from './measure'
 import { type ClassFigures, classGrading, type CliFigures, cliColdBoot } from './process'
+import { type RunawayRow, runaways } from './runaways'
 
 export const REPORT_VERSION = 2
 const MB = 2 ** 20
@@ -72,6 +73,8 @@ export interface BenchReport {
   scaling: ScalingRow[]
   cli: CliFigures | null
   classGrading: ClassFigures | null
+  /** Policies that once ran away, timed against the limits their unit tests used to assert. */
+  runaways: RunawayRow[]
   firstPaint: { ms: number; file: string } | null
   /** Every figure by a stable id, for `--compare`. */
   figures: Record<string, { value: number; unit: string }>
@@ -226,6 +229,7 @@ function flatten(r: Omit<BenchReport, 'figures'>): BenchReport['figures'] {
     f[`ram:${s.ramGiB}:peak-heap`] = { value: s.heap.peakBytes / MB, unit: 'MB' }
   }
   for (const row of r.classGrading?.rows ?? []) f[`class:jobs-${row.jobs}:wall-per-submission`] = { value: row.perSubmissionWallMs, unit: 'ms' }
+  for (const w of r.runaways) f[`runaway:${w.what}:cpu`] = { value: w.cpuMs, unit: 'ms' }
   const model = r.classGrading?.costModel
   if (model) {
     f['class:marginal-cpu-per-submission'] = { value: model.marginalCpuMs, unit: 'ms' }
@@ -257,6 +261,7 @@ export async function runBench(options: BenchOptions, commit: string | null): Pr
   const small = boot(cpuScenario(4), fixed).verdict.status
   const cli = options.quick ? null : cliColdBoot(15)
   const cls = options.quick ? null : classGrading(200, [1, 2])
+  const runawayRows = await runaways(options.quick)
 
   const dense = floor.filter((f) => f.id.startsWith('dense'))
   const goals: GoalRow[] = [
@@ -298,6 +303,7 @@ export async function runBench(options: BenchOptions, commit: string | null): Pr
     scaling,
     cli: cli && { ...cli, firstRun: { ...cli.firstRun, stdout: '' } },
     classGrading: cls,
+    runaways: runawayRows,
     firstPaint: readFirstPaint(),
   }
   return { ...report, figures: flatten(report) }

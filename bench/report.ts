@@ -69,6 +69,16 @@ export function formatReport(r: BenchReport): string {
       '',
     )
   }
+  if (r.runaways.length) {
+    out.push(
+      'Runaway guards: policies that once ran for seconds or minutes (test/helpers/runaways.ts), CPU of one boot against the limit their unit tests used to assert',
+      table(
+        ['policy', 'machine', 'CPU ms', 'limit ms', 'result', 'ended'],
+        r.runaways.map((w) => [w.what, w.scenario, ms(w.cpuMs), String(w.limitMs), w.pass ? 'pass' : 'MISS', w.ending]),
+      ),
+      '',
+    )
+  }
   out.push(
     'Per keystroke in Node (what the app worker runs; keystroke-to-painted in Chromium is in the goals above)',
     table(['step', 'median ms', 'p10..p90 ms'], r.costs.map((c) => [c.name, ms(c.timing.medianMs), `${ms(c.timing.p10Ms)}..${ms(c.timing.p90Ms)}`])),

@@ -72,6 +72,16 @@ describe('npm run bench', () => {
     expect(g100.decryptCalls - g10.decryptCalls).toBe(90)
     expect(g100.policySteps).toBeGreaterThan(g10.policySteps)
 
+    // Runaway guards (quick: the range updates scaled down and one boot), each ended as its unit test expects.
+    expect(report.runaways.map((w) => [w.what, w.ending])).toEqual([
+      ['5,000 fragmenting range updates', '2,500 ranges left'],
+      ['a shift too large for a C integer', 'runaway.c:4 runtime'],
+    ])
+    for (const w of report.runaways) {
+      expect(stdout).toContain(w.what)
+      expect(report.figures[`runaway:${w.what}:cpu`]).toEqual({ value: w.cpuMs, unit: 'ms' })
+    }
+
     // Bigger guests count more tables (and PTEs) but hold only a few more objects.
     const [small, big] = report.scaling
     expect([small.ramGiB, big.ramGiB]).toEqual([1, 4])

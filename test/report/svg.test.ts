@@ -120,9 +120,7 @@ describe('memoryMapSvg', () => {
   it('merges sub-pixel extents: 200,000 alternating 4 KiB leaves give at most a few rectangles per pixel column', () => {
     const extents: MapExtent[] = []
     for (let i = 0; i < 200_000; i++) extents.push(extent(i * 4096, 4096, { leaf: i % 2 ? 'PTE' : 'CONT_PTE', shared: i % 1000 === 0 }))
-    const started = performance.now()
     const svg = memoryMapSvg({ step: 0, ptdump: [], label: 'fragmented', extents }, { barWidth: 600 })
-    expect(performance.now() - started).toBeLessThan(2000)
     expect(xmlProblem(svg)).toBeNull()
     // One bar of 600 px, plus shared marks that merge where they touch.
     expect(count(svg, /<rect /g)).toBeLessThan(3 * 600)

@@ -1,7 +1,7 @@
 /*
  * A policy script is untrusted code: it may reach nothing but the core's API,
  * and however it runs away it must stop with a message naming its line, in
- * bounded time and memory. The interpreter resolves every name from its own
+ * bounded time and memory (the runaways' times are the bench's: bench/runaways.ts). The interpreter resolves every name from its own
  * Maps (locals by slot, then #defines, globals, native constants, objects and
  * functions), never from a JavaScript object, so host globals and prototype
  * names are ordinary C identifiers.
@@ -13,6 +13,7 @@ import { MAX_CONSOLE_LINES, MAX_LINE_CHARS } from '../../../src/core/console/pri
 import { type BootResult, parseScenario, stepBudget } from '../../../src/core'
 import { readNamed } from '../../../src/node/resources'
 import { bootWith } from '../../helpers/boot'
+import { BUDGET_LOOPS, HUGE_VALUES, PRINTING_LOOPS, type RunawayBoot } from '../../helpers/runaways'
 import { brief, compile, load } from './harness'
 
 const HOST_NAMES = ['globalThis', 'process', 'require', 'eval', 'Function', 'window', 'self', 'module', 'console', 'Object', 'this', 'import']
@@ -106,22 +107,12 @@ function stopped(r: BootResult) {
   return r.diagnostics.filter((d) => d.severity === 'error').at(-1)!
 }
 
-/** Boot on `scenario` and check it took at most `millis`: every runaway below ends quickly. */
-async function bootTimed(scenario: string, text: string, millis = 5000): Promise<BootResult> {
-  const started = performance.now()
-  const r = await bootWith(scenario, text, 'runaway.c')
-  expect(performance.now() - started).toBeLessThan(millis)
-  return r
-}
+/** Boot a runaway (its time is the bench's: bench/runaways.ts). */
+const bootRunaway = (r: RunawayBoot) => bootWith(r.scenario, r.text, r.file)
 
 describe('runaway policies stop with a message naming the line', () => {
-  it.each([
-    ['memblock_phys_alloc', 'realm', 'void __init arch_mm_preinit(void)\n{\n\tfor (;;)\n\t\tmemblock_phys_alloc(PAGE_SIZE, PAGE_SIZE);\n}\n'],
-    ['pagetable_alloc', 'realm', 'void __init mem_init(void)\n{\n\twhile (1)\n\t\tpagetable_alloc(GFP_PGTABLE_KERNEL);\n}\n'],
-    ['set_memory_decrypted', 'host', 'void __init mem_init(void)\n{\n\tfor (;;)\n\t\tset_memory_decrypted(PAGE_OFFSET, 1);\n}\n'],
-    ['split_kernel_leaf_mapping_locked', 'host-1t', 'void __init mem_init(void)\n{\n\tunsigned long a;\n\tfor (a = PAGE_OFFSET + 4096; ; a += PMD_SIZE)\n\t\tsplit_kernel_leaf_mapping_locked(a);\n}\n'],
-  ])('a loop calling %s on %s ends at the step budget', async (_name, scenario, text) => {
-    const d = stopped(await bootTimed(scenario, text))
+  it.each(BUDGET_LOOPS.map((r) => [r.what, r.scenario, r] as const))('a loop calling %s on %s ends at the step budget', async (_name, scenario, runaway) => {
+    const d = stopped(await bootRunaway(runaway))
     // The budget grows with the machine (stepBudget): 200,000 plus 1,000 per CPU here.
     const named = readNamed(scenario, 'scenario')
     const budget = stepBudget(parseScenario(named.text, named.file).scenario!)
@@ -130,56 +121,35 @@ describe('runaway policies stop with a message naming the line', () => {
     expect(`${d.file}:${d.line}`).toMatch(/^(runaway\.c:[345]|unpatched\.c:\d+)$/)
   })
 
-  it.each([
-    ['WARN_ON', 'host', 'WARN_ON(1);'],
-    ['pr_info', 'host', 'pr_info("boot %d\\n", 1);'],
-    ['set_memory_decrypted (each failure WARNs)', 'realm', 'set_memory_decrypted(PAGE_OFFSET, 1);'],
-  ])('a loop printing through %s on %s stops when the kernel log is full, at its line', async (_name, scenario, call) => {
-    const r = await bootTimed(scenario, `void __init mem_init(void)\n{\n\tfor (;;)\n\t\t${call}\n}\n`)
+  it.each(PRINTING_LOOPS.map((r) => [r.what, r.scenario, r] as const))('a loop printing through %s on %s stops when the kernel log is full, at its line', async (_name, _scenario, runaway) => {
+    const r = await bootRunaway(runaway)
     expect(stopped(r)).toMatchObject({ file: 'runaway.c', line: 4, code: 'budget', message: `the kernel log reached ${MAX_CONSOLE_LINES} lines: does a loop print (pr_info, WARN) without end?` })
     expect(r.console.length).toBeLessThanOrEqual(MAX_CONSOLE_LINES)
   })
 
   it('a huge printk width or string is cut to a printk record, not allocated', async () => {
-    const long = 'x'.repeat(100_000)
-    const r = await bootTimed('host', `void __init mem_init(void)\n{\n\tpr_info("%999999999d|%-500000000s|\\n", 1, "${long}");\n\tpr_info("${long}");\n}\n`)
+    const r = await bootRunaway(HUGE_VALUES.printk)
     expect(r.console.filter((l) => l.text.length === MAX_LINE_CHARS)).toHaveLength(2)
     expect(Math.max(...r.console.map((l) => l.text.length))).toBe(MAX_LINE_CHARS)
   })
 
   it('a shift too large for a C integer is refused at the call, not computed', async () => {
-    const d = stopped(await bootTimed('host', 'void __init mem_init(void)\n{\n\tunsigned long x;\n\tx = BIT(1000000000);\n}\n', 1000))
+    const d = stopped(await bootRunaway(HUGE_VALUES.shift))
     expect(d).toMatchObject({ file: 'runaway.c', line: 4, message: 'BIT(1000000000): the bit number must be from 0 to 63' })
   })
 
   it('kernel values wider than 64 bits stop at the next native call', async () => {
-    const wide = Array.from({ length: 8 }, () => 'PUD_SIZE').join(' * ')
-    const d = stopped(await bootTimed('host', `void __init mem_init(void)\n{\n\tpr_info("%d\\n",\n\t\t${wide});\n}\n`, 1000))
+    const d = stopped(await bootRunaway(HUGE_VALUES.wide))
     expect(d).toMatchObject({ file: 'runaway.c', line: 3, message: 'argument 2 of pr_info() does not fit in 64 bits' })
   })
 
   it('squaring a handle field in a loop wraps at 64 bits instead of growing without bound', async () => {
-    const r = await bootTimed('realm', `
-static int pageattr_pmd_entry(pmd_t *pmd, unsigned long addr, unsigned long next, struct mm_walk *walk)
-{
-	int i;
-
-	walk->action = 3;
-	for (i = 0; i < 1000; i++)
-		walk->action = walk->action * walk->action + 1;
-	return 0;
-}
-`, 2000)
+    const r = await bootRunaway(HUGE_VALUES.squaring)
     expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([])
   })
 
   it('recursion through a native stops at the call-depth limit, at the recursive call', async () => {
-    const d = stopped(await bootTimed('realm', `
-static int __set_memory_enc_dec(unsigned long addr, int numpages, bool encrypt)
-{
-	return set_memory_decrypted(addr, numpages);
-}
-`))
+    const d = stopped(await bootRunaway(HUGE_VALUES.recursion))
     expect(d).toMatchObject({ file: 'runaway.c', line: 4 })
     expect(d.message).toMatch(/^call depth limit of 64 exceeded calling '/)
   })
