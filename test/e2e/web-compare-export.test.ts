@@ -183,4 +183,24 @@ describeInChromium('compare and export in Chromium', () => {
     }
     expect(pageErrors).toEqual([])
   })
+
+  it('the compare view\'s policy diff shows both start.c texts while the lab\'s reference solution is open too', async () => {
+    const consoleErrors: string[] = []
+    page.on('console', (m) => void (m.type() === 'error' && consoleErrors.push(m.text())))
+    await page.keyboard.press('Escape')
+    await page.getByTestId('show-solution').click()
+    await page.getByTestId('tab-solution').waitFor()
+    await page.locator('.read-only-policy .monaco-editor .view-line').first().waitFor()
+    // In a lab the compare view opens on its start.c (left) against the editor's text (right), one comment line apart.
+    await page.getByTestId('compare').click()
+    const diff = page.getByTestId('compare-policy-diff')
+    await diff.locator('.monaco-diff-editor').waitFor()
+    for (const side of ['original', 'modified']) {
+      await expect.poll(() => diff.locator(`.editor.${side} .view-line`).count()).toBeGreaterThan(5)
+      expect((await diff.locator(`.editor.${side} .view-line`).allTextContents()).join('\n')).toContain('SPDX-License-Identifier')
+    }
+    expect(consoleErrors).toEqual([])
+    expect(pageErrors).toEqual([])
+    await page.getByTestId('compare-close').click()
+  })
 })
