@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createPinia, setActivePinia } from 'pinia'
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { nextTick } from 'vue'
 import type { BootResult } from '../../src/core'
 import { compareBoots, SECTIONS } from '../../src/report/report'
 import type { BootlabApi, ExportRequest } from '../../src/shared/bootlab-api'
@@ -111,22 +112,50 @@ describe('compare store', () => {
     expect(compare.ptdumpDiff[0]).toMatchObject({ side: 'both', text: '---[ Linear Mapping start ]---' })
   })
 
-  it('"compare with previous boot": my last good boot of other text against the editor', async () => {
+  it('"compare with previous boot": my last boot of this file with other text (a failing one too) against the editor', async () => {
     const workbench = workbenchOnPatchedV1()
     const compare = useCompareStore()
     const asked: CompareInput[] = []
     compare.connect(fakeComparer(asked))
-    // A good boot of the base kernel's text, then the learner edits and boots again.
+    // A boot of the base kernel's text (it fails on realm), then the learner edits and boots again.
+    expect(unpatched.verdict.status).toBe('failed')
     workbench.$patch({ policyText: policy('unpatched').text, bootedText: policy('unpatched').text })
-    workbench.outcome = { kind: 'booted', diagnostics: [], result: { ...unpatched, verdict: { status: 'booted', headline: 'ok', causes: [] } } }
-    await vi.waitFor(() => expect(compare.previousGood).toBeNull())
+    workbench.outcome = { kind: 'booted', diagnostics: [], result: unpatched }
+    await vi.waitFor(() => expect(compare.previousBoot).toBeNull())
     workbench.$patch({ policyText: policy('patched-v1').text, bootedText: policy('patched-v1').text })
     workbench.outcome = { kind: 'booted', diagnostics: [], result: patchedV1 }
-    await vi.waitFor(() => expect(compare.previousGood?.text).toBe(policy('unpatched').text))
+    await vi.waitFor(() => expect(compare.previousBoot?.text).toBe(policy('unpatched').text))
     compare.compareWithPrevious()
     await vi.waitFor(() => expect(asked).toHaveLength(1))
     expect(asked[0].left.policy.text).toBe(policy('unpatched').text)
     expect(asked[0].right.policy.text).toBe(policy('patched-v1').text)
+  })
+
+  it('"compare with previous boot" never offers another lab\'s file, nor a policy that could not run', async () => {
+    const workbench = workbenchOnPatchedV1()
+    const compare = useCompareStore()
+    const lab = (id: string) => ({ id, start: policy('unpatched'), kernelStates: [], scenarios: [scenario('realm')], machineLocked: false })
+    // Lab 1's start.c boots…
+    workbench.lab = lab('01-linear-map-tour')
+    workbench.$patch({ policyPath: 'start.c', policyText: 'lab 1 text', bootedText: 'lab 1 text' })
+    workbench.outcome = { kind: 'booted', diagnostics: [], result: unpatched }
+    await nextTick()
+    // …then Lab 5's start.c, a different text under the same file name.
+    workbench.lab = lab('05-move-swiotlb')
+    workbench.$patch({ policyText: 'lab 5 text', bootedText: 'lab 5 text' })
+    workbench.outcome = { kind: 'booted', diagnostics: [], result: patchedV1 }
+    await nextTick()
+    await vi.waitFor(() => expect(compare.previousBoot).toBeNull())
+    // An edit of Lab 5 that cannot run is no boot to compare with either.
+    workbench.$patch({ policyText: 'lab 5, broken', bootedText: 'lab 5, broken' })
+    workbench.outcome = { kind: 'booted', diagnostics: [], result: { ...patchedV1, verdict: { status: 'policy-error', headline: 'x', causes: [] } } }
+    await nextTick()
+    workbench.$patch({ policyText: 'lab 5, edited again' })
+    await vi.waitFor(() => expect(compare.previousBoot).toEqual({ path: 'start.c', text: 'lab 5 text' }))
+    // Back in Lab 1, its own boot is the previous one.
+    workbench.lab = lab('01-linear-map-tour')
+    workbench.$patch({ policyText: 'lab 1, edited' })
+    await vi.waitFor(() => expect(compare.previousBoot).toEqual({ path: 'start.c', text: 'lab 1 text' }))
   })
 })
 

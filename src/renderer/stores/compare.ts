@@ -7,7 +7,7 @@
  * is a gap on its timeline and keeps that side on its nearest earlier step.
  * Outside a lab the default pair is the base kernel against the merged series
  * on the workbench's machine; a swap and "compare with previous boot" (the last
- * good boot of other text against the editor's) are one click each.
+ * boot of the same file with other text, against the editor's) are one click each.
  */
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch } from 'vue'
@@ -22,7 +22,7 @@ import { useWorkbenchStore } from './workbench'
 
 /** The policy choice that follows the editor's text as the learner types. */
 export const EDITOR_POLICY = 'editor'
-/** The policy choice that is the text of the learner's previous good boot. */
+/** The policy choice that is the text of the learner's previous boot of the same file. */
 export const PREVIOUS_POLICY = 'previous'
 /** The merged fix: the default right side outside a lab. */
 export const SERIES_POLICY_PATH = 'series.c'
@@ -87,22 +87,35 @@ export const useCompareStore = defineStore('compare', () => {
     void compareNow()
   }
 
-  /** The policy texts of the learner's good boots (booted cleanly), newest last, each once. */
-  const goodBoots = shallowRef<TextFile[]>([])
+  /**
+   * Which file of which lab (or of the free workbench) the editor holds: a previous boot is one of
+   * the same file, never Lab 1's start.c against Lab 5's.
+   */
+  const editing = () => `${workbench.lab?.id ?? ''}/${workbench.policyPath ?? ''}`
+  /**
+   * The policy texts the learner's boots ran to a verdict (a failing boot too: in a fix lab every
+   * attempt before the fix fails, and comparing attempts is the point; not a policy that could not
+   * run), newest last, each once, with the file they were booted as.
+   */
+  const ranBoots = shallowRef<(TextFile & { editing: string })[]>([])
   watch(
     () => workbench.outcome,
     (o) => {
-      if (o?.kind !== 'booted' || o.result.verdict.status !== 'booted' || !workbench.policyPath || workbench.bootedText === null) return
-      const file = { path: workbench.policyPath, text: workbench.bootedText }
-      goodBoots.value = [...goodBoots.value.filter((f) => f.text !== file.text), file].slice(-8)
+      if (o?.kind !== 'booted' || o.result.verdict.status === 'policy-error' || !workbench.policyPath || workbench.bootedText === null) return
+      const file = { path: workbench.policyPath, text: workbench.bootedText, editing: editing() }
+      ranBoots.value = [...ranBoots.value.filter((f) => f.editing !== file.editing || f.text !== file.text), file].slice(-16)
     },
   )
-  /** The last good boot whose text differs from the editor's: what "compare with previous boot" compares with. */
-  const previousGood = computed(() => [...goodBoots.value].reverse().find((f) => f.text !== workbench.policyText) ?? null)
+  /** The last boot of the same file whose text differs from the editor's: what "compare with previous boot" compares with. */
+  const previousBoot = computed<TextFile | null>(() => {
+    const here = editing()
+    const found = [...ranBoots.value].reverse().find((f) => f.editing === here && f.text !== workbench.policyText)
+    return found ? { path: found.path, text: found.text } : null
+  })
 
-  /** My last good boot (left) against this one (right), on the workbench's machine. */
+  /** My previous boot (left) against this one (right), on the workbench's machine. */
   function compareWithPrevious(): void {
-    if (!previousGood.value) return
+    if (!previousBoot.value) return
     const scenario = workbench.scenarioPath
     left.value = { policy: PREVIOUS_POLICY, scenario }
     right.value = { policy: EDITOR_POLICY, scenario }
@@ -117,7 +130,7 @@ export const useCompareStore = defineStore('compare', () => {
   }
 
   function policyFile(choice: SideChoice): TextFile | null {
-    if (choice.policy === PREVIOUS_POLICY) return previousGood.value
+    if (choice.policy === PREVIOUS_POLICY) return previousBoot.value
     if (choice.policy === EDITOR_POLICY) return workbench.policyPath ? { path: workbench.policyPath, text: workbench.policyText } : null
     return policies.value.find((p) => p.path === choice.policy) ?? null
   }
@@ -246,7 +259,7 @@ export const useCompareStore = defineStore('compare', () => {
     leftColumns,
     rightColumns,
     divergenceRow,
-    previousGood,
+    previousBoot,
     leftPolicy,
     rightPolicy,
     connect,
