@@ -141,6 +141,35 @@ describeInChromium('the workbench as a learner meets it', () => {
     expect(page.url()).toMatch(/#\/lab\/01-linear-map-tour\/map$/)
   }, 90_000)
 
+  it('the welcome keeps the keyboard (its way in focused, Tab stays inside, Esc dismisses) and leads into the lab a link opened; Esc closes the export panel', async () => {
+    await page.setViewportSize({ width: 1280, height: 720 })
+    await visit(page, `#/lab/${LAB5}/map`)
+    await page.evaluate(() => localStorage.removeItem('bootlab:welcomed'))
+    await page.reload()
+    const start = page.getByTestId('welcome-start')
+    // A link into Lab 5: the welcome leads into Lab 5, not away to Lab 1.
+    await expect.poll(() => start.textContent()).toMatch(/^Start with Lab 5: /)
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('welcome-start')
+    const focused = () => page.evaluate(() => document.activeElement?.closest('[data-testid="welcome"]') !== null)
+    for (const key of ['Tab', 'Tab', 'Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab']) {
+      await page.keyboard.press(key)
+      expect(await focused(), `focus after ${key}`).toBe(true)
+    }
+    await page.keyboard.press('Escape')
+    await expect.poll(() => page.getByTestId('welcome').count()).toBe(0)
+    expect(page.url()).toMatch(new RegExp(`#/lab/${LAB5}/map$`))
+    expect(await page.evaluate(() => localStorage.getItem('bootlab:welcomed'))).toBe('1')
+
+    await page.getByTestId('export').click()
+    await expect.poll(() => page.getByTestId('export-panel').getByRole('heading').textContent()).toBe('Export the lab report')
+    await page.keyboard.press('Escape')
+    await expect.poll(() => page.getByTestId('export-panel').count()).toBe(0)
+    await page.getByTestId('export').click()
+    await page.getByTestId('export-close').click()
+    await expect.poll(() => page.getByTestId('export-panel').count()).toBe(0)
+    expect(pageErrors).toEqual([])
+  }, 60_000)
+
   it('layout: no horizontal overflow and the lab actions in view at four sizes, light and dark (screenshots)', async () => {
     await visit(page, `#/lab/${LAB5}/map`)
     await settled(page)
