@@ -16,6 +16,13 @@ markdown.renderer.rules.image = (tokens, index) => {
   return `<span class="image-alt">[image: ${markdown.utils.escapeHtml(alt)}]</span>`
 }
 
+// Kernel identifiers are long words in a narrow column: a line may break after each underscore
+// (swiotlb_<wbr>update_<wbr>mem_<wbr>attributes) rather than at any letter.
+const breakAfterUnderscores = (escaped: string) => escaped.replace(/(?<=[A-Za-z0-9])_(?=[A-Za-z0-9])/g, '_<wbr>')
+markdown.renderer.rules.text = (tokens, index) => breakAfterUnderscores(markdown.utils.escapeHtml(tokens[index].content))
+markdown.renderer.rules.code_inline = (tokens, index, _options, _env, self) =>
+  `<code${self.renderAttrs(tokens[index])}>${breakAfterUnderscores(markdown.utils.escapeHtml(tokens[index].content))}</code>`
+
 const SAFE_HREF = /^(https:\/\/|#)/i
 const defaultLinkOpen = markdown.renderer.rules.link_open ?? ((tokens, index, options, _env, self) => self.renderToken(tokens, index, options))
 markdown.renderer.rules.link_open = (tokens, index, options, env, self) => {
@@ -31,12 +38,21 @@ export function markdownToHtml(text: string): string {
   return markdown.render(text)
 }
 
+/** One line of a lab's text (a question, a hint, an answer) with its inline Markdown: `code`, *emphasis*, links. */
+export function markdownInlineToHtml(text: string): string {
+  return markdown.renderInline(text)
+}
+
+const PURIFY = { FORBID_TAGS: ['img', 'style', 'form', 'input', 'button', 'iframe', 'object', 'embed', 'svg', 'math'], ALLOWED_URI_REGEXP: SAFE_HREF }
+
 /** Sanitised HTML for the instructions pane. */
 export function labHtml(text: string): string {
-  return DOMPurify.sanitize(markdownToHtml(text), {
-    FORBID_TAGS: ['img', 'style', 'form', 'input', 'button', 'iframe', 'object', 'embed', 'svg', 'math'],
-    ALLOWED_URI_REGEXP: SAFE_HREF,
-  })
+  return DOMPurify.sanitize(markdownToHtml(text), PURIFY)
+}
+
+/** Sanitised HTML for one line of a lab's text. */
+export function labInlineHtml(text: string): string {
+  return DOMPurify.sanitize(markdownInlineToHtml(text), PURIFY)
 }
 
 /** The element id a `#` link scrolls to: percent-decoded, or as written when its escapes are malformed (`#100%`). */

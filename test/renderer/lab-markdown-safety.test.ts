@@ -58,8 +58,8 @@ const hostileMarkdown = fc
   .array(fc.oneof({ arbitrary: fc.constantFrom(...HOSTILE), weight: 3 }, { arbitrary: fc.string({ maxLength: 30 }), weight: 1 }), { minLength: 1, maxLength: 6 })
   .chain((parts) => fc.constantFrom('\n\n', '\n', ' ', '').map((sep) => parts.join(sep)))
 
-/** Tags markdown-it writes with raw HTML off, and the attributes each may carry. */
-const ALLOWED = /^(p|h[1-6]|em|strong|s|code|pre|blockquote|ul|ol|li|a|hr|br|table|thead|tbody|tr|th|td|span)$/
+/** Tags markdown-it writes with raw HTML off (and the line-break hints inside identifiers), and the attributes each may carry. */
+const ALLOWED = /^(p|h[1-6]|em|strong|s|code|pre|blockquote|ul|ol|li|a|hr|br|wbr|table|thead|tbody|tr|th|td|span)$/
 const ATTRIBUTE_OK: Record<string, (value: string) => boolean> = {
   href: (v) => /^(https:\/\/|#)/i.test(v),
   rel: (v) => v === 'noopener noreferrer',

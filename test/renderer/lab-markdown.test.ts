@@ -1,14 +1,27 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { anchorId, markdownToHtml } from '../../src/renderer/lab-markdown'
+import { anchorId, markdownInlineToHtml, markdownToHtml } from '../../src/renderer/lab-markdown'
 
 describe('lab Markdown', () => {
   it('renders a bundled README: headings, code, tables', () => {
     const html = markdownToHtml(readFileSync(join(import.meta.dirname, '../../labs/03-realm-bug/README.md'), 'utf8'))
     expect(html).toContain('<h1>Lab 3 — Reproduce the realm bug</h1>')
-    expect(html).toContain('<code>set_memory_decrypted()</code>')
+    expect(html).toContain('<code>set_<wbr>memory_<wbr>decrypted()</code>')
     expect(html).toContain('<table>')
+  })
+
+  it('a long kernel identifier may break after its underscores (in text, code and headings), nowhere else', () => {
+    const html = markdownToHtml('# Move swiotlb_update_mem_attributes()\n\nCall `arch_mm_preinit()` from `__init` code, not `__pa_symbol` or `x_`.')
+    expect(html).toContain('<h1>Move swiotlb_<wbr>update_<wbr>mem_<wbr>attributes()</h1>')
+    expect(html).toContain('<code>arch_<wbr>mm_<wbr>preinit()</code>')
+    // Leading and trailing underscores are no place to break.
+    expect(html).toContain('from <code>__init</code> code, not <code>__pa_<wbr>symbol</code> or <code>x_</code>.')
+  })
+
+  it('a question or hint line renders its inline Markdown, without a paragraph around it, and raw HTML stays text', () => {
+    expect(markdownInlineToHtml('Boot `host` and `host-no-bbml2`: which *one* splits?')).toBe('Boot <code>host</code> and <code>host-no-bbml2</code>: which <em>one</em> splits?')
+    expect(markdownInlineToHtml('<b onclick=x>no</b>')).toBe('&lt;b onclick=x&gt;no&lt;/b&gt;')
   })
 
   it('raw HTML stays text: no script, no inline handler, no iframe', () => {
