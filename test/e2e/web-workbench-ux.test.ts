@@ -322,6 +322,32 @@ describeInChromium('the workbench as a learner meets it', () => {
     expect(await page.getByTestId('verdict-expectation').getAttribute('data-expected')).toBe('false')
   }, 90_000)
 
+  it('a hint asked for comes into view, another lab opens at the top of its instructions, and questions show their code as code', async () => {
+    await page.setViewportSize({ width: 1280, height: 720 })
+    await visit(page, '#/lab/02-bbml2-repaint/map')
+    await page.evaluate(() => localStorage.setItem('bootlab:welcomed', '1'))
+    await page.reload()
+    await settled(page)
+    const scroller = page.getByTestId('lab-pane').locator('.scroll')
+    expect(await scroller.evaluate((el) => el.scrollTop)).toBe(0)
+    await page.getByTestId('reveal-hint').click()
+    const hint = page.getByTestId('lab-hints').locator('li').last()
+    const inView = async () => {
+      const [h, box] = [await hint.boundingBox(), await scroller.boundingBox()]
+      return !!h && !!box && h.y >= box.y - 1 && h.y + Math.min(h.height, 16) <= box.y + box.height + 1
+    }
+    await expect.poll(inView).toBe(true)
+    expect(await scroller.evaluate((el) => el.scrollTop)).toBeGreaterThan(0)
+    // Another lab in the same pane (a link, Back, or "Next") starts at its top.
+    await page.evaluate(() => (location.hash = '#/lab/01-linear-map-tour/map'))
+    await page.locator('[data-testid="lab-pane"][data-lab="01-linear-map-tour"]').waitFor()
+    await expect.poll(() => scroller.evaluate((el) => el.scrollTop)).toBe(0)
+    // Lab 1's first question names the `host` machine in code.
+    expect(await page.getByTestId('lab-answers').locator('label').first().locator('code').first().textContent()).toBe('host')
+    expect(await page.getByTestId('lab-answers').locator('label').first().textContent()).not.toContain('`')
+    expect(pageErrors).toEqual([])
+  }, 60_000)
+
   it('a share link opens the same boot in another tab; a link that does not decode says so', async () => {
     await visit(page, `#/lab/${LAB5}/console`)
     await settled(page)
