@@ -286,12 +286,22 @@ describeInChromium('the workbench as a learner meets it', () => {
           seen.add(e.target)
         }
       })
-      for (const box of ['.toolbar', '[data-testid="policy-editor"]', '[data-testid="result-pane"]']) observer.observe(document.querySelector(box)!)
+      for (const box of ['.toolbar', '[data-testid="policy-editor"]', '[data-testid="result-pane"]', '.result-split']) observer.observe(document.querySelector(box)!)
     })
     for (let i = 0; i < 12; i++) {
       await page.keyboard.type('x')
       await settled(page)
     }
+    // Code that does not parse until its last key (a declaration typed letter by letter), and the save after it:
+    // the verdict says "does not parse yet" without moving the timeline and the tabs below it.
+    await page.keyboard.press('Enter')
+    for (const key of 'int typed;') {
+      await page.keyboard.type(key)
+      await settled(page)
+      if (key !== ';') expect(await page.getByTestId('verdict').getAttribute('data-syntax')).toBe('true')
+    }
+    expect(await page.getByTestId('verdict').getAttribute('data-syntax')).toBe('false')
+    await page.getByTestId('saved-at').waitFor()
     await page.waitForTimeout(100)
     expect(await page.evaluate(() => (window as unknown as { resizes: string[] }).resizes)).toEqual([])
   }, 60_000)

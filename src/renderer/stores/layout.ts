@@ -19,7 +19,7 @@ export interface Layout {
   labsShown: boolean
 }
 
-export const DEFAULT_LAYOUT: Layout = { withLabs: [24, 36, 40], withoutLabs: [46, 54], results: [36, 64], labsShown: true }
+export const DEFAULT_LAYOUT: Layout = { withLabs: [24, 36, 40], withoutLabs: [46, 54], results: [43, 57], labsShown: true }
 
 const isSizes = (v: unknown, n: number): v is number[] =>
   Array.isArray(v) && v.length === n && v.every((x) => typeof x === 'number' && x >= 0 && x <= 100) && Math.abs(v.reduce((a, b) => a + b, 0) - 100) < 1
