@@ -54,6 +54,11 @@ describeInChromium('compare and export in Chromium', () => {
     const levels = lines.slice(1, -1).map((l) => / (PGD|PUD|PMD|PTE)( |$)/.exec(l)?.[1])
     expect(levels.join(' ')).toMatch(/PMD( PTE)+ PMD/)
     expect(lines.some((l) => l.endsWith(' NS'))).toBe(true)
+    // Copy says what it did, and what it copied is the dump.
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'])
+    await page.getByTestId('ptdump-copy').click()
+    await expect.poll(() => page.getByTestId('ptdump-copy').textContent()).toContain('Copied')
+    expect((await page.evaluate(() => navigator.clipboard.readText())).trimEnd()).toBe(lines.join('\n'))
     await shoot(page, 'web-ptdump-1280x720-dark.png')
     for (const [width, height] of [[1024, 700], [1440, 900], [1920, 1080]]) {
       await page.setViewportSize({ width, height })

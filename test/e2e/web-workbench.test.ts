@@ -165,6 +165,16 @@ describeInChromium('web mode in Chromium', () => {
     // Monaco draws the active line number on its next animation frame.
     await expect.poll(() => page.locator('.policy-editor .monaco-editor .margin .active-line-number').allTextContents()).toEqual([String(warnLine)])
     await shoot(page, 'web-warn-splat.png')
+    // Long lines wrap to the pane, so the link at a splat line's end is on screen; unwrapped it is past the edge.
+    const rightOf = async (l: ReturnType<Page['locator']>) => {
+      const b = (await l.boundingBox())!
+      return b.x + b.width
+    }
+    const dmesg = page.getByTestId('console')
+    expect(await rightOf(frame)).toBeLessThanOrEqual(await rightOf(dmesg))
+    await page.getByTestId('console-wrap').uncheck()
+    expect(await rightOf(frame)).toBeGreaterThan(await rightOf(dmesg))
+    await page.getByTestId('console-wrap').check()
   })
 
   it("keeps the learner's edit across a reload (saved in localStorage)", async () => {

@@ -19,15 +19,16 @@ describe('layout store', () => {
     layout.resizedResults([50, 50])
     layout.toggleLabs()
     layout.resizedMain([40, 60])
+    layout.setConsoleWrap(false)
     setActivePinia(createPinia())
     const again = useLayoutStore()
     again.connect(storage)
-    expect(again.layout).toEqual({ withLabs: [30.12, 30, 39.88], withoutLabs: [40, 60], results: [50, 50], labsShown: false })
+    expect(again.layout).toEqual({ withLabs: [30.12, 30, 39.88], withoutLabs: [40, 60], results: [50, 50], labsShown: false, consoleWrap: false })
   })
 
   it('falls back to the defaults field by field for anything unreadable', () => {
     expect(readLayout('not json')).toEqual(DEFAULT_LAYOUT)
-    expect(readLayout(JSON.stringify({ withLabs: [50, 50, 50], results: [20, 80], labsShown: 'yes' }))).toEqual({ ...DEFAULT_LAYOUT, results: [20, 80] })
+    expect(readLayout(JSON.stringify({ withLabs: [50, 50, 50], results: [20, 80], labsShown: 'yes', consoleWrap: 1 }))).toEqual({ ...DEFAULT_LAYOUT, results: [20, 80] })
     const storage = memory()
     storage.setItem(LAYOUT_KEY, '{"withoutLabs":[-5,105]}')
     const layout = useLayoutStore()

@@ -1,6 +1,6 @@
 /*
  * The workbench's pane sizes (lab | editor | results, and timeline | tabs) and
- * whether the lab column is shown, remembered in this window's storage so a
+ * whether the lab column is shown (and how the console shows long lines), remembered in this window's storage so a
  * reload (or the next start) opens the layout the learner left. Sizes are the
  * percentages splitpanes works in; anything unreadable falls back to defaults.
  */
@@ -17,9 +17,11 @@ export interface Layout {
   /** timeline | tabs. */
   results: [number, number]
   labsShown: boolean
+  /** The console wraps a long dmesg line under its text (else one line each, scrolled sideways). */
+  consoleWrap: boolean
 }
 
-export const DEFAULT_LAYOUT: Layout = { withLabs: [24, 36, 40], withoutLabs: [46, 54], results: [43, 57], labsShown: true }
+export const DEFAULT_LAYOUT: Layout = { withLabs: [24, 36, 40], withoutLabs: [46, 54], results: [43, 57], labsShown: true, consoleWrap: true }
 
 const isSizes = (v: unknown, n: number): v is number[] =>
   Array.isArray(v) && v.length === n && v.every((x) => typeof x === 'number' && x >= 0 && x <= 100) && Math.abs(v.reduce((a, b) => a + b, 0) - 100) < 1
@@ -38,6 +40,7 @@ export function readLayout(text: string | null): Layout {
     withoutLabs: isSizes(data.withoutLabs, 2) ? (data.withoutLabs as Layout['withoutLabs']) : DEFAULT_LAYOUT.withoutLabs,
     results: isSizes(data.results, 2) ? (data.results as Layout['results']) : DEFAULT_LAYOUT.results,
     labsShown: typeof data.labsShown === 'boolean' ? data.labsShown : DEFAULT_LAYOUT.labsShown,
+    consoleWrap: typeof data.consoleWrap === 'boolean' ? data.consoleWrap : DEFAULT_LAYOUT.consoleWrap,
   }
 }
 
@@ -75,5 +78,10 @@ export const useLayoutStore = defineStore('layout', () => {
     save()
   }
 
-  return { layout, connect, resizedMain, resizedResults, toggleLabs }
+  function setConsoleWrap(wrap: boolean): void {
+    layout.value = { ...layout.value, consoleWrap: wrap }
+    save()
+  }
+
+  return { layout, connect, resizedMain, resizedResults, toggleLabs, setConsoleWrap }
 })
