@@ -189,7 +189,24 @@ describeInChromium('the workbench as a learner meets it', () => {
         }
         // The memory map gets real height: at least a third of the window.
         expect((await page.getByTestId('tabs-pane').boundingBox())!.height).toBeGreaterThan(height / 3)
+        // The zoom buttons stay on the region's title line, and hovering the map shows its walk in view.
+        const centreY = async (l: ReturnType<Page['locator']>) => ((b) => b.y + b.height / 2)((await l.boundingBox())!)
+        const head = page.getByTestId('memory-map').locator('.region-head').first()
+        expect(Math.abs((await centreY(head.getByRole('button', { name: /Zoom in/ }))) - (await centreY(head.locator('.region-title'))))).toBeLessThan(4)
+        const bar = (await page.getByTestId('map-bar').first().boundingBox())!
+        await page.mouse.move(bar.x + bar.width * 0.3, bar.y + bar.height / 2)
+        const walk = (await page.getByTestId('map-walk').boundingBox())!
+        expect(walk.y + 40, `${theme} ${width}x${height}: the walk's first lines`).toBeLessThanOrEqual(height)
         await shoot(page, `ux-lab5-${theme}-${width}x${height}.png`)
+        // The scenario form fits its pane: no field (the long CPU model names) runs past the edge.
+        await page.getByTestId('tab-scenario').click()
+        const paneRight = ((b) => b.x + b.width)((await page.getByTestId('tabs-pane').boundingBox())!)
+        for (const field of await page.getByRole('tabpanel').locator('select, input, fieldset').all()) {
+          if (!(await field.isVisible())) continue
+          const b = (await field.boundingBox())!
+          expect(b.x + b.width, `${theme} ${width}x${height}: ${await field.getAttribute('aria-label')}`).toBeLessThanOrEqual(paneRight + 1)
+        }
+        await page.getByTestId('tab-map').click()
       }
     }
     await page.setViewportSize({ width: 1400, height: 900 })
