@@ -10,8 +10,7 @@
  *   with its weight as a property; a failed goal has a <failure> holding the
  *   evidence; a submission that could not be graded has an <error> per goal.
  */
-import type { Lab } from '../labs'
-import { groupEvidence } from './grade-report'
+import { groupEvidence, type Lab } from '../labs'
 import type { GoalOutcome, SubmissionResult } from './grade-worker'
 
 export type GradeFormat = 'human' | 'json' | 'junit' | 'gradescope'

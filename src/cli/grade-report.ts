@@ -1,28 +1,12 @@
 /*
  * The command line's view of a lab grade: one line per goal, and under each
  * failed goal why it matters and the evidence, the way a course's grade script
- * prints its checks. Evidence that holds on several machines (the grader
- * writes each check as "<detail> in boot of <scenario>") is printed once with
- * the machines it holds on.
+ * prints its checks. Evidence that holds on several machines is printed once
+ * with the machines it holds on (groupEvidence, src/labs/grade.ts).
  */
-import type { Lab, LabGrade } from '../labs'
+import { groupEvidence, type Lab, type LabGrade } from '../labs'
 import { PLAIN, type Style } from './style'
 import { terminalSafe } from './terminal-text'
-
-const IN_BOOT_OF = / in boot of (\S+)$/
-
-/** Each distinct detail once, in first-seen order, with the scenarios it was seen in. */
-export function groupEvidence(evidence: string[]): { detail: string; scenarios: string[] }[] {
-  const groups = new Map<string, string[]>()
-  for (const e of evidence) {
-    const m = IN_BOOT_OF.exec(e)
-    const detail = m ? e.slice(0, m.index) : e
-    const scenarios = groups.get(detail) ?? []
-    if (m) scenarios.push(m[1])
-    groups.set(detail, scenarios)
-  }
-  return [...groups].map(([detail, scenarios]) => ({ detail, scenarios }))
-}
 
 export function printGrade(lab: Lab, grade: LabGrade, out: (s: string) => void, style: Style = PLAIN): void {
   const safe = terminalSafe

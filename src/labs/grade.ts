@@ -100,6 +100,25 @@ export function bootLab(lab: Lab, policies: LabPolicies): LabRun[] {
 
 const appliesTo = (goal: Goal, s: LabScenario) => !goal.scenarios || goal.scenarios.includes(s.family) || goal.scenarios.includes(s.name)
 
+const IN_BOOT_OF_TEXT = ' in boot of '
+const IN_BOOT_OF = / in boot of (\S+)$/
+
+/**
+ * A goal's evidence with each distinct detail once, in first-seen order, with the machines it was
+ * seen on: a lab's seeded variants fail alike, and one line per machine repeated the same words.
+ */
+export function groupEvidence(evidence: readonly string[]): { detail: string; scenarios: string[] }[] {
+  const groups = new Map<string, string[]>()
+  for (const e of evidence) {
+    const m = IN_BOOT_OF.exec(e)
+    const detail = m ? e.slice(0, m.index) : e
+    const scenarios = groups.get(detail) ?? []
+    if (m) scenarios.push(m[1])
+    groups.set(detail, scenarios)
+  }
+  return [...groups].map(([detail, scenarios]) => ({ detail, scenarios }))
+}
+
 export function gradeRuns(lab: Lab, runs: LabRun[]): LabGrade {
   const goals = lab.goals.map((goal): GoalResult => {
     const checks = runs
@@ -112,7 +131,7 @@ export function gradeRuns(lab: Lab, runs: LabRun[]): LabGrade {
       weight: goal.weight,
       passed: failed.length === 0,
       message: goal.message,
-      evidence: failed.map((c) => `${c.detail} in boot of ${c.scenario}`),
+      evidence: failed.map((c) => `${c.detail}${IN_BOOT_OF_TEXT}${c.scenario}`),
       checks,
     }
   })

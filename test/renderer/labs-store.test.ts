@@ -7,8 +7,9 @@ import type { BootResult } from '../../src/core'
 import type { LabGrade } from '../../src/labs'
 import type { BootlabApi, KernelResources, LabFolder, Progress } from '../../src/shared/bootlab-api'
 import { useKernelResourcesStore } from '../../src/renderer/stores/kernel-resources'
-import { HINTS_KEY, labCompletion, labSession, readHints, useLabsStore, verdictExpectation } from '../../src/renderer/stores/labs'
+import { doneWhen, HINTS_KEY, labCompletion, labSession, readHints, useLabsStore, verdictExpectation } from '../../src/renderer/stores/labs'
 import { loadLab } from '../../src/labs'
+import { loadBundled } from '../labs/lab-fixtures'
 import { ref } from 'vue'
 import { useWorkbenchStore } from '../../src/renderer/stores/workbench'
 import type { BootInput, BootOutcome, GradeInput, GradeOutcome } from '../../src/renderer/workers/boot-protocol'
@@ -285,6 +286,20 @@ describe('labs store', () => {
     const lab4 = { ...lab5, expectedVerdict: undefined, order: 4 }
     expect(verdictExpectation(lab4, 'booted', true)).toEqual({ expected: true, text: 'what lab 4 expects' })
     expect(labCompletion({ ...lab5, kind: 'fix' }, null, []).done).toBe(false)
+  })
+
+  it('what finishes a lab is said as the completion rule decides it: answers are asked for exactly where passing goals alone do not finish it', () => {
+    const passing = { passed: true } as LabGrade
+    const kinds = new Set<string>()
+    for (const id of readdirSync(join(ROOT, 'labs'))) {
+      const lab = loadBundled(id)
+      kinds.add(lab.kind)
+      const needsAnswers = !labCompletion(lab, passing, []).done
+      expect(labCompletion(lab, passing, lab.questions.map(() => 'an answer')).done, id).toBe(true)
+      expect(/every question has an answer/.test(doneWhen(lab)), id).toBe(needsAnswers)
+      expect(/Answers are optional/.test(doneWhen(lab)), id).toBe(!needsAnswers && lab.questions.length > 0)
+    }
+    expect([...kinds].sort()).toEqual(['explore', 'fix'])
   })
 
   it('reopening a lab restores the saved text; reset goes back to start.c', async () => {

@@ -43,8 +43,12 @@ export function readHints(text: string | null): Record<string, number> {
   }
 }
 
-/** How far the learner is with a lab: a fix lab is done when its goals pass; an explore lab (whose
- * starting policy passes its goals: they are facts to find) when they pass and every question is answered. */
+/** Whether a lab wants every question answered before it counts as done: an explore lab's starting
+ * policy passes its goals (they are facts to find), so its answers are the work; a fix lab's are
+ * optional (they go in the report). */
+export const answersRequired = (lab: Lab): boolean => lab.kind === 'explore' && lab.questions.length > 0
+
+/** How far the learner is with a lab: done when its goals pass and, where required, every question is answered. */
 export interface LabCompletion {
   goalsPassed: boolean
   answered: number
@@ -56,7 +60,14 @@ export function labCompletion(lab: Lab, grade: LabGrade | null, answers: string[
   const goalsPassed = grade?.passed ?? false
   const answered = lab.questions.filter((_, i) => (answers[i] ?? '').trim() !== '').length
   const questions = lab.questions.length
-  return { goalsPassed, answered, questions, done: goalsPassed && (lab.kind === 'fix' || answered === questions) }
+  return { goalsPassed, answered, questions, done: goalsPassed && (!answersRequired(lab) || answered === questions) }
+}
+
+/** What finishes a lab, in a sentence for the learner (the lab pane's header, the navigator's tooltip). */
+export function doneWhen(lab: Lab): string {
+  if (answersRequired(lab)) return 'Explore: the starting policy already passes the goals (they are facts to find); the lab is done when every question has an answer.'
+  const answers = lab.questions.length ? ' Answers are optional; they go in the report.' : ''
+  return `${lab.kind === 'fix' ? 'Fix: the starting policy fails the goals; the lab is done when your edit makes them pass.' : 'The lab is done when its goals pass.'}${answers}`
 }
 
 /**
