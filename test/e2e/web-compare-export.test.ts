@@ -130,6 +130,11 @@ describeInChromium('compare and export in Chromium', () => {
     expect(await page.getByTestId('compare-ptdump').locator('[data-side="both"]').first().textContent()).toContain('Linear Mapping start')
     expect(await page.getByTestId('compare-counters').locator('tbody tr').count()).toBeGreaterThan(10)
     await page.getByTestId('compare-policy-diff').locator('.monaco-diff-editor').waitFor()
+    // Both memory maps take their column's width (a size containment once collapsed them to nothing).
+    const maps = await page.getByTestId('compare-view').getByTestId('memory-map').all()
+    expect(maps.length).toBe(2)
+    for (const m of maps) expect((await m.boundingBox())!.width).toBeGreaterThan(l.width * 0.9)
+    for (const bar of await page.getByTestId('compare-view').getByTestId('map-bar').all()) expect((await bar.boundingBox())!.width).toBeGreaterThan(l.width * 0.8)
 
     // Swap in one click.
     await page.getByTestId('compare-swap').click()

@@ -82,6 +82,18 @@ describe('compare store', () => {
     }
   }
 
+  it('knows when both sides boot the same text on the same machine (nothing can differ), and when a side changes', async () => {
+    workbenchOnPatchedV1()
+    const compare = useCompareStore()
+    compare.connect(fakeComparer([]))
+    compare.open()
+    expect(compare.sameInputs).toBe(false)
+    compare.left = { policy: 'patched-v1.c', scenario: 'realm.yaml' }
+    expect(compare.sameInputs).toBe(true)
+    useWorkbenchStore().policyText += '\n/* edited */\n'
+    expect(compare.sameInputs).toBe(false)
+  })
+
   it('outside a lab defaults to the base kernel against the merged series, and swaps in one call', async () => {
     workbenchOnPatchedV1()
     useKernelResourcesStore().$patch({ policies: [policy('unpatched'), policy('patched-v1'), policy('series')] })

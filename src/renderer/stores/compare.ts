@@ -237,6 +237,10 @@ export const useCompareStore = defineStore('compare', () => {
   /** The two policy texts, for the diff editor. */
   const leftPolicy = computed(() => policyFile(left.value))
   const rightPolicy = computed(() => policyFile(right.value))
+  /** Both sides boot the same text on the same machine (a lab's start.c against an unedited editor): nothing can differ. */
+  const sameInputs = computed(
+    () => !!leftPolicy.value && !!rightPolicy.value && leftPolicy.value.text === rightPolicy.value.text && left.value.scenario === right.value.scenario,
+  )
 
   return {
     shown,
@@ -261,6 +265,7 @@ export const useCompareStore = defineStore('compare', () => {
     divergenceRow,
     previousBoot,
     leftPolicy,
+    sameInputs,
     rightPolicy,
     connect,
     open,
