@@ -137,9 +137,15 @@ describeInChromium('web mode in Chromium', () => {
     await shoot(page, 'web-syntax-error.png')
 
     await page.keyboard.press('Escape')
+    // A long line scrolls the editor sideways; Reset brings back the file from its first column.
+    await page.keyboard.press('End')
+    await page.keyboard.type(` /* ${'a long comment '.repeat(12)}*/`)
+    const scrolledLeft = () => page.locator('.policy-editor .lines-content').evaluate((el) => Math.max(0, -parseFloat((el as HTMLElement).style.left || '0')))
+    await expect.poll(scrolledLeft).toBeGreaterThan(0)
     await page.getByRole('button', { name: 'Reset' }).click()
     expect(await bootSettled(page)).toBe(before)
     await expect.poll(() => page.getByTestId('problem-summary').textContent()).toBe('0 errors, 0 warnings')
+    await expect.poll(scrolledLeft).toBe(0)
   })
 
   it('an edit that WARNs turns the verdict and console; the splat policy frame jumps the editor to that line', async () => {
