@@ -105,6 +105,8 @@ describeInChromium('the workbench as a learner meets it', () => {
     console.log(`first paint: FCP ${paint.firstContentfulPaintMs} ms (static shell), Vue shell ${paint.shellPaintedMs} ms after navigation`)
     expect(paint.firstContentfulPaintMs).toBeGreaterThan(0)
     expect(await settled(page)).toBe('failed')
+    // The red boot behind the card is named as the subject.
+    expect(await page.getByTestId('welcome-behind').textContent()).toMatch(/base kernel \(unpatched\.c\)/)
     expect(await axeViolations(page)).toEqual([])
     await shoot(page, 'ux-first-run.png')
 
