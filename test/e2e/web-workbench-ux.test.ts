@@ -114,6 +114,15 @@ describeInChromium('the workbench as a learner meets it', () => {
     await page.getByTestId('welcome-dismiss').click()
     expect(await page.getByTestId('verdict-guide').textContent()).toMatch(/never reached userspace/)
     expect(await page.getByTestId('guide-explore').textContent()).toMatch(/Lab 3/)
+    // The realm's cause chain is longer than the lines the banner shows: a button says so and shows it whole.
+    const causes = page.getByTestId('verdict-causes')
+    const whole = () => causes.evaluate((el) => el.scrollHeight <= el.clientHeight + 1)
+    expect(await whole()).toBe(false)
+    await page.getByTestId('verdict-causes-toggle').click()
+    await expect.poll(whole).toBe(true)
+    expect(await page.getByTestId('verdict-causes-toggle').textContent()).toMatch(/Show less/)
+    await page.getByTestId('verdict-causes-toggle').click()
+    expect(await whole()).toBe(false)
     expect(await axeViolations(page)).toEqual([])
 
     await page.reload()
