@@ -356,8 +356,17 @@ describeInChromium('the workbench as a learner meets it', () => {
     await expect.poll(() => page.getByTestId('tab-map').getAttribute('aria-selected')).toBe('true')
     await page.goForward()
     await expect.poll(() => page.getByTestId('tab-console').getAttribute('aria-selected')).toBe('true')
-    // The lab's verdict says this crash is not yet what the lab expects.
+    // The lab's verdict says this crash is not yet what the lab expects, and its link brings the goals into view.
     expect(await page.getByTestId('verdict-expectation').getAttribute('data-expected')).toBe('false')
+    await page.getByTestId('verdict-see-goals').click()
+    const pane = (await page.getByTestId('lab-pane').locator('.scroll').boundingBox())!
+    await expect.poll(async () => Math.abs((await page.getByTestId('lab-goals').boundingBox())!.y - pane.y)).toBeLessThan(4)
+    // A failed goal shows two pieces of evidence and says how many more there are.
+    const failed = page.getByTestId('lab-goals').locator('[data-passed="false"]').filter({ has: page.locator('.more-evidence') }).first()
+    expect(await failed.locator('.evidence > li').count()).toBe(2)
+    const more = Number((await failed.locator('.more-evidence').textContent())!.match(/(\d+) more/)![1])
+    await failed.locator('.more-evidence').click()
+    expect(await failed.locator('.evidence > li').count()).toBe(2 + more)
   }, 90_000)
 
   it('a hint asked for comes into view, another lab opens at the top of its instructions, and questions show their code as code', async () => {

@@ -74,8 +74,8 @@ export function doneWhen(lab: Lab): string {
  * Whether a verdict is the one the lab expects at this stage: once the goals pass, the verdict the
  * manifest's expectedVerdict names (default: a clean boot) is expected, and its note says why.
  */
-export function verdictExpectation(lab: Lab, status: string, goalsPassed: boolean): { expected: boolean; text: string } {
-  if (!goalsPassed) return { expected: false, text: `not yet what lab ${lab.order} expects: see its goals` }
+export function verdictExpectation(lab: Lab, status: string, goalsPassed: boolean): { expected: boolean; text: string; seeGoals?: true } {
+  if (!goalsPassed) return { expected: false, text: `not yet what lab ${lab.order} expects:`, seeGoals: true }
   const wanted = lab.expectedVerdict?.status ?? ['booted']
   if (!(wanted as string[]).includes(status)) return { expected: false, text: `the goals pass, but lab ${lab.order} expects ${wanted.join(' or ')}` }
   return { expected: true, text: lab.expectedVerdict ? `expected: ${lab.expectedVerdict.note}` : `what lab ${lab.order} expects` }
@@ -305,6 +305,10 @@ export const useLabsStore = defineStore('labs', () => {
     if (current.value?.revealAnswers) solutionShown.value = true
   }
 
+  /** Asked to show the lab's goals (the verdict's "see its goals"): the lab pane scrolls to them on each change. */
+  const goalsAsked = ref(0)
+  const showGoals = () => void goalsAsked.value++
+
   return {
     entries,
     loadError,
@@ -333,5 +337,7 @@ export const useLabsStore = defineStore('labs', () => {
     revealHint,
     openLink,
     showSolution,
+    goalsAsked,
+    showGoals,
   }
 })
