@@ -200,6 +200,12 @@ describeInChromium('the workbench as a learner meets it', () => {
         }
         // The memory map gets real height: at least a third of the window.
         expect((await page.getByTestId('tabs-pane').boundingBox())!.height).toBeGreaterThan(height / 3)
+        // The step's details under the timeline show whole lines, none cut in half by the pane.
+        const lines = await page.getByTestId('step-info').evaluate((el) => {
+          const cs = getComputedStyle(el)
+          return (el.clientHeight - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom)) / parseFloat(cs.lineHeight)
+        })
+        expect(Math.abs(lines - Math.round(lines)), `${theme} ${width}x${height}: ${lines} lines`).toBeLessThan(0.05)
         // The zoom buttons stay on the region's title line, and hovering the map shows its walk in view.
         const centreY = async (l: ReturnType<Page['locator']>) => ((b) => b.y + b.height / 2)((await l.boundingBox())!)
         const head = page.getByTestId('memory-map').locator('.region-head').first()
