@@ -192,6 +192,22 @@ export function viewBetween(from: number, to: number, bounds: MapView): MapView 
   return clampView(lo, span, bounds)
 }
 
+/**
+ * Where to look for the first run of extents that `matches` (a legend entry clicked: "show me the
+ * PTEs", "where is the shared pool"): the region it lies in and a view of the run with as much
+ * again on each side, so a 64 MiB pool in 4 GiB of RAM is wide enough to see.
+ */
+export function viewOfFirst(extents: readonly MapExtent[], matches: (e: MapExtent) => boolean): { region: MapRegion; view: MapView } | null {
+  const i = extents.findIndex((e) => !e.kernelImage && matches(e))
+  if (i < 0) return null
+  const region = regionsOf(extents).find((r) => r.first <= i && i < r.last)!
+  let j = i
+  while (j + 1 < region.last && extents[j + 1].va === extents[j].va + extents[j].size && !extents[j + 1].kernelImage && matches(extents[j + 1])) j++
+  const start = extents[i].va
+  const end = extents[j].va + extents[j].size
+  return { region, view: viewBetween(start - (end - start), end + (end - start), region) }
+}
+
 function clampView(start: number, span: number, bounds: MapView): MapView {
   const aligned = Math.round(span / PAGE_SIZE) * PAGE_SIZE
   const first = Math.min(Math.max(bounds.start, Math.round(start / PAGE_SIZE) * PAGE_SIZE), bounds.end - aligned)

@@ -75,6 +75,16 @@ describeInChromium('compare and export in Chromium', () => {
     }
     await page.evaluate(() => (document.documentElement.dataset.theme = 'dark'))
     await page.setViewportSize({ width: 1280, height: 720 })
+
+    // The legend finds what is too thin to see: 'shared with the host' zooms to the first shared run.
+    await page.getByTestId('tab-map').click()
+    expect(await page.getByTestId('map-view-size').first().textContent()).toBe('4 GiB shown')
+    await page.getByTestId('map-find-shared').click()
+    await expect.poll(() => page.getByTestId('map-view-size').first().textContent()).toMatch(/MiB shown|KiB shown/)
+    const bar = (await page.getByTestId('map-bar').first().boundingBox())!
+    await page.mouse.move(bar.x + bar.width / 2, bar.y + bar.height / 2)
+    expect(await page.getByTestId('map-walk').textContent()).toContain('shared (NS)')
+    await page.getByRole('button', { name: 'Whole', exact: true }).first().click()
     expect(pageErrors).toEqual([])
   })
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { type MapExtent, phys, virt } from '../../src/core'
-import { bytesByLeaf, extentAt, firstExtentEndingAfter, MIN_VIEW_BYTES, regionsOf, viewBetween, viewSizeText, walkTo, zoomView } from '../../src/report/map-model'
+import { bytesByLeaf, extentAt, firstExtentEndingAfter, MIN_VIEW_BYTES, regionsOf, viewBetween, viewOfFirst, viewSizeText, walkTo, zoomView } from '../../src/report/map-model'
 
 const G = 2 ** 30
 const M = 2 ** 20
@@ -105,6 +105,26 @@ describe('zooming a view', () => {
     expect(drag.start % 4096).toBe(0)
     expect(drag.end - drag.start).toBe(M)
     expect(viewBetween(G - 1, G - 2, bounds)).toEqual({ start: G - MIN_VIEW_BYTES, end: G })
+  })
+
+  it('finds the first run of a kind and frames it with as much again on each side, inside its region', () => {
+    // The shared 8 KiB run: frames [2 MiB + 56 KiB, 2 MiB + 80 KiB), widened to 16 pages around it.
+    const shared = viewOfFirst(EXTENTS, (e) => e.shared)!
+    expect(shared.region.start).toBe(0)
+    expect(shared.view.end - shared.view.start).toBe(MIN_VIEW_BYTES)
+    expect(shared.view.start).toBeLessThanOrEqual(2 * M + 64 * K)
+    expect(shared.view.end).toBeGreaterThanOrEqual(2 * M + 72 * K)
+    // The PUD lies in the second region; the view never leaves it.
+    const pud = viewOfFirst(EXTENTS, (e) => e.leaf === 'PUD')!
+    expect(pud.region.start).toBe(4 * G)
+    expect(pud.view).toEqual({ start: 4 * G, end: 5 * G })
+    // The kernel-image alias is not what a leaf kind's entry points at; nothing matching gives null.
+    expect(viewOfFirst(EXTENTS, (e) => e.leaf === 'PMD')).toBeNull()
+    expect(viewOfFirst(EXTENTS, (e) => e.leaf === 'CONT_PMD')).toBeNull()
+    // Consecutive matches are one run: the invalid PTEs after the shared ones start the PTE run's frame.
+    const pte = viewOfFirst(EXTENTS, (e) => e.leaf === 'PTE')!
+    expect(pte.view.start).toBe(0)
+    expect(pte.view.end).toBe(G)
   })
 
   it('names a view width in the largest unit, one decimal at most', () => {
