@@ -10,7 +10,7 @@
  *   with its weight as a property; a failed goal has a <failure> holding the
  *   evidence; a submission that could not be graded has an <error> per goal.
  */
-import { groupEvidence, type Lab } from '../labs'
+import { evidenceLines, type Lab } from '../labs'
 import type { GoalOutcome, SubmissionResult } from './grade-worker'
 
 export type GradeFormat = 'human' | 'json' | 'junit' | 'gradescope'
@@ -46,7 +46,7 @@ function goalsOf(r: SubmissionResult, lab: Lab): GoalOutcome[] {
 export function goalReport(goal: GoalOutcome): string {
   if (goal.passed) return ''
   const lines = [goal.message]
-  for (const { detail, scenarios } of groupEvidence(goal.evidence)) lines.push(`- ${detail}${scenarios.length ? ` (on ${scenarios.join(', ')})` : ''}`)
+  for (const line of evidenceLines(goal.evidence)) lines.push(`- ${line}`)
   return lines.join('\n')
 }
 

@@ -7,7 +7,7 @@
  */
 import { basename, dirname, extname, join } from 'node:path'
 import { boot, type BootResult, type PolicySource } from '../core'
-import { type Lab, type LabGrade, labPolicyLookup } from '../labs'
+import { evidenceLines, type Lab, type LabGrade, labPolicyLookup } from '../labs'
 import { AtomicWriteError, writeFileAtomic } from '../node/atomic-write'
 import { loadKernelPolicy } from '../node/kernel-policy'
 import { BASE_POLICY, readNamed } from '../node/resources'
@@ -111,7 +111,7 @@ export async function writeLabReport(request: LabReportRequest, info: (s: string
     {
       learner: request.learner ?? UNNAMED,
       date: today(),
-      lab: { id: lab.id, title: lab.title, goals: request.grade.goals, hintsUsed: await hintsRevealed(request.policy.file, lab.id), questions: lab.questions.map((q) => ({ question: q.prompt, answer: '' })) },
+      lab: { id: lab.id, title: lab.title, goals: request.grade.goals.map((g) => ({ ...g, evidence: evidenceLines(g.evidence) })), hintsUsed: await hintsRevealed(request.policy.file, lab.id), questions: lab.questions.map((q) => ({ question: q.prompt, answer: '' })) },
       scenarioName: machine.name,
       policyFile: basename(request.policy.file),
       startPolicyName: basename(lab.start.file),

@@ -119,6 +119,11 @@ export function groupEvidence(evidence: readonly string[]): { detail: string; sc
   return [...groups].map(([detail, scenarios]) => ({ detail, scenarios }))
 }
 
+/** The evidence as lines for a report: each detail once, "(on realm, realm-mixed)" after it. */
+export function evidenceLines(evidence: readonly string[]): string[] {
+  return groupEvidence(evidence).map(({ detail, scenarios }) => (scenarios.length ? `${detail} (on ${scenarios.join(', ')})` : detail))
+}
+
 export function gradeRuns(lab: Lab, runs: LabRun[]): LabGrade {
   const goals = lab.goals.map((goal): GoalResult => {
     const checks = runs

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { boot } from '../../src/core'
-import { bootLab, compileCompareWith, type GoalResult, gradePolicy, gradeRuns, groupEvidence, type LabGrade, labPolicyLookup } from '../../src/labs'
+import { bootLab, compileCompareWith, type GoalResult, evidenceLines, gradePolicy, gradeRuns, groupEvidence, type LabGrade, labPolicyLookup } from '../../src/labs'
 import { loadLabCompiler } from '../../src/node/kernel-policy'
 import { listLabIds } from '../../src/node/resources'
 import { grade, loadBundled, resources } from './lab-fixtures'
@@ -43,6 +43,12 @@ describe('evidence', () => {
     }
     // Lab 5's seeded variants of realm fail alike: some detail holds on several machines.
     expect(shared).toBeGreaterThan(0)
+    // A report's lines: one per detail, naming every machine it failed on.
+    for (const result of g.goals) {
+      const lines = evidenceLines(result.evidence)
+      expect(lines).toHaveLength(groupEvidence(result.evidence).length)
+      for (const c of result.checks.filter((x) => !x.passed)) expect(lines.some((l) => l.startsWith(c.detail) && new RegExp(`\\(on .*\\b${c.scenario}\\b`).test(l))).toBe(true)
+    }
   })
 
   it("names the caller, what it returned, and what the goal expected", async () => {

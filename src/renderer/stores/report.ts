@@ -11,6 +11,7 @@ import { computed, ref } from 'vue'
 import { policyPatch, renderHtml, renderMarkdown, type ReportInput } from '../../report/report'
 import type { BootlabApi, ExportMimeType } from '../../shared/bootlab-api'
 import { useCompareStore } from './compare'
+import { evidenceLines } from '../../labs'
 import { useLabsStore } from './labs'
 import { useWorkbenchStore } from './workbench'
 
@@ -99,7 +100,7 @@ export const useReportStore = defineStore('report', () => {
         ? {
             id: lab.id,
             title: lab.title,
-            goals: labs.grade?.goals ?? [],
+            goals: (labs.grade?.goals ?? []).map((g) => ({ ...g, evidence: evidenceLines(g.evidence) })),
             hintsUsed: labs.hintsShown[lab.id] ?? 0,
             questions: lab.questions.map((q, i) => ({ question: q.prompt, answer: answersOf(lab.id)[i] ?? '' })),
           }
