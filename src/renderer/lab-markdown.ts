@@ -55,6 +55,24 @@ export function labInlineHtml(text: string): string {
   return DOMPurify.sanitize(markdownInlineToHtml(text), PURIFY)
 }
 
+/** The id of the lab pane's answers section, which a README's questions point to in the app. */
+export const ANSWERS_ANCHOR = 'your-answers'
+
+/**
+ * A README's "## Questions" section in the app: the questions are the answer boxes' prompts below,
+ * so the section says where they are instead of listing them a second time (the README keeps its
+ * list for the terminal, where `bootlab lab` prints it).
+ */
+export function withQuestionsBelow(markdown: string): string {
+  const lines = markdown.split('\n')
+  const start = lines.findIndex((l) => /^##\s+Questions\s*$/.test(l))
+  if (start < 0) return markdown
+  const next = lines.findIndex((l, i) => i > start && /^#{1,2}\s/.test(l))
+  const end = next < 0 ? lines.length : next
+  const pointer = ['', `Answer them under [Your answers](#${ANSWERS_ANCHOR}) below; your answers go in the report.`, '']
+  return [...lines.slice(0, start + 1), ...pointer, ...lines.slice(end)].join('\n')
+}
+
 /** The element id a `#` link scrolls to: percent-decoded, or as written when its escapes are malformed (`#100%`). */
 export function anchorId(href: string): string {
   const raw = href.replace(/^#/, '')

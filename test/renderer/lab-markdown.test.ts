@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { anchorId, markdownInlineToHtml, markdownToHtml } from '../../src/renderer/lab-markdown'
+import { anchorId, ANSWERS_ANCHOR, markdownInlineToHtml, markdownToHtml, withQuestionsBelow } from '../../src/renderer/lab-markdown'
 
 describe('lab Markdown', () => {
   it('renders a bundled README: headings, code, tables', () => {
@@ -22,6 +22,20 @@ describe('lab Markdown', () => {
   it('a question or hint line renders its inline Markdown, without a paragraph around it, and raw HTML stays text', () => {
     expect(markdownInlineToHtml('Boot `host` and `host-no-bbml2`: which *one* splits?')).toBe('Boot <code>host</code> and <code>host-no-bbml2</code>: which <em>one</em> splits?')
     expect(markdownInlineToHtml('<b onclick=x>no</b>')).toBe('&lt;b onclick=x&gt;no&lt;/b&gt;')
+  })
+
+  it("in the app a README's Questions section points at the answer boxes instead of listing the questions again", () => {
+    const readme = readFileSync(join(import.meta.dirname, '../../labs/01-linear-map-tour/README.md'), 'utf8')
+    const html = markdownToHtml(withQuestionsBelow(readme))
+    expect(readme).toContain('1. Which leaf kinds does map_mem() use')
+    expect(html).not.toContain('Which leaf kinds does map_mem() use')
+    expect(html).toContain(`href="#${ANSWERS_ANCHOR}"`)
+    // The rest of the README is kept: the section before and the heading itself.
+    expect(html).toContain('Your task')
+    expect(html).toMatch(/<h2[^>]*>Questions<\/h2>/)
+    // A section after Questions survives; a README without one is unchanged.
+    expect(withQuestionsBelow('## Questions\n\n1. a?\n\n## Notes\n\nkeep')).toContain('## Notes\n\nkeep')
+    expect(withQuestionsBelow('# Lab\n\nno questions here')).toBe('# Lab\n\nno questions here')
   })
 
   it('raw HTML stays text: no script, no inline handler, no iframe', () => {
