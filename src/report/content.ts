@@ -55,6 +55,8 @@ export interface ReportInput {
 export const SECTIONS = {
   goals: 'Goals',
   hints: 'Hints',
+  // Right after the goals: what an instructor grades comes before the policy, console and pictures.
+  answers: 'Answers',
   verdict: 'Verdict and cause chain',
   assumptions: 'Assumptions (unverified)',
   policy: 'Policy',
@@ -65,7 +67,6 @@ export const SECTIONS = {
   ptdump: 'ptdump of the final map',
   callers: 'Decrypt callers',
   compare: 'Compare',
-  answers: 'Answers',
 } as const
 
 export type SectionId = keyof typeof SECTIONS

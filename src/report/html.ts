@@ -31,8 +31,8 @@ table { border-collapse: collapse; width: 100%; font-size: 14px; }
 th, td { text-align: left; vertical-align: top; padding: 4px 8px; border-bottom: 1px solid #e6e6e6; }
 th { background: #f5f5f5; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
-.pass { color: var(--pass); font-weight: 600; }
-.fail { color: var(--fail); font-weight: 600; }
+.pass { color: var(--pass); font-weight: 600; white-space: nowrap; }
+.fail { color: var(--fail); font-weight: 600; white-space: nowrap; }
 .differs { background: #fff4cc; }
 .verdict { font-size: 17px; padding: 10px 14px; border-radius: 6px; border: 1px solid; }
 .verdict.booted { border-color: var(--pass); background: #eaf5ee; }
@@ -232,12 +232,20 @@ function compare(c: CompareSummary): string {
   )
 }
 
+/** A lab's line of text, escaped, with its `code` spans as <code>. */
+function withCode(s: string): string {
+  return s
+    .split(/(`[^`]+`)/)
+    .map((part, i) => (i % 2 ? `<code>${esc(part.slice(1, -1))}</code>` : esc(part)))
+    .join('')
+}
+
 function answers(input: ReportInput): string {
   const questions = input.lab?.questions ?? []
   if (!questions.length) return section('answers', '<p class="muted">No questions.</p>')
   return section(
     'answers',
-    questions.map((q, i) => `<h3>${i + 1}. ${esc(q.question)}</h3><blockquote>${q.answer.trim() ? esc(q.answer) : '<em class="muted">(no answer)</em>'}</blockquote>`).join('\n'),
+    questions.map((q, i) => `<h3>${i + 1}. ${withCode(q.question)}</h3><blockquote>${q.answer.trim() ? esc(q.answer) : '<em class="muted">(no answer)</em>'}</blockquote>`).join('\n'),
   )
 }
 
@@ -267,6 +275,7 @@ export function renderHtml(input: ReportInput): string {
     `<header id="report-header"><h1>${esc(title)}</h1><dl class="meta">${meta.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl></header>`,
     goals(input),
     section('hints', input.lab ? `<p>Hints used: <strong>${input.lab.hintsUsed}</strong></p>` : '<p class="muted">No lab: no hints.</p>'),
+    answers(input),
     verdict(r),
     assumptions(r),
     policy(input),
@@ -275,7 +284,6 @@ export function renderHtml(input: ReportInput): string {
     ptdump(input),
     callers(r),
     ...(input.compare ? [compare(input.compare)] : []),
-    answers(input),
     '</main>',
     '</body>',
     '</html>',

@@ -252,7 +252,30 @@ function compare(c: CompareSummary): string[] {
 function answers(input: ReportInput): string[] {
   const questions = input.lab?.questions ?? []
   if (!questions.length) return [heading('answers'), '', 'No questions.']
-  return [heading('answers'), '', ...questions.flatMap((q, i) => [`**${i + 1}. ${cell(q.question)}**`, '', ...(q.answer.trim() ? q.answer.split(LINE_END).map((l) => `> ${line(l)}`) : ['> *(no answer)*']), ''])]
+  return [heading('answers'), '', ...questions.flatMap((q, i) => [`**${i + 1}. ${withCode(q.question)}**`, '', ...quoted(q.answer), ''])]
+}
+
+/**
+ * A learner's answer as a block quote, escaped, its lines kept as lines (a hard break ends each
+ * one; a blank line starts a paragraph), so a list typed as an answer reads as typed.
+ */
+function quoted(answer: string): string[] {
+  if (!answer.trim()) return ['> *(no answer)*']
+  const lines = answer.trim().split(LINE_END)
+  return lines.map((l, i) => {
+    if (!l.trim()) return '>'
+    const next = lines[i + 1]
+    return `> ${line(l)}${next !== undefined && next.trim() ? '\\' : ''}`
+  })
+}
+
+/** A lab's line of text with its `code` spans kept as code, the rest escaped. */
+function withCode(s: string): string {
+  return s
+    .replace(LINE_END, ' ')
+    .split(/(`[^`]+`)/)
+    .map((part, i) => (i % 2 ? code(part.slice(1, -1)) : cell(part)))
+    .join('')
 }
 
 /** The report as one Markdown file, pictures as data URIs. */
@@ -286,6 +309,7 @@ function markdown(input: ReportInput, out: Output): string {
     '',
     lab ? `Hints used: ${lab.hintsUsed}` : 'No lab: no hints.',
     '',
+    ...answers(input),
     ...verdict(r),
     '',
     ...assumptions(r),
@@ -300,7 +324,6 @@ function markdown(input: ReportInput, out: Output): string {
     ...callers(r),
     '',
     ...(input.compare ? [...compare(input.compare), ''] : []),
-    ...answers(input),
   ]
   return lines.join('\n').replace(/\n*$/, '\n')
 }

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import MarkdownIt from 'markdown-it'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { BootResult } from '../../src/core'
 import { compareBoots } from '../../src/report/compare'
@@ -60,7 +61,7 @@ describe('lab report', () => {
         ],
         hintsUsed: 2,
         questions: [
-          { question: 'Why does the split fail in arch_mm_preinit()?', answer: '# not a heading\n1. not a list\n<b>not bold</b>' },
+          { question: 'Why does the split fail in `arch_mm_preinit()`?', answer: '# not a heading\n1. not a list\n<b>not bold</b>' },
           { question: 'Unanswered?', answer: '' },
         ],
       },
@@ -96,7 +97,12 @@ describe('lab report', () => {
     expect(markdown).toContain('Score: **1 / 3**')
     expect(markdown).toContain('| no WARN in \\*window 1\\* | 1 | ✅ pass |')
     expect(markdown).toContain('Hints used: 2')
-    expect(markdown).toContain('> \\# not a heading\n> 1\\. not a list\n> \\<b\\>not bold\\</b\\>')
+    expect(markdown).toContain('> \\# not a heading\\\n> 1\\. not a list\\\n> \\<b\\>not bold\\</b\\>')
+    // Rendered, the answer keeps its three lines as lines of one quote, none of them a heading, list or tag;
+    // the question's code span is code.
+    const html = new MarkdownIt().render(markdown)
+    expect(html).toContain('<blockquote>\n<p># not a heading<br>\n1. not a list<br>\n&lt;b&gt;not bold&lt;/b&gt;</p>\n</blockquote>')
+    expect(html).toContain('<strong>1. Why does the split fail in <code>arch_mm_preinit()</code>?</strong>')
     expect(markdown).toContain('> *(no answer)*')
     expect(markdown).toMatch(/^- \*\*Unverified:\*\* /m)
     expect(markdown).toContain('**First divergence:** The boots diverge in arch\\_mm\\_preinit()')
@@ -110,6 +116,9 @@ describe('lab report', () => {
     const html = renderHtml(input)
     for (const id of Object.keys(SECTIONS)) expect(html).toContain(`<section id="${id}">`)
     expect(html).toContain('<title>Move the swiotlb call</title>')
+    expect(html).toContain('<h3>1. Why does the split fail in <code>arch_mm_preinit()</code>?</h3>')
+    // The answers come right after the goals and hints, before the policy and the pictures.
+    expect(html.indexOf('<section id="answers">')).toBeLessThan(html.indexOf('<section id="policy">'))
     expect(html).toContain('<dt>Learner</dt><dd>Ada &lt;Lovelace&gt; &amp; &quot;co&quot;</dd>')
     expect(html).toContain('<dt>Date</dt><dd>2026-04-02</dd>')
     expect(html).toContain('<p>Score: <strong>1 / 3</strong></p>')
