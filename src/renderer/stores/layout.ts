@@ -21,7 +21,7 @@ export interface Layout {
   consoleWrap: boolean
 }
 
-export const DEFAULT_LAYOUT: Layout = { withLabs: [24, 36, 40], withoutLabs: [46, 54], results: [43, 57], labsShown: true, consoleWrap: true }
+export const DEFAULT_LAYOUT: Layout = { withLabs: [24, 36, 40], withoutLabs: [46, 54], results: [47, 53], labsShown: true, consoleWrap: true }
 
 const isSizes = (v: unknown, n: number): v is number[] =>
   Array.isArray(v) && v.length === n && v.every((x) => typeof x === 'number' && x >= 0 && x <= 100) && Math.abs(v.reduce((a, b) => a + b, 0) - 100) < 1
