@@ -30,9 +30,13 @@ export function markdownHeadings(markdown: string): string[] {
   return tokens.flatMap((t, i) => (t.type === 'heading_open' ? [`${t.tag} ${tokens[i + 1].content}`] : []))
 }
 
-/** The HTML report's element structure: every opening tag's name, in order. */
+/**
+ * The HTML report's element structure: every opening tag's name, in order, except inline <code>
+ * (a lab's question shows its `code` spans as code, as the Markdown does; like an inline code
+ * span in markdownStructure, it cannot open a block, and code blocks are <pre>).
+ */
 export function htmlStructure(html: string): string[] {
-  return [...html.matchAll(/<([a-zA-Z][a-zA-Z0-9]*)/g)].map((m) => m[1].toLowerCase())
+  return [...html.matchAll(/<([a-zA-Z][a-zA-Z0-9]*)/g)].map((m) => m[1].toLowerCase()).filter((tag) => tag !== 'code')
 }
 
 /**
