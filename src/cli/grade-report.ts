@@ -4,7 +4,7 @@
  * prints its checks. Evidence that holds on several machines is printed once
  * with the machines it holds on (groupEvidence, src/labs/grade.ts).
  */
-import { groupEvidence, type Lab, type LabGrade } from '../labs'
+import { groupEvidence, type Lab, type LabGrade, onMachines } from '../labs'
 import { PLAIN, type Style } from './style'
 import { terminalSafe } from './terminal-text'
 
@@ -18,7 +18,7 @@ export function printGrade(lab: Lab, grade: LabGrade, out: (s: string) => void, 
     out(`      why: ${safe(g.message)}`)
     for (const { detail, scenarios } of groupEvidence(g.evidence)) {
       out(`      - ${safe(detail)}`)
-      if (scenarios.length) out(style.dim(safe(`        on ${scenarios.length === 1 ? scenarios[0] : `${scenarios.length} machines: ${scenarios.join(', ')}`}`)))
+      if (scenarios.length) out(style.dim(safe(`        ${onMachines(scenarios)}`)))
     }
   }
   const passed = grade.goals.filter((g) => g.passed).length

@@ -101,7 +101,7 @@ export function bootLab(lab: Lab, policies: LabPolicies): LabRun[] {
 const appliesTo = (goal: Goal, s: LabScenario) => !goal.scenarios || goal.scenarios.includes(s.family) || goal.scenarios.includes(s.name)
 
 const IN_BOOT_OF_TEXT = ' in boot of '
-const IN_BOOT_OF = / in boot of (\S+)$/
+const IN_BOOT_OF = new RegExp(`${IN_BOOT_OF_TEXT}(\\S+)$`)
 
 /**
  * A goal's evidence with each distinct detail once, in first-seen order, with the machines it was
@@ -117,6 +117,11 @@ export function groupEvidence(evidence: readonly string[]): { detail: string; sc
     groups.set(detail, scenarios)
   }
   return [...groups].map(([detail, scenarios]) => ({ detail, scenarios }))
+}
+
+/** The machines a detail was seen on, as the lab pane and the terminal say it: "on realm", "on 3 machines: …". */
+export function onMachines(scenarios: readonly string[]): string {
+  return `on ${scenarios.length === 1 ? scenarios[0] : `${scenarios.length} machines: ${scenarios.join(', ')}`}`
 }
 
 /** The evidence as lines for a report: each detail once, "(on realm, realm-mixed)" after it. */

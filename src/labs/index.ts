@@ -4,7 +4,7 @@
  * BootResults. Pure TypeScript like the core: the app's renderer and worker use
  * it as the command line does. docs/lab-authoring.md describes the format.
  */
-export { bootLab, gradeLab, evidenceLines, gradeRuns, groupEvidence, needsCompareWith, type GoalCheck, type GoalResult, type LabGrade, type LabPolicies, type LabRun } from './grade'
+export { bootLab, gradeLab, evidenceLines, gradeRuns, groupEvidence, onMachines, needsCompareWith, type GoalCheck, type GoalResult, type LabGrade, type LabPolicies, type LabRun } from './grade'
 export { compileCompareWith, gradePolicy, type LabCompiler, type PolicyGrade } from './grade-policy'
 export { formatLabErrors, labPolicyLookup, type Lab, type LabError, type LabLoad, type LabScenario } from './lab'
 export { loadLab } from './load'

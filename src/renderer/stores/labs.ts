@@ -63,7 +63,7 @@ export function labCompletion(lab: Lab, grade: LabGrade | null, answers: string[
   return { goalsPassed, answered, questions, done: goalsPassed && (!answersRequired(lab) || answered === questions) }
 }
 
-/** What finishes a lab, in a sentence for the learner (the lab pane's header, the navigator's tooltip). */
+/** What finishes a lab, in a sentence for the learner (the lab pane's goals, the navigator's explore/fix badge). */
 export function doneWhen(lab: Lab): string {
   if (answersRequired(lab)) return 'Explore: the starting policy already passes the goals (they are facts to find); the lab is done when every question has an answer.'
   const answers = lab.questions.length ? ' Answers are optional; they go in the report.' : ''
