@@ -27,13 +27,14 @@ export interface HostServices {
   openExternal(url: string): Promise<void>
 }
 
-export const EXPORT_FILTERS: Record<ExportMimeType | 'application/pdf', FileFilter> = {
+export const EXPORT_FILTERS: Record<ExportMimeType | 'application/pdf' | 'application/zip', FileFilter> = {
   'text/markdown': { name: 'Markdown', extensions: ['md'] },
   'text/html': { name: 'HTML', extensions: ['html'] },
   'text/x-diff': { name: 'Patch', extensions: ['patch'] },
   'application/json': { name: 'JSON', extensions: ['json'] },
   'text/plain': { name: 'Text', extensions: ['txt'] },
   'application/pdf': { name: 'PDF', extensions: ['pdf'] },
+  'application/zip': { name: 'Zip archive', extensions: ['zip'] },
 }
 
 type Channel = keyof typeof BOOTLAB_CHANNELS
@@ -52,7 +53,7 @@ export function createHandlers(host: HostServices): Handlers {
       const [request] = ipcArguments('exportFile', raw)
       const path = await host.chooseSavePath(request.suggestedName, EXPORT_FILTERS[request.mimeType])
       if (!path) return { saved: false }
-      await host.writeFileAtomic(path, request.text)
+      await host.writeFileAtomic(path, request.mimeType === 'application/zip' ? request.bytes : request.text)
       return { saved: true, location: path }
     },
     exportPdf: async (...raw) => {

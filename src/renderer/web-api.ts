@@ -39,8 +39,9 @@ export type KeyValueStorage = Pick<Storage, 'getItem' | 'setItem'>
 /** What web mode needs to offer a file download. */
 export type Download = (request: ExportRequest) => void
 
-function downloadInBrowser({ suggestedName, mimeType, text }: ExportRequest): void {
-  const url = URL.createObjectURL(new Blob([text], { type: mimeType }))
+function downloadInBrowser(request: ExportRequest): void {
+  const { suggestedName, mimeType } = request
+  const url = URL.createObjectURL(new Blob([mimeType === 'application/zip' ? request.bytes.slice() : request.text], { type: mimeType }))
   const link = Object.assign(document.createElement('a'), { href: url, download: suggestedName })
   link.click()
   // The click starts the download synchronously; the URL can go once the event has been handled.

@@ -8,13 +8,14 @@
  * .svg files beside it (timeline.svg, map-1-after-map_mem.svg, ...) and the
  * policy's policy.patch (left out when the policy is unchanged), because
  * Markdown viewers (GitHub, markdown-it with its defaults) refuse SVG data URIs.
- * renderMarkdown() is the one-file variant, pictures as data URIs, for hosts that
- * can save only one file.
+ * A host that saves one file (the app) saves the folder as a .zip
+ * (renderMarkdownZip).
  *
  * CommonMark ends a line at LF, CR or CRLF alike, so every escape works on
  * normalised line ends: a lone CR in a name or a panic() message is a line end
  * too, and must not start a block.
  */
+import { strToU8, zipSync } from 'fflate'
 import { type BootResult, formatSize, formatVirt, virt } from '../core'
 import { type CompareSummary, consoleHunks } from './compare'
 import { describeMapState, formatCounter, goalScore, policyPatch, type ReportInput, reportPtdump, reportTitle, SECTIONS, type SectionId, unifiedLines, verdictLabel } from './content'
@@ -81,23 +82,14 @@ export interface ReportFile {
   text: string
 }
 
-/**
- * Where the pictures and the patch go: `inline` (data URIs, one file) or `files` (beside
- * report.md, collected in `files`).
- */
+/** The files report.md links to (its pictures, policy.patch), collected as the text is written. */
 interface Output {
-  mode: 'inline' | 'files'
   files: ReportFile[]
 }
 
 function svgImage(out: Output, name: string, alt: string, svg: string): string {
-  if (out.mode === 'files') {
-    out.files.push({ name, mimeType: 'image/svg+xml', text: svg })
-    return `![${cell(alt)}](${name})`
-  }
-  // Parentheses would end the link destination; everything else is percent-encoded already.
-  const uri = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(svg).replace(/\(/g, '%28').replace(/\)/g, '%29')
-  return `![${cell(alt)}](${uri})`
+  out.files.push({ name, mimeType: 'image/svg+xml', text: svg })
+  return `![${cell(alt)}](${name})`
 }
 
 /** `after map_mem` → `after-map_mem`: a picture's file name part. */
@@ -133,7 +125,7 @@ function assumptions(r: BootResult): string[] {
 
 function policy(input: ReportInput, out: Output): string[] {
   const patch = policyPatch(input)
-  if (patch && out.mode === 'files') out.files.push({ name: 'policy.patch', mimeType: 'text/x-diff', text: patch })
+  if (patch) out.files.push({ name: 'policy.patch', mimeType: 'text/x-diff', text: patch })
   return [
     heading('policy'),
     '',
@@ -144,7 +136,7 @@ function policy(input: ReportInput, out: Output): string[] {
     heading('patch'),
     '',
     patch
-      ? `${out.mode === 'files' ? '[policy.patch](policy.patch)' : code(`${input.policyFile}.patch`)}, against ${code(input.startPolicyName)} (\`git apply\` it to a copy of that file named ${code(input.policyFile)}):`
+      ? `[policy.patch](policy.patch), against ${code(input.startPolicyName)} (\`git apply\` it to a copy of that file named ${code(input.policyFile)}):`
       : `The policy is the starting policy, ${code(input.startPolicyName)}, unchanged: there is nothing to patch.`,
     ...(patch ? ['', fence(patch, 'diff')] : []),
   ]
@@ -278,16 +270,20 @@ function withCode(s: string): string {
     .join('')
 }
 
-/** The report as one Markdown file, pictures as data URIs. */
-export function renderMarkdown(input: ReportInput): string {
-  return markdown(input, { mode: 'inline', files: [] })
-}
-
 /** The report as a folder: report.md first, then the pictures and policy.patch it links to. */
 export function renderMarkdownFolder(input: ReportInput): ReportFile[] {
-  const out: Output = { mode: 'files', files: [] }
+  const out: Output = { files: [] }
   const text = markdown(input, out)
   return [{ name: 'report.md', mimeType: 'text/markdown', text }, ...out.files]
+}
+
+/**
+ * The folder as one .zip, for a host that saves one file: every file under `folder/`, dated the
+ * report's date, so the same report gives the same bytes.
+ */
+export function renderMarkdownZip(input: ReportInput, folder: string): Uint8Array {
+  const files = renderMarkdownFolder(input).map((f) => [`${folder}/${f.name}`, strToU8(f.text)] as const)
+  return zipSync(Object.fromEntries(files), { mtime: `${input.date}T12:00:00` })
 }
 
 function markdown(input: ReportInput, out: Output): string {

@@ -4,7 +4,7 @@
  * the same BootResult. Hosts write the files (src/node/atomic-write.ts).
  */
 export { renderHtml } from './html'
-export { renderMarkdown, renderMarkdownFolder, type ReportFile } from './markdown'
+export { renderMarkdownFolder, renderMarkdownZip, type ReportFile } from './markdown'
 export { formatCounter, policyPatch, reportPtdump, reportTitle, SECTIONS, type ReportGoal, type ReportInput, type ReportLab, type ReportQuestion, type SectionId } from './content'
 export { compareBoots, consoleHunks, mapDifferences, type CompareSummary, type ConsoleDiffRow, type CounterRow, type MapDifference, type MapState, type StepRow } from './compare'
 export { timelineSvg, type TimelineOptions } from './svg-timeline'

@@ -100,11 +100,21 @@ export function sanitizeProgress(data: unknown): Progress {
   return Object.keys(hints).length ? { labs, hints } : { labs }
 }
 
-export interface ExportRequest {
-  /** File name offered to the learner, e.g. `bootlab-report.md`. */
+/** A file to save: a text, or the bytes of a .zip (the Markdown report's folder: report.md and its pictures). */
+export type ExportRequest = TextExport | ZipExport
+
+export interface TextExport {
+  /** File name offered to the learner, e.g. `bootlab-report.html`. */
   suggestedName: string
   mimeType: ExportMimeType
   text: string
+}
+
+export interface ZipExport {
+  /** Ends in .zip. */
+  suggestedName: string
+  mimeType: 'application/zip'
+  bytes: Uint8Array
 }
 
 export const EXPORT_MIME_TYPES = ['text/markdown', 'text/html', 'text/x-diff', 'application/json', 'text/plain'] as const

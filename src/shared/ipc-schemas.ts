@@ -61,13 +61,20 @@ export const progress = z.object(
 /** A bare file name: no folders, no leading dot, nothing a save dialog would misread. */
 const exportName = text('export suggestedName').regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,119}$/, 'export suggestedName must be a plain file name')
 
-export const exportRequest = z.object(
-  {
-    suggestedName: exportName,
-    mimeType: z.enum(EXPORT_MIME_TYPES, { error: `export mimeType must be one of ${EXPORT_MIME_TYPES.join(', ')}` }),
-    text: boundedText('export text'),
-  },
-  { error: 'export request must be an object' },
+const MIME_TYPES = [...EXPORT_MIME_TYPES, 'application/zip']
+
+/** A text of one of the text types, or a .zip's bytes (a Uint8Array, bounded like a text). */
+export const exportRequest = z.discriminatedUnion(
+  'mimeType',
+  [
+    z.object({ suggestedName: exportName, mimeType: z.enum(EXPORT_MIME_TYPES), text: boundedText('export text') }),
+    z.object({
+      suggestedName: exportName.refine((n) => n.endsWith('.zip'), 'a .zip export\'s suggestedName must end in .zip'),
+      mimeType: z.literal('application/zip'),
+      bytes: z.instanceof(Uint8Array, { error: 'a .zip export\'s bytes must be a Uint8Array' }).refine((b) => b.byteLength <= MAX_TEXT_BYTES, `a .zip export is larger than ${MAX_TEXT_BYTES} bytes`),
+    }),
+  ],
+  { error: (issue) => (issue.code === 'invalid_union' ? `export mimeType must be one of ${MIME_TYPES.join(', ')}` : issue.input === null || typeof issue.input !== 'object' ? 'export request must be an object' : undefined) },
 )
 
 export const pdfRequest = z.object(

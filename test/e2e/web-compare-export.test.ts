@@ -2,13 +2,15 @@
  * The compare view and the lab report in a real browser (web mode served by
  * `vite preview`, Debian's Chromium through playwright-core): two kernel states
  * side by side with their timelines scrubbing together, the first divergence
- * explained and the console diff; then a lab's Markdown report downloaded and
- * its patch applied with `git apply` onto the lab's start.c.
+ * explained and the console diff; then a lab's Markdown report downloaded (a .zip
+ * of report.md and its pictures) and its patch applied with `git apply` onto the
+ * lab's start.c.
  */
 import { execFileSync } from 'node:child_process'
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { strFromU8, unzipSync } from 'fflate'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { SECTIONS } from '../../src/report/report'
@@ -186,9 +188,15 @@ describeInChromium('compare and export in Chromium', () => {
     await page.getByTestId('export').click()
     await page.getByTestId('learner-name').fill('Ada Learner')
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-markdown').click()])
-    expect(download.suggestedFilename()).toBe(`bootlab-${LAB}-report.md`)
-    const markdown = readFileSync((await download.path())!, 'utf8')
-    await expect.poll(() => page.getByTestId('export-message').textContent()).toContain('report.md')
+    const folder = `bootlab-${LAB}-report`
+    expect(download.suggestedFilename()).toBe(`${folder}.zip`)
+    const files = new Map(Object.entries(unzipSync(readFileSync((await download.path())!))).map(([name, bytes]) => [name, strFromU8(bytes)]))
+    await expect.poll(() => page.getByTestId('export-message').textContent()).toContain(`${folder}.zip`)
+    const markdown = files.get(`${folder}/report.md`) ?? ''
+    // Every picture report.md shows is a file beside it.
+    const pictures = [...markdown.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => m[1])
+    expect(pictures).toContain('timeline.svg')
+    for (const name of pictures) expect(files.get(`${folder}/${name}`)).toMatch(/^<svg /)
     await shoot(page, 'web-export.png')
 
     for (const id of ['goals', 'hints', 'verdict', 'policy', 'patch', 'console', 'timeline', 'memory-map', 'answers'] as const) {

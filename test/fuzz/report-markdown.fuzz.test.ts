@@ -12,7 +12,10 @@ import { describe, expect, it } from 'vitest'
 import type { ReportInput } from '../../src/report/content'
 import { compareBoots } from '../../src/report/compare'
 import { renderHtml } from '../../src/report/html'
-import { renderMarkdown } from '../../src/report/markdown'
+import { renderMarkdownFolder } from '../../src/report/markdown'
+
+/** report.md of the Markdown report's folder. */
+const renderMarkdown = (input: Parameters<typeof renderMarkdownFolder>[0]) => renderMarkdownFolder(input)[0].text
 import { bootWith } from '../helpers/boot'
 import { PATCHED_V2, swiotlbInPreinit } from '../report/policies'
 import { htmlStructure, markdownStructure, replaceStrings } from '../report/structure'

@@ -57,6 +57,17 @@ describe('IPC argument schemas (src/shared/ipc-schemas.ts)', () => {
     expect(() => ipcArguments('exportFile', [{ ...ok, text: 7 }])).toThrow('must be a string')
   })
 
+  it('accepts a .zip export as bytes with a .zip name, bounded like a text', () => {
+    const zip = { suggestedName: 'lab-report.zip', mimeType: 'application/zip', bytes: new Uint8Array([0x50, 0x4b]) }
+    expect(ipcArguments('exportFile', [zip])).toEqual([zip])
+    expect(() => ipcArguments('exportFile', [{ ...zip, suggestedName: 'lab-report.md' }])).toThrow('must end in .zip')
+    expect(() => ipcArguments('exportFile', [{ ...zip, bytes: 'PK' }])).toThrow('must be a Uint8Array')
+    expect(() => ipcArguments('exportFile', [{ suggestedName: 'r.zip', mimeType: 'application/zip', text: 'PK' }])).toThrow('must be a Uint8Array')
+    expect(() => ipcArguments('exportFile', [{ ...zip, bytes: new Uint8Array(MAX_TEXT_BYTES + 1) }])).toThrow('larger than')
+    // A text type's request must carry text, not bytes.
+    expect(() => ipcArguments('exportFile', [{ suggestedName: 'r.md', mimeType: 'text/markdown', bytes: new Uint8Array(1) }])).toThrow('must be a string')
+  })
+
   it('accepts a PDF request with a .pdf name and bounded HTML', () => {
     expect(ipcArguments('exportPdf', [{ suggestedName: 'lab-report.pdf', html: '<h1>r</h1>' }])).toEqual([{ suggestedName: 'lab-report.pdf', html: '<h1>r</h1>' }])
     expect(() => ipcArguments('exportPdf', [{ suggestedName: '../r.pdf', html: '' }])).toThrow('plain file name')

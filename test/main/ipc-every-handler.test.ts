@@ -58,6 +58,9 @@ const TABLE: Record<Channel, { good: unknown[]; bad: unknown[][] }> = {
       [{ suggestedName: 'r.exe', mimeType: 'application/x-msdownload', text: '' }],
       [{ suggestedName: 'r.md', mimeType: 'text/markdown', text: 7 }],
       [{ suggestedName: 'r.md', mimeType: 'text/markdown', text: 'x'.repeat(MAX_TEXT_BYTES + 1) }],
+      [{ suggestedName: 'r.zip', mimeType: 'application/zip', bytes: 'PK' }],
+      [{ suggestedName: '../r.zip', mimeType: 'application/zip', bytes: new Uint8Array(2) }],
+      [{ suggestedName: 'r.zip', mimeType: 'application/zip', bytes: new Uint8Array(MAX_TEXT_BYTES + 1) }],
     ],
   },
   exportPdf: {

@@ -66,6 +66,14 @@ describe('IPC handlers', () => {
     expect(host.writeFileAtomic).toHaveBeenCalledExactlyOnceWith('/home/ada/report.md', '# r')
   })
 
+  it('export: the Markdown report folder as a .zip is written as its bytes', async () => {
+    const host = fakeHost({ chooseSavePath: vi.fn(async () => '/home/ada/lab-report.zip') })
+    const bytes = new Uint8Array([0x50, 0x4b, 0x05, 0x06])
+    expect(await createHandlers(host).exportFile({ suggestedName: 'lab-report.zip', mimeType: 'application/zip', bytes })).toEqual({ saved: true, location: '/home/ada/lab-report.zip' })
+    expect(host.chooseSavePath).toHaveBeenLastCalledWith('lab-report.zip', { name: 'Zip archive', extensions: ['zip'] })
+    expect(host.writeFileAtomic).toHaveBeenCalledExactlyOnceWith('/home/ada/lab-report.zip', bytes)
+  })
+
   it('PDF: rendered before the dialog, written atomically as bytes', async () => {
     const host = fakeHost({ chooseSavePath: vi.fn(async () => '/home/ada/report.pdf') })
     const h = createHandlers(host)

@@ -6,12 +6,13 @@
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { strFromU8, unzipSync } from 'fflate'
 import { createPinia, setActivePinia } from 'pinia'
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { nextTick } from 'vue'
 import type { BootResult } from '../../src/core'
 import { compareBoots, SECTIONS } from '../../src/report/report'
-import type { BootlabApi, ExportRequest } from '../../src/shared/bootlab-api'
+import type { BootlabApi, ExportRequest, TextExport, ZipExport } from '../../src/shared/bootlab-api'
 import { EDITOR_POLICY, useCompareStore } from '../../src/renderer/stores/compare'
 import { useKernelResourcesStore } from '../../src/renderer/stores/kernel-resources'
 import { useReportStore } from '../../src/renderer/stores/report'
@@ -188,16 +189,23 @@ describe('report store', () => {
     await report.exportAs('html')
     await report.exportAs('patch')
     expect(exported.map((e) => [e.suggestedName, e.mimeType])).toEqual([
-      ['bootlab-patched-v1-report.md', 'text/markdown'],
+      ['bootlab-patched-v1-report.zip', 'application/zip'],
       ['bootlab-patched-v1-report.html', 'text/html'],
       ['bootlab-patched-v1.patch', 'text/x-diff'],
     ])
-    expect(exported[0].text).toContain(SECTIONS.patch)
-    expect(exported[0].text).toContain('Ada')
-    expect(exported[0].text).toContain('2026-03-01')
-    expect(exported[1].text).toMatch(/^<!doctype html>/i)
-    expect(exported[2].text).toMatch(/^diff --git a\/patched-v1.c b\/patched-v1.c/)
-    expect(exported[2].text).toContain('+/* mine */')
+    const [zip, html, patch] = exported as [ZipExport, TextExport, TextExport]
+    // The Markdown report is a folder (report.md beside its pictures), one .zip to save.
+    const folder = Object.fromEntries(Object.entries(unzipSync(zip.bytes)).map(([name, bytes]) => [name, strFromU8(bytes)]))
+    expect(Object.keys(folder)).toEqual(expect.arrayContaining(['bootlab-patched-v1-report/report.md', 'bootlab-patched-v1-report/timeline.svg', 'bootlab-patched-v1-report/policy.patch']))
+    const md = folder['bootlab-patched-v1-report/report.md']
+    expect(md).toContain(SECTIONS.patch)
+    expect(md).toContain('Ada')
+    expect(md).toContain('2026-03-01')
+    expect(md).toContain('](timeline.svg)')
+    expect(html.text).toMatch(/^<!doctype html>/i)
+    expect(patch.text).toMatch(/^diff --git a\/patched-v1.c b\/patched-v1.c/)
+    expect(patch.text).toContain('+/* mine */')
+    expect(folder['bootlab-patched-v1-report/policy.patch']).toBe(patch.text)
     expect(report.message).toBe('Saved Downloads/bootlab-patched-v1.patch')
   })
 

@@ -7,7 +7,10 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { ReportInput } from '../../src/report/content'
 import { renderHtml } from '../../src/report/html'
-import { renderMarkdown } from '../../src/report/markdown'
+import { renderMarkdownFolder } from '../../src/report/markdown'
+
+/** report.md of the Markdown report's folder. */
+const renderMarkdown = (input: Parameters<typeof renderMarkdownFolder>[0]) => renderMarkdownFolder(input)[0].text
 import { bootWith } from '../helpers/boot'
 import { swiotlbInPreinit } from './policies'
 import { htmlStructure, markdownHeadings, markdownStructure, replaceStrings } from './structure'

@@ -2,18 +2,19 @@
  * The Markdown report as a folder: report.md, timeline.svg, map-*.svg and policy.patch
  * (left out when the policy is unchanged). Rendered by markdown-it with its default
  * settings (the renderer the project uses) and opened in Chromium, every picture loads.
- * The one-file variant's SVG data URIs show why: markdown-it's default link check
- * refuses them, so they would print as text.
+ * (SVG data URIs would not: markdown-it's default link check refuses them, so they would
+ * print as text.) The app saves the folder as one .zip.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { strFromU8, unzipSync } from 'fflate'
 import MarkdownIt from 'markdown-it'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { compareBoots } from '../../src/report/compare'
 import { policyPatch, type ReportInput, SECTIONS } from '../../src/report/content'
-import { renderMarkdown, renderMarkdownFolder } from '../../src/report/markdown'
+import { renderMarkdownFolder, renderMarkdownZip } from '../../src/report/markdown'
 import { ARTIFACTS, chromiumMissing, launchChromium } from '../e2e/chromium'
 import { bootWith } from '../helpers/boot'
 import { PATCHED_V2, swiotlbInPreinit } from './policies'
@@ -73,10 +74,18 @@ describe('the Markdown report folder', () => {
     expect(files.every((f) => f.text.length > 0)).toBe(true)
   })
 
-  it("markdown-it's defaults refuse the one-file variant's SVG data URIs: why the pictures are files", () => {
+  it("markdown-it's defaults refuse SVG data URIs but show the folder's pictures", () => {
     const md = new MarkdownIt()
-    expect(md.render(renderMarkdown(input))).not.toContain('<img')
+    expect(md.render('![map](data:image/svg+xml;charset=utf-8,%3Csvg%2F%3E)')).not.toContain('<img')
     expect(md.render(renderMarkdownFolder(input)[0].text).match(/<img /g)).toHaveLength(1 + input.result.snapshots.length)
+  })
+
+  it('the app\'s .zip unpacks to the folder: every file under one folder, the same bytes', () => {
+    const zip = renderMarkdownZip(input, 'bootlab-lab-report')
+    const unpacked = Object.entries(unzipSync(zip)).map(([name, bytes]) => ({ name, text: strFromU8(bytes) }))
+    expect(unpacked).toEqual(renderMarkdownFolder(input).map((f) => ({ name: `bootlab-lab-report/${f.name}`, text: f.text })))
+    expect(unpacked.map((f) => f.name)).toContain('bootlab-lab-report/policy.patch')
+    expect(renderMarkdownZip(input, 'bootlab-lab-report')).toEqual(zip)
   })
 })
 

@@ -13,7 +13,10 @@ import type { BootResult } from '../../src/core'
 import { compareBoots } from '../../src/report/compare'
 import { policyPatch, type ReportInput, SECTIONS } from '../../src/report/content'
 import { renderHtml } from '../../src/report/html'
-import { renderMarkdown } from '../../src/report/markdown'
+import { renderMarkdownFolder } from '../../src/report/markdown'
+
+/** report.md of the Markdown report's folder. */
+const renderMarkdown = (input: Parameters<typeof renderMarkdownFolder>[0]) => renderMarkdownFolder(input)[0].text
 import { bootWith } from '../helpers/boot'
 import { PATCHED_V2, swiotlbInPreinit } from './policies'
 
@@ -108,8 +111,12 @@ describe('lab report', () => {
     expect(markdown).toContain('**First divergence:** The boots diverge in arch\\_mm\\_preinit()')
     // The policy's four backticks need a five-backtick fence.
     expect(markdown).toContain('`````c\n')
-    expect(markdown).toMatch(/!\[Boot timeline of policy\.c on realm\]\(data:image\/svg\+xml;charset=utf-8,%3Csvg[^)\s]*\)/)
-    expect(markdown).not.toMatch(/\]\((?!data:)/)
+    expect(markdown).toContain('![Boot timeline of policy.c on realm](timeline.svg)')
+    // Every link is to a file of the report's folder: nothing outside it.
+    const files = renderMarkdownFolder(input).map((f) => f.name)
+    const targets = [...markdown.matchAll(/\]\(([^)\s]*)\)/g)].map((m) => m[1])
+    expect(targets.length).toBeGreaterThan(1)
+    for (const target of targets) expect(files).toContain(target)
   })
 
   it('HTML: every section, the verdict, the highlighted splats, the SVGs and the compare summary', () => {

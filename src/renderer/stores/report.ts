@@ -1,27 +1,21 @@
 /*
  * The lab report: the learner's name (asked once, then remembered), their
  * answers to each lab's questions, and exporting what the workbench shows as
- * the report module renders it (HTML, Markdown, the .patch) through
- * window.bootlab, and the PDF (printToPDF in the desktop app, the browser's
+ * the report module renders it (HTML, the Markdown folder as a .zip, the .patch)
+ * through window.bootlab, and the PDF (printToPDF in the desktop app, the browser's
  * print dialog in web mode). The compare
  * summary goes in when the compare view was used for this policy.
  */
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import { policyPatch, renderHtml, renderMarkdown, type ReportInput } from '../../report/report'
-import type { BootlabApi, ExportMimeType } from '../../shared/bootlab-api'
+import { policyPatch, renderHtml, renderMarkdownZip, type ReportInput } from '../../report/report'
+import type { BootlabApi, ExportRequest } from '../../shared/bootlab-api'
 import { useCompareStore } from './compare'
 import { evidenceLines } from '../../labs'
 import { useLabsStore } from './labs'
 import { useWorkbenchStore } from './workbench'
 
 export type ReportFormat = 'html' | 'markdown' | 'patch'
-
-const FORMATS: Record<ReportFormat, { extension: string; mimeType: ExportMimeType }> = {
-  html: { extension: 'html', mimeType: 'text/html' },
-  markdown: { extension: 'md', mimeType: 'text/markdown' },
-  patch: { extension: 'patch', mimeType: 'text/x-diff' },
-}
 
 export interface ReportDeps {
   api: BootlabApi
@@ -118,10 +112,15 @@ export const useReportStore = defineStore('report', () => {
   /** `bootlab-06-repaint-report`: the lab (or the policy) the report is about. */
   const baseName = () => `bootlab-${(labs.current?.id ?? workbench.policyPath ?? 'boot').replace(/\.c$/, '').replace(/[^A-Za-z0-9._-]/g, '-')}`
 
-  function render(format: ReportFormat, report: ReportInput): string {
-    if (format === 'html') return renderHtml(report)
-    if (format === 'markdown') return renderMarkdown(report)
-    return policyPatch(report)
+  /**
+   * The file to save. Markdown is a folder (report.md beside its pictures: viewers refuse SVG
+   * data URIs), saved as one .zip that unpacks to `<name>-report/`.
+   */
+  function exportRequest(format: ReportFormat, report: ReportInput): ExportRequest {
+    if (format === 'html') return { suggestedName: `${baseName()}-report.html`, mimeType: 'text/html', text: renderHtml(report) }
+    if (format === 'patch') return { suggestedName: `${baseName()}.patch`, mimeType: 'text/x-diff', text: policyPatch(report) }
+    const folder = `${baseName()}-report`
+    return { suggestedName: `${folder}.zip`, mimeType: 'application/zip', bytes: renderMarkdownZip(report, folder) }
   }
 
   async function exportAs(format: ReportFormat): Promise<void> {
@@ -132,10 +131,8 @@ export const useReportStore = defineStore('report', () => {
       error.value = 'Nothing to export yet: wait for the boot to finish.'
       return
     }
-    const { extension, mimeType } = FORMATS[format]
-    const suggestedName = format === 'patch' ? `${baseName()}.patch` : `${baseName()}-report.${extension}`
     try {
-      const outcome = await needDeps().api.exportFile({ suggestedName, mimeType, text: render(format, report) })
+      const outcome = await needDeps().api.exportFile(exportRequest(format, report))
       if (outcome.saved) message.value = `Saved ${outcome.location}`
     } catch (e) {
       error.value = `The report was not saved: ${e instanceof Error ? e.message : String(e)}`
