@@ -419,6 +419,20 @@ describeInChromium('the workbench as a learner meets it', () => {
     const decoded = decodeShare(link.split('#/share/')[1])
     expect('shared' in decoded && decoded.shared.policy.text).toMatch(/shared with a friend \*\/\n?$/)
     expect('shared' in decoded && decoded.shared.scenario.path).toBe('realm.yaml')
+    // The link follows the editor while the popover is open (it used to keep the text it was opened with).
+    const sharedText = async () => {
+      const now = decodeShare((await page.getByTestId('share-link').inputValue()).split('#/share/')[1])
+      return 'shared' in now ? now.shared.policy.text : ''
+    }
+    await page.locator('.policy-editor .monaco-editor .view-lines').click()
+    await page.keyboard.press('Control+End')
+    await page.keyboard.type(' /* and later */')
+    await expect.poll(sharedText, { timeout: 10_000 }).toMatch(/and later \*\/\n?$/)
+    // Copy says whether the clipboard took the link.
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'])
+    await page.getByTestId('share-copy').click()
+    await expect.poll(() => page.getByTestId('share-copy').textContent()).toContain('Copied')
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await page.getByTestId('share-link').inputValue())
 
     const other = await browser.context.newPage()
     watch(other)
@@ -441,7 +455,12 @@ describeInChromium('the workbench as a learner meets it', () => {
     expect(await cut.getByTestId('link-problem').textContent()).toMatch(/could not be opened: .*Your own work is untouched/)
     expect(await settled(cut)).toMatch(/^(booted|booted-with-warnings|failed)$/)
     await cut.close()
-    await page.keyboard.press('Escape')
+    // Another lab in the workbench closes the popover: it was about lab 5's text.
+    await page.evaluate(() => (location.hash = '#/lab/06-secondary-cpu-check/console'))
+    await expect.poll(() => page.getByTestId('lab-policy').textContent()).toContain('Lab 6')
+    expect(await page.getByTestId('share-box').count()).toBe(0)
+    await page.evaluate((lab) => (location.hash = `#/lab/${lab}/console`), LAB5)
+    await settled(page)
     await page.getByTestId('lab-actions').getByRole('button', { name: 'Reset to start.c' }).click()
     await settled(page)
   }, 90_000)
