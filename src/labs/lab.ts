@@ -34,8 +34,10 @@ export interface Lab {
   start: PolicySource
   solution: PolicySource
   compareWith?: PolicySource
-  /** Listed scenarios first, then the seeded variants. */
+  /** Listed scenarios first, then the seeded variants: the machines every goal is graded on. */
   scenarios: LabScenario[]
+  /** The lab folder's other machines (scenarios/ files the manifest does not list): offered, not graded. */
+  otherScenarios: LabScenario[]
   hints: string[]
   goals: Goal[]
   questions: Question[]

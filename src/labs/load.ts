@@ -73,7 +73,7 @@ class FolderReader {
     return undefined
   }
 
-  private parsedScenario(text: string, file: string, origin: LabScenario['origin']): LabScenario | undefined {
+  parsedScenario(text: string, file: string, origin: LabScenario['origin']): LabScenario | undefined {
     const parsed = parseScenario(text, file)
     this.errors.push(...parsed.errors)
     return parsed.scenario && { name: parsed.scenario.name, origin, family: parsed.scenario.name, scenario: parsed.scenario }
@@ -120,6 +120,23 @@ export function loadLab(folder: LabFolder, resources: KernelResources): LabLoad 
   return lab && !r.errors.length ? { lab, errors: [] } : { errors: r.errors }
 }
 
+/**
+ * The lab folder's machines under scenarios/ that the manifest does not list: not graded, offered
+ * beside the graded ones (a question may send the learner to one). Checked like the listed ones.
+ */
+function unlistedScenarios(r: FolderReader, m: LabManifest, listedNames: Set<string>): LabScenario[] {
+  const listedFiles = new Set(m.scenarios.filter(isFileReference).map((ref) => labPath(ref)).flatMap((p) => ('path' in p ? [p.path] : [])))
+  const out: LabScenario[] = []
+  for (const f of r.folder.files) {
+    if (!f.path.startsWith('scenarios/') || !SCENARIO_EXTENSIONS.test(f.path) || listedFiles.has(f.path)) continue
+    const s = r.parsedScenario(f.text, r.file(f.path), 'lab')
+    if (!s) continue
+    if (listedNames.has(s.name) || out.some((o) => o.name === s.name)) r.fileError(f.path, `is named '${s.name}' like another machine of this lab; scenario names tell machines apart`)
+    else out.push(s)
+  }
+  return out
+}
+
 /** Every cross-reference of a schema-valid manifest; problems go to `r.errors`. */
 function resolve(r: FolderReader, m: LabManifest): Lab | undefined {
   if (m.id !== r.folder.id) r.fieldError('id', `is '${m.id}' but the folder is '${r.folder.id}'; they must match`)
@@ -148,6 +165,7 @@ function resolve(r: FolderReader, m: LabManifest): Lab | undefined {
   }
   // A goal may name a scenario, or a variant's base to mean the base and all its variants.
   const filterable = new Set([...scenarios.map((s) => s.family), ...names])
+  const otherScenarios = unlistedScenarios(r, m, names)
 
   const compareWith = m.compareWith === undefined ? undefined : r.policy(m.compareWith, 'compareWith')
   const goalNames = new Set<string>()
@@ -176,6 +194,7 @@ function resolve(r: FolderReader, m: LabManifest): Lab | undefined {
     solution: { name: 'solution', file: 'solution.c', text: texts['solution.c'] },
     ...(compareWith ? { compareWith } : {}),
     scenarios,
+    otherScenarios,
     hints: m.hints,
     goals: m.goals,
     questions: m.questions,

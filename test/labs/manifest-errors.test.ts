@@ -2,6 +2,8 @@
  * A malformed lab comes back as a list of problems, each naming the file (the
  * lab's id and path), the field (a dotted path) and, in the manifest, the line.
  */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { formatLabErrors, type LabError } from '../../src/labs'
 import { editedFolder, load, manifestOf } from './lab-fixtures'
@@ -22,6 +24,27 @@ function manifestWith(from: string, to: string): string {
 }
 
 const lineOf = (text: string, needle: string) => text.slice(0, text.indexOf(needle)).split('\n').length
+
+describe('machines in scenarios/ that the manifest does not list', () => {
+  const realm = readFileSync(join(import.meta.dirname, '../../resources/scenarios/realm.yaml'), 'utf8')
+
+  it('are offered ungraded, parsed like the listed ones', () => {
+    const extra = realm.replace(/^name: realm$/m, 'name: realm-extra')
+    const loaded = load(editedFolder(LAB, { 'scenarios/realm-extra.yaml': extra }))
+    expect(loaded.errors).toEqual([])
+    expect(loaded.lab!.otherScenarios.map((s) => s.name)).toEqual(['realm-extra'])
+    expect(loaded.lab!.scenarios.map((s) => s.name)).not.toContain('realm-extra')
+  })
+
+  it('a broken one, or one named like a graded machine, names its file', () => {
+    const broken = errorsWith({ 'scenarios/bad.yaml': 'name: bad\nram: lots\n' })
+    expect(broken.length).toBeGreaterThan(0)
+    expect(broken.every((e) => e.file === `${LAB}/scenarios/bad.yaml`)).toBe(true)
+    expect(errorsWith({ 'scenarios/again.yaml': realm })).toEqual([
+      { file: `${LAB}/scenarios/again.yaml`, path: '', message: "is named 'realm' like another machine of this lab; scenario names tell machines apart" },
+    ])
+  })
+})
 
 describe('manifest errors name the file and the field', () => {
   it('an unknown top-level field, with its line', () => {

@@ -109,6 +109,21 @@ describe('compare store', () => {
     expect([asked[1].left.policy.path, asked[1].right.policy.path]).toEqual(['series.c', 'unpatched.c'])
   })
 
+  it("in a lab: its start.c against the learner's text, or the lab's compareWith state when it names one", async () => {
+    const workbench = workbenchOnPatchedV1()
+    const lab = { id: '09-v1-vs-merged', start: { path: 'start.c', text: policy('patched-v1').text }, kernelStates: [policy('unpatched'), policy('series')], scenarios: [scenario('realm')], machineLocked: true }
+    workbench.lab = lab
+    const asked: CompareInput[] = []
+    const compare = useCompareStore()
+    compare.connect(fakeComparer(asked))
+    compare.open()
+    expect([compare.left.policy, compare.right.policy]).toEqual(['start.c', EDITOR_POLICY])
+    compare.shown = false
+    workbench.lab = { ...lab, compareWith: 'series.c' }
+    compare.open()
+    expect([compare.left.policy, compare.right.policy]).toEqual(['series.c', EDITOR_POLICY])
+  })
+
   it('puts both boots on one axis: the divergence is one column for both timelines, and the ptdumps are diffed at the scrubbed step', async () => {
     workbenchOnPatchedV1()
     const compare = useCompareStore()

@@ -132,10 +132,13 @@ describe('labs store', () => {
     expect(labs.gradedText).toBe('int fixed;')
     expect(api.progress.labs['04-blackout-windows']).toBe('passed')
     expect(labs.passedCount).toBe(1)
+    expect(labs.passedEarlierOnly).toBe(false)
     workbench.edit('int broken;')
     await vi.advanceTimersByTimeAsync(2000)
     await vi.waitFor(() => expect(labs.grade?.passed).toBe(false))
     expect(labs.statusOf('04-blackout-windows')).toBe('passed')
+    // Still passed in the course, but the pane must not say so as if the text in the editor passed.
+    expect(labs.passedEarlierOnly).toBe(true)
     expect(api.saved['04-blackout-windows']).toBe('int broken;')
   })
 
@@ -395,5 +398,36 @@ describe('labs store', () => {
     expect(session.scenarios.length).toBe(lab.scenarios.length)
     expect(session.scenarios.some((s) => /seed/.test(s.path))).toBe(true)
     expect(session.start.path).toBe('start.c')
+    expect(labSession(lab).otherScenarios).toEqual([])
+  })
+
+  it('a lab session also offers, ungraded, every machine its README or questions name: the lab folder\'s unlisted ones, then the bundled ones', () => {
+    const ids = readdirSync(join(ROOT, 'labs'))
+    const labsById = new Map(ids.map((id) => [id, loadBundled(id)]))
+    const machines = new Set([
+      ...RESOURCES.scenarios.map((s) => s.path.replace(/\.yaml$/, '')),
+      ...[...labsById.values()].flatMap((l) => [...l.scenarios, ...l.otherScenarios].map((s) => s.name)),
+    ])
+    for (const [id, lab] of labsById) {
+      const session = labSession(lab, RESOURCES.scenarios)
+      const offered = new Set([...session.scenarios, ...session.otherScenarios!].map((s) => s.path.replace(/\.yaml$/, '')))
+      const named = [lab.readme, ...lab.questions.map((q) => q.prompt)].flatMap((t) => [...t.matchAll(/`([A-Za-z0-9._/-]+)`/g)].map((m) => m[1].replace(/^scenarios\//, '').replace(/\.ya?ml$/, '')))
+      for (const name of named.filter((n) => machines.has(n))) expect(offered.has(name), `${id} names ${name}`).toBe(true)
+      // Graded and ungraded never overlap; the graded ones come first, as the lab lists them.
+      expect(session.scenarios.map((s) => s.path)).toEqual(lab.scenarios.map((s) => `${s.name}.yaml`))
+      expect(session.otherScenarios!.filter((s) => session.scenarios.some((g) => g.path === s.path))).toEqual([])
+    }
+    const lab10 = labSession(labsById.get('10-rodata-off-hole')!, RESOURCES.scenarios)
+    expect(lab10.otherScenarios![0].path).toBe('realm-rodata-off-no-bbml2.yaml')
+  })
+
+  it('the verdict of a machine the lab does not grade is not judged against the lab', async () => {
+    const { labs, workbench } = await started()
+    await labs.open('04-blackout-windows')
+    expect(workbench.lab?.id).toBe('04-blackout-windows')
+    expect(workbench.scenarioGraded).toBe(true)
+    await workbench.selectScenario('host.yaml')
+    expect(workbench.scenarioPath).toBe('host.yaml')
+    expect(workbench.scenarioGraded).toBe(false)
   })
 })

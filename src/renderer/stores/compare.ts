@@ -67,15 +67,16 @@ export const useCompareStore = defineStore('compare', () => {
   }
 
   /**
-   * Opens the view with the default sides: in a lab, its start.c against the learner's text;
-   * outside one, the base kernel against the merged series (the editor's text when there is
+   * Opens the view with the default sides: in a lab, its compareWith state (else its start.c)
+   * against the learner's text; outside one, the base kernel against the merged series (the editor's text when there is
    * no series), both on the workbench's machine.
    */
   function open(): void {
     const scenario = workbench.scenarioPath
     const series = policies.value.some((p) => p.path === SERIES_POLICY_PATH)
-    left.value = { policy: workbench.lab?.start.path ?? BASE_POLICY_PATH, scenario }
-    right.value = { policy: workbench.lab || !series ? EDITOR_POLICY : SERIES_POLICY_PATH, scenario }
+    const lab = workbench.lab
+    left.value = { policy: lab ? (lab.compareWith ?? lab.start.path) : BASE_POLICY_PATH, scenario }
+    right.value = { policy: lab || !series ? EDITOR_POLICY : SERIES_POLICY_PATH, scenario }
     pickedRow.value = null
     shown.value = true
     void compareNow()

@@ -8,7 +8,7 @@
  */
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch } from 'vue'
-import { type Lab, type LabError, type LabGrade, loadLab } from '../../labs'
+import { type Lab, type LabError, type LabGrade, type LabScenario, loadLab } from '../../labs'
 import { type BootlabApi, isHintCount, type LabRef, type LabStatus, type Progress, STORAGE_KEY_PATTERN, type TextFile } from '../../shared/bootlab-api'
 import type { BootClient } from '../boot-client'
 import { markGradedNextFrame } from '../perf-marks'
@@ -88,15 +88,25 @@ export interface LabEntry {
   errors: LabError[]
 }
 
-/** The workbench session for a lab: its start.c, the kernel states it may build on, its machines as files. */
-export function labSession(lab: Lab): LabSession {
+/**
+ * The workbench session for a lab: its start.c, the kernel states it may build on, its machines as
+ * files (graded), and the other machines a question may send the learner to (`bundled`, the app's
+ * scenario files, less the ones the lab lists).
+ */
+export function labSession(lab: Lab, bundled: readonly TextFile[] = []): LabSession {
+  // Parsed machines, variants included, written as JSON (which YAML reads) under the scenario's name.
+  const asFile = (s: LabScenario): TextFile => ({ path: `${s.name}.yaml`, text: JSON.stringify(s.scenario) })
+  const scenarios = lab.scenarios.map(asFile)
+  const own = lab.otherScenarios.map(asFile)
+  const taken = new Set([...scenarios, ...own].map((s) => s.path))
   return {
     id: lab.id,
     start: { path: lab.start.file, text: lab.start.text },
     kernelStates: lab.kernelStates.map((p) => ({ path: p.file, text: p.text })),
-    // Parsed machines, variants included, written as JSON (which YAML reads) under the scenario's name.
-    scenarios: lab.scenarios.map((s) => ({ path: `${s.name}.yaml`, text: JSON.stringify(s.scenario) })),
+    scenarios,
+    otherScenarios: [...own, ...bundled.filter((s) => !taken.has(s.path))],
     machineLocked: lab.machine === 'locked',
+    ...(lab.compareWith ? { compareWith: lab.compareWith.file } : {}),
   }
 }
 
@@ -148,6 +158,14 @@ export const useLabsStore = defineStore('labs', () => {
   })
   /** The shown grade belongs to older text than the editor holds. */
   const gradeStale = computed(() => gradedText.value !== null && gradedText.value !== workbench.policyText)
+  /**
+   * The open lab was passed (a pass is kept), but the editor's text, graded, no longer finishes it
+   * (a reset to start.c, an experiment): the pane says both rather than a bare "passed".
+   */
+  const passedEarlierOnly = computed(() => {
+    const lab = current.value
+    return !!lab && statusOf(lab.id) === 'passed' && !!grade.value && !grading.value && !gradeStale.value && completion.value?.done === false
+  })
 
   function needDeps(): LabsDeps {
     if (!deps) throw new Error('labs used before connect()')
@@ -216,7 +234,7 @@ export const useLabsStore = defineStore('labs', () => {
     solutionShown.value = false
     justPassed.value = null
     if (statusOf(id) === 'not-started') await setStatus(id, 'in-progress')
-    await workbench.openLab(labSession(lab))
+    await workbench.openLab(labSession(lab, resources.scenarios))
   }
 
   /** Back to the free workbench on the base kernel. */
@@ -326,6 +344,7 @@ export const useLabsStore = defineStore('labs', () => {
     hints,
     gradeStale,
     completion,
+    passedEarlierOnly,
     justPassed,
     nextLab,
     statusOf,

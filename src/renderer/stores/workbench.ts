@@ -56,10 +56,14 @@ export interface LabSession {
   start: TextFile
   /** What `Builds on:` may name: the lab's own .c files and the bundled kernel states. */
   kernelStates: TextFile[]
-  /** The lab's machines, variants included, as scenario files. */
+  /** The lab's machines, variants included, as scenario files: the ones its goals are graded on. */
   scenarios: TextFile[]
+  /** Machines offered beside them, not graded: the lab folder's unlisted ones, then the bundled ones it does not list. */
+  otherScenarios?: TextFile[]
   /** The lab shows its machines as shipped: no scenario edits. */
   machineLocked: boolean
+  /** The kernel state (a path of kernelStates) the lab measures the learner's policy against, if it names one. */
+  compareWith?: string
 }
 
 /** A boot that ran the policy, kept for the views while newer text does not boot. */
@@ -170,8 +174,10 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     })
   })
 
-  /** The machines to choose from: the lab's, or every bundled one. */
-  const scenarios = computed(() => lab.value?.scenarios ?? resources.scenarios)
+  /** The machines to choose from: the lab's (graded ones first), or every bundled one. */
+  const scenarios = computed(() => (lab.value ? [...lab.value.scenarios, ...(lab.value.otherScenarios ?? [])] : resources.scenarios))
+  /** The chosen machine is one the lab grades (outside a lab, every machine is). */
+  const scenarioGraded = computed(() => !lab.value || lab.value.scenarios.some((s) => s.path === scenarioPath.value))
   const findScenario = (path: string | null) => scenarios.value.find((s) => s.path === path) ?? null
   /** The chosen machine's file as shipped (before the learner's edit). */
   const scenarioSource = computed(() => findScenario(scenarioPath.value))
@@ -434,6 +440,7 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     scenarioPath,
     scenarioDraft,
     scenarios,
+    scenarioGraded,
     scenarioSource,
     scenarioFile,
     kernelStates,
