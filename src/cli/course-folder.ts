@@ -1,10 +1,11 @@
 /*
- * A course folder (made by `bootlab init`): one subfolder per lab and the progress record the
- * app shares. Its own module so the lab report (report-option.ts) can find the course a policy
+ * A course folder (made by `bootlab init`): one subfolder per lab (its start.c, and answers.md
+ * for the lab's questions) and the progress record the app shares. Its own module so the lab report (report-option.ts) can find the course a policy
  * file is in without loading the course commands.
  */
-import { existsSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
+import { existsSync, readFileSync } from 'node:fs'
+import { basename, dirname, join, resolve } from 'node:path'
+import { ANSWERS_FILE, answersFromFile, type Lab } from '../labs'
 import { UserStore } from '../node/user-store'
 
 export const PROGRESS = 'progress.json'
@@ -21,4 +22,20 @@ export function findCourse(from: string): string | null {
 export async function hintsRevealed(file: string, labId: string): Promise<number> {
   const course = findCourse(dirname(resolve(file)))
   return course ? ((await new UserStore(course).loadProgress()).hints?.[labId] ?? 0) : 0
+}
+
+/** The learner's answers to a lab's questions, from its answers.md in the course folder ('' each when there is none). */
+export function readAnswers(course: string, lab: Lab): string[] {
+  try {
+    return answersFromFile(readFileSync(join(course, lab.id, ANSWERS_FILE), 'utf8'), lab)
+  } catch {
+    return lab.questions.map(() => '')
+  }
+}
+
+/** The answers for a report on `file`: from the course's answers.md when `file` is in the course's folder of `lab`, else none. */
+export function answersFor(file: string, lab: Lab): string[] {
+  const folder = dirname(resolve(file))
+  const course = findCourse(folder)
+  return course && basename(folder) === lab.id && dirname(folder) === course ? readAnswers(course, lab) : lab.questions.map(() => '')
 }

@@ -2,11 +2,13 @@
  * The learner's loop on the command line (rustlings is the model):
  *
  *   bootlab init [dir]     a course folder: one subfolder per bundled lab with
- *                          its README.md and start.c (the learner's file),
- *                          and progress.json
- *   bootlab watch [lab]    grade the current lab's start.c each time it is
- *                          saved: goals, the first failing goal's evidence,
- *                          the verdict; on to the next lab when all pass
+ *                          its README.md, start.c (the learner's file) and
+ *                          answers.md (its questions), and progress.json
+ *   bootlab watch [lab]    grade the current lab's start.c each time it (or
+ *                          answers.md) is saved: goals, the first failing
+ *                          goal's evidence, the verdict; on to the next lab
+ *                          when it is finished (goals, and an explore lab's
+ *                          answers)
  *   bootlab hint [lab] [n] the lab's hints, one at a time
  *   bootlab lab <id>       the lab's instructions, rendered for the terminal
  *   bootlab progress       N/10 passed, and each lab's status
@@ -21,14 +23,14 @@ import { basename, dirname, join, relative, resolve } from 'node:path'
 import { gradeSource, loadLabArg, printDiagnostics } from './bootlab'
 import type { Style } from './style'
 import { terminalSafe } from './terminal-text'
-import { groupEvidence, type Lab, type LabGrade } from '../labs'
+import { ANSWERS_FILE, answersTemplate, groupEvidence, type Lab, labCompletion, type LabGrade } from '../labs'
 import { UserStore } from '../node/user-store'
 import type { LabStatus, Progress } from '../shared/bootlab-api'
 import { readLabFolder } from '../node/lab-folder'
 import { labDir } from '../node/resources'
 import { listBundledLabs } from './labs'
 import { renderMarkdown } from './terminal-markdown'
-import { findCourse, PROGRESS } from './course-folder'
+import { findCourse, PROGRESS, readAnswers } from './course-folder'
 
 type Out = (s: string) => void
 
@@ -76,6 +78,9 @@ export async function init(argv: string[], out: Out, err: Out): Promise<number> 
       mkdirSync(dirname(target), { recursive: true })
       writeFileSync(target, file.text)
     }
+    // Where the learner writes the answers (watch and --lab reports read them back).
+    const lab = loadLabArg(id)
+    if (lab.questions.length && !existsSync(join(folder, ANSWERS_FILE))) writeFileSync(join(folder, ANSWERS_FILE), answersTemplate(lab))
   }
   const store = new UserStore(dir)
   if (!isCourse) await store.saveProgress({ labs: {} })
@@ -175,8 +180,10 @@ export async function hint(argv: string[], out: Out, err: Out, style: Style): Pr
   }
   out(style.bold(`Hint ${n} of ${lab.hints.length} for ${lab.id}:`))
   out(renderMarkdown(lab.hints[n - 1], style))
-  if (n < lab.hints.length) out(style.dim(`(the next: bootlab hint${store ? '' : ` ${lab.id} ${n + 1}`})`))
-  else if (nText === undefined && revealed >= lab.hints.length) out(style.dim(`(all ${lab.hints.length} hints are shown; bootlab hint ${lab.id} <1-${lab.hints.length}> shows any of them)`))
+  // The next one of this lab (a bare `bootlab hint` is the current lab's, which may be another).
+  const shownNow = store ? Math.max(revealed, n) : n
+  if (shownNow < lab.hints.length) out(style.dim(`(the next: bootlab hint ${lab.id}${store ? '' : ` ${n + 1}`})`))
+  else out(style.dim(`(all ${lab.hints.length} hints are shown; bootlab hint ${lab.id} <1-${lab.hints.length}> shows any of them)`))
   return 0
 }
 
@@ -246,7 +253,12 @@ export async function watchCourse(argv: string[], out: Out, err: Out, style: Sty
       const { policy, grade } = await gradeSource(labNow, { name: basename(LEARNER_FILE, '.c'), file, text })
       printDiagnostics(policy.diagnostics, { name: 'start', file, text }, out, style)
       printWatchGrade(grade, out, style)
-      if (!grade.passed) {
+      // The app's rule: an explore lab is finished once its questions are answered too.
+      const completion = labCompletion(labNow, grade, readAnswers(course, labNow))
+      if (!completion.done) {
+        if (completion.goalsPassed) {
+          out(style.yellow(`The goals pass. Answer the questions in ${labNow.id}/${ANSWERS_FILE} to finish this lab (${completion.answered} of ${completion.questions} answered).`))
+        }
         await setStatus(labNow.id, 'in-progress')
         return
       }
@@ -278,11 +290,11 @@ export async function watchCourse(argv: string[], out: Out, err: Out, style: Sty
     watcher?.close()
     // The folder, not the file: editors save by writing a new file and renaming it over the old one.
     watcher = watch(join(course, lab.id), (_event, name) => {
-      if (name?.toString() !== LEARNER_FILE) return
+      if (name?.toString() !== LEARNER_FILE && name?.toString() !== ANSWERS_FILE) return
       clearTimeout(timer)
       timer = setTimeout(() => gradeNow('saved'), 150)
     })
-    out(style.dim(`watching ${lab.id}/${LEARNER_FILE} (Ctrl+C stops)`))
+    out(style.dim(`watching ${lab.id}/${LEARNER_FILE}${lab.questions.length ? ` and ${ANSWERS_FILE}` : ''} (Ctrl+C stops)`))
   }
   const stop = () => {
     watcher?.close()

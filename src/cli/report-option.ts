@@ -11,7 +11,7 @@ import { evidenceLines, type Lab, type LabGrade, labPolicyLookup } from '../labs
 import { AtomicWriteError, writeFileAtomic } from '../node/atomic-write'
 import { loadKernelPolicy } from '../node/kernel-policy'
 import { BASE_POLICY, readNamed } from '../node/resources'
-import { hintsRevealed } from './course-folder'
+import { answersFor, hintsRevealed } from './course-folder'
 import { compareBoots, renderHtml, renderMarkdownFolder, type ReportInput } from '../report/report'
 
 /** A report's files: `name` null is the --report path itself; the others go beside it. */
@@ -98,7 +98,7 @@ export interface LabReportRequest {
  * first scenario compared with the lab's starting policy there (start on the
  * left, the learner's policy on the right, as in the app). The hints used are the
  * ones `bootlab hint` revealed in the course folder holding the policy file (0
- * outside a course); the command line takes no answers, so those read unanswered.
+ * outside a course), and the answers those in its answers.md (none outside a course).
  */
 export async function writeLabReport(request: LabReportRequest, info: (s: string) => void, err: (s: string) => void): Promise<boolean> {
   const { lab } = request
@@ -106,12 +106,13 @@ export async function writeLabReport(request: LabReportRequest, info: (s: string
   const lookup = labPolicyLookup(lab)
   const [policy, start] = await Promise.all([loadKernelPolicy(request.policy, lookup), loadKernelPolicy(lab.start, lookup)])
   const result = boot(machine.scenario, policy)
+  const answers = answersFor(request.policy.file, lab)
   return writeReport(
     request.path,
     {
       learner: request.learner ?? UNNAMED,
       date: today(),
-      lab: { id: lab.id, title: lab.title, goals: request.grade.goals.map((g) => ({ ...g, evidence: evidenceLines(g.evidence) })), hintsUsed: await hintsRevealed(request.policy.file, lab.id), questions: lab.questions.map((q) => ({ question: q.prompt, answer: '' })) },
+      lab: { id: lab.id, title: lab.title, goals: request.grade.goals.map((g) => ({ ...g, evidence: evidenceLines(g.evidence) })), hintsUsed: await hintsRevealed(request.policy.file, lab.id), questions: lab.questions.map((q, i) => ({ question: q.prompt, answer: answers[i] ?? '' })) },
       scenarioName: machine.name,
       policyFile: basename(request.policy.file),
       startPolicyName: basename(lab.start.file),

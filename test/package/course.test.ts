@@ -4,6 +4,7 @@
  * `bootlab lab` shows a lab's instructions, `bootlab hint` its hints,
  * `bootlab watch` grades start.c on each save (the file rewritten three
  * times: start, a partial fix, the full fix) and moves on to the next lab,
+ * an explore lab is finished only once its answers.md answers every question,
  * `bootlab progress` counts the passed labs, and progress.json is the app's
  * progress format, written atomically. One `npm pack` for the whole file.
  */
@@ -78,6 +79,12 @@ describe('the learner loop from the installed package', () => {
       expect(readFileSync(join(course, id, 'README.md'), 'utf8')).toBe(readFileSync(join(ROOT, 'labs', id, 'README.md'), 'utf8'))
     }
     expect(JSON.parse(readFileSync(join(course, 'progress.json'), 'utf8'))).toEqual({ labs: {} })
+    // Each lab's questions, numbered, in answers.md: where the learner answers them at a terminal.
+    for (const id of LAB_IDS) {
+      const prompts = (parseYaml(readFileSync(join(ROOT, 'labs', id, 'lab.yaml'), 'utf8')) as { questions?: { prompt: string }[] }).questions ?? []
+      const headings = readFileSync(join(course, id, 'answers.md'), 'utf8').match(/^## .*$/gm)
+      expect(headings, id).toEqual(prompts.map((q, i) => `## ${i + 1}. ${q.prompt.replace(/\s+/g, ' ').trim()}`))
+    }
     expect(r.stdout).toContain('bootlab watch')
     // A second init never overwrites the learner's file.
     writeFileSync(join(course, LAB, 'start.c'), '/* mine */\n')
@@ -102,7 +109,7 @@ describe('the learner loop from the installed package', () => {
     expect(first.code, first.stderr).toBe(0)
     expect(first.stdout).toContain(`Hint 1 of ${hints.length} for ${LAB}:`)
     expect(first.stdout.replace(/\s+/g, ' ')).toContain(hints[0].trim().replace(/\s+/g, ' ').slice(0, 60))
-    expect(first.stdout).toContain('(the next: bootlab hint)')
+    expect(first.stdout).toContain(`(the next: bootlab hint ${LAB})`)
     // The course's progress counts the hints revealed (as the app does), so the next call shows the next one.
     const second = await bootlab(join(course, LAB), 'hint')
     expect(second.stdout).toContain(`Hint 2 of ${hints.length} for ${LAB}:`)
@@ -116,10 +123,14 @@ describe('the learner loop from the installed package', () => {
     expect(past.stdout).toContain(`Hint ${hints.length} of ${hints.length} for ${LAB}:`)
     expect(past.stdout).toContain(`all ${hints.length} hints are shown; bootlab hint ${LAB} <1-${hints.length}> shows any of them`)
     expect(progress().hints?.[LAB]).toBe(hints.length)
-    // A lab report of the learner's file counts the hints this course revealed.
+    // A lab report of the learner's file counts the hints this course revealed, and carries the answers of its answers.md.
+    const answers = join(course, LAB, 'answers.md')
+    writeFileSync(answers, readFileSync(answers, 'utf8').replace(/^(## 1\. .*)$/m, '$1\n\nIn mem_init(), once the buddy allocator has the memory.'))
     const report = join(mkdtempSync(join(tmpdir(), 'bootlab-report-')), 'report.md')
     await bootlab(course, 'boot', '--lab', LAB, '--policy', join(course, LAB, 'start.c'), '--report', report)
     expect(readFileSync(report, 'utf8')).toContain(`Hints used: ${hints.length}`)
+    expect(readFileSync(report, 'utf8')).toContain('> In mem\\_init(), once the buddy allocator has the memory.')
+    expect(readFileSync(report, 'utf8').match(/\*\(no answer\)\*/g)?.length).toBe((parseYaml(readFileSync(join(ROOT, 'labs', LAB, 'lab.yaml'), 'utf8')) as { questions: unknown[] }).questions.length - 1)
   }, 60_000)
 
   it('bootlab watch grades each save (start, partial fix, full fix), then moves to the next lab; progress follows', async () => {
@@ -200,4 +211,40 @@ describe('the learner loop from the installed package', () => {
     expect(r.code).toBe(3)
     expect(r.stderr).toContain('bootlab init')
   }, 60_000)
+
+  it('bootlab watch finishes an explore lab only once answers.md answers every question, as the app does', async () => {
+    const EXPLORE = '01-linear-map-tour'
+    const questions = (parseYaml(readFileSync(join(ROOT, 'labs', EXPLORE, 'lab.yaml'), 'utf8')) as { questions: unknown[] }).questions.length
+    const answers = join(course, EXPLORE, 'answers.md')
+    const template = readFileSync(answers, 'utf8')
+    const child: ChildProcess = spawn(bin, ['watch', EXPLORE], { cwd: course, env: userEnv() })
+    let stdout = ''
+    child.stdout!.setEncoding('utf8').on('data', (c: string) => (stdout += c))
+    child.stderr!.setEncoding('utf8').on('data', (c: string) => (stdout += c))
+    const exited = new Promise<number | null>((resolve) => child.once('close', resolve))
+    const until = async (text: string) => {
+      for (const deadline = Date.now() + 60_000; !stdout.includes(text); await new Promise((r) => setTimeout(r, 100))) {
+        if (Date.now() > deadline) throw new Error(`no '${text}' in:\n${stdout}`)
+      }
+    }
+    const status = () => (JSON.parse(readFileSync(join(course, 'progress.json'), 'utf8')) as { labs: Record<string, string> }).labs[EXPLORE]
+    try {
+      // Its starting policy passes the goals (they are facts to find): not finished by opening it.
+      await until(`Answer the questions in ${EXPLORE}/answers.md to finish this lab (0 of ${questions} answered).`)
+      expect(stdout).toContain('ALL GOALS PASSED')
+      expect(stdout).not.toContain(`Lab ${EXPLORE} passed`)
+      expect(status()).toBe('in-progress')
+      // All but one answered: still not finished.
+      let n = 0
+      writeFileSync(answers, template.replace(/^(## \d+\. .*)$/gm, (h) => (++n < questions ? `${h}\n\nAn answer.` : h)))
+      await until(`(${questions - 1} of ${questions} answered)`)
+      expect(status()).toBe('in-progress')
+      writeFileSync(answers, template.replace(/^(## \d+\. .*)$/gm, '$1\n\nAn answer.'))
+      await until(`Lab ${EXPLORE} passed`)
+      expect(status()).toBe('passed')
+    } finally {
+      child.kill('SIGINT')
+    }
+    expect(await exited).toBe(0)
+  }, 180_000)
 })

@@ -8,7 +8,7 @@
  */
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch } from 'vue'
-import { type Lab, type LabError, type LabGrade, type LabScenario, loadLab } from '../../labs'
+import { type Lab, type LabCompletion, labCompletion, type LabError, type LabGrade, type LabScenario, loadLab } from '../../labs'
 import { type BootlabApi, isHintCount, type LabRef, type LabStatus, type Progress, STORAGE_KEY_PATTERN, type TextFile } from '../../shared/bootlab-api'
 import type { BootClient } from '../boot-client'
 import { markGradedNextFrame } from '../perf-marks'
@@ -41,33 +41,6 @@ export function readHints(text: string | null): Record<string, number> {
   } catch {
     return {}
   }
-}
-
-/** Whether a lab wants every question answered before it counts as done: an explore lab's starting
- * policy passes its goals (they are facts to find), so its answers are the work; a fix lab's are
- * optional (they go in the report). */
-export const answersRequired = (lab: Lab): boolean => lab.kind === 'explore' && lab.questions.length > 0
-
-/** How far the learner is with a lab: done when its goals pass and, where required, every question is answered. */
-export interface LabCompletion {
-  goalsPassed: boolean
-  answered: number
-  questions: number
-  done: boolean
-}
-
-export function labCompletion(lab: Lab, grade: LabGrade | null, answers: string[]): LabCompletion {
-  const goalsPassed = grade?.passed ?? false
-  const answered = lab.questions.filter((_, i) => (answers[i] ?? '').trim() !== '').length
-  const questions = lab.questions.length
-  return { goalsPassed, answered, questions, done: goalsPassed && (!answersRequired(lab) || answered === questions) }
-}
-
-/** What finishes a lab, in a sentence for the learner (the lab pane's goals, the navigator's explore/fix badge). */
-export function doneWhen(lab: Lab): string {
-  if (answersRequired(lab)) return 'Explore: the starting policy already passes the goals (they are facts to find); the lab is done when every question has an answer.'
-  const answers = lab.questions.length ? ' Answers are optional; they go in the report.' : ''
-  return `${lab.kind === 'fix' ? 'Fix: the starting policy fails the goals; the lab is done when your edit makes them pass.' : 'The lab is done when its goals pass.'}${answers}`
 }
 
 /**
