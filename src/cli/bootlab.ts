@@ -28,7 +28,7 @@ import type { SubmissionResult } from './grade-worker'
 import { GRADE_FORMATS, type GradeFormat, toGradescope, toJUnit } from './grade-formats'
 import { formatDiagnostic } from './diagnostic-text'
 import { printGrade } from './grade-report'
-import { PLAIN, type Style, wantsColour, makeStyle } from './style'
+import { PLAIN, type Style, wantsColour, wantsStatusLine, makeStyle } from './style'
 import { terminalSafe } from './terminal-text'
 
 const USAGE = `usage: bootlab boot --scenario <file|name> --policy <file|name> [--json] [--compare <file|name>]
@@ -234,11 +234,11 @@ export interface Terminal {
   status?: (line: string) => void
 }
 
-/** The terminal of this process: colour on a TTY unless NO_COLOR or --no-color; the status line when stderr is a TTY. */
+/** The terminal of this process: colour on a TTY unless NO_COLOR or --no-color; the status line likewise, on stderr. */
 export function processTerminal(noColor: boolean): Terminal {
   return {
     style: makeStyle(wantsColour(process.stdout, process.env, noColor)),
-    status: process.stderr.isTTY ? (line) => void process.stderr.write(`\r\x1b[K${terminalSafe(line)}`) : undefined,
+    status: wantsStatusLine(process.stderr, process.env, noColor) ? (line) => void process.stderr.write(`\r\x1b[K${terminalSafe(line)}`) : undefined,
   }
 }
 

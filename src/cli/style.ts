@@ -23,3 +23,8 @@ export function wantsColour(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv,
   if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true
   return stream.isTTY === true && env.TERM !== 'dumb'
 }
+
+/** Whether to draw a progress line (redrawn with \r and an erase escape) on stderr: a TTY that would be coloured, never under FORCE_COLOR alone. */
+export function wantsStatusLine(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv, noColorFlag: boolean): boolean {
+  return stream.isTTY === true && wantsColour(stream, env, noColorFlag)
+}

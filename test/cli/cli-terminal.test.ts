@@ -64,6 +64,17 @@ describe('colour', () => {
     expect(piped.stdout + piped.stderr).not.toContain('\x1b')
   }, 60_000)
 
+  it("a class's progress line is drawn on a terminal, and not under NO_COLOR or with --no-color (it is terminal control too)", () => {
+    const klass = mkdtempSync(join(tmpdir(), 'bootlab-class-terminal-'))
+    for (const name of ['a.c', 'b.c']) writeFileSync(join(klass, name), readFileSync('labs/05-move-swiotlb/start.c', 'utf8'))
+    const grade = ['--lab', '05-move-swiotlb', '--policy-dir', klass]
+    expect(onTerminal(grade)).toContain('\r\x1b[Kgrading 05-move-swiotlb: ')
+    for (const text of [onTerminal(grade, { NO_COLOR: '1' }), onTerminal([...grade, '--no-color'])]) {
+      expect(text).toContain('== lab 05-move-swiotlb: 2 submissions')
+      expect(text).not.toContain('\x1b')
+    }
+  }, 120_000)
+
   it('grading on a terminal: PASS green, FAIL red', () => {
     const text = onTerminal(['--lab', '05-move-swiotlb', '--policy', 'labs/05-move-swiotlb/start.c'])
     expect(text).toContain(`${ESC}31mFAIL${ESC}39m  [3] the pool is shared in W1`)
