@@ -15,7 +15,7 @@ import { Worker } from 'node:worker_threads'
 import type { Lab } from '../labs'
 import { type GradeFormat, toGradescope, toJUnit } from './grade-formats'
 import { PLAIN, type Style } from './style'
-import { MAX_SUBMISSION_BYTES } from './submission-limits'
+import { EMPTY_SUBMISSION, isEmptySubmission, MAX_SUBMISSION_BYTES } from './submission-limits'
 import { nameFromBytes, terminalSafe } from './terminal-text'
 import { type ErrorKind, type GradeAnswer, type GradeRequest, GRADE_WORKER_ROLE, type GradeWorkerData, type SubmissionResult } from './grade-worker'
 
@@ -175,7 +175,8 @@ function readSubmission(s: Submission): Reading {
     let length = 0
     for (let n; length < buffer.length && (n = readSync(fd, buffer, length, buffer.length - length, null)) > 0; ) length += n
     if (length > MAX_SUBMISSION_BYTES) return { error: tooLarge(length) }
-    return { text: buffer.subarray(0, length).toString('utf8') }
+    const text = buffer.subarray(0, length).toString('utf8')
+    return isEmptySubmission(text) ? { error: EMPTY_SUBMISSION } : { text }
   } catch (e) {
     return { error: { kind: 'unreadable', message: `cannot be read (${codeOf(e)})` } }
   } finally {

@@ -23,7 +23,7 @@ import { formatLabErrors, gradePolicy, type Lab, loadLab, type PolicyGrade } fro
 import { readLabFolder } from '../node/lab-folder'
 import { loadKernelPolicy, loadLabCompiler } from '../node/kernel-policy'
 import { LABS_DIR, labDir, listLabDirs, listPolicies, listScenarios, type NamedText, POLICY_DIR, readKernelResources, readNamed, resolveNamed, SCENARIO_DIR } from '../node/resources'
-import { DEFAULT_TIMEOUT_SECONDS, MAX_SUBMISSION_BYTES, MAX_TIMEOUT_SECONDS } from './submission-limits'
+import { DEFAULT_TIMEOUT_SECONDS, EMPTY_SUBMISSION, isEmptySubmission, MAX_SUBMISSION_BYTES, MAX_TIMEOUT_SECONDS } from './submission-limits'
 import type { SubmissionResult } from './grade-worker'
 import { GRADE_FORMATS, type GradeFormat, toGradescope, toJUnit } from './grade-formats'
 import { formatDiagnostic } from './diagnostic-text'
@@ -175,16 +175,20 @@ async function gradeNamed(
     printDiagnostics(policy.diagnostics, policyText, err, style)
     printGrade(loaded.lab, grade, out, style)
   } else {
+    // A grader's formats (JUnit, Gradescope) grade a hand-in: an empty one is an error, as in a class folder.
     const compileError = policy.diagnostics.find((d) => d.severity === 'error')
-    const located = compileError && `${compileError.file}:${compileError.line}:${compileError.column}: ${compileError.message}`
+    const empty = isEmptySubmission(policyText.text)
+    const error = empty
+      ? EMPTY_SUBMISSION
+      : compileError && { kind: 'does not compile' as const, message: `does not compile: ${compileError.file}:${compileError.line}:${compileError.column}: ${compileError.message}` }
     const result: SubmissionResult = {
       file: basename(policyText.file),
-      status: compileError ? 'error' : grade.passed ? 'passed' : 'failed',
-      score: grade.score,
+      status: error ? 'error' : grade.passed ? 'passed' : 'failed',
+      score: empty ? 0 : grade.score,
       total: grade.total,
       failedGoals: grade.goals.filter((g) => !g.passed).map((g) => g.name),
-      goals: compileError ? undefined : grade.goals.map((g) => ({ name: g.name, weight: g.weight, passed: g.passed, message: g.message, evidence: g.evidence })),
-      ...(compileError ? { error: { kind: 'does not compile' as const, message: `does not compile: ${located}` } } : {}),
+      goals: error ? undefined : grade.goals.map((g) => ({ name: g.name, weight: g.weight, passed: g.passed, message: g.message, evidence: g.evidence })),
+      ...(error ? { error } : {}),
       seconds: (performance.now() - started) / 1000,
     }
     out(format === 'junit' ? toJUnit([result], loaded.lab, result.seconds) : JSON.stringify(toGradescope(result, loaded.lab), null, 1))

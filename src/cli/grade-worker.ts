@@ -63,6 +63,7 @@ export type ErrorKind =
   | 'broken symlink'
   | 'not a regular file'
   | 'not graded'
+  | 'empty'
 
 /** One submission's line of a class's grades. */
 export interface SubmissionResult {

@@ -55,6 +55,8 @@ function hostileClass(): string {
   writeFileSync(join(dir, FORGING), start)
   writeFileSync(join(dir, ESCAPE_NAME), `int x = 1\x1b]8;;http://evil/\x1b\\;\n`)
   writeFileSync(join(dir, 'notes.txt'), 'not a submission: no line')
+  writeFileSync(join(dir, 'empty.c'), '')
+  writeFileSync(join(dir, 'blank.c'), ' \n\t\r\n')
   return dir
 }
 
@@ -69,7 +71,7 @@ describe('bootlab boot --lab --policy-dir on a hostile class folder', () => {
     const { summary } = JSON.parse(r.out.at(-1)!) as { summary: BatchSummary }
     const by = new Map(results.map((x) => [x.file, x]))
     expect([...by.keys()].sort()).toEqual(
-      ['.hidden.c', 'X.C', 'caf\\xe9.c', 'dangling.c', 'fifo.c', 'good.c', 'inside.c', 'loop.c', 'solution-link.c', 'x.c', 'zero.c', FORGING, ESCAPE_NAME].sort(),
+      ['.hidden.c', 'X.C', 'blank.c', 'caf\\xe9.c', 'dangling.c', 'empty.c', 'fifo.c', 'good.c', 'inside.c', 'loop.c', 'solution-link.c', 'x.c', 'zero.c', FORGING, ESCAPE_NAME].sort(),
     )
     expect(by.get('good.c')).toMatchObject({ status: 'passed', score: 8 })
     expect(by.get('inside.c')).toMatchObject({ status: 'passed', score: 8 })
@@ -84,8 +86,10 @@ describe('bootlab boot --lab --policy-dir on a hostile class folder', () => {
     expect(by.get('fifo.c')).toMatchObject({ status: 'error', error: { kind: 'not a regular file', message: 'is a FIFO; a submission is a regular file' } })
     expect(by.get('X.C')).toMatchObject({ status: 'error', error: { kind: 'not graded' } })
     expect(by.get('.hidden.c')).toMatchObject({ status: 'error', error: { kind: 'not graded' } })
-    expect(summary).toMatchObject({ submissions: 13, passed: 3, failed: 1, errors: 9 })
-    expect(summary.errorKinds).toEqual({ 'does not compile': 1, 'symlink out of the folder': 2, 'broken symlink': 2, 'not a regular file': 2, 'not graded': 2 })
+    // An empty hand-in is not the base kernel earning its goals: it is an error with 0 points.
+    for (const name of ['empty.c', 'blank.c']) expect(by.get(name)).toMatchObject({ status: 'error', score: 0, error: { kind: 'empty', message: 'is empty (nothing but white space); a submission is a policy file' } })
+    expect(summary).toMatchObject({ submissions: 15, passed: 3, failed: 1, errors: 11 })
+    expect(summary.errorKinds).toEqual({ 'does not compile': 1, 'symlink out of the folder': 2, 'broken symlink': 2, 'not a regular file': 2, 'not graded': 2, empty: 2 })
   })
 
   it('escapes control characters in human output: no forged line, no ESC/OSC reaches the terminal', async () => {
@@ -93,9 +97,9 @@ describe('bootlab boot --lab --policy-dir on a hostile class folder', () => {
     expect(r.code).toBe(1)
     const text = r.out.join('\n')
     expect(text).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/)
-    // 13 entries and the summary: one line each, however the names look.
-    expect(r.out).toHaveLength(14)
-    expect(text.split('\n')).toHaveLength(14)
+    // 15 entries and the summary: one line each, however the names look.
+    expect(r.out).toHaveLength(16)
+    expect(text.split('\n')).toHaveLength(16)
     expect(r.out.filter((l) => l.startsWith('PASS'))).toEqual(['PASS      8/8  caf\\xe9.c', 'PASS      8/8  good.c', 'PASS      8/8  inside.c'])
     expect(r.out).toContainEqual(expect.stringMatching(/^FAIL {6}\d\/8 {2}a\.c\\nPASS {6}8\u22158 {2}forged\.c: failed: /))
     expect(r.out).toContainEqual(expect.stringMatching(/^ERROR {5}0\/8 {2}\\x1b\[31mred\\x1b\]0;pwned\\x07\.c: does not compile: /))

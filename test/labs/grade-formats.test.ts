@@ -221,5 +221,9 @@ describe('bootlab autograder', () => {
     expect(broken.score).toBe(0)
     expect(broken.output).toMatch(/does not compile: lab6\.c:2:\d+: syntax error: expected ';' before '}'/)
     expect(broken.tests!.every((t) => t.status === 'failed')).toBe(true)
+    // An empty file is the base kernel unchanged: it used to earn the goals that passes.
+    const empty = gradescopeResults.parse(fakeAutograder({ 'lab6.c': '\n' }).results())
+    expect(empty.score).toBe(0)
+    expect(empty.output).toContain('is empty (nothing but white space); a submission is a policy file')
   }, 120_000)
 })
