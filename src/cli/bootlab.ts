@@ -145,6 +145,8 @@ async function bootNamed(scenarioArg: string, policyArg: string): Promise<{ resu
 
 /** A --lab argument (an id of labs/ or a path) loaded and validated, or a bad-input error saying what is wrong. */
 export function loadLabArg(labArg: string): Lab {
+  // A bare name that is no bundled lab is a lab id mistyped, not a folder path to show.
+  if (!/[/\\]/.test(labArg) && !existsSync(labDir(labArg))) throw new BadInput(`no lab '${labArg}' (bootlab labs lists them; a lab folder of your own is given as a path, e.g. ./${labArg})${labSuggestion(labArg)}`)
   const read = readLabFolder(labDir(labArg))
   if (!read.folder) throw new BadInput(formatLabErrors(read.errors) + (existsSync(labDir(labArg)) ? '' : labSuggestion(labArg)))
   const loaded = loadLab(read.folder, readKernelResources())
@@ -283,8 +285,12 @@ export async function runBoot(argv: string[], out: (s: string) => void, err: (s:
   }
   const style = values['no-color'] ? PLAIN : terminal.style
   const format = (values.format ?? (values.json ? 'json' : 'human')) as GradeFormat
-  if (!GRADE_FORMATS.includes(format) || (values.json && format !== 'json')) {
+  if (!GRADE_FORMATS.includes(format)) {
     err(`bootlab: --format is one of ${GRADE_FORMATS.join(', ')} (--json is --format json), not '${values.format}'`)
+    return EXIT.badInput
+  }
+  if (values.json && format !== 'json') {
+    err(`bootlab: --json is --format json; it cannot go with --format ${format}`)
     return EXIT.badInput
   }
   if ((format === 'junit' || format === 'gradescope') && values.lab === undefined) {

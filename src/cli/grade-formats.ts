@@ -69,6 +69,12 @@ const xmlText = (s: string) =>
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
     .replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!)
 
+/**
+ * A testcase's classname, `<lab>.<file>` with no other dot: CI reports (Jenkins, GitLab) split it
+ * at its last dot into package and class, so `lab.alice.c` read as class `c` of `lab.alice`.
+ */
+export const junitClass = (labId: string, file: string): string => `${labId.replace(/\./g, '_')}.${file.replace(/\./g, '_')}`
+
 /** One JUnit XML document for the graded submissions. */
 export function toJUnit(results: SubmissionResult[], lab: Lab, seconds: number): string {
   let tests = 0
@@ -82,7 +88,7 @@ export function toJUnit(results: SubmissionResult[], lab: Lab, seconds: number):
     failures += suiteFailures
     errors += suiteErrors
     const cases = goals.map((g) => {
-      const open = `    <testcase classname="${xmlText(`${lab.id}.${r.file}`)}" name="${xmlText(g.name)}" time="0">\n      <properties><property name="weight" value="${g.weight}"/></properties>`
+      const open = `    <testcase classname="${xmlText(junitClass(lab.id, r.file))}" name="${xmlText(g.name)}" time="0">\n      <properties><property name="weight" value="${g.weight}"/></properties>`
       if (r.status === 'error') return `${open}\n      <error message="${xmlText(r.error!.message)}" type="${xmlText(r.error!.kind)}">${xmlText(r.error!.message)}</error>\n    </testcase>`
       if (g.passed) return `${open}\n    </testcase>`
       const report = goalReport(g)

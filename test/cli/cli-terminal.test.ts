@@ -120,6 +120,19 @@ describe('did you mean', () => {
     expect((await run('--lab', '05-move-swiotbl', '--policy', 'series')).err).toMatch(/\ndid you mean '05-move-swiotlb'\?$/)
   })
 
+  it('an unknown lab id is named as an id, not as a folder path of the installation', async () => {
+    const r = await run('--lab', '5', '--policy', 'series')
+    expect(r.code).toBe(3)
+    expect(r.err).toMatch(/^bootlab: no lab '5' \(bootlab labs lists them; a lab folder of your own is given as a path, e\.g\. \.\/5\)/)
+    expect(r.err).not.toContain('/labs/5')
+  })
+
+  it('--json with another --format says they conflict', async () => {
+    const r = await run('--lab', '05-move-swiotlb', '--policy', 'series', '--json', '--format', 'junit')
+    expect(r.code).toBe(3)
+    expect(r.err).toBe('bootlab: --json is --format json; it cannot go with --format junit')
+  })
+
   it('nothing is suggested for a name far from every known one', async () => {
     expect((await run('--scenario', 'zzzzzzzz', '--policy', 'series')).err).not.toContain('did you mean')
   })

@@ -115,6 +115,8 @@ describe('the 200-submission class in the autograder formats', () => {
       const notGraded = /: lab [\w-]+, 0\/\d+; (does not compile|is \d)/.test(result.output!)
       const cases = Array.from(suite.getElementsByTagName('testcase'))
       expect(cases.map((c) => c.getAttribute('name'))).toEqual(labGoals.map((g) => g.name))
+      // One dot, between the lab (package) and the file (class), as CI reports split it.
+      for (const c of cases) expect(c.getAttribute('classname')).toBe(`${LAB}.${suite.getAttribute('name')!.replace(/\./g, '_')}`)
       expect(cases.map((c) => c.getElementsByTagName('property')[0].getAttribute('value'))).toEqual(labGoals.map((g) => String(g.weight)))
       const failed = cases.filter((c) => c.getElementsByTagName('failure').length > 0)
       const errored = cases.filter((c) => c.getElementsByTagName('error').length > 0)
