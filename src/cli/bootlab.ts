@@ -61,6 +61,7 @@ const USAGE = `usage: bootlab boot --scenario <file|name> --policy <file|name> [
   --no-color  no colour even on a terminal (also: NO_COLOR=1; none in a pipe)
 
 exit status: 0 booted, 1 booted with warnings, 2 failed, 3 bad input, 4 report not written
+  (with --compare: the worse of the two boots)
 with --lab:  0 all goals pass, 1 some goals fail, 3 bad input, 4 report not written
   (with --policy-dir: 0 only when every submission passes every goal)`
 
