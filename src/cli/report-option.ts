@@ -5,6 +5,7 @@
  * lab's starting policy with --lab, else the --compare policy when there is
  * one (what the learner measures against), else the base kernel (unpatched.c).
  */
+import { readdirSync, rmSync } from 'node:fs'
 import { basename, dirname, extname, join } from 'node:path'
 import { boot, type BootResult, type PolicySource } from '../core'
 import { evidenceLines, type Lab, type LabGrade, labPolicyLookup } from '../labs'
@@ -17,8 +18,17 @@ import { compareBoots, renderHtml, renderMarkdownFolder, type ReportInput } from
 /** A report's files: `name` null is the --report path itself; the others go beside it. */
 type Rendered = { name: string | null; text: string }[]
 const html = (input: ReportInput): Rendered => [{ name: null, text: renderHtml(input) }]
-/** The Markdown report's folder: report.md at the --report path, its pictures and policy.patch beside it. */
-const markdown = (input: ReportInput): Rendered => renderMarkdownFolder(input).map((f, i) => ({ name: i === 0 ? null : f.name, text: f.text }))
+/**
+ * The files beside a Markdown report are named after it (`sol.md`: `sol.timeline.svg`,
+ * `sol.map-1-after-map_mem.svg`, `sol.policy.patch`), so two reports in one folder keep their own
+ * pictures; the name's other characters become '-', which every Markdown link takes as is.
+ */
+const companionPrefix = (path: string): string => `${basename(path, extname(path)).replace(/[^A-Za-z0-9._-]/g, '-')}.`
+/** What an earlier report of the same name may have left beside it. */
+const COMPANION = /^(timeline\.svg|map-\d+-[A-Za-z0-9_-]*\.svg|policy\.patch)$/
+
+/** The Markdown report's folder: the .md at the --report path, its pictures and patch beside it. */
+const markdown = (input: ReportInput, path: string): Rendered => renderMarkdownFolder(input, companionPrefix(path)).map((f, i) => ({ name: i === 0 ? null : f.name, text: f.text }))
 const REPORT_RENDERERS = { '.html': html, '.htm': html, '.md': markdown, '.markdown': markdown } as const
 
 type ReportExtension = keyof typeof REPORT_RENDERERS
@@ -49,11 +59,30 @@ function today(): string {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
 }
 
+/**
+ * The companions an earlier report of this name left that this one does not write (a patch when the
+ * policy is now unchanged, a map picture of a step this boot has not): removed, so the folder holds
+ * only what the report links to.
+ */
+function removeStaleCompanions(path: string, written: Rendered): void {
+  const prefix = companionPrefix(path)
+  const names = new Set(written.map((f) => f.name))
+  let entries: string[]
+  try {
+    entries = readdirSync(dirname(path))
+  } catch {
+    return
+  }
+  for (const name of entries) if (name.startsWith(prefix) && COMPANION.test(name.slice(prefix.length)) && !names.has(name)) rmSync(join(dirname(path), name), { force: true })
+}
+
 /** Render and write; says where on `info`, or why not on `err`. False when nothing was written. */
 async function writeReport(path: string, input: ReportInput, info: (s: string) => void, err: (s: string) => void): Promise<boolean> {
   const render = REPORT_RENDERERS[extensionOf(path) as ReportExtension]
   try {
-    for (const file of render(input)) await writeFileAtomic(file.name === null ? path : join(dirname(path), file.name), file.text)
+    const files = render(input, path)
+    for (const file of files) await writeFileAtomic(file.name === null ? path : join(dirname(path), file.name), file.text)
+    if (render === markdown) removeStaleCompanions(path, files)
   } catch (e) {
     if (!(e instanceof AtomicWriteError)) throw e
     err(`bootlab: ${e.message}`)

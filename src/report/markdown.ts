@@ -82,14 +82,15 @@ export interface ReportFile {
   text: string
 }
 
-/** The files report.md links to (its pictures, policy.patch), collected as the text is written. */
+/** The files report.md links to (its pictures, policy.patch), collected as the text is written, each name after `prefix`. */
 interface Output {
   files: ReportFile[]
+  prefix: string
 }
 
 function svgImage(out: Output, name: string, alt: string, svg: string): string {
-  out.files.push({ name, mimeType: 'image/svg+xml', text: svg })
-  return `![${cell(alt)}](${name})`
+  out.files.push({ name: out.prefix + name, mimeType: 'image/svg+xml', text: svg })
+  return `![${cell(alt)}](${out.prefix + name})`
 }
 
 /** `after map_mem` → `after-map_mem`: a picture's file name part. */
@@ -125,7 +126,8 @@ function assumptions(r: BootResult): string[] {
 
 function policy(input: ReportInput, out: Output): string[] {
   const patch = policyPatch(input)
-  if (patch) out.files.push({ name: 'policy.patch', mimeType: 'text/x-diff', text: patch })
+  const patchFile = `${out.prefix}policy.patch`
+  if (patch) out.files.push({ name: patchFile, mimeType: 'text/x-diff', text: patch })
   return [
     heading('policy'),
     '',
@@ -136,7 +138,7 @@ function policy(input: ReportInput, out: Output): string[] {
     heading('patch'),
     '',
     patch
-      ? `[policy.patch](policy.patch), against ${code(input.startPolicyName)} (\`git apply\` it to a copy of that file named ${code(input.policyFile)}):`
+      ? `[${cell(patchFile)}](${patchFile}), against ${code(input.startPolicyName)} (\`git apply\` it to a copy of that file named ${code(input.policyFile)}):`
       : `The policy is the starting policy, ${code(input.startPolicyName)}, unchanged: there is nothing to patch.`,
     ...(patch ? ['', fence(patch, 'diff')] : []),
   ]
@@ -270,9 +272,13 @@ function withCode(s: string): string {
     .join('')
 }
 
-/** The report as a folder: report.md first, then the pictures and policy.patch it links to. */
-export function renderMarkdownFolder(input: ReportInput): ReportFile[] {
-  const out: Output = { files: [] }
+/**
+ * The report as a folder: report.md first, then the pictures and policy.patch it links to, their
+ * names after `prefix` (the command line gives `<report>.`, so reports side by side in one folder
+ * keep their own pictures).
+ */
+export function renderMarkdownFolder(input: ReportInput, prefix = ''): ReportFile[] {
+  const out: Output = { files: [], prefix }
   const text = markdown(input, out)
   return [{ name: 'report.md', mimeType: 'text/markdown', text }, ...out.files]
 }

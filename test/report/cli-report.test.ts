@@ -4,7 +4,7 @@
  * extension is bad input (3) and a report that cannot be written exits 4. A
  * lab's report carries its graded goals and is patched against its start.c.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -51,14 +51,38 @@ describe('bootlab boot --report', () => {
     const markdown = readFileSync(target, 'utf8')
     expect(markdown).toContain('- Learner: unnamed learner')
     expect(markdown).toContain('## Compare')
-    expect(markdown).toContain('[policy.patch](policy.patch), against `patched-v2.c`')
+    expect(markdown).toContain('[moved.policy.patch](moved.policy.patch), against `patched-v2.c`')
     expect(markdown).toMatch(/```diff\ndiff --git a\/moved\.c b\/moved\.c\n/)
-    // A folder: the pictures and the patch beside the .md, under the names it links.
-    expect(readFileSync(join(dir, 'policy.patch'), 'utf8')).toMatch(/^diff --git a\/moved\.c b\/moved\.c\n/)
-    expect(markdown).toContain('](timeline.svg)')
-    expect(readFileSync(join(dir, 'timeline.svg'), 'utf8')).toMatch(/^<svg /)
-    expect(readFileSync(join(dir, 'map-1-after-map_mem.svg'), 'utf8')).toMatch(/^<svg /)
+    // A folder: the pictures and the patch beside the .md, named after it, under the names it links.
+    expect(readFileSync(join(dir, 'moved.policy.patch'), 'utf8')).toMatch(/^diff --git a\/moved\.c b\/moved\.c\n/)
+    expect(markdown).toContain('](moved.timeline.svg)')
+    expect(readFileSync(join(dir, 'moved.timeline.svg'), 'utf8')).toMatch(/^<svg /)
+    expect(readFileSync(join(dir, 'moved.map-1-after-map_mem.svg'), 'utf8')).toMatch(/^<svg /)
     expect(markdown).toContain('## ptdump of the final map')
+  })
+
+  it("two Markdown reports in one folder keep their own pictures; a report written again leaves none of its old companions it no longer links", async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'bootlab-two-reports-'))
+    const moved = join(folder, 'moved.c')
+    writeFileSync(moved, swiotlbInPreinit())
+    expect((await run('--scenario', 'realm', '--policy', moved, '--compare', 'patched-v2', '--report', join(folder, 'a.md'))).code).toBe(2)
+    const aTimeline = readFileSync(join(folder, 'a.timeline.svg'), 'utf8')
+    expect((await run('--scenario', 'host', '--policy', 'patched-v2', '--report', join(folder, 'b.md'))).code).toBe(0)
+    // b's boot did not overwrite a's pictures; each report links only its own files.
+    expect(readFileSync(join(folder, 'a.timeline.svg'), 'utf8')).toBe(aTimeline)
+    for (const name of ['a', 'b']) {
+      const links = [...readFileSync(join(folder, `${name}.md`), 'utf8').matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1])
+      expect(links.length, name).toBeGreaterThan(1)
+      for (const link of links) {
+        expect(link.startsWith(`${name}.`), link).toBe(true)
+        expect(existsSync(join(folder, link)), link).toBe(true)
+      }
+    }
+    // a written again for an unchanged policy: its old patch is gone, not left to be mistaken for this one's.
+    expect(existsSync(join(folder, 'a.policy.patch'))).toBe(true)
+    await run('--scenario', 'realm', '--policy', 'patched-v2', '--compare', 'patched-v2', '--report', join(folder, 'a.md'))
+    expect(existsSync(join(folder, 'a.policy.patch'))).toBe(false)
+    expect(existsSync(join(folder, 'b.timeline.svg'))).toBe(true)
   })
 
   it('refuses a file that is neither .html nor .md before booting', async () => {
@@ -103,7 +127,7 @@ describe('writeLabReport', () => {
     expect(markdown).toContain('- Lab: 05-move-swiotlb')
     expect(markdown).toContain(`Score: **${grade.score} / ${grade.total}**`)
     expect(markdown).toContain('| the pool is shared in W1 | 3 | ✅ pass |')
-    expect(markdown).toContain('[policy.patch](policy.patch), against `start.c`')
+    expect(markdown).toContain('[lab.policy.patch](lab.policy.patch), against `start.c`')
     expect(markdown).toContain('- Left: `start` on realm')
     expect(markdown).toContain('- Right: `solution` on realm')
     expect(markdown.match(/> \*\(no answer\)\*/g)).toHaveLength(lab.questions.length)
