@@ -4,7 +4,7 @@
  * prints its checks. Evidence that holds on several machines is printed once
  * with the machines it holds on (groupEvidence, src/labs/grade.ts).
  */
-import { groupEvidence, type Lab, type LabGrade, onMachines } from '../labs'
+import { groupEvidence, type Lab, type LabGrade, onMachines, reportedExpectation } from '../labs'
 import { PLAIN, type Style } from './style'
 import { terminalSafe } from './terminal-text'
 
@@ -27,4 +27,7 @@ export function printGrade(lab: Lab, grade: LabGrade, out: (s: string) => void, 
       ? style.green(`ALL GOALS PASSED (score ${grade.score}/${grade.total})`)
       : style.red(`${passed}/${grade.goals.length} GOALS PASSED (score ${grade.score}/${grade.total})`),
   )
+  // The machines' verdicts above may read "failed" where the lab says the boot still crashes: say so.
+  const said = new Map(grade.boots.map((b) => [b.status, reportedExpectation(lab, b.status, grade)]))
+  for (const e of said.values()) if (e) out(e.expected ? style.green(safe(e.text)) : style.yellow(safe(e.text)))
 }

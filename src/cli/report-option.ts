@@ -8,7 +8,7 @@
 import { readdirSync, rmSync } from 'node:fs'
 import { basename, dirname, extname, join } from 'node:path'
 import { boot, type BootResult, type PolicySource } from '../core'
-import { evidenceLines, type Lab, type LabGrade, labPolicyLookup } from '../labs'
+import { evidenceLines, type Lab, type LabGrade, labPolicyLookup, reportedExpectation } from '../labs'
 import { AtomicWriteError, writeFileAtomic } from '../node/atomic-write'
 import { loadKernelPolicy } from '../node/kernel-policy'
 import { BASE_POLICY, readNamed } from '../node/resources'
@@ -141,7 +141,7 @@ export async function writeLabReport(request: LabReportRequest, info: (s: string
     {
       learner: request.learner ?? UNNAMED,
       date: today(),
-      lab: { id: lab.id, title: lab.title, goals: request.grade.goals.map((g) => ({ ...g, evidence: evidenceLines(g.evidence) })), hintsUsed: await hintsRevealed(request.policy.file, lab.id), questions: lab.questions.map((q, i) => ({ question: q.prompt, answer: answers[i] ?? '' })) },
+      lab: { id: lab.id, title: lab.title, goals: request.grade.goals.map((g) => ({ ...g, evidence: evidenceLines(g.evidence) })), hintsUsed: await hintsRevealed(request.policy.file, lab.id), questions: lab.questions.map((q, i) => ({ question: q.prompt, answer: answers[i] ?? '' })), expectation: reportedExpectation(lab, result.verdict.status, request.grade) },
       scenarioName: machine.name,
       policyFile: basename(request.policy.file),
       startPolicyName: basename(lab.start.file),

@@ -2,7 +2,8 @@
  * When a lab is finished, the one rule the app's lab pane and the command line's `bootlab watch`
  * share: its goals pass and, for an explore lab (whose starting policy passes its goals: they
  * are facts to find), every question has an answer. A fix lab's answers are optional; they go in
- * the report.
+ * the report. And whether a boot's verdict is the one the lab expects at that point (the app's
+ * verdict banner, the terminal's grade, the reports).
  */
 import type { LabGrade } from './grade'
 import type { Lab } from './lab'
@@ -32,4 +33,26 @@ export function doneWhen(lab: Lab): string {
   if (answersRequired(lab)) return 'Explore: the starting policy already passes the goals (they are facts to find); the lab is done when every question has an answer.'
   const answers = lab.questions.length ? ' Answers are optional; they go in the report.' : ''
   return `${lab.kind === 'fix' ? 'Fix: the starting policy fails the goals; the lab is done when your edit makes them pass.' : 'The lab is done when its goals pass.'}${answers}`
+}
+
+/**
+ * Whether a verdict is the one the lab expects at this stage: once the goals pass, the verdict the
+ * manifest's expectedVerdict names (default: a clean boot) is expected, and its note says why.
+ */
+export function verdictExpectation(lab: Lab, status: string, goalsPassed: boolean): { expected: boolean; text: string; seeGoals?: true } {
+  if (!goalsPassed) return { expected: false, text: `not yet what lab ${lab.order} expects:`, seeGoals: true }
+  const wanted = lab.expectedVerdict?.status ?? ['booted']
+  if (!(wanted as string[]).includes(status)) return { expected: false, text: `the goals pass, but lab ${lab.order} expects ${wanted.join(' or ')}` }
+  return { expected: true, text: lab.expectedVerdict ? `expected: ${lab.expectedVerdict.note}` : `what lab ${lab.order} expects` }
+}
+
+/**
+ * What a report says of the verdict: once the goals pass, whether it is the one the lab expects and
+ * why (a passing learner must not read a bare red FAILED when the lab says the boot still crashes);
+ * nothing while goals fail, which the goals section shows.
+ */
+export function reportedExpectation(lab: Lab, status: string, grade: Pick<LabGrade, 'passed'> | null | undefined): { expected: boolean; text: string } | undefined {
+  if (!grade?.passed) return undefined
+  const { expected, text } = verdictExpectation(lab, status, true)
+  return { expected, text }
 }

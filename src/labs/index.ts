@@ -12,4 +12,4 @@ export { type Goal, type GoalType, labManifestSchema, type LabManifest, type Que
 export { guideFor, type LabGuide } from './guide'
 export { generateVariants, mulberry32 } from './variants'
 export { ANSWERS_FILE, answersFromFile, answersTemplate } from './answers-file'
-export { answersRequired, doneWhen, type LabCompletion, labCompletion } from './completion'
+export { answersRequired, doneWhen, type LabCompletion, labCompletion, reportedExpectation, verdictExpectation } from './completion'

@@ -33,6 +33,11 @@ export interface ReportLab {
   goals: readonly ReportGoal[]
   hintsUsed: number
   questions: readonly ReportQuestion[]
+  /**
+   * Once the goals pass, whether the verdict is the one the lab expects and why (src/labs
+   * verdictExpectation): lab 5's solution still crashes, as the lab says it must.
+   */
+  expectation?: { expected: boolean; text: string }
 }
 
 export interface ReportInput {

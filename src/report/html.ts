@@ -38,6 +38,8 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .verdict.booted { border-color: var(--pass); background: #eaf5ee; }
 .verdict.booted-with-warnings { border-color: var(--warn); background: #fff6e0; }
 .verdict.failed, .verdict.policy-error { border-color: var(--fail); background: #fdecea; }
+.expectation { margin: 6px 0 0; color: var(--warn); }
+.expectation.expected { color: var(--pass); }
 ol.causes li + li::before { content: "↳ "; color: var(--muted); }
 ol.causes { list-style: none; padding-left: 8px; }
 .unverified { display: inline-block; font-size: 12px; font-weight: 700; color: var(--warn); border: 1px solid var(--warn); border-radius: 3px; padding: 0 4px; margin-right: 6px; }
@@ -92,10 +94,12 @@ function goals(input: ReportInput): string {
   )
 }
 
-function verdict(r: BootResult): string {
+function verdict(r: BootResult, lab: ReportInput['lab']): string {
+  const expectation = lab?.expectation
   return section(
     'verdict',
     `<p class="verdict ${r.verdict.status}"><strong>${esc(verdictLabel(r.verdict.status))}</strong>: ${esc(r.verdict.headline)}</p>`,
+    expectation ? `<p class="expectation${expectation.expected ? ' expected' : ''}">${esc(expectation.text)}</p>` : '',
     r.verdict.causes.length ? `<ol class="causes">${r.verdict.causes.map((c) => `<li>${esc(c)}</li>`).join('')}</ol>` : '',
   )
 }
@@ -276,7 +280,7 @@ export function renderHtml(input: ReportInput): string {
     goals(input),
     section('hints', input.lab ? `<p>Hints used: <strong>${input.lab.hintsUsed}</strong></p>` : '<p class="muted">No lab: no hints.</p>'),
     answers(input),
-    verdict(r),
+    verdict(r, input.lab),
     assumptions(r),
     policy(input),
     consoleSection(r),

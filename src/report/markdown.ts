@@ -115,8 +115,9 @@ function goals(input: ReportInput): string[] {
   ]
 }
 
-function verdict(r: BootResult): string[] {
-  return [heading('verdict'), '', `**${verdictLabel(r.verdict.status)}**: ${text(r.verdict.headline)}`, '', ...r.verdict.causes.map((c, i) => `${i + 1}. ${line(c)}`)]
+function verdict(r: BootResult, lab: ReportInput['lab']): string[] {
+  const expectation = lab?.expectation ? [`*${text(lab.expectation.text)}*`, ''] : []
+  return [heading('verdict'), '', `**${verdictLabel(r.verdict.status)}**: ${text(r.verdict.headline)}`, '', ...expectation, ...r.verdict.causes.map((c, i) => `${i + 1}. ${line(c)}`)]
 }
 
 function assumptions(r: BootResult): string[] {
@@ -312,7 +313,7 @@ function markdown(input: ReportInput, out: Output): string {
     lab ? `Hints used: ${lab.hintsUsed}` : 'No lab: no hints.',
     '',
     ...answers(input),
-    ...verdict(r),
+    ...verdict(r, input.lab),
     '',
     ...assumptions(r),
     '',

@@ -2,10 +2,11 @@
  * The command line grades: `boot --lab <id|path> --policy <file>` exits 0 when
  * every goal passes, 1 when some fail, 3 on bad input; --json gives every goal.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { parse as parseYaml } from 'yaml'
 import { runBoot } from '../../src/cli/bootlab'
 import type { LabGrade } from '../../src/labs'
 
@@ -30,6 +31,10 @@ describe('bootlab boot --lab', () => {
     expect(r.code).toBe(0)
     expect(r.out).toMatch(/^PASS {2}\[3\] the pool is shared in W1$/m)
     expect(r.out).toMatch(/^ALL GOALS PASSED \(score 9\/9\)$/m)
+    // Its machines read "(failed)": the lab's expectedVerdict note says that is the point.
+    const note = (parseYaml(readFileSync('labs/05-move-swiotlb/lab.yaml', 'utf8')) as { expectedVerdict: { note: string } }).expectedVerdict.note.replace(/\s+/g, ' ').trim()
+    expect(r.out).toMatch(/realm \(failed\)/)
+    expect(r.out.split('\n').at(-1)).toBe(`expected: ${note}`)
   })
 
   it('exits 1 when some goal fails, with why and the evidence', async () => {
@@ -65,7 +70,7 @@ describe('bootlab boot --lab', () => {
   it('exits 3 for an unknown lab', async () => {
     const r = await run('--lab', '99-no-such-lab', '--policy', 'series')
     expect(r.code).toBe(3)
-    expect(r.err).toContain('no such directory')
+    expect(r.err).toContain("no lab '99-no-such-lab' (bootlab labs lists them")
   })
 
   it('exits 3 for an invalid lab, naming file, line and field', async () => {

@@ -131,5 +131,7 @@ describe('writeLabReport', () => {
     expect(markdown).toContain('- Left: `start` on realm')
     expect(markdown).toContain('- Right: `solution` on realm')
     expect(markdown.match(/> \*\(no answer\)\*/g)).toHaveLength(lab.questions.length)
+    // The solution's boot still fails, as lab 5 says it must: the verdict says so under the red FAILED.
+    expect(markdown).toMatch(/\*\*FAILED\*\*: .*\n\n\*expected: the realm now gets further and faults at the first swiotlb bounce/)
   })
 })

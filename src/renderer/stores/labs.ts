@@ -43,17 +43,6 @@ export function readHints(text: string | null): Record<string, number> {
   }
 }
 
-/**
- * Whether a verdict is the one the lab expects at this stage: once the goals pass, the verdict the
- * manifest's expectedVerdict names (default: a clean boot) is expected, and its note says why.
- */
-export function verdictExpectation(lab: Lab, status: string, goalsPassed: boolean): { expected: boolean; text: string; seeGoals?: true } {
-  if (!goalsPassed) return { expected: false, text: `not yet what lab ${lab.order} expects:`, seeGoals: true }
-  const wanted = lab.expectedVerdict?.status ?? ['booted']
-  if (!(wanted as string[]).includes(status)) return { expected: false, text: `the goals pass, but lab ${lab.order} expects ${wanted.join(' or ')}` }
-  return { expected: true, text: lab.expectedVerdict ? `expected: ${lab.expectedVerdict.note}` : `what lab ${lab.order} expects` }
-}
-
 /** A lab folder the host listed: loaded, or the problems that kept it from loading. */
 export interface LabEntry {
   ref: LabRef

@@ -11,7 +11,7 @@ import { computed, ref } from 'vue'
 import { policyPatch, renderHtml, renderMarkdownZip, type ReportInput } from '../../report/report'
 import type { BootlabApi, ExportRequest } from '../../shared/bootlab-api'
 import { useCompareStore } from './compare'
-import { evidenceLines } from '../../labs'
+import { evidenceLines, reportedExpectation } from '../../labs'
 import { useLabsStore } from './labs'
 import { useWorkbenchStore } from './workbench'
 
@@ -97,6 +97,8 @@ export const useReportStore = defineStore('report', () => {
             goals: (labs.grade?.goals ?? []).map((g) => ({ ...g, evidence: evidenceLines(g.evidence) })),
             hintsUsed: labs.hintsShown[lab.id] ?? 0,
             questions: lab.questions.map((q, i) => ({ question: q.prompt, answer: answersOf(lab.id)[i] ?? '' })),
+            // Only from the grade of the text the report shows.
+            expectation: labs.gradedText === workbench.bootedText ? reportedExpectation(lab, result.verdict.status, labs.grade) : undefined,
           }
         : undefined,
       scenarioName: result.scenarioName,
