@@ -112,4 +112,21 @@ describe('debug store', () => {
     debug.stopDebugging()
     expect(debug.active).toBe(false)
   })
+
+  it('an edit after the session started is said, and F5 then restarts on the text as it is instead of continuing the old one', async () => {
+    const { debug, worker } = setup()
+    debug.current()
+    debug.toggleBreakpoint(42)
+    await debug.startOrContinue()
+    expect(debug.edited).toBe(false)
+    await debug.startOrContinue()
+    expect(worker.asked.map((r) => r.kind)).toEqual(['start', 'move'])
+    const workbench = useWorkbenchStore()
+    workbench.policyText += '\n/* edited while stopped */\n'
+    expect(debug.edited).toBe(true)
+    await debug.startOrContinue()
+    expect(worker.asked.map((r) => r.kind)).toEqual(['start', 'move', 'start'])
+    expect(worker.asked[2]).toMatchObject({ kind: 'start', policy: { text: workbench.policyText } })
+    expect(debug.edited).toBe(false)
+  })
 })

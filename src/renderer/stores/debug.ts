@@ -56,6 +56,10 @@ export const useDebugStore = defineStore('debug', () => {
   const policyKey = computed(() => workbench.lab?.id ?? workbench.policyPath ?? '')
   const breakpoints = computed<LineBreakpoint[]>(() => byPolicy.value[policyKey.value] ?? [])
   const ended = computed(() => stop.value?.reason === 'end')
+  /** The text the running session debugs: it boots that text to the end, whatever the editor holds since. */
+  const debuggedText = ref<string | null>(null)
+  /** The editor's text changed since the session started: its stops are of the older text (F5 restarts). */
+  const edited = computed(() => active.value && debuggedText.value !== null && debuggedText.value !== workbench.policyText)
   /** The stop is in the file the editor shows (not in a kernel state it builds on). */
   const stoppedLine = computed(() => (stop.value && !ended.value && stop.value.state.file === workbench.policyPath ? (stop.value.state.line ?? null) : null))
 
@@ -151,15 +155,16 @@ export const useDebugStore = defineStore('debug', () => {
     return run
   }
 
-  /** F5: start a debug boot of the editor's text (or continue when stopped). */
+  /** F5: start a debug boot of the editor's text (or continue when stopped in the text as it is). */
   async function startOrContinue(): Promise<void> {
-    if (active.value && stop.value && !ended.value) return move('continue')
+    if (active.value && stop.value && !ended.value && !edited.value) return move('continue')
     const policyPath = workbench.policyPath
     const scenario = workbench.scenarioFile
     if (!policyPath || !scenario) return
     const input = workbench.bootInput({ path: policyPath, text: workbench.policyText }, scenario)
     if (!input) return
     active.value = true
+    debuggedText.value = workbench.policyText
     const breakpointsNow = current().map((b) => ({ ...b, file: policyPath }))
     await send({ kind: 'start', ...input, breakpoints: breakpointsNow, watches: [...watches.value] })
   }
@@ -183,6 +188,7 @@ export const useDebugStore = defineStore('debug', () => {
 
   function stopDebugging(): void {
     active.value = false
+    debuggedText.value = null
     stop.value = null
     error.value = null
     inspector.selectStep(null)
@@ -198,6 +204,7 @@ export const useDebugStore = defineStore('debug', () => {
     logs,
     verdict,
     active,
+    edited,
     busy,
     error,
     frameId,
