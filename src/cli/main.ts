@@ -11,30 +11,48 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { EXIT, processTerminal, runBoot, type Terminal } from './bootlab'
+import { closestName } from '../core/policy/suggest'
 import { PACKAGE_ROOT } from '../node/resources'
 
 /** Fixed so the browser keeps the learner's saved work between runs (web mode saves per origin). */
 const DEFAULT_WEB_PORT = 4317
 
+/** The commands, as `bootlab --help` lists them and `bootlab <command> --help` prints one. */
+const COMMANDS: { name: string; usage: string; about: string[] }[] = [
+  {
+    name: 'app',
+    usage: 'bootlab [app] [--port <n>]',
+    about: ['open the desktop app; without the Electron binary, serve the', `same app to your browser at http://127.0.0.1:${DEFAULT_WEB_PORT}/`],
+  },
+  { name: 'boot', usage: 'bootlab boot <options>', about: ['boot a kernel policy on a simulated machine, or grade it against', 'a lab (all options: bootlab boot --help)'] },
+  { name: 'init', usage: 'bootlab init [dir]', about: ["make a course folder: each lab's start.c (your file), README and", 'answers.md'] },
+  { name: 'watch', usage: 'bootlab watch [lab]', about: ['grade the current lab on every save; on to the next when it is', 'finished'] },
+  { name: 'lab', usage: 'bootlab lab <id>', about: ["a lab's instructions"] },
+  { name: 'hint', usage: 'bootlab hint [lab] [n]', about: ["a lab's hints, the next one not yet shown (or hint n)"] },
+  { name: 'progress', usage: 'bootlab progress', about: ['the labs you have passed'] },
+  { name: 'dap', usage: 'bootlab dap', about: ['the policy debugger over the Debug Adapter Protocol on stdio', '(VS Code launch.json: docs/debugging.md)'] },
+  { name: 'labs', usage: 'bootlab labs', about: ['list the bundled labs'] },
+  {
+    name: 'autograder',
+    usage: 'bootlab autograder <lab> <dir> [--tarball <tgz>]',
+    about: ['write a Gradescope autograder bundle and a GitHub Classroom', 'workflow for a lab (docs/grading.md)'],
+  },
+]
+
+const USAGE_WIDTH = 29
+
+/** One command's lines: its usage, then what it does, aligned (a long usage gets a line of its own). */
+function commandLines(c: (typeof COMMANDS)[number]): string[] {
+  const pad = ' '.repeat(2 + USAGE_WIDTH)
+  const [first, ...more] = c.about
+  const head = c.usage.length < USAGE_WIDTH ? [`  ${c.usage.padEnd(USAGE_WIDTH)}${first}`] : [`  ${c.usage}`, `${pad}${first}`]
+  return [...head, ...more.map((line) => `${pad}${line}`)]
+}
+
 const HELP = `bootlab: simulated arm64 Linux boots driven by kernel-C policies; a teaching lab.
 
 usage:
-  bootlab [app] [--port <n>]   open the desktop app; without the Electron binary, serve the
-                               same app to your browser at http://127.0.0.1:${DEFAULT_WEB_PORT}/
-  bootlab boot <options>       boot a kernel policy on a simulated machine, or grade it against
-                               a lab (all options: bootlab boot --help)
-  bootlab init [dir]           make a course folder: each lab's start.c (your file) and README
-  bootlab watch [lab]          grade the current lab on every save; on to the next when it passes
-  bootlab lab <id>             a lab's instructions;  bootlab hint [lab] [n]: its hints
-  bootlab progress             the labs you have passed
-  bootlab dap                  the policy debugger over the Debug Adapter Protocol on stdio
-                               (VS Code launch.json: docs/debugging.md)
-  bootlab labs                 list the bundled labs
-  bootlab autograder <lab> <dir> [--tarball <tgz>]
-                               write a Gradescope autograder bundle and a GitHub Classroom
-                               workflow for a lab (docs/grading.md)
-  bootlab --version            print the version
-  bootlab --help               print this help
+${[...COMMANDS.flatMap(commandLines), ...commandLines({ name: '', usage: 'bootlab --version', about: ['print the version'] }), ...commandLines({ name: '', usage: 'bootlab --help', about: ['print this help; bootlab <command> --help, one command'] })].join('\n')}
 
 examples:
   bootlab boot --scenario realm --policy unpatched       the unpatched realm guest WARNs, then panics
@@ -89,6 +107,12 @@ export async function main(
   terminal: Terminal = processTerminal(argv.includes('--no-color')),
 ): Promise<number> {
   const [command, ...rest] = argv
+  // `bootlab <command> --help`: that command's usage (boot has its own, with every option).
+  const known = COMMANDS.find((c) => c.name === command)
+  if (known && command !== 'boot' && rest.some((a) => a === '--help' || a === '-h')) {
+    out(['usage:', ...commandLines(known)].join('\n'))
+    return 0
+  }
   switch (command) {
     case undefined:
     case 'app':
@@ -120,9 +144,11 @@ export async function main(
     case 'help':
       out(HELP)
       return 0
-    default:
-      if (command.startsWith('-')) return app(argv, out, err)
-      err(`bootlab: unknown command '${command}'\n\n${HELP}`)
+    default: {
+      if (command.startsWith('--port')) return app(argv, out, err)
+      const near = closestName(command.replace(/^-+/, ''), COMMANDS.map((c) => c.name))
+      err(`bootlab: unknown ${command.startsWith('-') ? 'option' : 'command'} '${command}'${near ? `; did you mean 'bootlab ${near}'?` : ''} (bootlab --help lists them)`)
       return EXIT.badInput
+    }
   }
 }
