@@ -1,9 +1,10 @@
 /*
- * npm run lab:check — every lab under labs/ validates, its reference solution
- * passes every goal, and (for a fix lab) its starting policy fails at least one.
+ * npm run lab:check — every lab under labs/ validates, the names its goals use are
+ * ones its boots know (src/labs/check.ts), its reference solution passes every
+ * goal, and (for a fix lab) its starting policy fails at least one.
  * Prints one row per lab and the problems below; exits 1 on any problem.
  */
-import { formatLabErrors, gradePolicy, type Lab, type LabGrade, loadLab } from '../src/labs'
+import { checkLab, formatLabErrors, type Lab, type LabGrade, loadLab } from '../src/labs'
 import { loadLabCompiler } from '../src/node/kernel-policy'
 import { readLabFolder } from '../src/node/lab-folder'
 import { listLabDirs, readKernelResources } from '../src/node/resources'
@@ -26,10 +27,10 @@ function failedGoals(g: LabGrade): string {
     .join('\n')
 }
 
-async function checkLab(lab: Lab, problems: string[]): Promise<Row> {
-  const compiler = await loadLabCompiler()
-  const solution = gradePolicy(lab, lab.solution, compiler).grade
-  const start = gradePolicy(lab, lab.start, compiler).grade
+async function checkRow(lab: Lab, problems: string[]): Promise<Row> {
+  const checked = checkLab(lab, await loadLabCompiler())
+  const [solution, start] = [checked.solution.grade, checked.start.grade]
+  if (checked.names.length) problems.push(formatLabErrors(checked.names))
   if (!solution.passed) problems.push(`${lab.id}: solution.c fails:\n${failedGoals(solution)}`)
   if (lab.kind === 'fix' && start.passed) problems.push(`${lab.id}: start.c passes every goal, but a fix lab's starting policy must fail one`)
   const startText = lab.kind === 'fix' ? (start.passed ? 'PROBLEM: passes, must fail' : `ok, fails: ${passing(start)}`) : `${passing(start)} (explore)`
@@ -67,7 +68,7 @@ async function main(): Promise<number> {
     const clash = orders.get(lab.order)
     if (clash) problems.push(`${lab.id}: order ${lab.order} is also the order of ${clash}`)
     orders.set(lab.order, lab.id)
-    rows.push(await checkLab(lab, problems))
+    rows.push(await checkRow(lab, problems))
   }
   console.log(table(rows))
   if (problems.length) {

@@ -68,7 +68,7 @@ with --lab:  0 all goals pass, 1 some goals fail, 3 bad input, 4 report not writ
 export const EXIT = { booted: 0, 'booted-with-warnings': 1, failed: 2, 'policy-error': 3, badInput: 3, reportNotWritten: 4 } as const
 const GRADE_EXIT = { passed: 0, failed: 1, badInput: 3 } as const
 
-class BadInput extends Error {}
+export class BadInput extends Error {}
 
 /**
  * A --policy, --compare or --scenario argument read, or a BadInput: only a

@@ -33,6 +33,11 @@ const COMMANDS: { name: string; usage: string; about: string[] }[] = [
   { name: 'dap', usage: 'bootlab dap', about: ['the policy debugger over the Debug Adapter Protocol on stdio', '(VS Code launch.json: docs/debugging.md)'] },
   { name: 'labs', usage: 'bootlab labs', about: ['list the bundled labs'] },
   {
+    name: 'check',
+    usage: 'bootlab check <lab>',
+    about: ['check a lab folder you are writing: it loads, its goals name what its', "boots know, solution.c passes, a fix lab's start.c fails (docs/lab-authoring.md)"],
+  },
+  {
     name: 'autograder',
     usage: 'bootlab autograder <lab> <dir> [--tarball <tgz>]',
     about: ['write a Gradescope autograder bundle and a GitHub Classroom', 'workflow for a lab (docs/grading.md)'],
@@ -123,6 +128,8 @@ export async function main(
       return (await import('./dap')).runDap()
     case 'labs':
       return printLabs(out)
+    case 'check':
+      return (await import('./check-lab')).runCheck(without(rest), out, err, terminal.style)
     case 'autograder':
       return (await import('./autograder')).runAutograder(rest, out, err)
     case 'init':

@@ -8,7 +8,7 @@
  * in how they compile (the host owns the C parser and its caches).
  */
 import type { Diagnostic, KernelPolicy, PolicyLookup, PolicySource } from '../core'
-import { bootLab, gradeRuns, type LabGrade, type LabPolicies, needsCompareWith } from './grade'
+import { bootLab, gradeRuns, type LabGrade, type LabPolicies, type LabRun, needsCompareWith } from './grade'
 import { type Lab, labPolicyLookup } from './lab'
 
 /** How a host compiles: a policy text over the kernel state it builds on, and the C grammar for breakpoint goals. */
@@ -25,6 +25,8 @@ export interface PolicyGrade {
   problem?: Diagnostic
   /** True when the policy has no compile error. */
   compiles: boolean
+  /** The boots the grade was made from, one per machine of the lab. */
+  runs: LabRun[]
 }
 
 /** The lab's compareWith state compiled, or undefined when no goal needs it; a host grading many policies keeps it. */
@@ -38,5 +40,5 @@ export function gradePolicy(lab: Lab, source: PolicySource, compiler: LabCompile
   const runs = bootLab(lab, { policy, compareWith, parser: compiler.parser })
   const compileError = policy.diagnostics.find((d) => d.severity === 'error')
   const runError = runs.flatMap((r) => r.result.diagnostics).find((d) => d.severity === 'error')
-  return { policy, grade: gradeRuns(lab, runs), problem: compileError ?? runError, compiles: !compileError }
+  return { policy, grade: gradeRuns(lab, runs), problem: compileError ?? runError, compiles: !compileError, runs }
 }

@@ -1,0 +1,69 @@
+/*
+ * What a lab's manifest names that no boot of the lab meets: a WARN site, a caller, a boot step or
+ * a breakpoint's function spelt wrong, or a breakpoint expression that does not compile. The
+ * schema cannot see these (they are names, not shapes), and a misspelt `warn` goal with
+ * `present: false` passes for every policy. Found by comparing the names with what the lab's own
+ * boots of start.c and solution.c know: the linked programs' functions, the kernel's natives,
+ * every frame, step and caller those boots saw. Each problem names the manifest field, with the
+ * nearest known name.
+ */
+import { closestName, type KernelPolicy, NATIVE_SIGNATURES } from '../core'
+import type { LabRun } from './grade'
+import { gradePolicy, type LabCompiler, type PolicyGrade } from './grade-policy'
+import type { Lab, LabError } from './lab'
+
+/** One policy of the lab (its start.c, its solution.c) and its boots on every machine of the lab. */
+export interface CheckedPolicy {
+  policy: KernelPolicy
+  runs: LabRun[]
+}
+
+const suggestion = (name: string, known: Iterable<string>) => {
+  const near = closestName(name, known)
+  return near ? `; did you mean '${near}'?` : ''
+}
+
+export function labNameProblems(lab: Lab, checked: CheckedPolicy[], manifest = 'lab.yaml'): LabError[] {
+  const functions = new Set<string>(NATIVE_SIGNATURES.functions.keys())
+  const policyFunctions = new Set<string>()
+  const steps = new Set<string>()
+  const callers = new Set<string>()
+  for (const { policy, runs } of checked) {
+    for (const f of policy.program?.functions ?? []) policyFunctions.add(f.name)
+    for (const { result } of runs) {
+      for (const s of result.steps) steps.add(s.fn)
+      for (const c of result.calls) callers.add(c.caller)
+      for (const splat of result.splats) for (const f of [splat.site, ...splat.frames, ...splat.trace]) functions.add(f.fn)
+    }
+  }
+  for (const f of policyFunctions) functions.add(f)
+  const problems: LabError[] = []
+  const problem = (i: number, field: string, message: string) => problems.push({ file: `${lab.id}/${manifest}`, path: field ? `goals.${i}.${field}` : `goals.${i}`, message })
+  lab.goals.forEach((g, i) => {
+    if (g.type === 'warn' && !functions.has(g.site)) problem(i, 'site', `no function '${g.site}' in this lab's kernel or policies, so no WARN can fire there${suggestion(g.site, functions)}`)
+    if (g.type === 'reached' && !steps.has(g.step) && !policyFunctions.has(g.step)) problem(i, 'step', `no boot step '${g.step}' in the boots of start.c and solution.c${suggestion(g.step, steps)}`)
+    if ((g.type === 'caller' || g.type === 'shared-range') && g.caller !== undefined && ![...callers].some((c) => c.startsWith(g.caller!)))
+      problem(i, 'caller', `no caller named '${g.caller}…' ran in the boots of start.c and solution.c${suggestion(g.caller, callers)}`)
+    if (g.type === 'breakpoint') {
+      if (!policyFunctions.has(g.function)) problem(i, 'function', `no policy function '${g.function}' in start.c, solution.c or the kernel they build on${suggestion(g.function, policyFunctions)}`)
+      else {
+        const set = checked.flatMap((c) => c.runs).map((r) => r.breakpoints?.get(g.name)?.problem).find((p) => p !== undefined)
+        if (set) problem(i, '', `the breakpoint cannot be set: ${set}`)
+      }
+    }
+  })
+  return problems
+}
+
+/** A lab as its author checks it: its start.c and solution.c graded, and the names its goals use. */
+export interface LabCheck {
+  start: PolicyGrade
+  solution: PolicyGrade
+  names: LabError[]
+}
+
+export function checkLab(lab: Lab, compiler: LabCompiler): LabCheck {
+  const start = gradePolicy(lab, lab.start, compiler)
+  const solution = gradePolicy(lab, lab.solution, compiler)
+  return { start, solution, names: labNameProblems(lab, [start, solution]) }
+}
