@@ -69,13 +69,15 @@ if [ "\${#files[@]}" -ne 1 ]; then
   printf '{"score":0,"max_score":${maxScore},"output":"Submit exactly one .c file (found %d).","visibility":"visible","tests":[]}\\n' "\${#files[@]}" > "$RESULTS"
   exit 0
 fi
-bootlab boot --lab "$LAB" --policy "\${files[0]}" --format gradescope --no-color > "$RESULTS.tmp"
+bootlab boot --lab "$LAB" --policy "\${files[0]}" --format gradescope --no-color > "$RESULTS.tmp" 2> "$RESULTS.err"
 status=$?
 if [ "$status" -le 1 ]; then
   mv "$RESULTS.tmp" "$RESULTS"
 else
-  printf '{"score":0,"max_score":${maxScore},"output":"The grader could not grade this submission (bootlab exit status %d).","visibility":"visible","tests":[]}\\n' "$status" > "$RESULTS"
+  # Why, in the student's words: bootlab's message (a file over 1 MiB, one that cannot be read), as JSON.
+  node -e 'const [file, status, max] = process.argv.slice(1); const why = require("fs").readFileSync(file, "utf8").trim().replace(/^bootlab: /gm, ""); process.stdout.write(JSON.stringify({ score: 0, max_score: Number(max), output: "The grader could not grade this submission: " + (why || "bootlab exit status " + status), visibility: "visible", tests: [] }) + "\\n")' "$RESULTS.err" "$status" ${maxScore} > "$RESULTS"
 fi
+rm -f "$RESULTS.tmp" "$RESULTS.err"
 exit 0
 `
 }

@@ -125,7 +125,8 @@ export interface LabReportRequest {
 /**
  * The report of a --lab grading: the goals as graded, and the boot on the lab's
  * first scenario compared with the lab's starting policy there (start on the
- * left, the learner's policy on the right, as in the app). The hints used are the
+ * left, the learner's policy on the right, as in the app; no comparison for
+ * start.c itself or a policy that does not compile). The hints used are the
  * ones `bootlab hint` revealed in the course folder holding the policy file (0
  * outside a course), and the answers those in its answers.md (none outside a course).
  */
@@ -136,6 +137,7 @@ export async function writeLabReport(request: LabReportRequest, info: (s: string
   const [policy, start] = await Promise.all([loadKernelPolicy(request.policy, lookup), loadKernelPolicy(lab.start, lookup)])
   const result = boot(machine.scenario, policy)
   const answers = answersFor(request.policy.file, lab)
+  const comparable = request.policy.text !== lab.start.text && !policy.diagnostics.some((d) => d.severity === 'error')
   return writeReport(
     request.path,
     {
@@ -148,7 +150,8 @@ export async function writeLabReport(request: LabReportRequest, info: (s: string
       startPolicy: lab.start.text,
       policy: request.policy.text,
       result,
-      compare: compareBoots(boot(machine.scenario, start), result),
+      // Against start.c, as in the app; nothing to compare when the policy is start.c or does not compile.
+      compare: comparable ? compareBoots(boot(machine.scenario, start), result) : undefined,
     },
     info,
     err,

@@ -564,6 +564,14 @@ describeInChromium('the workbench as a learner meets it', () => {
     await second.close()
   }, 90_000)
 
+  it('in a lab the kernel states open on what its start.c builds on, not on the merged fix', async () => {
+    await visit(page, `#/lab/${LAB5}/kernel-states`)
+    await settled(page)
+    expect(await page.getByLabel('Kernel state', { exact: true }).inputValue()).toBe('unpatched.c')
+    await page.evaluate(() => (location.hash = '#/lab/08-invalid-leaves/kernel-states'))
+    await expect.poll(() => page.getByLabel('Kernel state', { exact: true }).inputValue()).toBe('patched-v2.c')
+  }, 60_000)
+
   it('ran without page errors or CSP violations', () => {
     expect(pageErrors).toEqual([])
   })

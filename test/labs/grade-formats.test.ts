@@ -227,5 +227,9 @@ describe('bootlab autograder', () => {
     const empty = gradescopeResults.parse(fakeAutograder({ 'lab6.c': '\n' }).results())
     expect(empty.score).toBe(0)
     expect(empty.output).toContain('is empty (nothing but white space); a submission is a policy file')
+    // A file bootlab refuses to read: the student sees why, not only an exit status.
+    const huge = gradescopeResults.parse(fakeAutograder({ 'lab6.c': `/* ${'x'.repeat(1_100_000)} */\n` }).results())
+    expect(huge).toMatchObject({ score: 0, max_score: MAX })
+    expect(huge.output).toMatch(/^The grader could not grade this submission: .*lab6\.c.*1 MiB/)
   }, 120_000)
 })

@@ -1,5 +1,6 @@
 import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it } from 'vitest'
+import { nextTick } from 'vue'
 import type { BootResult, BootStep, MapSnapshot, TraceEvent } from '../../src/core'
 import { useBootInspectorStore } from '../../src/renderer/stores/boot-inspector'
 import { useWorkbenchStore } from '../../src/renderer/stores/workbench'
@@ -66,5 +67,16 @@ describe('boot inspector store', () => {
     expect(inspector.selectedStep).toBe(4)
     inspector.selectStep(null)
     expect(inspector.pickedStep).toBeNull()
+  })
+
+  it('a reset of the policy to its start follows the end of boot again (the pick was about the text before)', async () => {
+    const inspector = useBootInspectorStore()
+    const workbench = useWorkbenchStore()
+    show(booted(10, [2]))
+    inspector.selectStep(4)
+    workbench.resets++
+    await nextTick()
+    expect(inspector.pickedStep).toBeNull()
+    expect(inspector.selectedStep).toBe(9)
   })
 })

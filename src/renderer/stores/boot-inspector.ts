@@ -1,10 +1,11 @@
 /*
  * Where the learner is looking inside the latest boot: the step scrubbed to on the
  * timeline, and the memory-map picture in force at that step. Follows the end of
- * boot until the learner picks a step, and keeps the pick across re-boots.
+ * boot until the learner picks a step, and keeps the pick across re-boots (not
+ * across a reset of the policy to its start: that is a fresh start).
  */
 import { defineStore } from 'pinia'
-import { computed, ref } from 'vue'
+import { computed, ref, watch } from 'vue'
 import { picturePlacements, snapshotAt } from '../../report/timeline-model'
 import { useWorkbenchStore } from './workbench'
 
@@ -27,6 +28,11 @@ export const useBootInspectorStore = defineStore('boot-inspector', () => {
   /** The map picture in force at the selected step, with where it was taken. */
   const picture = computed(() => (selectedStep.value === null ? null : snapshotAt(pictures.value, selectedStep.value)))
   const snapshot = computed(() => picture.value?.snapshot ?? null)
+
+  watch(
+    () => workbench.resets,
+    () => (pickedStep.value = null),
+  )
 
   /** Pick a step (clamped to the boot's steps); null goes back to following the end of boot. */
   function selectStep(index: number | null): void {

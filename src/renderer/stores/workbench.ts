@@ -403,9 +403,13 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     await bootNow()
   }
 
+  /** How many times the policy was reset to its start: a fresh start, so the views follow the end of its boot again. */
+  const resets = ref(0)
+
   async function resetPolicy(): Promise<void> {
     if (bundledText.value === null) return
     policyText.value = bundledText.value
+    resets.value++
     await Promise.all([saveNow(), bootNow()])
   }
 
@@ -475,6 +479,7 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     editScenario,
     resetScenario,
     resetPolicy,
+    resets,
     revealLine,
     offered,
     otherSaved,
