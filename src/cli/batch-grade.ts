@@ -254,7 +254,8 @@ export function formatResult(r: SubmissionResult, style: Style = PLAIN): string 
 
 export function formatSummary(s: BatchSummary): string {
   const kinds = Object.entries(s.errorKinds).map(([kind, n]) => `${n} ${kind}`)
-  return `== lab ${s.lab}: ${s.submissions} submissions, ${s.passed} passed, ${s.failed} failed, ${s.errors} errors${kinds.length ? ` (${kinds.join(', ')})` : ''}; ${s.seconds.toFixed(1)} s`
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
+  return `== lab ${s.lab}: ${plural(s.submissions, 'submission')}, ${s.passed} passed, ${s.failed} failed, ${plural(s.errors, 'error')}${kinds.length ? ` (${kinds.join(', ')})` : ''}; ${s.seconds.toFixed(1)} s`
 }
 
 /** Grade `submissions` (listSubmissions); prints as results come in, in file order. Resolves to the summary. */

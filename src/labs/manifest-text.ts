@@ -18,7 +18,8 @@ export function readManifestText(text: string): ManifestText {
   const lineAt = (offset: number) => lines.linePos(offset).line
   const lineOf = (path: readonly PropertyKey[], unknownKey?: string) => nodeLine(doc, path, unknownKey, lineAt)
   const first = doc.errors[0]
-  if (first) return { syntaxError: { message: first.message.split('\n')[0], line: first.linePos?.[0]?.line }, lineOf }
+  // The yaml library ends its first line with " at line L, column C:" before a snippet: the line is given apart.
+  if (first) return { syntaxError: { message: first.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''), line: first.linePos?.[0]?.line }, lineOf }
   try {
     return { data: doc.toJS(), lineOf }
   } catch (e) {

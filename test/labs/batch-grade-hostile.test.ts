@@ -124,7 +124,7 @@ describe('bootlab boot --lab --policy-dir on a hostile class folder', () => {
     expect(child.stdout.trim().split('\n').map((l) => l.replace(/; \d+\.\d s$/, ''))).toEqual([
       'PASS      8/8  good.c',
       'ERROR     0/8  locked.c: is a symlink that cannot be followed (EACCES); not read',
-      `== lab ${LAB}: 2 submissions, 1 passed, 0 failed, 1 errors (1 unreadable)`,
+      `== lab ${LAB}: 2 submissions, 1 passed, 0 failed, 1 error (1 unreadable)`,
     ])
   }, 60_000)
 
