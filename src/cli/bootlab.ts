@@ -215,7 +215,8 @@ async function gradeFolder(labArg: string, dir: string, values: { timeout?: stri
   const timeoutSeconds = positiveNumber(values.timeout, 'timeout', DEFAULT_TIMEOUT_SECONDS)
   if (timeoutSeconds > MAX_TIMEOUT_SECONDS) throw new BadInput(`--timeout must be at most ${MAX_TIMEOUT_SECONDS} seconds (about 24 days), not '${values.timeout}'`)
   const jobs = Math.ceil(positiveNumber(values.jobs, 'jobs', defaultJobs()))
-  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new BadInput(`--policy-dir ${dir}: no such directory`)
+  const stat = statSync(dir, { throwIfNoEntry: false })
+  if (!stat?.isDirectory()) throw new BadInput(`--policy-dir ${dir}: ${stat ? 'is not a directory (give the folder of submissions; one file is --policy)' : 'no such directory'}`)
   let submissions
   try {
     submissions = listSubmissions(dir)

@@ -4,7 +4,7 @@
  * the end of boot or at the end of the named boot step. With --compare, a line diff of
  * the two boots' dumps (' ' both, '-' only the --policy boot, '+' only the --compare boot).
  */
-import type { BootResult } from '../core'
+import { type BootResult, closestName } from '../core'
 import { lineDiff, ptdumpAt } from '../report/report'
 
 /** The dump's lines, or why there is none (an unknown step, a step before map_mem). */
@@ -12,7 +12,10 @@ export function ptdumpLines(result: BootResult, stepFn: string | undefined): { l
   let step: number | null = null
   if (stepFn !== undefined) {
     const found = result.steps.find((s) => s.fn === stepFn)
-    if (!found) return { error: `--step ${stepFn}: this boot has no step of that name (it ran ${result.steps.map((s) => s.fn).join(', ')})` }
+    if (!found) {
+      const near = closestName(stepFn, result.steps.map((s) => s.fn))
+      return { error: `--step ${stepFn}: this boot has no step of that name${near ? `; did you mean '${near}'?` : ` (it ran ${result.steps.map((s) => s.fn).join(', ')})`}` }
+    }
     step = found.index
   }
   const dump = ptdumpAt(result, step)

@@ -48,7 +48,10 @@ describe('bootlab boot --ptdump', () => {
   it('refuses an unknown step, a step before the linear map exists, and --step without --ptdump (exit 3)', async () => {
     const unknown = await run('--scenario', 'realm', '--policy', 'series', '--ptdump', '--step', 'no_such_fn')
     expect(unknown.code).toBe(3)
-    expect(unknown.err).toContain('--step no_such_fn: this boot has no step of that name')
+    expect(unknown.err).toContain('--step no_such_fn: this boot has no step of that name (it ran ')
+    // A near miss gets the step it means instead of the whole list.
+    const near = await run('--scenario', 'realm', '--policy', 'series', '--ptdump', '--step', 'mem_ini')
+    expect(near.err).toBe("bootlab: --step mem_ini: this boot has no step of that name; did you mean 'mem_init'?")
     const early = await run('--scenario', 'realm', '--policy', 'series', '--ptdump', '--step', 'parse_early_param')
     expect(early.code).toBe(3)
     expect(early.err).toContain('the linear map does not exist yet')

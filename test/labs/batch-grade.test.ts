@@ -123,6 +123,7 @@ describe('bootlab boot --lab --policy-dir', () => {
 
   it.each([
     [['--policy-dir', '/no/such/folder'], 'bootlab: --policy-dir /no/such/folder: no such directory'],
+    [['--policy-dir', 'labs/06-secondary-cpu-check/start.c'], 'bootlab: --policy-dir labs/06-secondary-cpu-check/start.c: is not a directory (give the folder of submissions; one file is --policy)'],
     [['--policy-dir', mkdtempSync(join(tmpdir(), 'bootlab-empty-'))], 'no .c files to grade'],
     [['--policy-dir', dir, '--timeout', 'soon'], "bootlab: --timeout must be a positive number, not 'soon'"],
     [['--policy-dir', dir, '--policy', 'x.c'], '--policy-dir grades a folder against a --lab, instead of --policy'],
