@@ -118,10 +118,11 @@ function consoleLine(line: string, style: Style): string {
 /** The console and the verdict; a policy's printk text and names have their control characters escaped. */
 function printReport(r: BootResult, out: (s: string) => void, style: Style): void {
   for (const line of r.console) out(consoleLine(line.line, style))
-  out('')
+  if (r.console.length) out('')
   out(style.bold(terminalSafe(`== ${r.policyName} on ${r.scenarioName}`)))
   out(statusLine(r, style))
-  for (const c of r.verdict.causes) out(terminalSafe(`  - ${c}`))
+  // A policy error's causes are its located diagnostics, which follow on stderr with the source line and a caret.
+  if (r.verdict.status !== 'policy-error') for (const c of r.verdict.causes) out(terminalSafe(`  - ${c}`))
   if (r.assumptions.length) {
     out('assumptions (the kernel reference marks these unverified):')
     for (const a of r.assumptions) out(`  * ${a}`)

@@ -120,6 +120,17 @@ describe('did you mean', () => {
     expect((await run('--lab', '05-move-swiotbl', '--policy', 'series')).err).toMatch(/\ndid you mean '05-move-swiotlb'\?$/)
   })
 
+  it('a policy error is said once on stdout and located once on stderr, with its source line (it was said three times)', async () => {
+    const file = join(dir, 'gina.c')
+    writeFileSync(file, 'void __init mem_init(void)\n{\n\tno_such_fn();\n}\n')
+    const r = await run('--scenario', 'realm', '--policy', file)
+    expect(r.code).toBe(3)
+    expect(r.out.split('\n')[0]).toBe('== gina on realm')
+    expect(r.out.match(/no_such_fn/g)).toHaveLength(1)
+    expect(r.err).toMatch(/^gina\.c:3:2: error: unknown function 'no_such_fn'/)
+    expect(r.err.match(/gina\.c:3:2/g)).toHaveLength(1)
+  })
+
   it('an unknown lab id is named as an id, not as a folder path of the installation', async () => {
     const r = await run('--lab', '5', '--policy', 'series')
     expect(r.code).toBe(3)
