@@ -10,7 +10,7 @@
  *   with its weight as a property; a failed goal has a <failure> holding the
  *   evidence; a submission that could not be graded has an <error> per goal.
  */
-import { evidenceLines, type Lab } from '../labs'
+import { evidenceLines, groupEvidence, type Lab } from '../labs'
 import type { GoalOutcome, SubmissionResult } from './grade-worker'
 
 export type GradeFormat = 'human' | 'json' | 'junit' | 'gradescope'
@@ -92,7 +92,9 @@ export function toJUnit(results: SubmissionResult[], lab: Lab, seconds: number):
       if (r.status === 'error') return `${open}\n      <error message="${xmlText(r.error!.message)}" type="${xmlText(r.error!.kind)}">${xmlText(r.error!.message)}</error>\n    </testcase>`
       if (g.passed) return `${open}\n    </testcase>`
       const report = goalReport(g)
-      return `${open}\n      <failure message="${xmlText(g.message)}" type="goal failed">${xmlText(report)}</failure>\n    </testcase>`
+      // CI pages often show only the message: the submission's own evidence, not the goal's why (the same for every student).
+      const evidence = groupEvidence(g.evidence)[0]
+      return `${open}\n      <failure message="${xmlText(evidence ? evidence.detail : g.message)}" type="goal failed">${xmlText(report)}</failure>\n    </testcase>`
     })
     const props = `    <properties><property name="score" value="${r.score}"/><property name="max_score" value="${r.total}"/></properties>`
     return `  <testsuite name="${xmlText(r.file)}" tests="${goals.length}" failures="${suiteFailures}" errors="${suiteErrors}" skipped="0" time="${r.seconds.toFixed(3)}">\n${props}\n${cases.join('\n')}\n  </testsuite>`

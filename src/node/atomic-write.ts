@@ -41,7 +41,9 @@ export async function writeFileAtomic(target: string, content: string | Uint8Arr
     await fs.rename(temporary, target)
   } catch (e) {
     await fs.rm(temporary, { force: true })
-    throw new AtomicWriteError(`could not write ${target}: ${(e as Error).message} (any earlier file there is unchanged)`, { cause: e })
+    // The system's message names the temporary file ("open '/dir/.x.html.5cee26d4758c.tmp'"): the learner named the target.
+    const why = (e as Error).message.replaceAll(temporary, target)
+    throw new AtomicWriteError(`could not write ${target}: ${why} (any earlier file there is unchanged)`, { cause: e })
   }
   await syncFolder(folder, fs)
 }

@@ -129,7 +129,12 @@ describe('the 200-submission class in the autograder formats', () => {
         // The weights of the passing testcases are the submission's score.
         const passedWeight = cases.filter((c) => !failed.includes(c)).reduce((n, c) => n + Number(c.getElementsByTagName('property')[0].getAttribute('value')), 0)
         expect(passedWeight).toBe(result.score)
-        for (const f of failed) expect(f.getElementsByTagName('failure')[0].textContent).toMatch(/\n- .+\(on [\w-]+/)
+        for (const f of failed) {
+          expect(f.getElementsByTagName('failure')[0].textContent).toMatch(/\n- .+\(on [\w-]+/)
+          // The message (all many CI pages show) is this submission's first evidence, not the goal's why.
+          const first = /\n- (.+) \(on [\w, -]+\)$/m.exec(f.getElementsByTagName('failure')[0].textContent!)![1]
+          expect(f.getElementsByTagName('failure')[0].getAttribute('message')).toBe(first)
+        }
       }
       failures += failed.length
       errors += errored.length
