@@ -2,6 +2,7 @@
  * `bootlab boot --break file.c:line --print 'a,b,f()'`: one line per hit with
  * the printed values, then the boot as usual; bad breakpoints are bad input.
  */
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { runBoot } from '../../src/cli/bootlab'
 import { splitPrintList } from '../../src/cli/break-option'
@@ -19,6 +20,15 @@ const fnLine = v2.findIndex((l) => l.startsWith('int split_kernel_leaf_mapping('
 const alignLine = v2.findIndex((l, i) => i >= fnLine && /start != PAGE_ALIGN\(start\)/.test(l)) + 1
 
 describe('bootlab boot --break', () => {
+  it("docs/debugging.md's sample is what the command prints (its values went stale once)", async () => {
+    const doc = readFileSync('docs/debugging.md', 'utf8')
+    const command = /```\n(bootlab boot --scenario realm --policy patched-v2 \\\n[^`]+)```/.exec(doc)![1].replace(/\\\n\s*/g, '').trim()
+    const sample = /prints, at each hit[^`]*```\n([^`]+)```/.exec(doc)![1].trimEnd()
+    const args = command.match(/'[^']*'|\S+/g)!.slice(2).map((a) => a.replace(/^'|'$/g, ''))
+    const r = await run(...args)
+    expect(r.out.split('\n').slice(0, sample.split('\n').length).join('\n')).toBe(sample)
+  })
+
   it('prints start, end and num_online_cpus() at each hit inside split_kernel_leaf_mapping()', async () => {
     const r = await run('--scenario', 'realm', '--policy', 'patched-v2', '--break', `patched-v2.c:${alignLine}`, '--print', 'start,end,end - start,num_online_cpus()')
     // The boot itself is unchanged: patched-v2 on the realm still fails (exit 2) with its console.
