@@ -67,7 +67,7 @@ describe('writeFileAtomic', () => {
 
   it('a folder that does not exist is a clear error', async () => {
     const target = join(tmpdir(), 'bootlab-no-such-folder', 'report.md')
-    const error = await writeFileAtomic(target, 'x').catch((e: unknown) => e as Error)
+    const error = (await writeFileAtomic(target, 'x').catch((e: unknown) => e)) as Error
     expect(error.message).toMatch(new RegExp(`^could not write ${target}: ENOENT`))
     // The system names the file it tried to open, the temporary one: the message names the learner's.
     expect(error.message).not.toMatch(/\.tmp/)
