@@ -151,7 +151,7 @@ describe('bootlab boot --lab --policy-dir on a hostile class folder', () => {
     const file = join(dir, 'good.c')
     const r = await run('--lab', LAB, '--policy-dir', file)
     expect(r.code).toBe(3)
-    expect(r.err.join('\n')).toContain('no such directory')
+    expect(r.err.join('\n')).toContain('is not a directory (give the folder of submissions; one file is --policy)')
   })
 })
 
