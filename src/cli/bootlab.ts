@@ -215,7 +215,7 @@ async function gradeFolder(labArg: string, dir: string, values: { timeout?: stri
   const lab = loadLabArg(labArg)
   const timeoutSeconds = positiveNumber(values.timeout, 'timeout', DEFAULT_TIMEOUT_SECONDS)
   if (timeoutSeconds > MAX_TIMEOUT_SECONDS) throw new BadInput(`--timeout must be at most ${MAX_TIMEOUT_SECONDS} seconds (about 24 days), not '${values.timeout}'`)
-  const jobs = Math.ceil(positiveNumber(values.jobs, 'jobs', defaultJobs()))
+  const jobs = values.jobs === undefined ? defaultJobs() : Number(values.jobs)
   const stat = statSync(dir, { throwIfNoEntry: false })
   if (!stat?.isDirectory()) throw new BadInput(`--policy-dir ${dir}: ${stat ? 'is not a directory (give the folder of submissions; one file is --policy)' : 'no such directory'}`)
   let submissions
@@ -300,8 +300,22 @@ export async function runBoot(argv: string[], out: (s: string) => void, err: (s:
     err(`bootlab: --format ${format} is for grading, with --lab`)
     return EXIT.badInput
   }
-  if (values.shard !== undefined && values['policy-dir'] === undefined) {
-    err('bootlab: --shard splits a --policy-dir')
+  // Options that only mean something with another: said, never silently ignored.
+  const alone = (
+    [
+      [values.shard !== undefined, '--shard splits a --policy-dir', values['policy-dir'] === undefined],
+      [values.timeout !== undefined, '--timeout limits each submission of a --policy-dir', values['policy-dir'] === undefined],
+      [values.jobs !== undefined, '--jobs grades a --policy-dir in parallel', values['policy-dir'] === undefined],
+      [values.print !== undefined, '--print says what to print at a --break', !values.break?.length],
+      [values.learner !== undefined, '--learner names the learner on a --report', values.report === undefined],
+    ] as const
+  ).find(([given, , missing]) => given && missing)
+  if (alone) {
+    err(`bootlab: ${alone[1]}`)
+    return EXIT.badInput
+  }
+  if (values.jobs !== undefined && !/^[1-9]\d*$/.test(values.jobs)) {
+    err(`bootlab: --jobs must be a whole number of workers (1 or more), not '${values.jobs}'`)
     return EXIT.badInput
   }
   // The report writers (src/report, diff) and the --break and --ptdump helpers load only when asked for.

@@ -138,6 +138,18 @@ describe('did you mean', () => {
     expect(r.err).not.toContain('/labs/5')
   })
 
+  it.each([
+    [['--lab', '05-move-swiotlb', '--policy', 'series', '--timeout', '5'], 'bootlab: --timeout limits each submission of a --policy-dir'],
+    [['--lab', '05-move-swiotlb', '--policy', 'series', '--jobs', '2'], 'bootlab: --jobs grades a --policy-dir in parallel'],
+    [['--scenario', 'realm', '--policy', 'series', '--print', 'start'], 'bootlab: --print says what to print at a --break'],
+    [['--scenario', 'realm', '--policy', 'series', '--learner', 'Ada'], 'bootlab: --learner names the learner on a --report'],
+    [['--lab', '05-move-swiotlb', '--policy-dir', '.', '--jobs', '1.5'], "bootlab: --jobs must be a whole number of workers (1 or more), not '1.5'"],
+  ])('an option that means nothing here is refused, not ignored: %j', async (args, message) => {
+    const r = await run(...args)
+    expect(r.code).toBe(3)
+    expect(r.err).toBe(message)
+  })
+
   it('--json with another --format says they conflict', async () => {
     const r = await run('--lab', '05-move-swiotlb', '--policy', 'series', '--json', '--format', 'junit')
     expect(r.code).toBe(3)

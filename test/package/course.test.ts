@@ -234,6 +234,13 @@ describe('the learner loop from the installed package', () => {
       expect(stdout).toContain('ALL GOALS PASSED')
       expect(stdout).not.toContain(`Lab ${EXPLORE} passed`)
       expect(status()).toBe('in-progress')
+      // A compile error is named by the lab's folder (every lab of a course has a start.c), with its source line.
+      const startFile = join(course, EXPLORE, 'start.c')
+      const start = readFileSync(startFile, 'utf8')
+      writeFileSync(startFile, `${start}\nint broken(void) { return 1 }\n`)
+      await until(`${EXPLORE}/start.c:`)
+      await until(' error: ')
+      writeFileSync(startFile, start)
       // All but one answered: still not finished.
       let n = 0
       writeFileSync(answers, template.replace(/^(## \d+\. .*)$/gm, (h) => (++n < questions ? `${h}\n\nAn answer.` : h)))
