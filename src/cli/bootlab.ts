@@ -90,14 +90,20 @@ function readArg(arg: string, kind: 'policy' | 'scenario'): NamedText {
 
 /** A lab argument that names no folder: the bundled lab id closest to it, if any. */
 function labSuggestion(arg: string): string {
-  if (/[/\\]/.test(arg) || !existsSync(LABS_DIR)) return ''
+  if (!existsSync(LABS_DIR)) return ''
   const near = closestName(arg, listLabDirs().map((d) => basename(d)))
   return near ? `\ndid you mean '${near}'?` : ''
 }
 
-/** A policy's diagnostics (errors and warnings), gcc style with the source line and a caret. */
-export function printDiagnostics(diagnostics: Diagnostic[], policy: NamedText, err: (s: string) => void, style: Style): void {
-  for (const d of diagnostics) for (const line of formatDiagnostic(d, d.file === basename(policy.file) ? policy.text : undefined, style)) err(line)
+/**
+ * A policy's diagnostics (errors and warnings), gcc style with the source line and a caret; those of
+ * the policy's own file named `shownAs` (a course's watch names it by its lab folder).
+ */
+export function printDiagnostics(diagnostics: Diagnostic[], policy: NamedText, err: (s: string) => void, style: Style, shownAs = basename(policy.file)): void {
+  for (const d of diagnostics) {
+    const own = d.file === basename(policy.file)
+    for (const line of formatDiagnostic(own ? { ...d, file: shownAs } : d, own ? policy.text : undefined, style)) err(line)
+  }
 }
 
 function statusLine(r: BootResult, style: Style): string {
@@ -150,7 +156,7 @@ export function loadLabArg(labArg: string): Lab {
   // A bare name that is no bundled lab is a lab id mistyped, not a folder path to show.
   if (!/[/\\]/.test(labArg) && !existsSync(labDir(labArg))) throw new BadInput(`no lab '${labArg}' (bootlab labs lists them; a lab folder of your own is given as a path, e.g. ./${labArg})${labSuggestion(labArg)}`)
   const read = readLabFolder(labDir(labArg))
-  if (!read.folder) throw new BadInput(formatLabErrors(read.errors) + (existsSync(labDir(labArg)) ? '' : labSuggestion(labArg)))
+  if (!read.folder) throw new BadInput(formatLabErrors(read.errors))
   const loaded = loadLab(read.folder, readKernelResources())
   if (!loaded.lab) throw new BadInput(formatLabErrors(loaded.errors))
   return loaded.lab

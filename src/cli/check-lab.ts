@@ -6,7 +6,7 @@
  * a fix lab's starting policy fails one. Exit 0 when all hold, 1 when a check fails, 3 when the
  * lab does not load.
  */
-import { checkLab, formatLabErrors, groupEvidence, type Lab, type LabGrade } from '../labs'
+import { checkLab, evidenceLines, formatLabErrors, type Lab, type LabGrade } from '../labs'
 import { loadLabCompiler } from '../node/kernel-policy'
 import { BadInput, EXIT, loadLabArg } from './bootlab'
 import type { Style } from './style'
@@ -19,8 +19,8 @@ const count = (g: LabGrade) => `${g.goals.filter((x) => x.passed).length}/${g.go
 /** The failing goals of a grade, each with its first piece of evidence. */
 function failing(g: LabGrade, out: Out): void {
   for (const goal of g.goals.filter((x) => !x.passed)) {
-    const [first] = groupEvidence(goal.evidence)
-    out(terminalSafe(`    ${goal.name}${first ? `: ${first.detail}${first.scenarios.length ? ` (on ${first.scenarios.join(', ')})` : ''}` : ''}`))
+    const [first] = evidenceLines(goal.evidence)
+    out(terminalSafe(`    ${goal.name}${first ? `: ${first}` : ''}`))
   }
 }
 

@@ -1,7 +1,8 @@
 /*
  * A course folder (made by `bootlab init`): one subfolder per lab (its start.c, and answers.md
- * for the lab's questions) and the progress record the app shares. Its own module so the lab report (report-option.ts) can find the course a policy
- * file is in without loading the course commands.
+ * for the lab's questions) and the progress record the app shares. Its own module so the lab
+ * report (report-option.ts) can find the course a policy file is in without loading the course
+ * commands.
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'

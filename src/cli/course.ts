@@ -20,8 +20,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, watch, writeFileSync } from 'node:fs'
 import { basename, dirname, join, relative, resolve } from 'node:path'
-import { gradeSource, loadLabArg } from './bootlab'
-import { formatDiagnostic } from './diagnostic-text'
+import { gradeSource, loadLabArg, printDiagnostics } from './bootlab'
 import type { Style } from './style'
 import { terminalSafe } from './terminal-text'
 import { ANSWERS_FILE, answersTemplate, groupEvidence, type Lab, labCompletion, type LabGrade } from '../labs'
@@ -253,7 +252,7 @@ export async function watchCourse(argv: string[], out: Out, err: Out, style: Sty
       out(style.bold(`== ${labNow.id}: ${terminalSafe(labNow.title)} (${reason})`))
       const { policy, grade } = await gradeSource(labNow, { name: basename(LEARNER_FILE, '.c'), file, text })
       // Named by the lab's folder: a course has a start.c in every lab, and an editor jumps to the path.
-      for (const d of policy.diagnostics) for (const line of formatDiagnostic({ ...d, file: d.file === LEARNER_FILE ? `${labNow.id}/${LEARNER_FILE}` : d.file }, d.file === LEARNER_FILE ? text : undefined, style)) out(line)
+      printDiagnostics(policy.diagnostics, { name: 'start', file, text }, out, style, `${labNow.id}/${LEARNER_FILE}`)
       printWatchGrade(grade, out, style)
       // The app's rule: an explore lab is finished once its questions are answered too.
       const completion = labCompletion(labNow, grade, readAnswers(course, labNow))

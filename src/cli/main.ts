@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { EXIT, processTerminal, runBoot, type Terminal } from './bootlab'
-import { closestName } from '../core/policy/suggest'
+import { closestName } from '../core'
 import { PACKAGE_ROOT } from '../node/resources'
 
 /** Fixed so the browser keeps the learner's saved work between runs (web mode saves per origin). */

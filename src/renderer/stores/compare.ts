@@ -68,8 +68,8 @@ export const useCompareStore = defineStore('compare', () => {
 
   /**
    * Opens the view with the default sides: in a lab, its compareWith state (else its start.c)
-   * against the learner's text; outside one, the base kernel against the merged series (the editor's text when there is
-   * no series), both on the workbench's machine.
+   * against the learner's text; outside one, the base kernel against the merged series (the
+   * editor's text when there is no series), both on the workbench's machine.
    */
   function open(): void {
     const scenario = workbench.scenarioPath
