@@ -6,7 +6,7 @@
  * natives; the whole boot is the call `start_kernel()`. A panic unwinds as
  * KernelHalt, a broken policy as PolicyError; both still yield a full result.
  */
-import { Interpreter, PolicyError, type Program, type StatementHook } from '../policy'
+import { Interpreter, type Limits, type NativeTable, PolicyError, type Program, type StatementHook } from '../policy'
 import { type Diagnostic, KernelHalt, ReplayStop } from '../policy/value'
 import type { Scenario } from '../scenario/schema'
 import { physToVirt } from '../memory/addr'
@@ -58,6 +58,21 @@ export function stepBudget(scenario: Scenario): number {
 /** The layers above the kernel state that it calls back into (see KernelHooks). */
 export const KERNEL_HOOKS: KernelHooks = { onSplit: checkLiveSplit, cpuWrite }
 
+/**
+ * Each program's interpreter, idle between boots: a grader boots one program on
+ * every machine of a lab, and compiling it to closures again for each cost
+ * about 8% of grading a lab-05 submission. A boot takes it out (so a boot
+ * inside a boot compiles its own) and puts it back, released from its kernel,
+ * when it ends. A debug boot keeps its own: its session still evaluates in it.
+ */
+const idle = new WeakMap<Program, Interpreter>()
+
+function interpreterFor(program: Program, natives: NativeTable, limits: Limits, debug: StatementHook | undefined): Interpreter {
+  const reused = debug ? undefined : idle.get(program)
+  idle.delete(program)
+  return reused?.rebind(natives, limits) ? reused : new Interpreter(program, natives, limits, debug)
+}
+
 export function boot(scenario: Scenario, policy: KernelPolicy, options: BootOptions = {}): BootResult {
   const k = new Kernel(scenario, KERNEL_HOOKS)
   k.pictures = options.pictures ?? 'every step'
@@ -66,7 +81,7 @@ export function boot(scenario: Scenario, policy: KernelPolicy, options: BootOpti
   if (policy.program && errors.length === 0) {
     try {
       // Construction computes the globals' initial values, which can fail too.
-      k.interp = new Interpreter(policy.program, bindNatives(k), { maxSteps: options.maxSteps ?? stepBudget(scenario) }, options.debug?.(k))
+      k.interp = interpreterFor(policy.program, bindNatives(k), { maxSteps: options.maxSteps ?? stepBudget(scenario) }, options.debug?.(k))
       k.call('start_kernel')
     } catch (e) {
       if (e instanceof ReplayStop) throw e
@@ -80,7 +95,7 @@ export function boot(scenario: Scenario, policy: KernelPolicy, options: BootOpti
   const verdict = runtimeError
     ? { status: 'policy-error' as const, headline: `The policy could not run: ${runtimeError.message}`, causes: diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.file}:${d.line}:${d.column}: ${d.message}`) }
     : verdictOf(k)
-  return {
+  const result: BootResult = {
     version: MODEL_VERSION,
     scenarioName: scenario.name,
     policyName: policy.name,
@@ -100,4 +115,9 @@ export function boot(scenario: Scenario, policy: KernelPolicy, options: BootOpti
     reached: k.reached,
     kernelImage: { va: physToVirt(k.layout, k.kernelImage.pa), pa: k.kernelImage.pa, size: k.kernelImage.size },
   }
+  if (policy.program && k.interp && !options.debug) {
+    k.interp.release()
+    idle.set(policy.program, k.interp)
+  }
+  return result
 }

@@ -4,6 +4,7 @@
  *   compilePolicy(parser, source, file, natives, { base })  C text → Program + diagnostics
  *   linkPolicy(base, overlay)                               the learner's file over the base kernel
  *   new Interpreter(linked, natives, limits)                run it
+ *   interpreter.rebind(natives, limits)                     run it again, for another boot
  *
  * A compiled policy with any error diagnostic has `program: null`: a policy
  * that does not compile does not boot.

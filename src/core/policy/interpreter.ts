@@ -1,8 +1,10 @@
 /*
  * The interpreter a boot runs a linked policy program in: compiled once at
- * construction, then called by name by the boot driver and by natives.
+ * construction, then called by name by the boot driver and by natives, and
+ * rebound to the next boot's natives to run the same program again (compiled
+ * code reaches natives and machine-dependent constants through slots).
  * Deterministic: the same program, natives and calls give the same results and
- * the same step count.
+ * the same step count, fresh or rebound.
  */
 import type { Expr, FunctionDef, InitcallDecl, Program } from './ast'
 import { Compiler } from './compile'
@@ -13,7 +15,8 @@ import { type CValue, type Diagnostic, type Frame, type NativeTable, PolicyError
 export class Interpreter {
   private readonly rt: Runtime
 
-  private readonly compiler: Compiler
+  /** Kept by a debugger's interpreter, for its watch expressions; the natives it binds are that boot's. */
+  private readonly compiler: Compiler | undefined
 
   /** The initcalls the linked program registers (`arch_initcall(fn);` ...), for the boot to run at their levels. */
   readonly initcalls: readonly InitcallDecl[]
@@ -27,9 +30,39 @@ export class Interpreter {
     this.initcalls = program.initcalls ?? []
     this.rt = new Runtime(natives, limits)
     this.rt.onStatement = onStatement
-    this.compiler = new Compiler(program, natives, this.rt)
-    this.compiler.compileAll()
+    const compiler = new Compiler(program, natives, this.rt)
+    compiler.compileAll()
     this.rt.steps = 0
+    this.initialValues = [...this.rt.globals.values()].map((cell) => cell.value)
+    this.compiler = onStatement ? compiler : undefined
+  }
+
+  /** The globals' values before the first statement, for the next run (rebind). */
+  private readonly initialValues: CValue[]
+
+  /**
+   * Done with this run: let go of its kernel (its natives, the values its
+   * globals and last return hold), so an idle interpreter keeps only its
+   * program's compiled code. The globals go back to their initial values.
+   */
+  release(): void {
+    this.rt.release()
+    let i = 0
+    for (const cell of this.rt.globals.values()) cell.value = this.initialValues[i++]
+  }
+
+  /**
+   * Make this interpreter ready to run its program again, for another boot:
+   * the same compiled closures against `natives` (another kernel's), the
+   * globals at their initial values, no steps taken, no frames. False when
+   * the compiled code does not fit the new natives (a constant folded into it
+   * differs) or this is a debugger's interpreter (its statements report to
+   * its session): build a new one.
+   */
+  rebind(natives: NativeTable, limits: Limits = {}): boolean {
+    if (this.compiler || this.rt.onStatement) return false
+    this.release()
+    return this.rt.rebind(natives, limits)
   }
 
   /**
@@ -38,9 +71,11 @@ export class Interpreter {
    * Returns its diagnostics instead when it does not compile.
    */
   debugExpression(e: Expr, file: string, fn: FunctionDef | undefined): Eval | Diagnostic[] {
-    const before = this.compiler.diagnostics.length
-    const ev = this.compiler.debugExpression(e, file, fn)
-    const problems = this.compiler.diagnostics.splice(before)
+    const compiler = this.compiler
+    if (!compiler) throw new Error('debugger expressions need an interpreter built with a statement hook')
+    const before = compiler.diagnostics.length
+    const ev = compiler.debugExpression(e, file, fn)
+    const problems = compiler.diagnostics.splice(before)
     return problems.length ? problems : ev
   }
 

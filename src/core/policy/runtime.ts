@@ -68,12 +68,28 @@ export function policyError(code: Diagnostic['code'], file: string, span: Span, 
   return new PolicyError({ severity: 'error', code, message, file, line: span.line, column: span.column, endLine: span.endLine, endColumn: span.endColumn })
 }
 
+const DEFAULT_MAX_STEPS = 200_000
+const DEFAULT_MAX_DEPTH = 64
+
+/** What a released runtime's natives are until the next run binds its own. */
+const UNBOUND: NativeTable = { functions: new Map(), constants: new Map() }
+const UNBOUND_NATIVE: NativeFunction = {
+  name: '(unbound)',
+  arity: { min: 0 },
+  file: '',
+  doc: '',
+  impl: () => {
+    throw new Error('a released interpreter called a native: rebind it to a boot first')
+  },
+}
+
 const validResult = (r: unknown): r is CValue | undefined => r === undefined || typeof r === 'bigint' || typeof r === 'string' || (typeof r === 'object' && r !== null)
 
 export class Runtime {
   steps = 0
-  readonly maxSteps: number
-  readonly maxDepth: number
+  /** Set again for each run (rebind): the budget scales with the machine booted. */
+  maxSteps: number
+  maxDepth: number
   /** The value of the `return` being executed. */
   ret: CValue = 0n
   /** The label of the `goto` being executed. */
@@ -89,13 +105,24 @@ export class Runtime {
   /** For each native frame on the stack: the policy call expression that led to it. */
   private readonly sites: (Site | undefined)[] = []
   readonly context: NativeContext
+  /**
+   * The natives the compiled calls reach, by slot: compiled code holds a slot, not
+   * the native, so the same closures can run again against another boot's natives.
+   */
+  readonly nativeFunctions: NativeFunction[] = []
+  private readonly nativeSlots = new Map<string, number>()
+  /** The native constants compiled code reads at run time, by slot (they depend on the machine). */
+  readonly constantValues: bigint[] = []
+  private readonly constantSlots = new Map<string, number>()
+  /** Native constants folded into compiled code (a `#define`, an initializer, a case label): their values then. */
+  private readonly folded = new Map<string, bigint>()
 
   constructor(
-    readonly natives: NativeTable,
+    public natives: NativeTable,
     limits: Limits = {},
   ) {
-    this.maxSteps = limits.maxSteps ?? 200_000
-    this.maxDepth = limits.maxDepth ?? 64
+    this.maxSteps = limits.maxSteps ?? DEFAULT_MAX_STEPS
+    this.maxDepth = limits.maxDepth ?? DEFAULT_MAX_DEPTH
     this.context = {
       call: (name, args) => this.callByName(name, args, this.callSite()),
       defines: (name) => this.functions.has(name),
@@ -110,6 +137,68 @@ export class Runtime {
         if (this.steps > this.maxSteps) throw this.budgetHere()
       },
     }
+  }
+
+  /** The slot of native function `name` (which the natives define). */
+  nativeSlot(name: string): number {
+    let slot = this.nativeSlots.get(name)
+    if (slot === undefined) {
+      slot = this.nativeFunctions.push(this.natives.functions.get(name)!) - 1
+      this.nativeSlots.set(name, slot)
+    }
+    return slot
+  }
+
+  /** The slot of native constant `name`, read at run time. */
+  constantSlot(name: string): number {
+    let slot = this.constantSlots.get(name)
+    if (slot === undefined) {
+      slot = this.constantValues.push(this.natives.constants.get(name)!.value) - 1
+      this.constantSlots.set(name, slot)
+    }
+    return slot
+  }
+
+  /** Native constant `name`'s value, folded into compiled code now. */
+  fold(name: string): bigint {
+    const value = this.natives.constants.get(name)!.value
+    this.folded.set(name, value)
+    return value
+  }
+
+  /**
+   * Point the compiled code at another run's natives, with a fresh budget and
+   * stack. False when it cannot: a native it calls is missing, or a constant it
+   * folded has another value (another machine's PROT_NS_SHARED in a #define).
+   */
+  rebind(natives: NativeTable, limits: Limits): boolean {
+    for (const [name, value] of this.folded) if (natives.constants.get(name)?.value !== value) return false
+    for (const [name, slot] of this.nativeSlots) {
+      const fn = natives.functions.get(name)
+      if (!fn) return false
+      this.nativeFunctions[slot] = fn
+    }
+    for (const [name, slot] of this.constantSlots) {
+      const c = natives.constants.get(name)
+      if (!c) return false
+      this.constantValues[slot] = c.value
+    }
+    this.natives = natives
+    this.maxSteps = limits.maxSteps ?? DEFAULT_MAX_STEPS
+    this.maxDepth = limits.maxDepth ?? DEFAULT_MAX_DEPTH
+    this.steps = 0
+    return true
+  }
+
+  /** Let go of the run's natives (they hold its kernel) and of what it left on the stack and in `ret`. */
+  release(): void {
+    this.natives = UNBOUND
+    this.nativeFunctions.fill(UNBOUND_NATIVE)
+    this.frames.length = 0
+    this.sites.length = 0
+    this.ret = 0n
+    this.onGlobalRead = undefined
+    this.onGlobalWrite = undefined
   }
 
   /** Thrown by a statement when the budget is spent. */

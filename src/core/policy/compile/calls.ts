@@ -52,10 +52,12 @@ export function callExpression(cc: CompileContext, e: Extract<Expr, { k: 'call' 
       return bad(cc, cx, span, `${typeof a === 'number' && n > a ? 'too many' : 'too few'} arguments to function '${callee}' (it takes ${want}, given ${n})`, 'arity')
     }
     const fail = failAt(cx.file, span)
+    const slot = rt.nativeSlot(callee)
+    const natives = rt.nativeFunctions
     return {
       ev: (f) => {
         rt.steps++
-        const r = rt.callNative(native, evalArgs(f), site)
+        const r = rt.callNative(natives[slot], evalArgs(f), site)
         if (r !== undefined) return r
         return used ? fail(`'${callee}' returned no value`) : 0n
       },

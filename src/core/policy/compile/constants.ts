@@ -64,10 +64,9 @@ export function bind(cc: CompileContext, name: string, file: string, span: Span)
   }
   const g = cc.globals.get(name)
   if (g) return { k: 'global', def: g }
-  const c = cc.natives.constants.get(name)
-  if (c) {
+  if (cc.natives.constants.has(name)) {
     cc.usesNative = true
-    return { k: 'constant', value: c.value }
+    return { k: 'constant' }
   }
   if (cc.natives.objects?.has(name)) return { k: 'object' }
   if (cc.fns.has(name) || cc.natives.functions.has(name)) return { k: 'function' }

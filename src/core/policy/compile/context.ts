@@ -48,7 +48,7 @@ export interface CompilerOptions {
 export type Binding =
   | { k: 'define'; value: CValue; ty: CType; known: boolean }
   | { k: 'global'; def: GlobalDef }
-  | { k: 'constant'; value: bigint }
+  | { k: 'constant' }
   | { k: 'object' }
   | { k: 'function' }
   | { k: 'broken' }

@@ -163,8 +163,19 @@ export function identifier(cc: CompileContext, e: Extract<Expr, { k: 'name' }>, 
   switch (b.k) {
     case 'define':
       return literal(cc, b.value, b.ty)
-    case 'constant':
-      return literal(cc, b.value, T_DYN)
+    case 'constant': {
+      // A constant expression folds the machine's value (rebind checks it is the same next time).
+      if (cx.constant) return literal(cc, rt.fold(name), T_DYN)
+      const slot = rt.constantSlot(name)
+      const values = rt.constantValues
+      return {
+        ev: () => {
+          rt.steps++
+          return values[slot]
+        },
+        ty: T_DYN,
+      }
+    }
     case 'global': {
       if (cx.constant) return bad(cc, cx, span, `initializer element is not constant ('${name}' is a variable)`)
       const cell = rt.globals.get(name)!

@@ -5,8 +5,11 @@
  * Each AST node becomes one closure over its children, with its static C type
  * worked out once here: operators are chosen by type (operators.ts), names are
  * bound to a frame slot, a global's cell, a `#define`'s value or a native
- * constant, and calls to the callee. Running a policy is then calling
- * closures, with no lookups by name and no type dispatch on the hot path.
+ * constant, and calls to the callee. Natives and native constants are reached
+ * through the Runtime's slots (a constant expression folds the constant's value,
+ * and the Runtime remembers it), so the closures can run again against another
+ * boot's natives. Running a policy is then calling closures, with no lookups by
+ * name and no type dispatch on the hot path.
  *
  * Problems found here are diagnostics (unknown names, arity, assigning a
  * constant, a void value used, a non-constant initializer); the closure for the
