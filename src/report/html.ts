@@ -57,6 +57,15 @@ blockquote { margin: 6px 0 16px; padding: 6px 12px; border-left: 3px solid #cccc
 .muted { color: var(--muted); }
 .nowrap { white-space: nowrap; }
 td ul { margin: 0; padding-left: 18px; }
+/* A phone or a narrow pane: the page never scrolls sideways; a wide table or log scrolls in its own box. */
+@media (max-width: 700px) {
+  main { padding: 16px 12px 48px; overflow-wrap: break-word; }
+  h1 { font-size: 22px; }
+  dl.meta { grid-template-columns: 1fr; }
+  dl.meta dd { margin-bottom: 6px; }
+  table { display: block; overflow-x: auto; }
+  th, td { padding: 4px 6px; }
+}
 @media print {
   main { max-width: none; padding: 0; }
   pre { white-space: pre-wrap; word-break: break-all; }

@@ -115,6 +115,28 @@ if (missing) {
       expect(external).toEqual(['http://127.0.0.1:9/x.png'])
     })
 
+    it('on a phone-width window the page never scrolls sideways: wide tables and logs scroll in their own box', async () => {
+      const file = join(mkdtempSync(join(tmpdir(), 'bootlab-report-')), 'report.html')
+      writeFileSync(file, renderHtml(input))
+      const page = await browser.context.newPage()
+      for (const width of [390, 640]) {
+        await page.setViewportSize({ width, height: 800 })
+        await page.goto(pathToFileURL(file).href, { waitUntil: 'load' })
+        const { page: pageWidth, viewport, widest } = await page.evaluate(() => {
+          // Elements wider than the window that are not inside a box that scrolls them.
+          const scrolls = (el: Element | null): boolean => {
+            for (let e = el; e; e = e.parentElement) if (['auto', 'scroll'].includes(getComputedStyle(e).overflowX) && e.scrollWidth > e.clientWidth) return true
+            return false
+          }
+          const over = [...document.querySelectorAll('main *')].filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1 && !scrolls(el.parentElement) && !scrolls(el))
+          return { page: document.documentElement.scrollWidth, viewport: window.innerWidth, widest: over.slice(0, 3).map((el) => `${el.tagName.toLowerCase()}.${el.className}`) }
+        })
+        expect({ width, pageWidth, widest }).toEqual({ width, pageWidth: viewport, widest: [] })
+        if (width === 390) await page.screenshot({ path: join(ARTIFACTS, 'report-html-390.png'), fullPage: true })
+      }
+      await page.close()
+    })
+
     it("parses the timeline and every memory map as XML with the browser's DOMParser", async () => {
       const image = kernelImageAlias(result)
       const svgs = [timelineSvg(result, { divergenceStep: 11 }), ...result.snapshots.map((s) => memoryMapSvg(s, { kernelImage: image }))]
