@@ -257,6 +257,15 @@ export function processTerminal(noColor: boolean): Terminal {
   }
 }
 
+/**
+ * Node's words for an option whose value starts with a dash ("Option '--jobs' argument is
+ * ambiguous. Did you forget…") say it as a learner would need it.
+ */
+function optionProblem(message: string): string {
+  const ambiguous = /^Option '(--[\w-]+)' argument is ambiguous/.exec(message)
+  return ambiguous ? `${ambiguous[1]} needs a value; write ${ambiguous[1]}=<value> for one that starts with '-'` : message
+}
+
 export async function runBoot(argv: string[], out: (s: string) => void, err: (s: string) => void, terminal: Terminal = { style: PLAIN }): Promise<number> {
   let values
   try {
@@ -285,7 +294,7 @@ export async function runBoot(argv: string[], out: (s: string) => void, err: (s:
       strict: true,
     }))
   } catch (e) {
-    err(`bootlab: ${(e as Error).message}\n${USAGE}`)
+    err(`bootlab: ${optionProblem((e as Error).message)}\n${USAGE}`)
     return EXIT.badInput
   }
   if (values.help) {

@@ -43,4 +43,11 @@ describe('an unknown command or option', () => {
     const option = await run('--bogus')
     expect(option).toEqual({ code: 3, out: '', err: "bootlab: unknown option '--bogus' (bootlab --help lists them)" })
   })
+
+  it("an option given a value that starts with '-' says how to write it, in the boot command's words", async () => {
+    const r = await run('boot', '--lab', '05-move-swiotlb', '--policy-dir', '.', '--jobs', '-1')
+    expect(r.code).toBe(3)
+    expect(r.err.split('\n')[0]).toBe("bootlab: --jobs needs a value; write --jobs=<value> for one that starts with '-'")
+    expect(r.err).not.toContain('ambiguous')
+  })
 })
