@@ -63,7 +63,7 @@ describe('npm run bench', () => {
       ['dense-masks', (4 * 2 ** 30) / 4096, 'stores'],
     ])
     for (const f of report.floor) expect(f.ratio.p10 <= f.ratio.median && f.ratio.median <= f.ratio.p90).toBe(true)
-    expect(report.costs.map((c) => c.id)).toEqual(['compile', 'boot-only', 'clone', 'worker-request'])
+    expect(report.costs.map((c) => c.id)).toEqual(['compile', 'boot-first', 'boot-only', 'clone', 'worker-request'])
 
     // Growth tables: both decrypt patterns and the CPU table, every row booted with the work it names.
     expect(report.growth.map((g) => `${g.table}:${g.n}`)).toEqual(['decrypts-gapped:10', 'decrypts-gapped:100', 'decrypts-contiguous:10', 'decrypts-contiguous:100', 'cpus:1', 'cpus:16'])
