@@ -271,6 +271,37 @@ describeInChromium('the workbench as a learner meets it', () => {
     await page.evaluate(() => localStorage.removeItem('bootlab:layout'))
   })
 
+  it('the results enlarge over the lab and the editor: ptdump lines fit, Esc brings them back, a reload keeps it', async () => {
+    await page.setViewportSize({ width: 1280, height: 720 })
+    await visit(page, `#/lab/${LAB5}/ptdump`)
+    // Run alone, this test meets the first-run welcome; the suite's first test has closed it.
+    await page.evaluate(() => localStorage.setItem('bootlab:welcomed', '1'))
+    await page.reload()
+    await settled(page)
+    const cut = () => page.getByTestId('ptdump-text').evaluate((pre) => pre.scrollWidth > pre.clientWidth + 1)
+    // At 1280 px with the lab and the editor open, ptdump's lines run past its pane.
+    expect(await cut()).toBe(true)
+    await page.getByTestId('enlarge-results').click()
+    expect(await page.getByTestId('enlarge-results').getAttribute('aria-pressed')).toBe('true')
+    expect((await page.getByTestId('results-outer').boundingBox())!.width).toBeGreaterThan(1270)
+    await expect.poll(cut).toBe(false)
+    // The lab and the editor wait behind, out of sight and out of the Tab order.
+    expect(await page.getByTestId('editor-pane').isVisible()).toBe(false)
+    expect(await page.getByTestId('labs-pane').isVisible()).toBe(false)
+    await shoot(page, 'ux-enlarged-ptdump.png')
+    await page.reload()
+    await settled(page)
+    expect(await page.getByTestId('editor-pane').isVisible()).toBe(false)
+    await page.getByTestId('ptdump-text').click()
+    await page.keyboard.press('Escape')
+    await expect.poll(() => page.getByTestId('editor-pane').isVisible()).toBe(true)
+    expect(await page.getByTestId('labs-pane').isVisible()).toBe(true)
+    expect(await page.getByTestId('enlarge-results').getAttribute('aria-pressed')).toBe('false')
+    expect(await cut()).toBe(true)
+    await page.evaluate(() => localStorage.removeItem('bootlab:layout'))
+    await page.setViewportSize({ width: 1400, height: 900 })
+  }, 90_000)
+
   it('a line that does not parse keeps the last good timeline, console and map, marked stale; fixing it updates them', async () => {
     await visit(page, `#/kernel/unpatched.c/map?machine=realm-mixed.yaml`)
     expect(await settled(page)).toBe('failed')

@@ -20,15 +20,16 @@ describe('layout store', () => {
     layout.toggleLabs()
     layout.resizedMain([40, 60])
     layout.setConsoleWrap(false)
+    layout.setResultsEnlarged(true)
     setActivePinia(createPinia())
     const again = useLayoutStore()
     again.connect(storage)
-    expect(again.layout).toEqual({ withLabs: [30.12, 30, 39.88], withoutLabs: [40, 60], results: [50, 50], labsShown: false, consoleWrap: false })
+    expect(again.layout).toEqual({ withLabs: [30.12, 30, 39.88], withoutLabs: [40, 60], results: [50, 50], labsShown: false, consoleWrap: false, resultsEnlarged: true })
   })
 
   it('falls back to the defaults field by field for anything unreadable', () => {
     expect(readLayout('not json')).toEqual(DEFAULT_LAYOUT)
-    expect(readLayout(JSON.stringify({ withLabs: [50, 50, 50], results: [20, 80], labsShown: 'yes', consoleWrap: 1 }))).toEqual({ ...DEFAULT_LAYOUT, results: [20, 80] })
+    expect(readLayout(JSON.stringify({ withLabs: [50, 50, 50], results: [20, 80], labsShown: 'yes', consoleWrap: 1, resultsEnlarged: 'on' }))).toEqual({ ...DEFAULT_LAYOUT, results: [20, 80] })
     const storage = memory()
     storage.setItem(LAYOUT_KEY, '{"withoutLabs":[-5,105]}')
     const layout = useLayoutStore()

@@ -1,6 +1,7 @@
 /*
  * The workbench's pane sizes (lab | editor | results, and timeline | tabs) and
- * whether the lab column is shown (and how the console shows long lines), remembered in this window's storage so a
+ * whether the lab column is shown (how the console shows long lines, whether the results fill
+ * the window), remembered in this window's storage so a
  * reload (or the next start) opens the layout the learner left. Sizes are the
  * percentages splitpanes works in; anything unreadable falls back to defaults.
  */
@@ -19,9 +20,11 @@ export interface Layout {
   labsShown: boolean
   /** The console wraps a long dmesg line under its text (else one line each, scrolled sideways). */
   consoleWrap: boolean
+  /** The results column (verdict, timeline, views) fills the window; the lab and the editor wait behind it. */
+  resultsEnlarged: boolean
 }
 
-export const DEFAULT_LAYOUT: Layout = { withLabs: [24, 36, 40], withoutLabs: [46, 54], results: [47, 53], labsShown: true, consoleWrap: true }
+export const DEFAULT_LAYOUT: Layout = { withLabs: [24, 36, 40], withoutLabs: [46, 54], results: [47, 53], labsShown: true, consoleWrap: true, resultsEnlarged: false }
 
 const isSizes = (v: unknown, n: number): v is number[] =>
   Array.isArray(v) && v.length === n && v.every((x) => typeof x === 'number' && x >= 0 && x <= 100) && Math.abs(v.reduce((a, b) => a + b, 0) - 100) < 1
@@ -41,6 +44,7 @@ export function readLayout(text: string | null): Layout {
     results: isSizes(data.results, 2) ? (data.results as Layout['results']) : DEFAULT_LAYOUT.results,
     labsShown: typeof data.labsShown === 'boolean' ? data.labsShown : DEFAULT_LAYOUT.labsShown,
     consoleWrap: typeof data.consoleWrap === 'boolean' ? data.consoleWrap : DEFAULT_LAYOUT.consoleWrap,
+    resultsEnlarged: typeof data.resultsEnlarged === 'boolean' ? data.resultsEnlarged : DEFAULT_LAYOUT.resultsEnlarged,
   }
 }
 
@@ -83,5 +87,10 @@ export const useLayoutStore = defineStore('layout', () => {
     save()
   }
 
-  return { layout, connect, resizedMain, resizedResults, toggleLabs, setConsoleWrap }
+  function setResultsEnlarged(enlarged: boolean): void {
+    layout.value = { ...layout.value, resultsEnlarged: enlarged }
+    save()
+  }
+
+  return { layout, connect, resizedMain, resizedResults, toggleLabs, setConsoleWrap, setResultsEnlarged }
 })
