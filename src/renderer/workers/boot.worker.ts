@@ -3,7 +3,8 @@
  * boot. Loads tree-sitter once, compiles the base kernel once per base text,
  * then links each request's policy over it and boots it on one machine, grades
  * it against every machine of a lab, or boots two sides and compares them, and
- * posts the outcome back.
+ * posts the outcome back. Once the learner edits, it repeats the last request's
+ * work while idle to warm V8's optimising compiler (warm-up.ts).
  */
 import cGrammarUrl from 'tree-sitter-c/tree-sitter-c.wasm?url'
 import { Language, Parser } from 'web-tree-sitter'
@@ -13,6 +14,7 @@ import { compileCompareWith, gradePolicy, type Lab, type LabCompiler } from '../
 import { compareBoots } from '../../report/report'
 import type { TextFile } from '../../shared/bootlab-api'
 import type { BootInput, BootOutcome, CompareInput, CompareOutcome, GradeInput, GradeOutcome, WorkerOutcome, WorkerRequest, WorkerResponse } from './boot-protocol'
+import { isEdit, WarmUp } from './warm-up'
 
 const parserReady = (async () => {
   // The glue would otherwise look for its wasm next to the bundled script, where Vite did not put it.
@@ -77,12 +79,25 @@ function compare(parser: Parser, request: CompareInput): CompareOutcome {
   return { kind: 'compared', left, right, summary }
 }
 
+function answer(parser: Parser, request: WorkerRequest): WorkerOutcome {
+  return 'lab' in request ? grade(parser, request) : 'left' in request ? compare(parser, request) : run(parser, request)
+}
+
+const warmUp = new WarmUp()
+/** The policy of the last boot or grade asked for: the next one for the same file with other text is an edit. */
+let lastPolicy: TextFile | undefined
+
 self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
   const request = event.data
+  warmUp.stop()
+  const edit = 'policy' in request && isEdit(lastPolicy, request.policy)
+  if ('policy' in request) lastPolicy = request.policy
   let outcome: WorkerOutcome
   try {
     const parser = await parserReady
-    outcome = 'lab' in request ? grade(parser, request) : 'left' in request ? compare(parser, request) : run(parser, request)
+    const start = performance.now()
+    outcome = answer(parser, request)
+    if (edit && outcome.kind !== 'crashed') warmUp.after(() => answer(parser, request), performance.now() - start)
   } catch (error) {
     outcome = { kind: 'crashed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }
   }
