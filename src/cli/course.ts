@@ -257,10 +257,11 @@ export async function watchCourse(argv: string[], out: Out, err: Out, style: Sty
       // The app's rule: an explore lab is finished once its questions are answered too.
       const completion = labCompletion(labNow, grade, readAnswers(course, labNow))
       if (!completion.done) {
+        // Saved before it is said: whoever reads progress.json after the message finds the status in it.
+        await setStatus(labNow.id, 'in-progress')
         if (completion.goalsPassed) {
           out(style.yellow(`The goals pass. Answer the questions in ${labNow.id}/${ANSWERS_FILE} to finish this lab (${completion.answered} of ${completion.questions} answered).`))
         }
-        await setStatus(labNow.id, 'in-progress')
         return
       }
       await setStatus(labNow.id, 'passed')
