@@ -5,7 +5,7 @@
  * reopen what the entry names. On start the hash decides what opens, so a reload
  * comes back to the same lab, view and step.
  */
-import { watch } from 'vue'
+import { ref, watch } from 'vue'
 import { type Route, formatRoute, parseRoute, sameExceptStep } from './routes'
 import { decodeShare } from './share-link'
 import type { useBootInspectorStore } from './stores/boot-inspector'
@@ -31,7 +31,8 @@ export interface RouteHost {
 
 export function installRouteSync(stores: RouteStores, host: RouteHost): { start(): Promise<void> } {
   const { workbench, labs, compare, inspector, view } = stores
-  let applying = false
+  /** A route being opened: the workbench's moves meanwhile are written once it has opened (a ref, so the watcher sees it end). */
+  const applying = ref(false)
   let lastHash = host.location.hash
   /** The share payload the shared session came from: its route while it is open. */
   let sharedPayload: string | null = null
@@ -46,7 +47,7 @@ export function installRouteSync(stores: RouteStores, host: RouteHost): { start(
   }
 
   async function apply(route: Route): Promise<void> {
-    applying = true
+    applying.value = true
     try {
       if (route.kind !== 'compare' && compare.shown) compare.close()
       switch (route.kind) {
@@ -92,7 +93,7 @@ export function installRouteSync(stores: RouteStores, host: RouteHost): { start(
       }
       inspector.selectStep(route.step ?? null)
     } finally {
-      applying = false
+      applying.value = false
       // What opened may say more than the hash did (the tab, the machine), and the learner may have moved
       // on while it opened (the welcome's Lab 1): write where the workbench is, without a new entry.
       write(formatRoute(current()), true)
@@ -100,7 +101,7 @@ export function installRouteSync(stores: RouteStores, host: RouteHost): { start(
   }
 
   function write(hash: string, replace: boolean): void {
-    if (applying || hash === host.location.hash) return
+    if (applying.value || hash === host.location.hash) return
     if (replace || sameExceptStep(parseRoute(host.location.hash), parseRoute(hash))) host.history.replaceState(null, '', hash)
     else host.history.pushState(null, '', hash)
     lastHash = hash
@@ -116,9 +117,11 @@ export function installRouteSync(stores: RouteStores, host: RouteHost): { start(
     async start() {
       // The workbench writes its place into the hash: watched before the first route opens, so a move
       // that lands just after it (the welcome's Lab 1 clicked during a reload) is written too.
+      // While a route opens the watched value is null: a move the learner made meanwhile is written
+      // when it has opened, even if the place then equals one a suppressed write already saw.
       watch(
-        () => formatRoute(current()),
-        (hash) => write(hash, false),
+        () => (applying.value ? null : formatRoute(current())),
+        (hash) => hash !== null && write(hash, false),
       )
       await apply(parseRoute(host.location.hash))
       host.addEventListener('popstate', () => void followLocation())
