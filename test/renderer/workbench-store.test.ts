@@ -334,6 +334,29 @@ describe('workbench store', () => {
     expect(boots.runs.at(-1)?.scenario).toEqual({ path: 'realm.yaml', text: 'name: realm' })
   })
 
+  it('start() leaves an open still in flight to land (a lab clicked while a reloaded route opened its kernel state)', async () => {
+    const api = fakeApi()
+    const resources = useKernelResourcesStore()
+    await resources.load(api)
+    const workbench = useWorkbenchStore()
+    workbench.connect({ api, boots: fakeBoots() })
+    let landLab!: () => void
+    const loadPolicy = api.loadPolicy
+    api.loadPolicy = (key) => (key === 'lab-1' ? new Promise((resolve) => (landLab = () => resolve(null))) : loadPolicy(key))
+    const start = { path: 'start.c', text: 'int lab;' }
+    const opened = workbench.openLab({ id: 'lab-1', start, kernelStates: [], scenarios: [{ path: 'realm.yaml', text: 'name: realm' }], machineLocked: false })
+    // Nothing is open yet, so the route asks for the base kernel: it must not supersede the lab.
+    await workbench.start()
+    landLab()
+    await opened
+    expect(workbench.lab?.id).toBe('lab-1')
+    expect(workbench.policyPath).toBe('start.c')
+    // With nothing in flight, start() opens the base kernel as before.
+    setActivePinia(createPinia())
+    const fresh = await startedWorkbench()
+    expect(fresh.workbench.policyPath).toBe('unpatched.c')
+  })
+
   it('a lab that locks its machines refuses scenario edits', async () => {
     const { workbench, boots } = await startedWorkbench()
     const start = { path: 'start.c', text: 'int x;' }

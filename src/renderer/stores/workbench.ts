@@ -99,6 +99,8 @@ export const useWorkbenchStore = defineStore('workbench', () => {
   let bootsInFlight = 0
   /** Bumped by every open (kernel state, lab, share): an open that awaited past a newer one gives way. */
   let opening = 0
+  /** Opens started and not yet landed or given way: start() does not supersede one. */
+  let opensInFlight = 0
 
   /** The lab being worked on; null for the free workbench. */
   const lab = shallowRef<LabSession | null>(null)
@@ -210,7 +212,12 @@ export const useWorkbenchStore = defineStore('workbench', () => {
   }
 
   /** Opens the base kernel on the default machine (else the first of each) once resources are loaded. */
+  /**
+   * Opens the base kernel when nothing is open. An open still in flight is left to land: a lab
+   * clicked while a reloaded route opened its kernel state was superseded by this and lost.
+   */
   async function start(): Promise<void> {
+    if (opensInFlight > 0) return
     const firstPolicy = resources.basePolicy?.path ?? resources.policies[0]?.path
     scenarioPath.value = (resources.scenario(DEFAULT_SCENARIO_PATH) ?? resources.scenarios[0])?.path ?? null
     if (firstPolicy) await selectPolicy(firstPolicy)
@@ -333,14 +340,29 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     saveTimer = setTimeout(() => void saveNow(), SAVE_DEBOUNCE_MS)
   }
 
+  /**
+   * The waiting part of an open (saving the text being left, loading the one opened), counted in
+   * opensInFlight; null when a newer open began meanwhile (this one gives way).
+   */
+  async function openWaiting<T>(load: () => Promise<T>): Promise<{ loaded: T } | null> {
+    const mine = ++opening
+    opensInFlight++
+    try {
+      if (saveTimer !== undefined) await saveNow()
+      const loaded = await load()
+      return mine === opening ? { loaded } : null
+    } finally {
+      opensInFlight--
+    }
+  }
+
   /** Opens a bundled kernel state in the free workbench (leaving a lab, if one is open). */
   async function selectPolicy(path: string): Promise<void> {
     const bundled = resources.policy(path)
     if (!bundled) return
-    const mine = ++opening
-    if (saveTimer !== undefined) await saveNow()
-    const saved = await needDeps().api.loadPolicy(workbenchPolicyKey(path))
-    if (mine !== opening) return
+    const open = await openWaiting(() => needDeps().api.loadPolicy(workbenchPolicyKey(path)))
+    if (!open) return
+    const saved = open.loaded
     if (lab.value) {
       lab.value = null
       scenarioDraft.value = null
@@ -355,10 +377,9 @@ export const useWorkbenchStore = defineStore('workbench', () => {
 
   /** Works on a lab: the learner's saved text for it (else start.c), on the lab's first machine. */
   async function openLab(session: LabSession): Promise<void> {
-    const mine = ++opening
-    if (saveTimer !== undefined) await saveNow()
-    const saved = await needDeps().api.loadPolicy(session.id)
-    if (mine !== opening) return
+    const open = await openWaiting(() => needDeps().api.loadPolicy(session.id))
+    if (!open) return
+    const saved = open.loaded
     lab.value = session
     policyPath.value = session.start.path
     policyText.value = saved ?? session.start.text
@@ -370,9 +391,7 @@ export const useWorkbenchStore = defineStore('workbench', () => {
 
   /** Opens a shared policy on its machine (a share link) in a session of its own (see SHARED_SESSION). */
   async function openShared(policy: TextFile, scenario: TextFile): Promise<void> {
-    const mine = ++opening
-    if (saveTimer !== undefined) await saveNow()
-    if (mine !== opening) return
+    if (!(await openWaiting(async () => null))) return
     lab.value = { id: SHARED_SESSION, start: policy, kernelStates: resources.policies, scenarios: [scenario], machineLocked: false }
     policyPath.value = policy.path
     policyText.value = policy.text
