@@ -101,7 +101,7 @@ export function installRouteSync(stores: RouteStores, host: RouteHost): { start(
   }
 
   function write(hash: string, replace: boolean): void {
-    if (applying.value || hash === host.location.hash) return
+    if (hash === host.location.hash) return
     if (replace || sameExceptStep(parseRoute(host.location.hash), parseRoute(hash))) host.history.replaceState(null, '', hash)
     else host.history.pushState(null, '', hash)
     lastHash = hash

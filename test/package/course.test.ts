@@ -49,6 +49,22 @@ let project: string
 let bin: string
 const bootlab = (cwd: string, ...args: string[]) => run(bin, args, cwd)
 
+/** `bootlab watch <lab>` running in `cwd`: its stdout and stderr as one text so far, and a wait for what it prints. */
+function watching(cwd: string, lab: string) {
+  const child: ChildProcess = spawn(bin, ['watch', lab], { cwd, env: userEnv() })
+  let out = ''
+  child.stdout!.setEncoding('utf8').on('data', (c: string) => (out += c))
+  child.stderr!.setEncoding('utf8').on('data', (c: string) => (out += c))
+  const exited = new Promise<number | null>((resolve) => child.once('close', resolve))
+  /** Resolves once `done` holds of the output, polling it; throws with the output after `ms`. */
+  const until = async (done: (output: string) => boolean, what: string, ms = 60_000) => {
+    for (const deadline = Date.now() + ms; !done(out); await new Promise((r) => setTimeout(r, 100))) {
+      if (Date.now() > deadline) throw new Error(`no ${what} in:\n${out}`)
+    }
+  }
+  return { child, exited, output: () => out, until }
+}
+
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'bootlab-course-pkg-'))
   const pack = await withPackLock(() => run('npm', ['pack', '--json', '--pack-destination', work], ROOT))
@@ -142,20 +158,12 @@ describe('the learner loop from the installed package', () => {
     const file = join(course, LAB, 'start.c')
     writeFileSync(file, start)
 
-    const child: ChildProcess = spawn(bin, ['watch', LAB], { cwd: course, env: userEnv() })
-    let stdout = ''
-    child.stdout!.setEncoding('utf8').on('data', (c: string) => (stdout += c))
-    child.stderr!.setEncoding('utf8').on('data', (c: string) => (stdout += c))
-    const exited = new Promise<number | null>((resolve) => child.once('close', resolve))
+    const { child, exited, output, until } = watching(course, LAB)
     /** Waits until the output holds `n` complete reports (each ends with its verdict line). */
     const reports = async (n: number) => {
-      const deadline = Date.now() + 60_000
-      while ((stdout.match(/GOALS PASSED \(score \d+\/\d+\)/g) ?? []).length < n) {
-        if (Date.now() > deadline) throw new Error(`no report ${n} in:\n${stdout}`)
-        await new Promise((r) => setTimeout(r, 100))
-      }
+      await until((out) => (out.match(/GOALS PASSED \(score \d+\/\d+\)/g) ?? []).length >= n, `report ${n}`)
       await new Promise((r) => setTimeout(r, 300))
-      return stdout.split(`== ${LAB}`).slice(1)
+      return output().split(`== ${LAB}`).slice(1)
     }
     try {
       const [initial] = await reports(1)
@@ -180,8 +188,8 @@ describe('the learner loop from the installed package', () => {
 
       writeFileSync(file, solution)
       await reports(4)
-      for (const deadline = Date.now() + 30_000; !stdout.includes(`watching ${NEXT}/start.c`) && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 100))
-      const fixed = stdout.split(`== ${LAB}`)[4]
+      await until((out) => out.includes(`watching ${NEXT}/start.c`), `watching ${NEXT}/start.c`, 30_000)
+      const fixed = output().split(`== ${LAB}`)[4]
       expect(fixed).toContain('ALL GOALS PASSED (score 9/9)')
       expect(fixed).toContain(`Lab ${LAB} passed (1/${LAB_IDS.length}).`)
       expect(fixed).toContain(`Next: ${NEXT}`)
@@ -217,22 +225,15 @@ describe('the learner loop from the installed package', () => {
     const questions = (parseYaml(readFileSync(join(ROOT, 'labs', EXPLORE, 'lab.yaml'), 'utf8')) as { questions: unknown[] }).questions.length
     const answers = join(course, EXPLORE, 'answers.md')
     const template = readFileSync(answers, 'utf8')
-    const child: ChildProcess = spawn(bin, ['watch', EXPLORE], { cwd: course, env: userEnv() })
-    let stdout = ''
-    child.stdout!.setEncoding('utf8').on('data', (c: string) => (stdout += c))
-    child.stderr!.setEncoding('utf8').on('data', (c: string) => (stdout += c))
-    const exited = new Promise<number | null>((resolve) => child.once('close', resolve))
-    const until = async (text: string) => {
-      for (const deadline = Date.now() + 60_000; !stdout.includes(text); await new Promise((r) => setTimeout(r, 100))) {
-        if (Date.now() > deadline) throw new Error(`no '${text}' in:\n${stdout}`)
-      }
-    }
+    const watch = watching(course, EXPLORE)
+    const { child, exited } = watch
+    const until = (text: string) => watch.until((out) => out.includes(text), `'${text}'`)
     const status = () => (JSON.parse(readFileSync(join(course, 'progress.json'), 'utf8')) as { labs: Record<string, string> }).labs[EXPLORE]
     try {
       // Its starting policy passes the goals (they are facts to find): not finished by opening it.
       await until(`Answer the questions in ${EXPLORE}/answers.md to finish this lab (0 of ${questions} answered).`)
-      expect(stdout).toContain('ALL GOALS PASSED')
-      expect(stdout).not.toContain(`Lab ${EXPLORE} passed`)
+      expect(watch.output()).toContain('ALL GOALS PASSED')
+      expect(watch.output()).not.toContain(`Lab ${EXPLORE} passed`)
       expect(status()).toBe('in-progress')
       // A compile error is named by the lab's folder (every lab of a course has a start.c), with its source line.
       const startFile = join(course, EXPLORE, 'start.c')

@@ -60,7 +60,7 @@ export class Interpreter {
    * its session): build a new one.
    */
   rebind(natives: NativeTable, limits: Limits = {}): boolean {
-    if (this.compiler || this.rt.onStatement) return false
+    if (this.compiler) return false
     this.release()
     return this.rt.rebind(natives, limits)
   }
