@@ -33,14 +33,24 @@ export function loadBasePolicy(): Promise<CompiledPolicy> {
   return base
 }
 
-/** A bundled kernel state by name, for `Builds on:` lines. */
+/**
+ * A bundled kernel state by name, for `Builds on:` lines and the disk cache's key. Read once per
+ * process (the bundled files are the install's, not edited while it runs): a class grader asks
+ * for every submission's own name, and a miss would list the folder for its error message.
+ */
+const bundled = new Map<string, PolicySource | undefined>()
+
 function bundledPolicy(name: string): PolicySource | undefined {
+  if (bundled.has(name)) return bundled.get(name)
+  let source: PolicySource | undefined
   try {
     const p = readNamed(name, 'policy')
-    return { name: p.name, file: `${p.name}.c`, text: p.text }
+    source = { name: p.name, file: `${p.name}.c`, text: p.text }
   } catch {
-    return undefined
+    source = undefined
   }
+  bundled.set(name, source)
+  return source
 }
 
 /** The file name of a source, without its folders (diagnostics and cache keys name the file alone). */
