@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { ARTIFACTS, describeInChromium } from './chromium'
 import type { WebPreview } from './web-preview'
-import { type OpenedApp, openApp } from './workbench-page'
+import { type OpenedApp, openApp, settled } from './workbench-page'
 
 
 const KEYS = Number(process.env.KEYSTROKES ?? 60)
@@ -56,9 +56,6 @@ function marked(page: Page, mark: string, n: number): Promise<void> {
   )
 }
 
-async function settled(page: Page): Promise<void> {
-  await page.locator('[data-testid="verdict"][data-settled="true"]').waitFor({ timeout: 30_000 })
-}
 
 /** Types KEYS characters into a comment at the end of the policy, each one waiting for its marks. */
 async function typeTimed(page: Page, marks: string[]): Promise<Record<string, number[]>> {

@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { describeInChromium } from './chromium'
 import type { WebPreview } from './web-preview'
-import { type OpenedApp, openApp } from './workbench-page'
+import { type OpenedApp, openApp, settled } from './workbench-page'
 
 
 const loop = (call: string) => `void __init mem_init(void)\n{\n\tint i;\n\n\tfor (i = 0; ; i++)\n\t\t${call}\n}\n`
@@ -19,10 +19,6 @@ const POLICIES = [
   ['WARN(1, "%1024s" x 2000)', loop(`WARN(1, "${'%1024s'.repeat(2000)}\\n", "x");`)],
 ] as const
 
-async function settledStatus(page: Page): Promise<string | null> {
-  await page.locator('[data-testid="verdict"][data-settled="true"]').waitFor({ timeout: 60_000 })
-  return page.getByTestId('verdict').getAttribute('data-status')
-}
 
 describeInChromium('printk amplification in Chromium', () => {
   let preview: WebPreview
@@ -43,12 +39,12 @@ describeInChromium('printk amplification in Chromium', () => {
   it.each(POLICIES)('%s pasted into the editor ends at the budget at its loop; the page survives it and a reopen', async (_name, text) => {
     await page.goto(`${preview.url}#/kernel/unpatched.c/console`)
     await page.reload()
-    await settledStatus(page)
+    await settled(page, 60_000)
     await page.locator('.policy-editor .monaco-editor .view-lines').click()
     await page.keyboard.press('Control+A')
     // One input event with the whole text, as a paste is.
     await page.keyboard.insertText(text)
-    expect(await settledStatus(page)).toBe('policy-error')
+    expect(await settled(page, 60_000)).toBe('policy-error')
     const verdict = await page.getByTestId('verdict').textContent()
     expect(verdict).toMatch(/step budget of \d+ exceeded|kernel log reached 10000 lines/)
     expect(verdict).toMatch(/line [56]\b|:[56]:/)
@@ -56,7 +52,7 @@ describeInChromium('printk amplification in Chromium', () => {
 
     // Reopen: the autosaved text is back and boots to the same located error, not a crash.
     await page.reload()
-    expect(await settledStatus(page)).toBe('policy-error')
+    expect(await settled(page, 60_000)).toBe('policy-error')
     expect(await page.getByTestId('verdict').textContent()).toMatch(/step budget of \d+ exceeded|kernel log reached 10000 lines/)
     expect(crashes).toEqual([])
   }, 180_000)

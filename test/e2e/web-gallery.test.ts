@@ -14,7 +14,7 @@ import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { ARTIFACTS, describeInChromium } from './chromium'
-import { axeViolations, clickGutter, openApp, type OpenedApp } from './workbench-page'
+import { axeViolations, clickGutter, openApp, type OpenedApp, settled } from './workbench-page'
 import type { WebPreview } from './web-preview'
 
 
@@ -30,10 +30,6 @@ const v2 = readFileSync(join(import.meta.dirname, '../../resources/policies/patc
 const fnLine = v2.findIndex((l) => l.startsWith('int split_kernel_leaf_mapping(')) + 1
 const alignLine = v2.findIndex((l, i) => i >= fnLine && /PAGE_ALIGNE?D?\(start\)/.test(l)) + 1
 
-async function settled(page: Page): Promise<string | null> {
-  await page.locator('[data-testid="verdict"][data-settled="true"]').waitFor({ timeout: 30_000 })
-  return page.getByTestId('verdict').getAttribute('data-status')
-}
 
 /** Page-level horizontal overflow, and any element wider than the window. */
 async function pageOverflow(page: Page): Promise<string[]> {
@@ -161,6 +157,10 @@ describeInChromium('every screen at four sizes in both themes', () => {
       await gallery('debug', theme, problems)
       expect(await axeViolations(page), `${theme}: debug`).toEqual([])
       await page.getByRole('button', { name: 'Stop', exact: true }).click()
+      // The stop first leaves the Debug tab and the editor's stopped line (a CI run under load
+      // clicked the gutter while they were still changing, and the click was lost).
+      await page.getByTestId('debug-where').waitFor({ state: 'detached' })
+      await settled(page)
       await clickGutter(page, alignLine)
       await expect.poll(() => page.getByTestId('breakpoint-count').count()).toBe(0)
     }

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import { decodeShare } from '../../src/renderer/share-link'
 import { BOOT_SENTINEL_KEY, textHash, workbenchPolicyKey } from '../../src/renderer/stores/workbench'
 import { ARTIFACTS, describeInChromium } from './chromium'
-import { axeViolations, openApp, type OpenedApp } from './workbench-page'
+import { axeViolations, openApp, type OpenedApp, settled } from './workbench-page'
 import type { WebPreview } from './web-preview'
 
 
@@ -27,15 +27,6 @@ const SIZES = [
 const THEMES = ['light', 'dark'] as const
 const LAB5 = '05-move-swiotlb'
 
-async function settled(page: Page): Promise<string | null> {
-  try {
-    await page.locator('[data-testid="verdict"][data-settled="true"]').waitFor({ timeout: 30_000 })
-  } catch (e) {
-    await shoot(page, 'ux-not-settled.png')
-    throw new Error(`no settled verdict at ${page.url()}: ${await page.getByTestId('verdict').textContent()}`, { cause: e })
-  }
-  return page.getByTestId('verdict').getAttribute('data-status')
-}
 
 async function gradeSettled(page: Page): Promise<void> {
   await page.locator('[data-testid="lab-goals"][data-settled="true"]').waitFor({ timeout: 30_000 })

@@ -1,13 +1,14 @@
 /*
  * What several Chromium suites do with the workbench page: open the built app in a Chromium
- * page, ask axe-core for its serious and critical violations, and set a breakpoint by
- * clicking the editor's glyph margin.
+ * page, wait for a settled verdict, ask axe-core for its serious and critical violations, and
+ * set a breakpoint by clicking the editor's glyph margin.
  */
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { expect } from 'vitest'
-import { launchChromium } from './chromium'
+import { ARTIFACTS, launchChromium } from './chromium'
 import { buildAndPreview, type WebPreview } from './web-preview'
 
 type Box = { x: number; y: number; width: number; height: number }
@@ -33,6 +34,21 @@ export async function openApp({ pageErrors, pastWelcome = false }: OpenOptions =
   if (pageErrors) page.on('pageerror', (error) => pageErrors.push(error.message))
   if (pastWelcome) await page.addInitScript(() => localStorage.setItem('bootlab:welcomed', '1'))
   return { preview, browser, page }
+}
+
+/**
+ * Waits for the verdict the workbench shows once a boot has settled and returns its status. When
+ * none comes, the page as it was goes to test/artifacts/not-settled.png and the error quotes the
+ * verdict line.
+ */
+export async function settled(page: Page, timeout = 30_000): Promise<string | null> {
+  try {
+    await page.locator('[data-testid="verdict"][data-settled="true"]').waitFor({ timeout })
+  } catch (e) {
+    await page.screenshot({ path: join(ARTIFACTS, 'not-settled.png') })
+    throw new Error(`no settled verdict at ${page.url()}: ${await page.getByTestId('verdict').textContent()}`, { cause: e })
+  }
+  return page.getByTestId('verdict').getAttribute('data-status')
 }
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
