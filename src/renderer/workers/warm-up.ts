@@ -68,9 +68,4 @@ export class WarmUp {
     }
     next()
   }
-
-  /** Runs still to come over the worker's life. */
-  get remaining(): number {
-    return this.left
-  }
 }
