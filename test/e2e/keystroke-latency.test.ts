@@ -15,7 +15,6 @@ import { ARTIFACTS, describeInChromium } from './chromium'
 import type { WebPreview } from './web-preview'
 import { type OpenedApp, openApp, settled } from './workbench-page'
 
-
 const KEYS = Number(process.env.KEYSTROKES ?? 60)
 const BOUND_MS = 2000
 
@@ -55,7 +54,6 @@ function marked(page: Page, mark: string, n: number): Promise<void> {
     [mark, n] as const,
   )
 }
-
 
 /** Types KEYS characters into a comment at the end of the policy, each one waiting for its marks. */
 async function typeTimed(page: Page, marks: string[]): Promise<Record<string, number[]>> {

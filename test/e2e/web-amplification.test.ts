@@ -11,14 +11,12 @@ import { describeInChromium } from './chromium'
 import type { WebPreview } from './web-preview'
 import { type OpenedApp, openApp, settled } from './workbench-page'
 
-
 const loop = (call: string) => `void __init mem_init(void)\n{\n\tint i;\n\n\tfor (i = 0; ; i++)\n\t\t${call}\n}\n`
 const POLICIES = [
   ['pr_info("%1024d" x 2000)', loop(`pr_info("${'%1024d'.repeat(2000)}\\n", i);`)],
   ['pr_info("%%" x 30000)', loop(`pr_info("${'%%'.repeat(30_000)}\\n");`)],
   ['WARN(1, "%1024s" x 2000)', loop(`WARN(1, "${'%1024s'.repeat(2000)}\\n", "x");`)],
 ] as const
-
 
 describeInChromium('printk amplification in Chromium', () => {
   let preview: WebPreview

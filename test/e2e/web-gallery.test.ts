@@ -17,7 +17,6 @@ import { ARTIFACTS, describeInChromium } from './chromium'
 import { axeViolations, clickGutter, openApp, type OpenedApp, settled } from './workbench-page'
 import type { WebPreview } from './web-preview'
 
-
 const SIZES = [
   [1024, 700],
   [1280, 720],
@@ -29,7 +28,6 @@ const LAB5 = '05-move-swiotlb'
 const v2 = readFileSync(join(import.meta.dirname, '../../resources/policies/patched-v2.c'), 'utf8').split('\n')
 const fnLine = v2.findIndex((l) => l.startsWith('int split_kernel_leaf_mapping(')) + 1
 const alignLine = v2.findIndex((l, i) => i >= fnLine && /PAGE_ALIGNE?D?\(start\)/.test(l)) + 1
-
 
 /** Page-level horizontal overflow, and any element wider than the window. */
 async function pageOverflow(page: Page): Promise<string[]> {

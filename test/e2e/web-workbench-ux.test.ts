@@ -17,7 +17,6 @@ import { ARTIFACTS, describeInChromium } from './chromium'
 import { axeViolations, openApp, type OpenedApp, settled } from './workbench-page'
 import type { WebPreview } from './web-preview'
 
-
 const SIZES = [
   [1024, 700],
   [1280, 720],
@@ -26,7 +25,6 @@ const SIZES = [
 ] as const
 const THEMES = ['light', 'dark'] as const
 const LAB5 = '05-move-swiotlb'
-
 
 async function gradeSettled(page: Page): Promise<void> {
   await page.locator('[data-testid="lab-goals"][data-settled="true"]').waitFor({ timeout: 30_000 })
