@@ -48,6 +48,8 @@ export function installRouteSync(stores: RouteStores, host: RouteHost): { start(
 
   async function apply(route: Route): Promise<void> {
     applying.value = true
+    // A problem with the last link is about that link: another one followed replaces it.
+    view.linkProblem = null
     try {
       if (route.kind !== 'compare' && compare.shown) compare.close()
       switch (route.kind) {
@@ -119,9 +121,14 @@ export function installRouteSync(stores: RouteStores, host: RouteHost): { start(
       // that lands just after it (the welcome's Lab 1 clicked during a reload) is written too.
       // While a route opens the watched value is null: a move the learner made meanwhile is written
       // when it has opened, even if the place then equals one a suppressed write already saw.
+      // A move of the learner's own (not the place a route opened) also ends what a bad link said.
       watch(
         () => (applying.value ? null : formatRoute(current())),
-        (hash) => hash !== null && write(hash, false),
+        (hash, before) => {
+          if (hash === null) return
+          if (before !== null && hash !== before) view.linkProblem = null
+          write(hash, false)
+        },
       )
       await apply(parseRoute(host.location.hash))
       host.addEventListener('popstate', () => void followLocation())

@@ -43,17 +43,25 @@ function fakeStores() {
   const compare = reactive({ shown: false, open() {}, close() {} })
   const inspector = reactive({ pickedStep: null as number | null, selectStep(step: number | null) { inspector.pickedStep = step } })
   const view = reactive({ tab: 'console', linkProblem: null as string | null })
-  return { stores: { workbench, labs, compare, inspector, view } as unknown as RouteStores, labs, pending }
+  return { stores: { workbench, labs, compare, inspector, view } as unknown as RouteStores, labs, view, pending }
 }
 
-function fakeHost(hash: string): RouteHost {
+function fakeHost(hash: string): RouteHost & { follow(hash: string): void } {
+  const listeners: (() => void)[] = []
   const host = {
     location: { hash },
     history: {
       pushState: (_s: unknown, _t: string, url?: string | URL | null) => void (host.location.hash = String(url)),
       replaceState: (_s: unknown, _t: string, url?: string | URL | null) => void (host.location.hash = String(url)),
     },
-    addEventListener() {},
+    addEventListener(type: string, listener: () => void) {
+      if (type === 'hashchange') listeners.push(listener)
+    },
+    /** A link followed in the same tab: the hash changes, then the hashchange event. */
+    follow(next: string) {
+      host.location.hash = next
+      for (const l of listeners) l()
+    },
   }
   return host
 }
@@ -89,5 +97,32 @@ describe('route sync', () => {
     await labs.open('01-linear-map-tour')
     await settle()
     expect(host.location.hash).toBe('#/lab/01-linear-map-tour/map')
+  })
+
+  it('a link to a lab that is not here says so until the learner moves on: opens a lab, or follows another link', async () => {
+    for (const moveOn of ['open', 'follow'] as const) {
+      const { stores, labs, view, pending } = fakeStores()
+      pending.policy.resolve()
+      pending.lab.resolve()
+      const host = fakeHost('#/lab/99-no-such-lab/console')
+      await installRouteSync(stores, host).start()
+      await settle()
+      expect(view.linkProblem).toBe("There is no lab '99-no-such-lab' here.")
+      if (moveOn === 'open') await labs.open('01-linear-map-tour')
+      else host.follow('#/lab/01-linear-map-tour/console')
+      await settle()
+      expect({ moveOn, lab: labs.current?.id, problem: view.linkProblem }).toEqual({ moveOn, lab: '01-linear-map-tour', problem: null })
+    }
+  })
+
+  it('a bad lab link followed while a kernel state is open says so, and leaves the workbench where it was', async () => {
+    const { stores, view, pending } = fakeStores()
+    pending.policy.resolve()
+    const host = fakeHost('#/kernel/unpatched.c/console?machine=realm.yaml')
+    await installRouteSync(stores, host).start()
+    host.follow('#/lab/99-no-such-lab/console')
+    await settle()
+    expect(view.linkProblem).toBe("There is no lab '99-no-such-lab' here.")
+    expect(host.location.hash).toBe('#/kernel/unpatched.c/console?machine=realm.yaml')
   })
 })
