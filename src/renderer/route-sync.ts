@@ -46,6 +46,18 @@ export function installRouteSync(stores: RouteStores, host: RouteHost): { start(
     return { kind: 'kernel', policy: workbench.policyPath, machine: workbench.scenarioPath ?? undefined, tab: view.tab, step }
   }
 
+  /** Where the last route left the workbench: a move of the learner's own away from it ends what a bad link said. */
+  let landed: string | null = null
+
+  /** A link that opens nothing says why; the base kernel opens if nothing is open yet. */
+  async function refuse(problem: string): Promise<void> {
+    view.linkProblem = problem
+    if (workbench.policyPath) return
+    await workbench.start()
+    // A lab opened while it started (the welcome's Lab 1) is the learner moving on from the link.
+    if (labs.current) view.linkProblem = null
+  }
+
   async function apply(route: Route): Promise<void> {
     applying.value = true
     // A problem with the last link is about that link: another one followed replaces it.
@@ -59,22 +71,14 @@ export function installRouteSync(stores: RouteStores, host: RouteHost): { start(
           return
         case 'share': {
           const decoded = decodeShare(route.payload)
-          if ('error' in decoded) {
-            view.linkProblem = `This share link could not be opened: ${decoded.error}. Your own work is untouched.`
-            if (!workbench.policyPath) await workbench.start()
-            return
-          }
+          if ('error' in decoded) return await refuse(`This share link could not be opened: ${decoded.error}. Your own work is untouched.`)
           sharedPayload = route.payload
           view.linkProblem = null
           await workbench.openShared(decoded.shared.policy, decoded.shared.scenario)
           return
         }
         case 'lab':
-          if (!labs.entries.some((e) => e.ref.id === route.lab && e.lab)) {
-            view.linkProblem = `There is no lab '${route.lab}' here.`
-            if (!workbench.policyPath) await workbench.start()
-            return
-          }
+          if (!labs.entries.some((e) => e.ref.id === route.lab && e.lab)) return await refuse(`There is no lab '${route.lab}' here.`)
           if (labs.current?.id !== route.lab) await labs.open(route.lab)
           break
         case 'kernel':
@@ -98,7 +102,8 @@ export function installRouteSync(stores: RouteStores, host: RouteHost): { start(
       applying.value = false
       // What opened may say more than the hash did (the tab, the machine), and the learner may have moved
       // on while it opened (the welcome's Lab 1): write where the workbench is, without a new entry.
-      write(formatRoute(current()), true)
+      landed = formatRoute(current())
+      write(landed, true)
     }
   }
 
@@ -121,12 +126,14 @@ export function installRouteSync(stores: RouteStores, host: RouteHost): { start(
       // that lands just after it (the welcome's Lab 1 clicked during a reload) is written too.
       // While a route opens the watched value is null: a move the learner made meanwhile is written
       // when it has opened, even if the place then equals one a suppressed write already saw.
-      // A move of the learner's own (not the place a route opened) also ends what a bad link said.
       watch(
         () => (applying.value ? null : formatRoute(current())),
-        (hash, before) => {
+        (hash) => {
           if (hash === null) return
-          if (before !== null && hash !== before) view.linkProblem = null
+          if (landed !== null && hash !== landed) {
+            view.linkProblem = null
+            landed = null
+          }
           write(hash, false)
         },
       )

@@ -16,7 +16,10 @@ function fakeStores() {
     lab: null as null | { id: string },
     policyPath: null as string | null,
     scenarioPath: null as string | null,
+    /** When set, start() waits for it (a first boot the learner can act during). */
+    startGate: null as Promise<void> | null,
     async start() {
+      if (this.startGate) await this.startGate
       this.policyPath = 'unpatched.c'
     },
     async selectPolicy(path: string) {
@@ -40,10 +43,18 @@ function fakeStores() {
     },
     showSolution() {},
   })
-  const compare = reactive({ shown: false, open() {}, close() {} })
+  const compare = reactive({
+    shown: false,
+    open() {
+      compare.shown = true
+    },
+    close() {
+      compare.shown = false
+    },
+  })
   const inspector = reactive({ pickedStep: null as number | null, selectStep(step: number | null) { inspector.pickedStep = step } })
   const view = reactive({ tab: 'console', linkProblem: null as string | null })
-  return { stores: { workbench, labs, compare, inspector, view } as unknown as RouteStores, labs, view, pending }
+  return { stores: { workbench, labs, compare, inspector, view } as unknown as RouteStores, workbench, labs, view, pending }
 }
 
 function fakeHost(hash: string): RouteHost & { follow(hash: string): void } {
@@ -124,5 +135,35 @@ describe('route sync', () => {
     await settle()
     expect(view.linkProblem).toBe("There is no lab '99-no-such-lab' here.")
     expect(host.location.hash).toBe('#/kernel/unpatched.c/console?machine=realm.yaml')
+  })
+
+  it("a bad link followed from the compare view says so: closing the compare view is the link's doing, not a move", async () => {
+    for (const link of ['#/lab/99-no-such-lab/console', '#/share/cut-short']) {
+      const { stores, view, pending } = fakeStores()
+      pending.policy.resolve()
+      const host = fakeHost('#/kernel/unpatched.c/console?machine=realm.yaml')
+      await installRouteSync(stores, host).start()
+      host.follow('#/compare')
+      await settle()
+      host.follow(link)
+      await settle()
+      expect({ link, problem: view.linkProblem }).toEqual({ link, problem: expect.stringMatching(/no lab '99-no-such-lab'|could not be opened/) })
+    }
+  })
+
+  it("a lab opened while a bad link's first boot starts (the welcome's Lab 1) ends what the link said", async () => {
+    const { stores, workbench, labs, view, pending } = fakeStores()
+    pending.lab.resolve()
+    const gate = deferred()
+    workbench.startGate = gate.promise
+    const host = fakeHost('#/lab/99-no-such-lab/console')
+    const started = installRouteSync(stores, host).start()
+    await settle()
+    expect(view.linkProblem).toBe("There is no lab '99-no-such-lab' here.")
+    await labs.open('01-linear-map-tour')
+    gate.resolve()
+    await started
+    await settle()
+    expect({ lab: labs.current?.id, problem: view.linkProblem, hash: host.location.hash }).toEqual({ lab: '01-linear-map-tour', problem: null, hash: '#/lab/01-linear-map-tour/map' })
   })
 })
