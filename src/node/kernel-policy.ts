@@ -21,7 +21,7 @@ import { type CompiledPolicy, compileBase, type KernelPolicy, policyParent, type
 import type { Parser } from 'web-tree-sitter'
 import type { LabCompiler } from '../labs'
 import { loadCParser } from './c-parser'
-import { BASE_POLICY, readNamed } from './resources'
+import { BASE_POLICY, isBundledName, readNamed } from './resources'
 
 let base: Promise<CompiledPolicy> | null = null
 
@@ -34,9 +34,10 @@ export function loadBasePolicy(): Promise<CompiledPolicy> {
 }
 
 /**
- * A bundled kernel state by name, for `Builds on:` lines and the disk cache's key. Read once per
- * process (the bundled files are the install's, not edited while it runs): a class grader asks
- * for every submission's own name, and a miss would list the folder for its error message.
+ * A bundled kernel state by name, for `Builds on:` lines and the disk cache's key. A bare name is
+ * read once per process (the bundled files are the install's, not edited while it runs): a class
+ * grader asks for every submission's own name, and a miss would list the folder for its error
+ * message. A name with a dot or a folder is a path, read each time.
  */
 const bundled = new Map<string, PolicySource | undefined>()
 
@@ -49,7 +50,7 @@ function bundledPolicy(name: string): PolicySource | undefined {
   } catch {
     source = undefined
   }
-  bundled.set(name, source)
+  if (isBundledName(name)) bundled.set(name, source)
   return source
 }
 

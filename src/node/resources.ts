@@ -72,9 +72,11 @@ export interface NamedText {
   text: string
 }
 
+/** A bare name (no folder, no extension) names a bundled file; anything else is a path. */
+export const isBundledName = (arg: string): boolean => !(arg.includes('/') || arg.includes('\\') || extname(arg))
+
 export function resolveNamed(arg: string, dir: string, ext: string): string {
-  if (arg.includes('/') || arg.includes('\\') || extname(arg)) return resolve(arg)
-  return join(dir, `${arg}${ext}`)
+  return isBundledName(arg) ? join(dir, `${arg}${ext}`) : resolve(arg)
 }
 
 /** A bundled policy or scenario by name, or a file by path; a missing one names the bundled ones. */
