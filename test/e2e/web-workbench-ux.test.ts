@@ -360,11 +360,19 @@ describeInChromium('the workbench as a learner meets it', () => {
         return own.call(this, el, pseudo)
       }
     })
+    await page.getByTestId('step-info').waitFor()
     for (let i = 0; i < 12; i++) {
       await page.keyboard.type('x')
       await settled(page)
     }
     expect(await page.evaluate(() => (window as unknown as { stepInfoReads: number }).stepInfoReads)).toBe(0)
+    // The count does see a fit: another step picked (Home on the timeline) says something else.
+    await page.getByTestId('timeline').locator('svg').first().focus()
+    await page.keyboard.press('Home')
+    await expect.poll(() => page.evaluate(() => (window as unknown as { stepInfoReads: number }).stepInfoReads)).toBeGreaterThan(0)
+    await page.getByRole('button', { name: 'Follow end of boot' }).click()
+    await page.locator('.policy-editor .monaco-editor .view-lines').click()
+    await page.keyboard.press('Control+End')
     // Code that does not parse until its last key (a declaration typed letter by letter), and the save after it:
     // the verdict says "does not parse yet" without moving the timeline and the tabs below it.
     await page.keyboard.press('Enter')

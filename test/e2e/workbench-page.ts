@@ -45,7 +45,8 @@ export async function settled(page: Page, timeout = 30_000): Promise<string | nu
   try {
     await page.locator('[data-testid="verdict"][data-settled="true"]').waitFor({ timeout })
   } catch (e) {
-    await page.screenshot({ path: join(ARTIFACTS, 'not-settled.png') })
+    // A page that hung may not take a screenshot either: the error below is the one to report.
+    await page.screenshot({ path: join(ARTIFACTS, 'not-settled.png'), timeout: 5_000 }).catch(() => undefined)
     throw new Error(`no settled verdict at ${page.url()}: ${await page.getByTestId('verdict').textContent()}`, { cause: e })
   }
   return page.getByTestId('verdict').getAttribute('data-status')
