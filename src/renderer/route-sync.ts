@@ -6,6 +6,7 @@
  * comes back to the same lab, view and step.
  */
 import { ref, watch } from 'vue'
+import { closestName } from '../core'
 import { type Route, formatRoute, parseRoute, sameExceptStep } from './routes'
 import { decodeShare } from './share-link'
 import type { useBootInspectorStore } from './stores/boot-inspector'
@@ -78,7 +79,10 @@ export function installRouteSync(stores: RouteStores, host: RouteHost): { start(
           return
         }
         case 'lab':
-          if (!labs.entries.some((e) => e.ref.id === route.lab && e.lab)) return await refuse(`There is no lab '${route.lab}' here.`)
+          if (!labs.entries.some((e) => e.ref.id === route.lab && e.lab)) {
+            const near = closestName(route.lab, labs.entries.filter((e) => e.lab).map((e) => e.ref.id))
+            return await refuse(`There is no lab '${route.lab}' here.${near ? ` Did you mean ${near}?` : ''}`)
+          }
           if (labs.current?.id !== route.lab) await labs.open(route.lab)
           break
         case 'kernel':

@@ -166,4 +166,17 @@ describe('route sync', () => {
     await settle()
     expect({ lab: labs.current?.id, problem: view.linkProblem, hash: host.location.hash }).toEqual({ lab: '01-linear-map-tour', problem: null, hash: '#/lab/01-linear-map-tour/map' })
   })
+
+  it("a lab link with a slip names the lab it was probably meant for, as the command line does", async () => {
+    for (const [link, said] of [
+      ['#/lab/01-linear-map-toru/console', "There is no lab '01-linear-map-toru' here. Did you mean 01-linear-map-tour?"],
+      ['#/lab/99-no-such-lab/console', "There is no lab '99-no-such-lab' here."],
+    ]) {
+      const { stores, view, pending } = fakeStores()
+      pending.policy.resolve()
+      await installRouteSync(stores, fakeHost(link)).start()
+      await settle()
+      expect(view.linkProblem).toBe(said)
+    }
+  })
 })
