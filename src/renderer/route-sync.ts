@@ -74,7 +74,6 @@ export function installRouteSync(stores: RouteStores, host: RouteHost): { start(
           const decoded = decodeShare(route.payload)
           if ('error' in decoded) return await refuse(`This share link could not be opened: ${decoded.error}. Your own work is untouched.`)
           sharedPayload = route.payload
-          view.linkProblem = null
           await workbench.openShared(decoded.shared.policy, decoded.shared.scenario)
           return
         }

@@ -126,11 +126,17 @@ describe('route sync', () => {
     }
   })
 
-  it('a bad lab link followed while a kernel state is open says so, and leaves the workbench where it was', async () => {
+  /** Route sync started on a kernel state, which has opened. */
+  async function onKernelState() {
     const { stores, view, pending } = fakeStores()
     pending.policy.resolve()
     const host = fakeHost('#/kernel/unpatched.c/console?machine=realm.yaml')
     await installRouteSync(stores, host).start()
+    return { view, host }
+  }
+
+  it('a bad lab link followed while a kernel state is open says so, and leaves the workbench where it was', async () => {
+    const { view, host } = await onKernelState()
     host.follow('#/lab/99-no-such-lab/console')
     await settle()
     expect(view.linkProblem).toBe("There is no lab '99-no-such-lab' here.")
@@ -139,10 +145,7 @@ describe('route sync', () => {
 
   it("a bad link followed from the compare view says so: closing the compare view is the link's doing, not a move", async () => {
     for (const link of ['#/lab/99-no-such-lab/console', '#/share/cut-short']) {
-      const { stores, view, pending } = fakeStores()
-      pending.policy.resolve()
-      const host = fakeHost('#/kernel/unpatched.c/console?machine=realm.yaml')
-      await installRouteSync(stores, host).start()
+      const { view, host } = await onKernelState()
       host.follow('#/compare')
       await settle()
       host.follow(link)

@@ -211,10 +211,10 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     deps = given
   }
 
-  /** Opens the base kernel on the default machine (else the first of each) once resources are loaded. */
   /**
-   * Opens the base kernel when nothing is open. An open still in flight is left to land: a lab
-   * clicked while a reloaded route opened its kernel state was superseded by this and lost.
+   * Opens the base kernel on the default machine (else the first of each) once resources are
+   * loaded. An open still in flight is left to land: a lab clicked while a reloaded route opened
+   * its kernel state was superseded by this and lost.
    */
   async function start(): Promise<void> {
     if (opensInFlight > 0) return
