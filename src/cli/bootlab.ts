@@ -18,11 +18,12 @@ import { existsSync, statSync } from 'node:fs'
 import { basename } from 'node:path'
 import { parseArgs } from 'node:util'
 import { isMainThread } from 'node:worker_threads'
-import { boot, type BootResult, closestName, type Diagnostic, firstDivergence, formatScenarioErrors, parseScenario } from '../core'
+import { boot, type BootResult, closestName, type Diagnostic, firstDivergence, formatScenarioErrors } from '../core'
 import { formatLabErrors, gradePolicy, type Lab, loadLab, type PolicyGrade } from '../labs'
 import { readLabFolder } from '../node/lab-folder'
 import { loadKernelPolicy, loadLabCompiler } from '../node/kernel-policy'
 import { LABS_DIR, labDir, listLabDirs, listPolicies, listScenarios, type NamedText, POLICY_DIR, readKernelResources, readNamed, resolveNamed, SCENARIO_DIR } from '../node/resources'
+import { readScenario } from '../node/scenario-cache'
 import { DEFAULT_TIMEOUT_SECONDS, EMPTY_SUBMISSION, isEmptySubmission, MAX_SUBMISSION_BYTES, MAX_TIMEOUT_SECONDS } from './submission-limits'
 import type { SubmissionResult } from './grade-worker'
 import { GRADE_FORMATS, type GradeFormat, toGradescope, toJUnit } from './grade-formats'
@@ -138,7 +139,7 @@ function printReport(r: BootResult, out: (s: string) => void, style: Style): voi
 async function bootNamed(scenarioArg: string, policyArg: string): Promise<{ result: BootResult; policy: NamedText; diagnostics: Diagnostic[] }> {
   const scenarioText = readArg(scenarioArg, 'scenario')
   const policyText = readArg(policyArg, 'policy')
-  const parsed = parseScenario(scenarioText.text, scenarioText.file)
+  const parsed = readScenario(scenarioText)
   if (!parsed.scenario) throw new BadInput(formatScenarioErrors(parsed.errors))
   const policy = await loadKernelPolicy(policyText)
   const result = boot(parsed.scenario, policy)

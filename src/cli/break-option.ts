@@ -5,11 +5,12 @@
  * prints each --print expression (the innermost frame's locals without
  * --print), like gdb's `commands; silent; print ...; continue; end`.
  */
-import { type KernelPolicy, parseScenario, formatScenarioErrors, type Scenario } from '../core'
+import { type KernelPolicy, formatScenarioErrors, type Scenario } from '../core'
 import { DebugSession, type Stop } from '../core/debug'
 import { loadCParser } from '../node/c-parser'
 import { loadKernelPolicy } from '../node/kernel-policy'
 import { readNamed } from '../node/resources'
+import { readScenario } from '../node/scenario-cache'
 
 export interface BreakOptions {
   breaks: string[]
@@ -59,7 +60,7 @@ export async function printBreakpointHits(scenarioArg: string, policyArg: string
     return (e as Error).message
   }
   if (!policy.program) return null
-  const parsed = parseScenario(scenarioText.text, scenarioText.file)
+  const parsed = readScenario(scenarioText)
   if (!parsed.scenario) return formatScenarioErrors(parsed.errors)
   const scenario: Scenario = parsed.scenario
   const session = new DebugSession({ scenario, policy, parser: await loadCParser() })

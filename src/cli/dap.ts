@@ -14,11 +14,12 @@ import { existsSync } from 'node:fs'
 import { basename, resolve } from 'node:path'
 import { DebugSession as DapSession, InitializedEvent, OutputEvent, Scope, Source, StoppedEvent, TerminatedEvent, Thread } from '@vscode/debugadapter'
 import type { DebugProtocol } from '@vscode/debugprotocol'
-import { formatScenarioErrors, parseScenario } from '../core'
+import { formatScenarioErrors } from '../core'
 import { DebugSession, type DebugState, type Stop, type Variable } from '../core/debug'
 import { loadCParser } from '../node/c-parser'
 import { loadKernelPolicy } from '../node/kernel-policy'
 import { readNamed } from '../node/resources'
+import { readScenario } from '../node/scenario-cache'
 
 interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
   scenario: string
@@ -74,7 +75,7 @@ export class BootlabDebugSession extends DapSession {
   protected async launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchArguments): Promise<void> {
     try {
       const scenarioText = readNamed(args.scenario, 'scenario')
-      const parsed = parseScenario(scenarioText.text, scenarioText.file)
+      const parsed = readScenario(scenarioText)
       if (!parsed.scenario) throw new Error(formatScenarioErrors(parsed.errors))
       const policyText = readNamed(args.policy, 'policy')
       const policy = await loadKernelPolicy(policyText)

@@ -1,0 +1,81 @@
+/*
+ * What the bundled command line makes from a bundled input file (a kernel state compiled over
+ * the base, a scenario parsed and validated), kept on disk so a later process reads it with one
+ * v8.deserialize() instead of making it again. An entry is keyed by the content hash of the code
+ * that made it and of every input text, so an edited file or another build is another entry; a
+ * damaged entry reads as a miss; a read-only cache is no error.
+ *
+ * The code is named by the bundle's chunks: the bundler names each chunk of out/cli/assets by the
+ * hash of its content (and of the chunks it imports), so the sorted chunk names change whenever
+ * any of the code does. Running from source the code cannot be named that cheaply, and the disk
+ * cache is off (in-process caches still apply); tests name a compiler with setCompilerIdentity().
+ */
+import { createHash } from 'node:crypto'
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { homedir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { deserialize, serialize } from 'node:v8'
+
+/** Bumped when an entry's layout changes. */
+const CACHE_FORMAT = 2
+
+/** The bundle's identity, or null when running from source; undefined until first asked. */
+let codeIdentity: string | null | undefined
+
+function bundleIdentity(): string | null {
+  if (codeIdentity !== undefined) return codeIdentity
+  codeIdentity = null
+  const self = fileURLToPath(import.meta.url)
+  if (!/\.m?js$/.test(self) || process.env.BOOTLAB_COMPILE_CACHE === '0') return codeIdentity
+  try {
+    const chunks = readdirSync(dirname(self))
+      .filter((name) => /\.m?js$/.test(name))
+      .sort()
+    codeIdentity = createHash('sha256').update(chunks.join('\0')).digest('hex')
+  } catch {
+    codeIdentity = null
+  }
+  return codeIdentity
+}
+
+/** Names the compiler when the process cannot (running from source): tests use it; null turns the disk cache off. */
+export function setCompilerIdentity(identity: string | null): void {
+  codeIdentity = identity
+}
+
+export function compileCacheDir(): string {
+  return process.env.BOOTLAB_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'bootlab')
+}
+
+/** The key of what `kind` makes from `texts` (each with the name it was read by), or null when the code cannot be named. */
+export function cacheKey(kind: string, texts: readonly { file: string; text: string }[]): string | null {
+  const code = bundleIdentity()
+  if (!code) return null
+  const hash = createHash('sha256').update(`${CACHE_FORMAT}\0${code}\0${kind}\0`)
+  for (const t of texts) hash.update(`${t.file}\0${t.text}\0`)
+  return hash.digest('hex')
+}
+
+/** The entry for `key` if it is there and `valid` accepts it, else null. */
+export function readCached<T>(key: string, valid: (value: unknown) => value is T): T | null {
+  try {
+    const value: unknown = deserialize(readFileSync(join(compileCacheDir(), `${key}.v8`)))
+    return valid(value) ? value : null
+  } catch {
+    return null
+  }
+}
+
+/** Written whole under a temporary name, then renamed: a reader never sees half a file. */
+export function writeCached(key: string, value: unknown): void {
+  try {
+    const dir = compileCacheDir()
+    mkdirSync(dir, { recursive: true })
+    const tmp = join(dir, `${key}.${process.pid}.tmp`)
+    writeFileSync(tmp, serialize(value))
+    renameSync(tmp, join(dir, `${key}.v8`))
+  } catch {
+    // The next process makes it again.
+  }
+}
