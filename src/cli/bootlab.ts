@@ -19,7 +19,8 @@ import { basename } from 'node:path'
 import { parseArgs } from 'node:util'
 import { isMainThread } from 'node:worker_threads'
 import { boot, type BootResult, closestName, type Diagnostic, firstDivergence, formatScenarioErrors } from '../core'
-import { formatLabErrors, gradePolicy, type Lab, loadLab, type PolicyGrade } from '../labs'
+import { formatLabErrors, gradePolicy, type Lab, type PolicyGrade } from '../labs'
+import { loadLabCached } from '../node/lab-cache'
 import { readLabFolder } from '../node/lab-folder'
 import { loadKernelPolicy, loadLabCompiler } from '../node/kernel-policy'
 import { LABS_DIR, labDir, listLabDirs, listPolicies, listScenarios, type NamedText, POLICY_DIR, readKernelResources, readNamed, resolveNamed, SCENARIO_DIR } from '../node/resources'
@@ -158,7 +159,7 @@ export function loadLabArg(labArg: string): Lab {
   if (!/[/\\]/.test(labArg) && !existsSync(labDir(labArg))) throw new BadInput(`no lab '${labArg}' (bootlab labs lists them; a lab folder of your own is given as a path, e.g. ./${labArg})${labSuggestion(labArg)}`)
   const read = readLabFolder(labDir(labArg))
   if (!read.folder) throw new BadInput(formatLabErrors(read.errors))
-  const loaded = loadLab(read.folder, readKernelResources())
+  const loaded = loadLabCached(read.folder, readKernelResources())
   if (!loaded.lab) throw new BadInput(formatLabErrors(loaded.errors))
   return loaded.lab
 }

@@ -3,7 +3,8 @@
  * the base, a scenario parsed and validated), kept on disk so a later process reads it with one
  * v8.deserialize() instead of making it again. An entry is keyed by the content hash of the code
  * that made it and of every input text, so an edited file or another build is another entry; a
- * damaged entry reads as a miss; a read-only cache is no error.
+ * damaged entry reads as a miss; a read-only cache is no error. Entries of older builds and edited
+ * files are never read again: past MAX_ENTRIES the oldest are removed when a new one is written.
  *
  * The code is named by the bundle's chunks: the bundler names each chunk of out/cli/assets by the
  * hash of its content (and of the chunks it imports), so the sorted chunk names change whenever
@@ -11,7 +12,7 @@
  * cache is off (in-process caches still apply); tests name a compiler with setCompilerIdentity().
  */
 import { createHash } from 'node:crypto'
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -19,6 +20,9 @@ import { deserialize, serialize } from 'node:v8'
 
 /** Bumped when an entry's layout changes. */
 const CACHE_FORMAT = 2
+
+/** Entries kept: a build writes about a dozen (the base, the kernel states, scenarios and labs it read). */
+export const MAX_ENTRIES = 256
 
 /** The bundle's identity, or null when running from source; undefined until first asked. */
 let codeIdentity: string | null | undefined
@@ -75,7 +79,16 @@ export function writeCached(key: string, value: unknown): void {
     const tmp = join(dir, `${key}.${process.pid}.tmp`)
     writeFileSync(tmp, serialize(value))
     renameSync(tmp, join(dir, `${key}.v8`))
+    prune(dir)
   } catch {
     // The next process makes it again.
   }
+}
+
+/** Past MAX_ENTRIES, the oldest written go, down to three quarters of it. */
+function prune(dir: string): void {
+  const names = readdirSync(dir).filter((name) => name.endsWith('.v8'))
+  if (names.length <= MAX_ENTRIES) return
+  const byAge = names.map((name) => ({ name, mtime: statSync(join(dir, name), { throwIfNoEntry: false })?.mtimeMs ?? 0 })).sort((a, b) => a.mtime - b.mtime)
+  for (const { name } of byAge.slice(0, names.length - Math.floor((MAX_ENTRIES * 3) / 4))) rmSync(join(dir, name), { force: true })
 }

@@ -2,11 +2,12 @@
  * Kernel policies for Node hosts: the base kernel compiled once per process,
  * any policy text linked over it.
  *
- * A bundled kernel state (series, patched-v2, ...) linked over the base is also
- * kept on disk (compile-cache.ts), keyed by the command-line bundle and every
- * file of its chain, so a later process loads it with one v8.deserialize()
- * instead of loading tree-sitter and compiling the chain (about 250 ms of a
- * cold `bootlab boot --policy series`).
+ * The base kernel, and a bundled kernel state (series, patched-v2, ...) linked
+ * over it, are also kept on disk (compile-cache.ts), keyed by the command-line
+ * bundle and every file of the chain, so a later process reads them with one
+ * v8.deserialize(): a cold `bootlab boot --policy series` then loads no
+ * tree-sitter and compiles nothing (about 250 ms), and a class grader compiles
+ * only the submissions (about 75 ms less per process).
  */
 import { type CompiledPolicy, compileBase, type KernelPolicy, policyParent, type PolicyLookup, preparePolicy, type PolicySource } from '../core'
 import type { Parser } from 'web-tree-sitter'
@@ -17,11 +18,18 @@ import { BASE_POLICY, isBundledName, readNamed } from './resources'
 
 let base: Promise<CompiledPolicy> | null = null
 
+/** The base kernel compiled, once per process; in the bundled command line read from the disk cache when it is there. */
 export function loadBasePolicy(): Promise<CompiledPolicy> {
-  base ??= loadCParser().then((parser) => {
+  base ??= (async () => {
     const b = readNamed(BASE_POLICY, 'policy')
-    return compileBase(parser, { name: b.name, file: `${b.name}.c`, text: b.text })
-  })
+    const source = { name: b.name, file: `${b.name}.c`, text: b.text }
+    const key = cacheKey('base kernel', [source])
+    const cached = key ? readCached(key, isCompiledPolicy) : null
+    if (cached) return cached
+    const compiled = compileBase(await loadCParser(), source)
+    if (key && compiled.program) writeCached(key, compiled)
+    return compiled
+  })()
   return base
 }
 
@@ -98,6 +106,11 @@ function chainKey(policy: PolicySource, lookup: PolicyLookup): string | null {
     if (!p) return null
   }
   return cacheKey('kernel state', chain)
+}
+
+const isCompiledPolicy = (value: unknown): value is CompiledPolicy => {
+  const v = value as CompiledPolicy | null
+  return !!v && typeof v.source === 'string' && Array.isArray(v.program?.functions) && Array.isArray(v.diagnostics)
 }
 
 const isKernelPolicy = (value: unknown): value is KernelPolicy => {

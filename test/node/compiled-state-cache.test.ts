@@ -1,17 +1,18 @@
 /*
- * The compiled-state cache on disk (src/node/kernel-policy.ts): a bundled kernel state,
- * linked over the base, is written once and read back by later processes; what is read
- * boots exactly like what was compiled; a damaged entry is recompiled; a changed file of
- * the chain, or another compiler, is another entry; a learner's own file is never written.
+ * The compiled-state cache on disk (src/node/kernel-policy.ts, compile-cache.ts): the base
+ * kernel, and a bundled kernel state linked over it, are written once and read back by later
+ * processes; what is read boots exactly like what was compiled; a damaged entry is recompiled;
+ * a changed file of the chain, or another compiler, is another entry; a learner's own file is
+ * never written.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { serialize } from 'node:v8'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { boot, parseScenario, type PolicySource } from '../../src/core'
 import { setCompilerIdentity } from '../../src/node/compile-cache'
-import { loadKernelPolicy } from '../../src/node/kernel-policy'
+import { loadBasePolicy, loadKernelPolicy } from '../../src/node/kernel-policy'
 import { readNamed } from '../../src/node/resources'
 
 const dir = mkdtempSync(join(tmpdir(), 'bootlab-compile-cache-'))
@@ -24,16 +25,21 @@ const bundled = (name: string): PolicySource => {
   const p = readNamed(name, 'policy')
   return { name: p.name, file: `${p.name}.c`, text: p.text }
 }
-const entries = () => readdirSync(dir).filter((f) => f.endsWith('.v8'))
+/** The base kernel's entry, written before the first test. */
+let baseEntry = ''
+/** The kernel states' entries (the base's apart). */
+const entries = () => readdirSync(dir).filter((f) => f.endsWith('.v8') && f !== baseEntry)
 /** What a boot shows, for comparing two compiled forms of one state. */
 const bootOf = async (source: PolicySource, lookup?: (n: string) => PolicySource | undefined) => {
   const r = boot(realm, await loadKernelPolicy(source, lookup))
   return JSON.stringify({ v: r.verdict, c: r.console, e: r.events, s: r.counters.policySteps })
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   process.env.BOOTLAB_CACHE_DIR = dir
   setCompilerIdentity('compiler-under-test')
+  await loadBasePolicy()
+  ;[baseEntry] = readdirSync(dir).filter((f) => f.endsWith('.v8'))
 })
 afterAll(() => {
   setCompilerIdentity(null)
@@ -58,7 +64,7 @@ describe('compiled kernel states on disk', () => {
   })
 
   it('recompiles over a damaged entry', async () => {
-    // The first test left unpatched's entry too: start from series' alone.
+    // The first test left unpatched's entry too: start from series' alone (and the base's).
     for (const e of entries()) rmSync(join(dir, e))
     const good = await bootOf(bundled('series'))
     const [entry] = entries()
@@ -85,5 +91,31 @@ describe('compiled kernel states on disk', () => {
     const mine = { ...bundled('series'), name: 'my-fix', file: 'my-fix.c', text: `${bundled('series').text}\n/* mine */\n` }
     await bootOf(mine)
     expect(entries()).toHaveLength(before)
+  })
+
+  it('keeps the base kernel: a later process reads it and compiles over it as over a fresh compile', async () => {
+    expect(baseEntry).toMatch(/\.v8$/)
+    /** This module and the cache's as a new process has them (their per-process memory empty). */
+    const later = async (identity: string | null) => {
+      vi.resetModules()
+      const cache = await import('../../src/node/compile-cache')
+      cache.setCompilerIdentity(identity)
+      return import('../../src/node/kernel-policy')
+    }
+    const lab5 = readNamed('labs/05-move-swiotlb/solution.c', 'policy')
+    const mine = { name: 'mine', file: 'mine.c', text: lab5.text }
+    const fresh = await (await later(null)).loadKernelPolicy(mine)
+    const overRead = await (await later('compiler-under-test')).loadKernelPolicy(mine)
+    const shown = (p: typeof fresh) => {
+      const r = boot(realm, p)
+      return JSON.stringify({ v: r.verdict, c: r.console, e: r.events, s: r.counters.policySteps })
+    }
+    expect(shown(overRead)).toBe(shown(fresh))
+    // It is really read: what the entry holds is the base a later process gets.
+    const marked = { ...(await (await later(null)).loadBasePolicy()), diagnostics: [{ severity: 'warning', code: 'runtime', message: 'read from the cache', file: 'x.c', line: 1, column: 1, endLine: 1, endColumn: 1 }] }
+    writeFileSync(join(dir, baseEntry), serialize(marked))
+    expect((await (await later('compiler-under-test')).loadBasePolicy()).diagnostics.map((d) => d.message)).toEqual(['read from the cache'])
+    writeFileSync(join(dir, baseEntry), 'not a serialized policy')
+    expect((await (await later('compiler-under-test')).loadBasePolicy()).diagnostics.map((d) => d.message)).not.toContain('read from the cache')
   })
 })

@@ -1,0 +1,61 @@
+/*
+ * The disk cache's own rules (src/node/compile-cache.ts): nothing is kept when the code cannot be
+ * named; a key names the code, the kind and every text; the cache stays bounded, the oldest
+ * entries going first.
+ */
+import { mkdtempSync, readdirSync, rmSync, utimesSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { cacheKey, MAX_ENTRIES, readCached, setCompilerIdentity, writeCached } from '../../src/node/compile-cache'
+
+const dir = mkdtempSync(join(tmpdir(), 'bootlab-compile-cache-rules-'))
+const previous = process.env.BOOTLAB_CACHE_DIR
+const entries = () => readdirSync(dir).filter((f) => f.endsWith('.v8'))
+const isNumber = (v: unknown): v is number => typeof v === 'number'
+
+beforeAll(() => {
+  process.env.BOOTLAB_CACHE_DIR = dir
+})
+afterAll(() => {
+  setCompilerIdentity(null)
+  rmSync(dir, { recursive: true, force: true })
+  if (previous === undefined) delete process.env.BOOTLAB_CACHE_DIR
+  else process.env.BOOTLAB_CACHE_DIR = previous
+})
+
+describe('the compile cache', () => {
+  it('has no key when the code cannot be named (running from source)', () => {
+    setCompilerIdentity(null)
+    expect(cacheKey('scenario', [{ file: 'a', text: 'x' }])).toBeNull()
+  })
+
+  it('keys by the code, the kind, and each file and text', () => {
+    setCompilerIdentity('one')
+    const key = cacheKey('scenario', [{ file: 'a', text: 'x' }])
+    expect(cacheKey('scenario', [{ file: 'a', text: 'x' }])).toBe(key)
+    for (const other of [cacheKey('lab', [{ file: 'a', text: 'x' }]), cacheKey('scenario', [{ file: 'b', text: 'x' }]), cacheKey('scenario', [{ file: 'a', text: 'y' }]), cacheKey('scenario', [{ file: 'a', text: 'x' }, { file: 'c', text: '' }])]) expect(other).not.toBe(key)
+    setCompilerIdentity('two')
+    expect(cacheKey('scenario', [{ file: 'a', text: 'x' }])).not.toBe(key)
+  })
+
+  it('keeps at most MAX_ENTRIES, removing the oldest first', () => {
+    setCompilerIdentity('one')
+    const keys = Array.from({ length: MAX_ENTRIES }, (_, i) => cacheKey('n', [{ file: 'n', text: String(i) }])!)
+    keys.forEach((key, i) => {
+      writeCached(key, i)
+      // Written i seconds after the epoch of this test: the order of age is the order of writing.
+      utimesSync(join(dir, `${key}.v8`), 1_000_000 + i, 1_000_000 + i)
+    })
+    expect(entries()).toHaveLength(MAX_ENTRIES)
+    const newest = cacheKey('n', [{ file: 'n', text: 'newest' }])!
+    writeCached(newest, -1)
+    const kept = entries()
+    expect(kept.length).toBe(Math.floor((MAX_ENTRIES * 3) / 4))
+    expect(readCached(newest, isNumber)).toBe(-1)
+    expect(readCached(keys[MAX_ENTRIES - 1], isNumber)).toBe(MAX_ENTRIES - 1)
+    expect(readCached(keys[0], isNumber)).toBeNull()
+    const survivors = keys.map((key) => readCached(key, isNumber)).filter((v) => v !== null)
+    expect(Math.min(...(survivors as number[]))).toBe(MAX_ENTRIES + 1 - kept.length)
+  })
+})
