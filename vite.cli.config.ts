@@ -11,7 +11,7 @@ export default defineConfig({
   // yaml's ES-module build (the one browsers get) rather than its CommonJS one: the CommonJS
   // modules all run when the bundle loads (about 9 ms of every cold command), the ES build's
   // top level only defines classes.
-  resolve: { alias: { yaml: resolve(import.meta.dirname, 'node_modules/yaml/browser/index.js') } },
+  resolve: { alias: [{ find: /^yaml$/, replacement: resolve(import.meta.dirname, 'node_modules/yaml/browser/index.js') }] },
   ssr: { noExternal: true, external: WASM_PACKAGES },
   build: {
     ssr: true,

@@ -34,6 +34,7 @@ beforeEach(() => {
 })
 afterAll(() => {
   setCompilerIdentity(null)
+  rmSync(dir, { recursive: true, force: true })
   if (previous === undefined) delete process.env.BOOTLAB_CACHE_DIR
   else process.env.BOOTLAB_CACHE_DIR = previous
 })
