@@ -4,7 +4,8 @@
  * reads it with one v8.deserialize() instead of making it again. An entry is keyed by the content hash of the code
  * that made it and of every input text, so an edited file or another build is another entry; a
  * damaged entry reads as a miss; a read-only cache is no error. Entries of older builds and edited
- * files are never read again: past MAX_ENTRIES the oldest are removed when a new one is written.
+ * files are never read again: past MAX_ENTRIES the least recently used are removed when a new one is
+ * written.
  *
  * The code is named by the bundle's chunks: the bundler names each chunk of out/cli/assets by the
  * hash of its content, so the sorted chunk names change whenever any of the code does; the C
@@ -15,7 +16,7 @@
  * name a compiler with setCompilerIdentity().
  */
 import { createHash, randomUUID } from 'node:crypto'
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { homedir } from 'node:os'
 import { basename, dirname, join } from 'node:path'
@@ -73,12 +74,22 @@ export function cacheKey(kind: string, texts: readonly { file: string; text: str
 
 /** The entry for `key` if it is there and `valid` accepts it, else null. */
 export function readCached<T>(key: string, valid: (value: unknown) => value is T): T | null {
+  const file = join(compileCacheDir(), `${key}.v8`)
+  let value: unknown
   try {
-    const value: unknown = deserialize(readFileSync(join(compileCacheDir(), `${key}.v8`)))
-    return valid(value) ? value : null
+    value = deserialize(readFileSync(file))
   } catch {
     return null
   }
+  if (!valid(value)) return null
+  // Marked used: pruning goes by this time, so the base kernel every grade reads outlives the entries of a lab being edited.
+  try {
+    const now = new Date()
+    utimesSync(file, now, now)
+  } catch {
+    // A read-only cache still serves.
+  }
+  return value
 }
 
 /**
@@ -99,7 +110,7 @@ export function writeCached(key: string, value: unknown): void {
   }
 }
 
-/** Past MAX_ENTRIES, the oldest written go, down to three quarters of it; a temporary file left by a crash goes after an hour. */
+/** Past MAX_ENTRIES, the least recently used (written or read) go, down to three quarters of it; a temporary file left by a crash goes after an hour. */
 function prune(dir: string): void {
   const all = readdirSync(dir)
   const hourAgo = Date.now() - 3_600_000

@@ -1,7 +1,7 @@
 /*
  * The disk cache's own rules (src/node/compile-cache.ts): nothing is kept when the code cannot be
- * named; a key names the code, the kind and every text; the cache stays bounded, the oldest
- * entries going first.
+ * named; a key names the code, the kind and every text; the cache stays bounded, the least
+ * recently used entries going first.
  */
 import { mkdtempSync, readdirSync, rmSync, utimesSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -39,7 +39,7 @@ describe('the compile cache', () => {
     expect(cacheKey('scenario', [{ file: 'a', text: 'x' }])).not.toBe(key)
   })
 
-  it('keeps at most MAX_ENTRIES, removing the oldest first', () => {
+  it('keeps at most MAX_ENTRIES, removing the least recently used first', () => {
     setCompilerIdentity('one')
     const keys = Array.from({ length: MAX_ENTRIES }, (_, i) => cacheKey('n', [{ file: 'n', text: String(i) }])!)
     keys.forEach((key, i) => {
@@ -48,14 +48,19 @@ describe('the compile cache', () => {
       utimesSync(join(dir, `${key}.v8`), 1_000_000 + i, 1_000_000 + i)
     })
     expect(entries()).toHaveLength(MAX_ENTRIES)
+    // The oldest written, read now: the least recently used no more.
+    expect(readCached(keys[0], isNumber)).toBe(0)
     const newest = cacheKey('n', [{ file: 'n', text: 'newest' }])!
     writeCached(newest, -1)
     const kept = entries()
     expect(kept.length).toBe(Math.floor((MAX_ENTRIES * 3) / 4))
     expect(readCached(newest, isNumber)).toBe(-1)
     expect(readCached(keys[MAX_ENTRIES - 1], isNumber)).toBe(MAX_ENTRIES - 1)
-    expect(readCached(keys[0], isNumber)).toBeNull()
-    const survivors = keys.map((key) => readCached(key, isNumber)).filter((v) => v !== null)
-    expect(Math.min(...(survivors as number[]))).toBe(MAX_ENTRIES + 1 - kept.length)
+    expect(readCached(keys[0], isNumber)).toBe(0)
+    expect(readCached(keys[1], isNumber)).toBeNull()
+    // keys[0] and the newest kept, and the most recently written of the rest.
+    const survivors = keys.slice(1).map((key) => readCached(key, isNumber)).filter((v) => v !== null)
+    expect(survivors).toHaveLength(kept.length - 2)
+    expect(Math.min(...(survivors as number[]))).toBe(MAX_ENTRIES - survivors.length)
   })
 })
