@@ -34,25 +34,41 @@ export interface KeystrokeArtifact {
 
 const count = (page: Page, mark: string) => page.evaluate((m) => performance.getEntriesByName(m).length, mark)
 
+/** How long a key's mark may take before the test says what the page shows instead of waiting out its timeout. */
+const MARK_WAIT_MS = 30_000
+
 /**
  * Resolves in the page once `mark` has been made `n` times: a PerformanceObserver, not
  * polling, so the harness does not keep the main thread it measures busy between frames.
+ * After MARK_WAIT_MS it fails naming the key, every mark's count and the page's state.
  */
-function marked(page: Page, mark: string, n: number): Promise<void> {
-  return page.evaluate(
-    ([m, want]) =>
-      new Promise<void>((resolve) => {
+async function marked(page: Page, mark: string, n: number): Promise<void> {
+  const waited = await page.evaluate(
+    ([m, want, ms]) =>
+      new Promise<'marked' | 'timeout'>((resolve) => {
         const done = () => performance.getEntriesByName(m).length >= want
-        if (done()) return resolve()
+        if (done()) return resolve('marked')
         const observer = new PerformanceObserver(() => {
           if (!done()) return
           observer.disconnect()
-          resolve()
+          resolve('marked')
         })
         observer.observe({ type: 'mark' })
+        setTimeout(() => {
+          observer.disconnect()
+          resolve(done() ? 'marked' : 'timeout')
+        }, ms)
       }),
-    [mark, n] as const,
+    [mark, n, MARK_WAIT_MS] as const,
   )
+  if (waited === 'marked') return
+  const state = await page.evaluate(() => ({
+    marks: Object.fromEntries(['bootlab:edit', 'bootlab:painted', 'bootlab:graded'].map((m) => [m, performance.getEntriesByName(m).length])),
+    verdictSettled: document.querySelector<HTMLElement>('[data-testid="verdict"]')?.dataset.settled,
+    goalsSettled: document.querySelector<HTMLElement>('[data-testid="lab-goals"]')?.dataset.settled,
+    goals: document.querySelector('[data-testid="lab-goals"]')?.textContent?.replace(/\s+/g, ' ').slice(0, 300),
+  }))
+  throw new Error(`key ${n}: no ${mark} mark within ${MARK_WAIT_MS / 1000} s; the page: ${JSON.stringify(state)}`)
 }
 
 /** Types KEYS characters into a comment at the end of the policy, each one waiting for its marks. */
