@@ -1,19 +1,18 @@
 /*
  * What the bundled command line makes from input files (the base kernel and the kernel states
  * compiled, a bundled scenario validated, a lab folder loaded), kept on disk so a later process
- * reads it with one v8.deserialize() instead of making it again. An entry is keyed by the content hash of the code
- * that made it and of every input text, so an edited file or another build is another entry; a
- * damaged entry reads as a miss; a read-only cache is no error. Entries of older builds and edited
- * files are never read again: past MAX_ENTRIES the least recently used are removed when a new one is
- * written.
+ * reads it with one v8.deserialize() instead of making it again. An entry is keyed by the content
+ * hash of the code that made it and of every input text, so an edited file or another build is
+ * another entry; a damaged entry reads as a miss; a read-only cache is no error. Entries of older
+ * builds and edited files are never read again: past MAX_ENTRIES the least recently used are
+ * removed when a new one is written.
  *
  * The code is named by the bundle's chunks: the bundler names each chunk of out/cli/assets by the
  * hash of its content, so the sorted chunk names change whenever any of the code does; the C
  * parser's two wasm files, left outside the bundle, by their size and time (a reinstall of them
- * starts the cache again). Should this module
- * ever not sit in out/cli/assets (running from source, or a bundle laid out otherwise), the code
- * cannot be named that cheaply and the disk cache is off (in-process caches still apply); tests
- * name a compiler with setCompilerIdentity().
+ * starts the cache again). Should this module ever not sit in out/cli/assets (running from
+ * source, or a bundle laid out otherwise), the code cannot be named that cheaply and the disk
+ * cache is off (in-process caches still apply); tests name a compiler with setCompilerIdentity().
  */
 import { createHash, randomUUID } from 'node:crypto'
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'

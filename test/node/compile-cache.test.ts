@@ -3,26 +3,14 @@
  * named; a key names the code, the kind and every text; the cache stays bounded, the least
  * recently used entries going first.
  */
-import { mkdtempSync, readdirSync, rmSync, utimesSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { utimesSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { cacheKey, MAX_ENTRIES, readCached, setCompilerIdentity, writeCached } from '../../src/node/compile-cache'
+import { useCacheDir } from '../helpers/cache-dir'
 
-const dir = mkdtempSync(join(tmpdir(), 'bootlab-compile-cache-rules-'))
-const previous = process.env.BOOTLAB_CACHE_DIR
-const entries = () => readdirSync(dir).filter((f) => f.endsWith('.v8'))
+const { dir, entries } = useCacheDir('compile-cache-rules')
 const isNumber = (v: unknown): v is number => typeof v === 'number'
-
-beforeAll(() => {
-  process.env.BOOTLAB_CACHE_DIR = dir
-})
-afterAll(() => {
-  setCompilerIdentity(null)
-  rmSync(dir, { recursive: true, force: true })
-  if (previous === undefined) delete process.env.BOOTLAB_CACHE_DIR
-  else process.env.BOOTLAB_CACHE_DIR = previous
-})
 
 describe('the compile cache', () => {
   it('has no key when the code cannot be named (running from source)', () => {

@@ -5,18 +5,17 @@
  * a changed file of the chain, or another compiler, is another entry; a learner's own file is
  * never written.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { serialize } from 'node:v8'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { boot, parseScenario, type PolicySource } from '../../src/core'
 import { setCompilerIdentity } from '../../src/node/compile-cache'
 import { loadBasePolicy, loadKernelPolicy } from '../../src/node/kernel-policy'
 import { readNamed } from '../../src/node/resources'
+import { useCacheDir } from '../helpers/cache-dir'
 
-const dir = mkdtempSync(join(tmpdir(), 'bootlab-compile-cache-'))
-const previous = process.env.BOOTLAB_CACHE_DIR
+const { dir, entries: allEntries } = useCacheDir('compile-cache', { identity: 'compiler-under-test' })
 const realm = (() => {
   const s = readNamed('realm', 'scenario')
   return parseScenario(s.text, s.file).scenario!
@@ -28,7 +27,7 @@ const bundled = (name: string): PolicySource => {
 /** The base kernel's entry, written before the first test. */
 let baseEntry = ''
 /** The kernel states' entries (the base's apart). */
-const entries = () => readdirSync(dir).filter((f) => f.endsWith('.v8') && f !== baseEntry)
+const entries = () => allEntries().filter((f) => f !== baseEntry)
 /** What a boot shows, for comparing two compiled forms of one state. */
 const bootOf = async (source: PolicySource, lookup?: (n: string) => PolicySource | undefined) => {
   const r = boot(realm, await loadKernelPolicy(source, lookup))
@@ -36,15 +35,8 @@ const bootOf = async (source: PolicySource, lookup?: (n: string) => PolicySource
 }
 
 beforeAll(async () => {
-  process.env.BOOTLAB_CACHE_DIR = dir
-  setCompilerIdentity('compiler-under-test')
   await loadBasePolicy()
-  ;[baseEntry] = readdirSync(dir).filter((f) => f.endsWith('.v8'))
-})
-afterAll(() => {
-  setCompilerIdentity(null)
-  if (previous === undefined) delete process.env.BOOTLAB_CACHE_DIR
-  else process.env.BOOTLAB_CACHE_DIR = previous
+  ;[baseEntry] = allEntries()
 })
 
 describe('compiled kernel states on disk', () => {

@@ -3,40 +3,23 @@
  * read back; what is read is what src/labs loadLab() makes of the folder; an edited file of the
  * folder or of the bundled kernel states is another entry; a lab with errors is never written.
  */
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { serialize } from 'node:v8'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { loadLab } from '../../src/labs'
-import { setCompilerIdentity } from '../../src/node/compile-cache'
 import { loadLabCached } from '../../src/node/lab-cache'
 import { readLabFolder } from '../../src/node/lab-folder'
 import { labDir, readKernelResources } from '../../src/node/resources'
 import type { LabFolder } from '../../src/shared/bootlab-api'
+import { useCacheDir } from '../helpers/cache-dir'
 
-const dir = mkdtempSync(join(tmpdir(), 'bootlab-lab-cache-'))
-const previous = process.env.BOOTLAB_CACHE_DIR
-const entries = () => readdirSync(dir).filter((f) => f.endsWith('.v8'))
+const { dir, entries } = useCacheDir('lab-cache', { emptyEachTest: true })
 const folderOf = (id: string): LabFolder => readLabFolder(labDir(id)).folder!
 const resources = readKernelResources()
 const edit = (folder: LabFolder, path: string, change: (text: string) => string): LabFolder => ({
   ...folder,
   files: folder.files.map((f) => (f.path === path ? { ...f, text: change(f.text) } : f)),
-})
-
-beforeAll(() => {
-  process.env.BOOTLAB_CACHE_DIR = dir
-})
-beforeEach(() => {
-  setCompilerIdentity('code-under-test')
-  for (const e of entries()) rmSync(join(dir, e))
-})
-afterAll(() => {
-  setCompilerIdentity(null)
-  rmSync(dir, { recursive: true, force: true })
-  if (previous === undefined) delete process.env.BOOTLAB_CACHE_DIR
-  else process.env.BOOTLAB_CACHE_DIR = previous
 })
 
 describe('labs on disk', () => {

@@ -4,39 +4,25 @@
  * core's parser makes of the text; a damaged entry is parsed again; an edited text, or other
  * code, is another entry; a learner's own scenario file is never written.
  */
-import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { serialize } from 'node:v8'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { parseScenario } from '../../src/core'
 import { setCompilerIdentity } from '../../src/node/compile-cache'
 import { readNamed, SCENARIO_DIR } from '../../src/node/resources'
 import { readScenario } from '../../src/node/scenario-cache'
+import { useCacheDir } from '../helpers/cache-dir'
 
-const dir = mkdtempSync(join(tmpdir(), 'bootlab-scenario-cache-'))
+const { dir, entries } = useCacheDir('scenario-cache', { emptyEachTest: true })
 const own = mkdtempSync(join(tmpdir(), 'bootlab-own-scenario-'))
-const previous = process.env.BOOTLAB_CACHE_DIR
-const entries = () => readdirSync(dir).filter((f) => f.endsWith('.v8'))
 const parsedByCore = (name: string) => {
   const s = readNamed(name, 'scenario')
   return parseScenario(s.text, s.file)
 }
 
-beforeAll(() => {
-  process.env.BOOTLAB_CACHE_DIR = dir
-})
-beforeEach(() => {
-  setCompilerIdentity('code-under-test')
-  for (const e of entries()) rmSync(join(dir, e))
-})
-afterAll(() => {
-  setCompilerIdentity(null)
-  rmSync(dir, { recursive: true, force: true })
-  rmSync(own, { recursive: true, force: true })
-  if (previous === undefined) delete process.env.BOOTLAB_CACHE_DIR
-  else process.env.BOOTLAB_CACHE_DIR = previous
-})
+afterAll(() => rmSync(own, { recursive: true, force: true }))
 
 describe('bundled scenarios on disk', () => {
   it('writes a bundled scenario once and reads back what the parser made of it', () => {
