@@ -172,6 +172,27 @@ describe('labs store', () => {
     expect(grader.runs.filter((r) => r.policy.text === 'int fixed;').length).toBe(1)
   })
 
+  it("an edit undone while its grade runs: the late grade does not replace the grade of the text the editor holds again", async () => {
+    const { labs, workbench, grader } = await started(fakeApi(), (text) => text.includes('fixed'))
+    await labs.open('04-blackout-windows')
+    const start = labs.current!.start.text
+    await vi.waitFor(() => expect(labs.gradedText).toBe(start))
+    const shown = labs.grade
+    const release = holdNextGrade(grader)
+    const before = workbench.goodBoot
+    workbench.edit(start + '\nint fixed;')
+    await vi.advanceTimersByTimeAsync(0)
+    // Undo: the editor holds the graded text again, and its boot lands, while the edit's grade still runs.
+    workbench.edit(start)
+    await vi.advanceTimersByTimeAsync(0)
+    await vi.waitFor(() => expect(workbench.goodBoot).not.toBe(before))
+    release()
+    await vi.waitFor(() => expect(labs.grading).toBe(false))
+    expect(labs.gradedText).toBe(start)
+    expect(labs.grade).toBe(shown)
+    expect(labs.gradeStale).toBe(false)
+  })
+
   it('reloading the labs while a grade runs asks again for the reloaded lab, so the goals do not wait on an answer that is dropped', async () => {
     const { labs, workbench, grader } = await started(fakeApi(), (text) => text.includes('fixed'))
     await labs.open('04-blackout-windows')

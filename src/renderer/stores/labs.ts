@@ -225,6 +225,9 @@ export const useLabsStore = defineStore('labs', () => {
         return
       }
       gradeError.value = null
+      // An edit undone while its grade ran: the grade shown is already the editor's text's, and a late
+      // answer for the undone text must not replace it (nothing would ask for the editor's text again).
+      if (text !== workbench.policyText && gradedText.value === workbench.policyText && grade.value) return
       // Text that does not compile, or stops with a policy error, keeps the last grade (marked stale),
       // as the views keep the last good boot; a run-time stop says why.
       gradeHeld.value = answer.compiles ? (answer.problem ?? null) : null
