@@ -193,6 +193,46 @@ describe('labs store', () => {
     expect(labs.gradeStale).toBe(false)
   })
 
+  it('an edit undone while its grade runs, then redone: the redone text is graded', async () => {
+    const { labs, workbench, grader } = await started(fakeApi(), (text) => text.includes('fixed'))
+    await labs.open('04-blackout-windows')
+    const start = labs.current!.start.text
+    await vi.waitFor(() => expect(labs.gradedText).toBe(start))
+    const release = holdNextGrade(grader)
+    const edited = start + '\nint fixed;'
+    workbench.edit(edited)
+    await vi.advanceTimersByTimeAsync(0)
+    workbench.edit(start)
+    await vi.advanceTimersByTimeAsync(0)
+    release()
+    await vi.waitFor(() => expect(labs.grading).toBe(false))
+    workbench.edit(edited)
+    await vi.waitFor(() => expect(labs.gradedText).toBe(edited))
+    expect(labs.grade?.passed).toBe(true)
+    expect(labs.gradeStale).toBe(false)
+  })
+
+  it("a grade of the lab being left, landing while another lab opens, is never the new lab's: it neither shows there nor passes it", async () => {
+    const api = fakeApi()
+    const save = api.saveProgress
+    const { labs, workbench, boots } = await started(api, (text) => text.includes('fixed'))
+    await labs.open('03-realm-bug')
+    await vi.waitFor(() => expect(labs.grade).not.toBeNull())
+    // Writing progress.json takes a while (the desktop app), and the edit's boot lands meanwhile.
+    api.saveProgress = async (p) => (await new Promise((r) => setTimeout(r, 30)), save(p))
+    boots.run.mockImplementation(async (input: BootInput) => (boots.runs.push(input), await new Promise((r) => setTimeout(r, 5)), { ...booted }))
+    workbench.edit('int fixed;')
+    await vi.advanceTimersByTimeAsync(0)
+    const opening = labs.open('04-blackout-windows')
+    await vi.advanceTimersByTimeAsync(100)
+    await opening
+    await vi.advanceTimersByTimeAsync(100)
+    expect(labs.current?.id).toBe('04-blackout-windows')
+    expect(labs.grade?.labId ?? '04-blackout-windows').toBe('04-blackout-windows')
+    expect(api.progress.labs['04-blackout-windows']).not.toBe('passed')
+    expect(labs.justPassed).toBeNull()
+  })
+
   it('reloading the labs while a grade runs asks again for the reloaded lab, so the goals do not wait on an answer that is dropped', async () => {
     const { labs, workbench, grader } = await started(fakeApi(), (text) => text.includes('fixed'))
     await labs.open('04-blackout-windows')

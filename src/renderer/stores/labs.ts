@@ -108,7 +108,7 @@ export const useLabsStore = defineStore('labs', () => {
   const passedCount = computed(() => entries.value.filter((e) => statusOf(e.ref.id) === 'passed').length)
   const hints = computed(() => (current.value ? current.value.hints.slice(0, hintsShown.value[current.value.id] ?? 0) : []))
   const completion = computed<LabCompletion | null>(() =>
-    current.value ? labCompletion(current.value, grade.value, deps?.answers?.(current.value.id) ?? []) : null,
+    current.value ? labCompletion(current.value, grade.value?.labId === current.value.id ? grade.value : null, deps?.answers?.(current.value.id) ?? []) : null,
   )
   /** The lab passed in this session (its "lab passed" moment); cleared when another lab opens. */
   const justPassed = ref<string | null>(null)
@@ -197,6 +197,13 @@ export const useLabsStore = defineStore('labs', () => {
     justPassed.value = null
     if (statusOf(id) === 'not-started') await setStatus(id, 'in-progress')
     await workbench.openLab(labSession(lab, resources.scenarios))
+    // A grade of the lab being left can land while the open waits (saving progress, loading the
+    // text): the workbench was still in that lab. It is not this lab's.
+    if (grade.value && grade.value.labId !== current.value?.id) {
+      grade.value = null
+      gradedText.value = null
+      gradeHeld.value = null
+    }
   }
 
   /** Back to the free workbench on the base kernel. */
@@ -227,7 +234,11 @@ export const useLabsStore = defineStore('labs', () => {
       gradeError.value = null
       // An edit undone while its grade ran: the grade shown is already the editor's text's, and a late
       // answer for the undone text must not replace it (nothing would ask for the editor's text again).
-      if (text !== workbench.policyText && gradedText.value === workbench.policyText && grade.value) return
+      // Dropped, it is no longer asked for either: a redo of that edit is graded afresh.
+      if (text !== workbench.policyText && gradedText.value === workbench.policyText && grade.value) {
+        if (gradeAsked === asked) gradeAsked = null
+        return
+      }
       // Text that does not compile, or stops with a policy error, keeps the last grade (marked stale),
       // as the views keep the last good boot; a run-time stop says why.
       gradeHeld.value = answer.compiles ? (answer.problem ?? null) : null
