@@ -218,6 +218,31 @@ describe('workbench store', () => {
     expect(api.saved['workbench-unpatched']).toBe('int theirs;')
   })
 
+  it("another tab's text is offered only for the policy it was saved under: opening another policy withdraws the offer", async () => {
+    const api = fakeApi()
+    const { workbench } = await startedWorkbench(api)
+    workbench.otherSaved('workbench-unpatched', 'int theirs_for_unpatched;')
+    expect(workbench.offered).not.toBeNull()
+    await workbench.selectPolicy('patched-v1.c')
+    expect(workbench.offered).toBeNull()
+    workbench.acceptOffered()
+    expect(workbench.policyText).toBe('int v1;\n')
+  })
+
+  it("the other tab's text, once taken, is what this tab saves: a reload does not bring back the text set aside", async () => {
+    const api = fakeApi()
+    const { workbench } = await startedWorkbench(api)
+    // The other tab saved; this tab went on typing, and its autosave wrote over the other tab's text.
+    workbench.otherSaved('workbench-unpatched', 'int theirs;')
+    workbench.edit('int mine_more;')
+    await vi.advanceTimersByTimeAsync(SAVE_DEBOUNCE_MS + 10)
+    expect(api.saved['workbench-unpatched']).toBe('int mine_more;')
+    workbench.acceptOffered()
+    await vi.advanceTimersByTimeAsync(SAVE_DEBOUNCE_MS + 10)
+    expect(workbench.policyText).toBe('int theirs;')
+    expect(api.saved['workbench-unpatched']).toBe('int theirs;')
+  })
+
   it('a session opened on the text whose boot never came back is not booted until asked', async () => {
     const items = new Map<string, string>()
     const sentinel = { getItem: (k: string) => items.get(k) ?? null, setItem: (k: string, v: string) => void items.set(k, v), removeItem: (k: string) => void items.delete(k) }

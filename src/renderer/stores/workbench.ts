@@ -250,6 +250,8 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     outcome.value = null
     bootedText.value = null
     goodBoot.value = null
+    // Another tab's text was offered for the policy being left, not for this one.
+    offered.value = null
   }
 
   async function bootNow(): Promise<void> {
@@ -444,6 +446,10 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     policyText.value = offered.value.text
     offered.value = null
     scheduleBoot()
+    // Saved like an edit: this tab's autosave may have written over the other tab's text meanwhile,
+    // and a reload must not bring back the text set aside.
+    clearTimeout(saveTimer)
+    saveTimer = setTimeout(() => void saveNow(), SAVE_DEBOUNCE_MS)
   }
 
   /** Keeps this tab's text and saves it (the other tab is then offered it in turn). */
