@@ -5,8 +5,8 @@
  *   window.json          last window size
  * Plain Node (no Electron), so it is unit-tested directly. Every write is
  * atomic: a crash or a full disk mid-write leaves the previous file whole.
- * A progress.json that cannot be read is moved aside (progress.json.corrupt-N)
- * and the learner told, never silently replaced; when it cannot even be moved
+ * A progress.json that cannot be read is moved aside (progress.json.corrupt-N),
+ * a fresh one written and the learner told, never silently replaced; when it cannot even be moved
  * (a folder in its place, a read-only disk) progress starts afresh with a notice.
  * Saves to one file land in the order they were issued. Writes in flight can be
  * awaited, so the app does not quit in the middle of the last autosave.
@@ -173,11 +173,16 @@ export class UserStore {
     } catch (e) {
       problem = `it could not be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`
     }
+    let aside: string
     try {
-      return { labs: {}, notice: progressNotice(problem, basename(await moveAside(path, this.fs))) }
+      aside = await moveAside(path, this.fs)
     } catch (e) {
       return { labs: {}, notice: progressStuckNotice(problem, (e as NodeJS.ErrnoException).code ?? (e as Error).message) }
     }
+    // Progress starts afresh on disk too: a course folder is known by its progress.json, so the
+    // command line would otherwise no longer find the course the learner is in.
+    await this.saveProgress({ labs: {} }).catch(() => {})
+    return { labs: {}, notice: progressNotice(problem, basename(aside)) }
   }
 
   saveProgress(progress: Progress): Promise<void> {

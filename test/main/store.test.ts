@@ -105,6 +105,8 @@ describe('UserStore', () => {
     expect(why).toMatch(problem)
     expect(await readFile(join(dir, 'progress.json.corrupt-2'), 'utf8')).toBe(text)
     expect(await readFile(join(dir, 'progress.json.corrupt-1'), 'utf8')).toBe('kept from before')
+    // A fresh progress.json in its place (the command line knows a course folder by it).
+    expect(JSON.parse(await readFile(join(dir, 'progress.json'), 'utf8'))).toEqual({ labs: {} })
     expect(await store.loadProgress()).toEqual({ labs: {} })
     await store.saveProgress({ labs: { a: 'passed' }, notice: 'never saved' })
     expect(JSON.parse(await readFile(join(dir, 'progress.json'), 'utf8'))).toEqual({ labs: { a: 'passed' } })

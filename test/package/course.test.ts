@@ -214,6 +214,21 @@ describe('the learner loop from the installed package', () => {
     expect(r.stdout).not.toContain('\x1b')
   }, 60_000)
 
+  it('a progress.json that cannot be read is set aside and the course folder goes on working', async () => {
+    const r0 = await bootlab(project, 'init', 'course-corrupt')
+    expect(r0.code, r0.stderr).toBe(0)
+    const dir = join(project, 'course-corrupt')
+    writeFileSync(join(dir, 'progress.json'), '{bad')
+    const first = await bootlab(join(dir, LAB), 'progress')
+    expect(first.code, first.stderr).toBe(0)
+    expect(first.stderr).toContain('progress.json.corrupt-1')
+    expect(readFileSync(join(dir, 'progress.json.corrupt-1'), 'utf8')).toBe('{bad')
+    const again = await bootlab(join(dir, LAB), 'progress')
+    expect(again.code, again.stderr).toBe(0)
+    expect(again.stdout).toContain(`0/${LAB_IDS.length} labs passed`)
+    rmSync(dir, { recursive: true, force: true })
+  }, 60_000)
+
   it('outside a course folder, progress says how to make one (exit 3)', async () => {
     const r = await bootlab(project, 'progress')
     expect(r.code).toBe(3)
