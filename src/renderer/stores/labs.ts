@@ -185,6 +185,9 @@ export const useLabsStore = defineStore('labs', () => {
     await saveProgress('lab progress')
   }
 
+  /** The grade shown is of a lab other than the open one. */
+  const showsAnotherLab = () => !!grade.value && grade.value.labId !== current.value?.id
+
   async function open(id: string): Promise<void> {
     const lab = entries.value.find((e) => e.ref.id === id)?.lab
     if (!lab) return
@@ -199,7 +202,7 @@ export const useLabsStore = defineStore('labs', () => {
     await workbench.openLab(labSession(lab, resources.scenarios))
     // A grade of the lab being left can land while the open waits (saving progress, loading the
     // text): the workbench was still in that lab. It is not this lab's.
-    if (grade.value && grade.value.labId !== current.value?.id) {
+    if (showsAnotherLab()) {
       grade.value = null
       gradedText.value = null
       gradeHeld.value = null
