@@ -236,7 +236,8 @@ function ask(worker: Worker, request: GradeRequest, timeoutMs: number): Promise<
   })
 }
 
-function resultOf(file: string, total: number, seconds: number, outcome: GradeAnswer | { error: { kind: ErrorKind; message: string } }): SubmissionResult {
+/** One submission's result line from its grade, or from why it was not graded; `--policy` in a grader format uses it too. */
+export function resultOf(file: string, total: number, seconds: number, outcome: Omit<GradeAnswer, 'id'> | { error: { kind: ErrorKind; message: string } }): SubmissionResult {
   if ('error' in outcome) return { file, status: 'error', score: 0, total, failedGoals: [], error: outcome.error, seconds }
   const base = { file, score: outcome.score, total: outcome.total, failedGoals: outcome.failedGoals, goals: outcome.goals, seconds, ...(outcome.problem ? { problem: outcome.problem } : {}) }
   if (!outcome.compiles) return { ...base, status: 'error', error: { kind: 'does not compile', message: `does not compile: ${outcome.problem}` } }

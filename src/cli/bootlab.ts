@@ -26,7 +26,6 @@ import { loadKernelPolicy, loadLabCompiler } from '../node/kernel-policy'
 import { LABS_DIR, labDir, listLabDirs, listPolicies, listScenarios, type NamedText, POLICY_DIR, readKernelResources, readNamed, resolveNamed, SCENARIO_DIR } from '../node/resources'
 import { readScenario } from '../node/scenario-cache'
 import { DEFAULT_TIMEOUT_SECONDS, EMPTY_SUBMISSION, isEmptySubmission, MAX_SUBMISSION_BYTES, MAX_TIMEOUT_SECONDS } from './submission-limits'
-import type { SubmissionResult } from './grade-worker'
 import { GRADE_FORMATS, type GradeFormat, toGradescope, toJUnit } from './grade-formats'
 import { formatDiagnostic } from './diagnostic-text'
 import { printGrade } from './grade-report'
@@ -181,32 +180,24 @@ async function gradeNamed(
   const loaded = { lab: loadLabArg(labArg) }
   const policyText = readArg(policyArg, 'policy')
   const started = performance.now()
-  const { policy, grade } = await gradeSource(loaded.lab, policyText)
+  const graded = await gradeSource(loaded.lab, policyText)
+  const { policy, grade } = graded
+  let passed = grade.passed
   if (format === 'json') out(JSON.stringify(grade, null, 1))
   else if (format === 'human') {
     printDiagnostics(policy.diagnostics, policyText, err, style)
     printGrade(loaded.lab, grade, out, style)
   } else {
-    // A grader's formats (JUnit, Gradescope) grade a hand-in: an empty one is an error, as in a class folder.
-    const compileError = policy.diagnostics.find((d) => d.severity === 'error')
-    const empty = isEmptySubmission(policyText.text)
-    const error = empty
-      ? EMPTY_SUBMISSION
-      : compileError && { kind: 'does not compile' as const, message: `does not compile: ${compileError.file}:${compileError.line}:${compileError.column}: ${compileError.message}` }
-    const result: SubmissionResult = {
-      file: basename(policyText.file),
-      status: error ? 'error' : grade.passed ? 'passed' : 'failed',
-      score: empty ? 0 : grade.score,
-      total: grade.total,
-      failedGoals: grade.goals.filter((g) => !g.passed).map((g) => g.name),
-      goals: error ? undefined : grade.goals.map((g) => ({ name: g.name, weight: g.weight, passed: g.passed, message: g.message, evidence: g.evidence })),
-      ...(error ? { error } : {}),
-      seconds: (performance.now() - started) / 1000,
-    }
+    // A grader's formats (JUnit, Gradescope) grade a hand-in, as the class grader grades each file of a folder.
+    const { resultOf } = await import('./batch-grade')
+    const { answerOf } = await import('./grade-worker')
+    const seconds = (performance.now() - started) / 1000
+    const result = resultOf(basename(policyText.file), grade.total, seconds, isEmptySubmission(policyText.text) ? { error: EMPTY_SUBMISSION } : answerOf(graded))
+    passed = result.status === 'passed'
     out(format === 'junit' ? toJUnit([result], loaded.lab, result.seconds) : JSON.stringify(toGradescope(result, loaded.lab), null, 1))
   }
   if (report && !(await (await import('./report-option')).writeLabReport({ ...report, lab: loaded.lab, grade, policy: policyText }, format === 'human' ? out : err, err))) return EXIT.reportNotWritten
-  return grade.passed ? GRADE_EXIT.passed : GRADE_EXIT.failed
+  return passed ? GRADE_EXIT.passed : GRADE_EXIT.failed
 }
 
 /** A positive number option (`--timeout 30`), or a BadInput saying what it must be. */

@@ -12,7 +12,7 @@
  */
 import { isMainThread, parentPort, workerData } from 'node:worker_threads'
 import type { Diagnostic, KernelPolicy } from '../core'
-import { compileCompareWith, gradePolicy, type Lab, type LabCompiler } from '../labs'
+import { compileCompareWith, gradePolicy, type Lab, type LabCompiler, type PolicyGrade } from '../labs'
 import { loadLabCompiler } from '../node/kernel-policy'
 
 export const GRADE_WORKER_ROLE = 'bootlab-grade-worker'
@@ -83,12 +83,9 @@ export interface SubmissionResult {
 
 const located = (d: Diagnostic) => `${d.file}:${d.line}:${d.column}: ${d.message}`
 
-/** One submission graded by the sequence every host shares (src/labs/grade-policy.ts). */
-function answer(lab: Lab, compiler: LabCompiler, compareWith: KernelPolicy | undefined, request: GradeRequest): GradeAnswer {
-  const source = { name: request.file.replace(/\.c$/, ''), file: request.file, text: request.text }
-  const { grade, problem, compiles } = gradePolicy(lab, source, compiler, compareWith)
+/** A policy's grade as the grader formats report it (a class's worker and a single `--policy` alike). */
+export function answerOf({ grade, problem, compiles }: Pick<PolicyGrade, 'grade' | 'problem' | 'compiles'>): Omit<GradeAnswer, 'id'> {
   return {
-    id: request.id,
     passed: grade.passed,
     score: grade.score,
     total: grade.total,
@@ -97,6 +94,12 @@ function answer(lab: Lab, compiler: LabCompiler, compareWith: KernelPolicy | und
     problem: problem && located(problem),
     compiles,
   }
+}
+
+/** One submission graded by the sequence every host shares (src/labs/grade-policy.ts). */
+function answer(lab: Lab, compiler: LabCompiler, compareWith: KernelPolicy | undefined, request: GradeRequest): GradeAnswer {
+  const source = { name: request.file.replace(/\.c$/, ''), file: request.file, text: request.text }
+  return { id: request.id, ...answerOf(gradePolicy(lab, source, compiler, compareWith)) }
 }
 
 async function serve(data: GradeWorkerData): Promise<void> {
