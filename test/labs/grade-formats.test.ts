@@ -158,6 +158,17 @@ describe('the 200-submission class in the autograder formats', () => {
     expect(JSON.parse(r.out.at(-1)!)).toMatchObject({ summary: { submissions: 50 } })
   }, 120_000)
 
+  it('an empty shard (more shards than files) still writes its format: a JUnit document with no tests, a JSON summary of none', async () => {
+    const small = mkdtempSync(join(tmpdir(), 'bootlab-shard-'))
+    writeFileSync(join(small, 'only.c'), readFileSync(`labs/${LAB}/solution.c`, 'utf8'))
+    const junit = await run('--lab', LAB, '--policy-dir', small, '--format', 'junit', '--shard', '2/2')
+    expect(junit.code).toBe(0)
+    expect(junit.out.join('\n')).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites name="bootlab lab [^"]+" tests="0" failures="0" errors="0" time="[\d.]+">\n<\/testsuites>$/)
+    const json = await run('--lab', LAB, '--policy-dir', small, '--json', '--shard', '2/2')
+    expect(json.code).toBe(0)
+    expect(json.out.map((l) => JSON.parse(l) as unknown)).toMatchObject([{ summary: { submissions: 0, passed: 0 } }])
+  }, 60_000)
+
   it.each([['0/4'], ['5/4'], ['1/0'], ['half']])('--shard %s is refused (exit 3)', async (shard) => {
     const r = await run('--lab', LAB, '--policy-dir', dir, '--shard', shard)
     expect(r.code).toBe(3)
