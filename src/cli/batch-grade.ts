@@ -62,20 +62,22 @@ export interface SubmissionFs {
   readdirSync: (dir: string, options: { withFileTypes: true; encoding: 'buffer' }) => Dirent<Buffer>[]
   lstatSync: (path: Buffer) => Stats
   statSync: (path: Buffer) => Stats
-  realpathSync: (path: Buffer) => string
+  realpathSync: (path: Buffer) => Buffer
 }
 
 const nodeFs: SubmissionFs = {
   readdirSync: (dir, options) => readdirSync(dir, options),
   lstatSync: (path) => lstatSync(path),
   statSync: (path) => statSync(path),
-  realpathSync: (path) => realpathSync(path),
+  // The native realpath(3), as bytes: the JS one resolves through a string, and a target whose name
+  // is not UTF-8 does not survive that (it was then reported as a dangling symlink).
+  realpathSync: (path) => realpathSync.native(path, { encoding: 'buffer' }),
 }
 
 /** The folder given to --policy-dir cannot be listed: bad input (exit 3), unlike any one entry in it. */
 export class SubmissionFolderError extends Error {}
 
-const inside = (root: string, path: string) => path === root || path.startsWith(root + sep)
+const inside = (root: Buffer, path: Buffer) => path.equals(root) || (path.length > root.length && path.subarray(0, root.length).equals(root) && path[root.length] === sep.charCodeAt(0))
 
 const SPECIAL_FILES: [keyof Stats & `is${string}`, string][] = [
   ['isDirectory', 'a directory'],
@@ -95,14 +97,14 @@ function notARegularFile(stat: Stats): string | null {
 const codeOf = (e: unknown) => (e as NodeJS.ErrnoException).code ?? (e as Error).message
 
 /** What one entry that looks like a submission is: a file to grade, or why it is not graded. */
-function examine(fs: SubmissionFs, root: string, name: string, path: Buffer): Submission {
+function examine(fs: SubmissionFs, root: Buffer, name: string, path: Buffer): Submission {
   const refuse = (kind: ErrorKind, message: string): Submission => ({ file: name, path, refused: { kind, message } })
   if (name.startsWith('.')) return refuse('not graded', "is a hidden file (its name starts with '.'); rename it to grade it")
   if (!name.endsWith('.c')) return refuse('not graded', `ends in '${extname(name)}', not '.c'; rename it to grade it`)
   let target = path
   try {
     if (fs.lstatSync(path).isSymbolicLink()) {
-      let real: string
+      let real: Buffer
       try {
         real = fs.realpathSync(path)
       } catch (e) {
@@ -111,8 +113,8 @@ function examine(fs: SubmissionFs, root: string, name: string, path: Buffer): Su
         if (code === 'ENOENT') return refuse('broken symlink', 'is a dangling symlink (its target does not exist); not read')
         return refuse('unreadable', `is a symlink that cannot be followed (${code}); not read`)
       }
-      if (!inside(root, real)) return refuse('symlink out of the folder', `is a symlink to ${real}, outside the submission folder; not read`)
-      target = Buffer.from(real)
+      if (!inside(root, real)) return refuse('symlink out of the folder', `is a symlink to ${nameFromBytes(real)}, outside the submission folder; not read`)
+      target = real
     }
     const why = notARegularFile(fs.statSync(target))
     return why ? refuse('not a regular file', why) : { file: name, path: target }
@@ -127,10 +129,10 @@ function examine(fs: SubmissionFs, root: string, name: string, path: Buffer): Su
  * read as bytes, so a name that is not UTF-8 is still found and opened.
  */
 export function listSubmissions(dir: string, fs: SubmissionFs = nodeFs): Submission[] {
-  let root: string
+  let root: Buffer
   let entries: Dirent<Buffer>[]
   try {
-    root = realpathSync(dir)
+    root = realpathSync.native(dir, { encoding: 'buffer' })
     entries = fs.readdirSync(dir, { withFileTypes: true, encoding: 'buffer' })
   } catch (e) {
     throw new SubmissionFolderError(`--policy-dir ${dir}: cannot be read (${codeOf(e)})`)

@@ -128,6 +128,21 @@ describe('bootlab boot --lab --policy-dir on a hostile class folder', () => {
     ])
   }, 60_000)
 
+  it('a symlink to a file whose name (or folder\'s name) is not UTF-8 is followed, not called dangling', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'bootlab-bytes-'))
+    const bytes = (...parts: (string | Buffer)[]) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)))
+    writeFileSync(bytes(folder, '/real-', Buffer.from([0xff]), '.c'), solution)
+    symlinkSync(bytes('real-', Buffer.from([0xff]), '.c'), join(folder, 'link.c'))
+    mkdirSync(bytes(folder, '/dir-', Buffer.from([0xfe])))
+    writeFileSync(bytes(folder, '/dir-', Buffer.from([0xfe]), '/inner.c'), solution)
+    symlinkSync(bytes('dir-', Buffer.from([0xfe]), '/inner.c'), join(folder, 'into-dir.c'))
+    const listed = new Map(listSubmissions(folder).map((s) => [s.file, s]))
+    for (const name of ['link.c', 'into-dir.c']) {
+      expect(listed.get(name)?.refused, name).toBeUndefined()
+      expect(readFileSync(listed.get(name)!.path, 'utf8'), name).toBe(solution)
+    }
+  })
+
   it('an EACCES from stat (through the listing seam) is that entry\'s line, not a crash', () => {
     const folder = mkdtempSync(join(tmpdir(), 'bootlab-seam-'))
     writeFileSync(join(folder, 'a.c'), solution)
@@ -135,7 +150,7 @@ describe('bootlab boot --lab --policy-dir on a hostile class folder', () => {
     const fs: SubmissionFs = {
       readdirSync: (d, o) => nodeFs.readdirSync(d, o),
       lstatSync: (p) => nodeFs.lstatSync(p),
-      realpathSync: (p) => nodeFs.realpathSync(p),
+      realpathSync: (p) => nodeFs.realpathSync.native(p, { encoding: 'buffer' }),
       statSync: (p) => {
         if (p.toString().endsWith('/a.c')) throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' })
         return nodeFs.statSync(p)
