@@ -23,11 +23,15 @@ export function terminalSafe(text: string): string {
   return text.replace(UNSAFE, escape)
 }
 
-/** A file name as raw bytes shown as text: UTF-8 when it is valid UTF-8, otherwise each byte that is not ASCII as \xNN. */
+/**
+ * A file name as raw bytes shown as text: UTF-8 when it is valid UTF-8, otherwise each byte that
+ * is not ASCII as \xNN. A backslash in the name is shown doubled (as `ls -b` does), so a name
+ * holding the text "\xff" never reads like one holding the byte 0xff: two files, two names.
+ */
 export function nameFromBytes(bytes: Uint8Array): string {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/\\/g, '\\\\')
   } catch {
-    return Array.from(bytes, (b) => (b < 0x80 ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`)).join('')
+    return Array.from(bytes, (b) => (b === 0x5c ? '\\\\' : b < 0x80 ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`)).join('')
   }
 }

@@ -143,6 +143,14 @@ describe('bootlab boot --lab --policy-dir on a hostile class folder', () => {
     }
   })
 
+  it('a name holding the bytes 0xff 0xfe and one holding the text "\\xff\\xfe" are two names in every report', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'bootlab-names-'))
+    writeFileSync(Buffer.concat([Buffer.from(`${folder}/ivan-`), Buffer.from([0xff, 0xfe]), Buffer.from('.c')]), solution)
+    writeFileSync(join(folder, 'ivan-\\xff\\xfe.c'), solution)
+    writeFileSync(join(folder, 'back\\slash.c'), solution)
+    expect(listSubmissions(folder).map((s) => s.file)).toEqual(['back\\\\slash.c', 'ivan-\\\\xff\\\\xfe.c', 'ivan-\\xff\\xfe.c'])
+  })
+
   it('an EACCES from stat (through the listing seam) is that entry\'s line, not a crash', () => {
     const folder = mkdtempSync(join(tmpdir(), 'bootlab-seam-'))
     writeFileSync(join(folder, 'a.c'), solution)
