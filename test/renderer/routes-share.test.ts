@@ -1,6 +1,11 @@
-import { describe, expect, it } from 'vitest'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import LZString from 'lz-string'
+import { describe, expect, it, vi } from 'vitest'
 import { formatRoute, parseRoute, type Route, sameExceptStep } from '../../src/renderer/routes'
-import { decodeShare, encodeShare } from '../../src/renderer/share-link'
+import { decodeShare, encodeShare, MAX_SHARE_PAYLOAD } from '../../src/renderer/share-link'
+
+const ROOT = join(import.meta.dirname, '../..')
 
 describe('hash routes', () => {
   it('round-trips every kind of route', () => {
@@ -50,5 +55,34 @@ describe('share links', () => {
     expect(decodeShare('a b<script>')).toEqual({ error: expect.stringMatching(/characters/) })
     const notOurs = decodeShare(encodeShare(shared).replace(/^./, 'Z'))
     expect('error' in notOurs).toBe(true)
+  })
+
+  it('a link longer than a share link ever is, such as a crafted one that decompresses to gigabytes, is refused before it is decompressed', () => {
+    const decompress = vi.spyOn(LZString, 'decompressFromEncodedURIComponent')
+    // An lz-string stream in which each code repeats the last entry and extends it (KwKwK): its output grows quadratically.
+    const bits: number[] = []
+    const put = (v: number, n: number) => {
+      for (let i = 0; i < n; i++) bits.push((v >> i) & 1)
+    }
+    put(0, 2)
+    put(0x61, 8)
+    let [dictSize, numBits, enlargeIn] = [4, 3, 4]
+    for (let i = 0; i < 12_000; i++) {
+      put(dictSize, numBits)
+      dictSize++
+      if (--enlargeIn === 0) [enlargeIn, numBits] = [2 ** numBits, numBits + 1]
+    }
+    put(2, numBits)
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-$'
+    let bomb = ''
+    for (let i = 0; i < bits.length; i += 6) bomb += alphabet[bits.slice(i, i + 6).reduce((v, b) => (v << 1) | b, 0) | 0]
+    expect(bomb.length).toBeGreaterThan(MAX_SHARE_PAYLOAD)
+    expect(decodeShare(bomb)).toEqual({ error: expect.stringMatching(/more than a BootLab share link ever holds/) })
+    expect(decompress).not.toHaveBeenCalled()
+    // Every bundled kernel state, and one several times the largest, fits in a link.
+    const large = { ...shared, policy: { path: 'big.c', text: readFileSync(join(ROOT, 'resources/policies/unpatched.c'), 'utf8').repeat(3) } }
+    expect(encodeShare(large).length).toBeLessThan(MAX_SHARE_PAYLOAD)
+    expect(decodeShare(encodeShare(large))).toEqual({ shared: large })
+    decompress.mockRestore()
   })
 })
