@@ -13,7 +13,7 @@ import type { useBootInspectorStore } from './stores/boot-inspector'
 import type { useCompareStore } from './stores/compare'
 import type { useLabsStore } from './stores/labs'
 import type { useViewStore } from './stores/view'
-import { SHARED_SESSION, type useWorkbenchStore } from './stores/workbench'
+import type { useWorkbenchStore } from './stores/workbench'
 
 export interface RouteStores {
   workbench: ReturnType<typeof useWorkbenchStore>
@@ -41,7 +41,7 @@ export function installRouteSync(stores: RouteStores, host: RouteHost): { start(
   function current(): Route {
     if (compare.shown) return { kind: 'compare' }
     const step = inspector.pickedStep ?? undefined
-    if (workbench.lab?.id === SHARED_SESSION && sharedPayload) return { kind: 'share', payload: sharedPayload }
+    if (workbench.lab?.shared && sharedPayload) return { kind: 'share', payload: sharedPayload }
     if (labs.current) return { kind: 'lab', lab: labs.current.id, tab: view.tab, step }
     if (!workbench.policyPath) return { kind: 'home' }
     return { kind: 'kernel', policy: workbench.policyPath, machine: workbench.scenarioPath ?? undefined, tab: view.tab, step }

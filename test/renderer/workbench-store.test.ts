@@ -243,6 +243,57 @@ describe('workbench store', () => {
     expect(api.saved['workbench-unpatched']).toBe('int theirs;')
   })
 
+  it('a share link opens in a session of its own per link: its edits come back on a reload, another link keeps its own text', async () => {
+    const api = fakeApi()
+    const friend = { path: 'start.c', text: 'int friend;\n' }
+    const other = { path: 'start.c', text: 'int other;\n' }
+    const realm = { path: 'realm.yaml', text: 'name: realm' }
+    const { workbench } = await startedWorkbench(api)
+    await workbench.openShared(friend, realm)
+    expect(workbench.lab?.shared).toBe(true)
+    workbench.edit('int friend;\nint my_fix;\n')
+    await vi.advanceTimersByTimeAsync(SAVE_DEBOUNCE_MS + 10)
+    // A reload: a fresh page opens the same link.
+    setActivePinia(createPinia())
+    const again = (await startedWorkbench(api)).workbench
+    await again.openShared(friend, realm)
+    expect(again.policyText).toBe('int friend;\nint my_fix;\n')
+    await again.openShared(other, realm)
+    expect(again.policyText).toBe('int other;\n')
+    // Another tab saving the first link's session is not offered to this one.
+    again.otherSaved(Object.keys(api.saved).find((k) => k.startsWith('shared-'))!, 'int theirs;')
+    expect(again.offered).toBeNull()
+  })
+
+  it('a share link whose boot killed the page is not booted again on reopening it', async () => {
+    const items = new Map<string, string>()
+    const sentinel = { getItem: (k: string) => items.get(k) ?? null, setItem: (k: string, v: string) => void items.set(k, v), removeItem: (k: string) => void items.delete(k) }
+    const api = fakeApi()
+    await useKernelResourcesStore().load(api)
+    // The boot of the link's text never answers: the page dies during it.
+    const boots = fakeBoots()
+    boots.run.mockImplementation(async (input: BootInput) =>
+      input.policy.text.includes('killer') ? new Promise<BootOutcome | null>(() => {}) : { kind: 'booted', diagnostics: [], result: result() },
+    )
+    const workbench = useWorkbenchStore()
+    workbench.connect({ api, boots, sentinel })
+    await workbench.start()
+    const killer = { path: 'start.c', text: 'int killer;\n' }
+    const realm = { path: 'realm.yaml', text: 'name: realm' }
+    void workbench.openShared(killer, realm)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(items.has(BOOT_SENTINEL_KEY)).toBe(true)
+    // The page died during that boot; the reload opens the link again.
+    setActivePinia(createPinia())
+    await useKernelResourcesStore().load(api)
+    const reloaded = useWorkbenchStore()
+    const boots2 = fakeBoots()
+    reloaded.connect({ api, boots: boots2, sentinel })
+    await reloaded.openShared(killer, realm)
+    expect(boots2.runs).toHaveLength(0)
+    expect(reloaded.bootHeld).toMatch(/stopped the last boot/)
+  })
+
   it('a session opened on the text whose boot never came back is not booted until asked', async () => {
     const items = new Map<string, string>()
     const sentinel = { getItem: (k: string) => items.get(k) ?? null, setItem: (k: string, v: string) => void items.set(k, v), removeItem: (k: string) => void items.delete(k) }

@@ -28,8 +28,17 @@ export interface WorkbenchDeps {
   sentinel?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>
 }
 
-/** The session a share link opens: saved under its own key, so it never overwrites the learner's own text. */
-export const SHARED_SESSION = 'shared'
+/**
+ * The session a share link opens: saved under a key of its own per link (named by what the link
+ * holds), so it never overwrites the learner's own text, a reload of the link brings back the
+ * edits made to it, and two tabs on two links never offer each other their text.
+ */
+export function sharedSessionKey(policy: TextFile, scenario: TextFile): string {
+  const text = [policy.path, policy.text, scenario.path, scenario.text].join('\0')
+  let h = 0x811c9dc5
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0
+  return `shared-${h.toString(16).padStart(8, '0')}-${text.length.toString(36)}`
+}
 
 /**
  * Issue 11: a policy whose boot killed the page (or the worker) would kill it again on every reopen,
@@ -64,6 +73,8 @@ export interface LabSession {
   machineLocked: boolean
   /** The kernel state (a path of kernelStates) the lab measures the learner's policy against, if it names one. */
   compareWith?: string
+  /** A share link's session (see sharedSessionKey), not a lab. */
+  shared?: boolean
 }
 
 /** A boot that ran the policy, kept for the views while newer text does not boot. */
@@ -391,16 +402,22 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     await bootOpened()
   }
 
-  /** Opens a shared policy on its machine (a share link) in a session of its own (see SHARED_SESSION). */
+  /**
+   * Opens a shared policy on its machine (a share link) in a session of its own (see
+   * sharedSessionKey): the learner's edits to this link's text if there are any, else the link's.
+   * Like any session, a text whose boot killed the page last time is shown without booting.
+   */
   async function openShared(policy: TextFile, scenario: TextFile): Promise<void> {
-    if (!(await openWaiting(async () => null))) return
-    lab.value = { id: SHARED_SESSION, start: policy, kernelStates: resources.policies, scenarios: [scenario], machineLocked: false }
+    const id = sharedSessionKey(policy, scenario)
+    const open = await openWaiting(() => needDeps().api.loadPolicy(id))
+    if (!open) return
+    lab.value = { id, start: policy, kernelStates: resources.policies, scenarios: [scenario], machineLocked: false, shared: true }
     policyPath.value = policy.path
-    policyText.value = policy.text
+    policyText.value = open.loaded ?? policy.text
     scenarioPath.value = scenario.path
     scenarioDraft.value = null
     forgetBoots()
-    await bootNow()
+    await bootOpened()
   }
 
   async function selectScenario(path: string): Promise<void> {
