@@ -133,13 +133,18 @@ function patchLines(patch: string): string {
     .join('')
 }
 
+/** `text` with each lone surrogate replaced by U+FFFD (String.prototype.toWellFormed, ES2024). */
+const wellFormed = (text: string) => text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')
+
 function policy(input: ReportInput): string {
   const patch = policyPatch(input)
   const name = `${input.policyFile}.patch`
   // A data: link saves the patch without any request; the CSP allows no other source.
-  const download = `<a download="${esc(name)}" href="data:text/x-diff;charset=utf-8,${esc(encodeURIComponent(patch))}">${esc(name)}</a>`
+  // encodeURIComponent throws on a lone surrogate (a policy can hold one): it is written as U+FFFD, as the Markdown report does.
+  const download = `<a download="${esc(name)}" href="data:text/x-diff;charset=utf-8,${esc(encodeURIComponent(wellFormed(patch)))}">${esc(name)}</a>`
   return [
-    section('policy', `<p><code>${esc(input.policyFile)}</code></p>`, `<pre class="policy">${esc(input.policy)}</pre>`),
+    // The HTML parser drops a newline right after <pre>: one is written there, so a policy starting with a blank line keeps it.
+    section('policy', `<p><code>${esc(input.policyFile)}</code></p>`, `<pre class="policy">\n${esc(input.policy)}</pre>`),
     section(
       'patch',
       patch

@@ -108,9 +108,10 @@ function goals(input: ReportInput): string[] {
     '',
     `Score: **${earned} / ${total}**`,
     '',
+    // Several pieces of evidence share a cell, joined by ' · ': a <br> is shown as text by markdown-it (HTML off).
     table(
       ['Goal', 'Weight', 'Result', 'Why', 'Evidence'],
-      input.lab.goals.map((g) => [cell(g.name), String(g.weight), g.passed ? '✅ pass' : '❌ FAIL', cell(g.message), g.evidence.map(cell).join('<br>') || '—']),
+      input.lab.goals.map((g) => [cell(g.name), String(g.weight), g.passed ? '✅ pass' : '❌ FAIL', cell(g.message), g.evidence.map(cell).join(' · ') || '—']),
     ),
   ]
 }
@@ -209,7 +210,7 @@ function callers(r: BootResult): string[] {
 function compare(c: CompareSummary): string[] {
   const stepRows = c.steps.filter((s) => s.differs)
   const calls = (side: CompareSummary['steps'][number]['left']) =>
-    side ? side.calls.map((k) => cell(`${k.caller}: ${k.outcome}${k.errno ? ` (${k.errno})` : ''}`)).join('<br>') || 'no calls' : 'not reached'
+    side ? side.calls.map((k) => cell(`${k.caller}: ${k.outcome}${k.errno ? ` (${k.errno})` : ''}`)).join(' · ') || 'no calls' : 'not reached'
   const hunks = consoleHunks(c.console)
   const sign = { both: ' ', left: '-', right: '+' } as const
   const mapRows = c.mapDifferences.slice(0, MAX_MAP_ROWS)

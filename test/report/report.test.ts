@@ -12,6 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import type { BootResult } from '../../src/core'
 import { compareBoots } from '../../src/report/compare'
 import { policyPatch, type ReportInput, SECTIONS } from '../../src/report/content'
+import { escapeXml } from '../../src/report/escape'
 import { renderHtml } from '../../src/report/html'
 import { renderMarkdownFolder } from '../../src/report/markdown'
 
@@ -84,6 +85,25 @@ describe('lab report', () => {
     expect(patch).toBe(policyPatch(input))
     expect(patch).toMatch(/^diff --git a\/policy\.c b\/policy\.c\n--- a\/policy\.c\n\+\+\+ b\/policy\.c\n@@ /)
     expect(gitApply('policy.c', PATCHED_V2, patch)).toBe(LEARNER_POLICY)
+  })
+
+  it('a goal with several pieces of evidence reads as text in Markdown rendered as markdown-it does, with no raw tag', () => {
+    const two = { ...input, lab: { ...input.lab, goals: [{ ...input.lab.goals[0], evidence: ['first fact in boot of realm', 'second fact in boot of host'] }] } }
+    const html = new MarkdownIt().render(renderMarkdown(two))
+    expect(html).toContain('first fact in boot of realm')
+    expect(html).toContain('second fact in boot of host')
+    expect(html).not.toContain('&lt;br&gt;')
+  })
+
+  it('HTML: a policy that starts with a blank line keeps it, and one holding a lone surrogate still exports', () => {
+    const blank = { ...input, policy: `\n${LEARNER_POLICY}` }
+    const page = renderHtml(blank)
+    const pre = /<pre class="policy">([\s\S]*?)<\/pre>/.exec(page)![1]
+    // The HTML parser drops one newline right after <pre>: the text must survive that.
+    expect(pre.replace(/^\n/, '')).toBe(escapeXml(blank.policy))
+    const lone = { ...input, policy: `${LEARNER_POLICY}/* \ud800 */\n` }
+    expect(() => renderHtml(lone)).not.toThrow()
+    expect(renderHtml(lone)).toContain('%EF%BF%BD')
   })
 
   it('policyPatch also round-trips a file without a final newline, and is empty for an unchanged policy', () => {
