@@ -62,6 +62,8 @@ export class Run implements StoppedBoot {
   private prevSite: StatementSite | undefined
   private prevDepth = -1
   private readonly compiled = new Map<string, CompiledExpr>()
+  /** Debugger expressions being evaluated (see hook). */
+  private evaluating = 0
   captured: DebugState | undefined
   /** Called at the stop with the live run (to evaluate in one of its frames). */
   onStop: ((run: Run) => void) | undefined
@@ -89,6 +91,9 @@ export class Run implements StoppedBoot {
   }
 
   hook = (site: StatementSite, locals: Locals, depth: number): void => {
+    // A debugger expression that calls a policy function runs that function's statements through
+    // this hook too: they are not the boot's, so they are neither counted, nor stopped at, nor frames.
+    if (this.evaluating > 0) return
     const at = depth - 1
     this.frameLocals[at] = locals
     this.frameSites[at] = site
@@ -143,11 +148,14 @@ export class Run implements StoppedBoot {
       this.compiled.set(key, c)
     }
     if (!c.ev) return { error: c.error! }
+    this.evaluating++
     try {
       return { value: this.k.interp.evaluate(c.ev, locals) }
     } catch (e) {
       if (e instanceof PolicyError) return { error: `in '${text}': ${e.diagnostic.message}` }
       throw e
+    } finally {
+      this.evaluating--
     }
   }
 

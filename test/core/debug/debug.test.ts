@@ -184,6 +184,25 @@ describe('stepping and time travel', () => {
     expect(back.state.console).toEqual(before.state.console)
   })
 
+  it('a condition or an expression that calls a policy function is evaluated in the stopped frame, and the boot counts none of its statements', () => {
+    const line = lineOf(v2Text, /^\s+int ret;/, lineOf(v2Text, /^int split_kernel_leaf_mapping\(/))
+    const plain = new DebugSession({ scenario: realm, policy: v2, parser })
+    plain.setBreakpoints('patched-v2.c', [{ line }])
+    const stops = allStops(plain, plain.start())
+    expect(stops.length).toBeGreaterThan(1)
+
+    // can_set_direct_map() is policy code (unpatched.c): true on a realm with rodata=full.
+    const s = new DebugSession({ scenario: realm, policy: v2, parser })
+    s.setBreakpoints('patched-v2.c', [{ line, condition: 'can_set_direct_map()' }])
+    const first = s.start()
+    expect(first).toMatchObject({ reason: 'breakpoint', index: stops[0].index })
+    expect(s.total).toBe(plain.total)
+    expect(first.state.frames[0].name).toBe('split_kernel_leaf_mapping')
+    expect(s.evaluate('can_set_direct_map()')).toMatchObject({ value: { decimal: '1' } })
+    expect(s.evaluate('end - start')).toMatchObject({ value: { decimal: String(BigInt(local(stops[0], 'end').decimal!) - BigInt(local(stops[0], 'start').decimal!)) } })
+    expect(allStops(s, s.continue()).map((st) => st.index)).toEqual(stops.slice(1).map((st) => st.index))
+  })
+
   it('step into enters policy callees, step out leaves them, and the execution slider reaches every statement', () => {
     const s = new DebugSession({ scenario: realm, policy: v2, parser })
     const entry = s.start(true)
