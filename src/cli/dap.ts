@@ -10,7 +10,7 @@
  * One thread ("boot"); frames are the kernel's call trace, native frames
  * without a source; scopes Locals, Globals and Machine.
  */
-import { existsSync } from 'node:fs'
+import { existsSync, realpathSync } from 'node:fs'
 import { basename, resolve } from 'node:path'
 import { DebugSession as DapSession, InitializedEvent, OutputEvent, Scope, Source, StoppedEvent, TerminatedEvent, Thread } from '@vscode/debugadapter'
 import type { DebugProtocol } from '@vscode/debugprotocol'
@@ -35,11 +35,25 @@ const MACHINE = 2
 const LOCALS = 1000
 const HANDLES = 100_000
 
+/** Two paths naming one file (symlinks and relative paths resolved where the file exists). */
+function samePath(a: string, b: string): boolean {
+  const real = (p: string) => {
+    try {
+      return realpathSync(p)
+    } catch {
+      return resolve(p)
+    }
+  }
+  return real(a) === real(b)
+}
+
 export class BootlabDebugSession extends DapSession {
   private engine: DebugSession | undefined
   /** Policy file base name → the path the client knows it by. */
   private readonly paths = new Map<string, string>()
   private readonly pending = new Map<string, DebugProtocol.SourceBreakpoint[]>()
+  /** Function breakpoints sent before launch (VS Code sends them with the others, before configurationDone). */
+  private pendingFunctions: DebugProtocol.FunctionBreakpoint[] | undefined
   private current: Stop | undefined
   private handles = new Map<number, Variable[]>()
   private configured!: Promise<void>
@@ -90,6 +104,8 @@ export class BootlabDebugSession extends DapSession {
       return
     }
     for (const [path, bps] of this.pending) this.applyBreakpoints(path, bps)
+    if (this.pendingFunctions) this.reportChanged(this.applyFunctionBreakpoints(this.pendingFunctions))
+    this.pendingFunctions = undefined
     await this.configured
     this.sendResponse(response)
     this.report(this.engine.start(args.stopOnEntry ?? false))
@@ -110,20 +126,43 @@ export class BootlabDebugSession extends DapSession {
   }
 
   private applyBreakpoints(path: string, requested: DebugProtocol.SourceBreakpoint[]): DebugProtocol.Breakpoint[] {
-    const set = this.engine!.setBreakpoints(path, requested.map((b) => ({ line: b.line, condition: b.condition || undefined, logMessage: b.logMessage })))
-    if (!this.paths.has(basename(path))) this.paths.set(basename(path), path)
-    const out = set.map((bp) => ({ id: bp.id, verified: bp.verified, line: bp.actualLine, message: bp.message, source: new Source(basename(path), path) }))
-    if (this.pending.has(path)) for (const bp of out) this.sendEvent({ seq: 0, type: 'event', event: 'breakpoint', body: { reason: 'changed', breakpoint: bp } } as DebugProtocol.BreakpointEvent)
+    // The engine knows files by base name; every lab of a course has a start.c. Another file of the
+    // launched file's name is not in this boot: its breakpoints are not set in the launched one.
+    const known = this.paths.get(basename(path))
+    const out =
+      known !== undefined && !samePath(known, path)
+        ? requested.map((b) => ({ verified: false, line: b.line, message: `not in this boot: it runs ${known}`, source: new Source(basename(path), path) }))
+        : this.engine!.setBreakpoints(path, requested.map((b) => ({ line: b.line, condition: b.condition || undefined, logMessage: b.logMessage }))).map((bp) => ({
+            id: bp.id,
+            verified: bp.verified,
+            line: bp.actualLine,
+            message: bp.message,
+            source: new Source(basename(path), path),
+          }))
+    if (known === undefined) this.paths.set(basename(path), path)
+    if (this.pending.has(path)) this.reportChanged(out)
     this.pending.delete(path)
     return out
   }
 
+  /** Breakpoints answered unverified before launch, as they turned out once it was set (breakpoint events). */
+  private reportChanged(breakpoints: DebugProtocol.Breakpoint[]): void {
+    for (const bp of breakpoints) if (bp.id !== undefined) this.sendEvent({ seq: 0, type: 'event', event: 'breakpoint', body: { reason: 'changed', breakpoint: bp } } as DebugProtocol.BreakpointEvent)
+  }
+
+  private applyFunctionBreakpoints(requested: DebugProtocol.FunctionBreakpoint[]): DebugProtocol.Breakpoint[] {
+    const set = this.engine!.setFunctionBreakpoints(requested.map((b) => ({ function: b.name, condition: b.condition || undefined })))
+    return set.map((bp) => ({ id: bp.id, verified: bp.verified, line: bp.actualLine, message: bp.message, source: bp.verified ? new Source(bp.file, this.paths.get(bp.file) ?? bp.file) : undefined }))
+  }
+
   protected setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
-    if (!this.engine) return this.sendErrorResponse(response, 2, 'function breakpoints are set once the boot is launched')
-    const set = this.engine.setFunctionBreakpoints(args.breakpoints.map((b) => ({ function: b.name, condition: b.condition || undefined })))
-    response.body = {
-      breakpoints: set.map((bp) => ({ id: bp.id, verified: bp.verified, line: bp.actualLine, message: bp.message, source: bp.verified ? new Source(bp.file, this.paths.get(bp.file) ?? bp.file) : undefined })),
+    if (!this.engine) {
+      // Before launch: kept, answered unverified; launch sets them and reports each with a breakpoint event.
+      this.pendingFunctions = args.breakpoints
+      response.body = { breakpoints: args.breakpoints.map(() => ({ verified: false, message: 'set when the boot is launched' })) }
+      return this.sendResponse(response)
     }
+    response.body = { breakpoints: this.applyFunctionBreakpoints(args.breakpoints) }
     this.sendResponse(response)
   }
 

@@ -4,6 +4,8 @@
  * the line, stackTrace, scopes, variables, next, stepBack, continue to the
  * end, terminated.
  */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DebugClient } from '@vscode/debugadapter-testsupport'
 import type { DebugProtocol } from '@vscode/debugprotocol'
@@ -90,6 +92,33 @@ describe('bootlab dap', () => {
     const terminated = dc.waitForEvent('terminated')
     await dc.continueRequest({ threadId: 1 })
     await terminated
+  }, 120_000)
+
+  it("breakpoints for another file of the same name (every lab's start.c) are not set in this one; function breakpoints sent before launch are kept", async () => {
+    // Two labs of a course folder, each with its start.c: the boot runs lab a's.
+    const course = mkdtempSync(join(tmpdir(), 'bootlab-dap-course-'))
+    for (const lab of ['a', 'b']) mkdirSync(join(course, lab))
+    writeFileSync(join(course, 'a', 'start.c'), v2.text)
+    writeFileSync(join(course, 'b', 'start.c'), v2.text)
+    const initialized = dc.waitForEvent('initialized')
+    await dc.initializeRequest()
+    const stopped = dc.waitForEvent('stopped')
+    const launched = dc.launchRequest({ scenario: 'realm', policy: join(course, 'a', 'start.c') } as DebugProtocol.LaunchRequestArguments)
+    await initialized
+    // VS Code sends function breakpoints with the others, before configurationDone: they are kept for the launch.
+    const functions = await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'split_kernel_leaf_mapping' }] })
+    expect(functions.body.breakpoints).toHaveLength(1)
+    const other = await dc.setBreakpointsRequest({ source: { path: join(course, 'b', 'start.c') }, breakpoints: [{ line: alignLine }] })
+    await dc.configurationDoneRequest()
+    await launched
+    expect(other.body.breakpoints[0].verified).toBe(false)
+    const stop = (await stopped) as DebugProtocol.StoppedEvent
+    expect(stop.body.reason).toBe('breakpoint')
+    const [top] = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames
+    expect(top).toMatchObject({ name: 'split_kernel_leaf_mapping', source: { path: join(course, 'a', 'start.c') } })
+    // After launch, too: b's start.c gets no breakpoint in a's boot, and says why.
+    const again = await dc.setBreakpointsRequest({ source: { path: join(course, 'b', 'start.c') }, breakpoints: [{ line: alignLine }] })
+    expect(again.body.breakpoints[0]).toMatchObject({ verified: false, message: expect.stringContaining(join(course, 'a', 'start.c')) })
   }, 120_000)
 
   it('a launch of an unknown scenario is an error response naming it', async () => {
