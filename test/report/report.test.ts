@@ -88,7 +88,8 @@ describe('lab report', () => {
   })
 
   it('a goal with several pieces of evidence reads as text in Markdown rendered as markdown-it does, with no raw tag', () => {
-    const two = { ...input, lab: { ...input.lab, goals: [{ ...input.lab.goals[0], evidence: ['first fact in boot of realm', 'second fact in boot of host'] }] } }
+    const lab = input.lab!
+    const two: ReportInput = { ...input, lab: { ...lab, goals: [{ ...lab.goals[0], evidence: ['first fact in boot of realm', 'second fact in boot of host'] }] } }
     const html = new MarkdownIt().render(renderMarkdown(two))
     expect(html).toContain('first fact in boot of realm')
     expect(html).toContain('second fact in boot of host')
