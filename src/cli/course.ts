@@ -37,6 +37,9 @@ type Out = (s: string) => void
 export const DEFAULT_COURSE_DIR = 'bootlab-course'
 const LEARNER_FILE = 'start.c'
 
+/** What the course commands need of the progress store (a test substitutes one whose saves fail). */
+export type ProgressStore = Pick<UserStore, 'loadProgress' | 'saveProgress'>
+
 /** The bundled labs that load, in course order. */
 function courseLabIds(): string[] {
   return listBundledLabs()
@@ -142,13 +145,13 @@ export function showLab(argv: string[], out: Out, err: Out, style: Style, width:
   return 0
 }
 
-export async function hint(argv: string[], out: Out, err: Out, style: Style): Promise<number> {
+export async function hint(argv: string[], out: Out, err: Out, style: Style, openStore: (course: string) => ProgressStore = (c) => new UserStore(c)): Promise<number> {
   const course = findCourse(process.cwd())
   const ids = courseLabIds()
   const [first, second] = argv
   const namedLab = first !== undefined && !/^\d+$/.test(first) ? first : undefined
   const nText = namedLab ? second : first
-  const store = course ? new UserStore(course) : null
+  const store = course ? openStore(course) : null
   const saved: Progress = store ? await store.loadProgress() : { labs: {} }
   const id = currentLab(course ?? process.cwd(), saved, namedLab, ids)
   if (!id) {
@@ -176,7 +179,9 @@ export async function hint(argv: string[], out: Out, err: Out, style: Style): Pr
   if (store && n > revealed) {
     // Read again just before the write, so a status `bootlab watch` saved meanwhile is kept.
     const fresh = await store.loadProgress()
-    await store.saveProgress({ ...fresh, hints: { ...fresh.hints, [lab.id]: Math.max(n, fresh.hints?.[lab.id] ?? 0) } })
+    await store
+      .saveProgress({ ...fresh, hints: { ...fresh.hints, [lab.id]: Math.max(n, fresh.hints?.[lab.id] ?? 0) } })
+      .catch((e: Error) => err(style.red(`bootlab hint: the hint count was not saved (${terminalSafe(e.message)})`)))
   }
   out(style.bold(`Hint ${n} of ${lab.hints.length} for ${lab.id}:`))
   out(renderMarkdown(lab.hints[n - 1], style))
@@ -207,10 +212,10 @@ function printWatchGrade(grade: LabGrade, out: Out, style: Style): void {
  * Grade the current lab on every save of its start.c until interrupted, or
  * until every lab is passed. Resolves with the exit status when it stops.
  */
-export async function watchCourse(argv: string[], out: Out, err: Out, style: Style, signal?: AbortSignal): Promise<number> {
+export async function watchCourse(argv: string[], out: Out, err: Out, style: Style, signal?: AbortSignal, openStore: (course: string) => ProgressStore = (c) => new UserStore(c)): Promise<number> {
   const course = findCourse(process.cwd())
   if (!course) return noCourse(err)
-  const store = new UserStore(course)
+  const store = openStore(course)
   const ids = courseLabIds()
   let saved = await store.loadProgress()
   if (saved.notice) err(saved.notice)
@@ -232,13 +237,15 @@ export async function watchCourse(argv: string[], out: Out, err: Out, style: Sty
     saved = fresh
     if (fresh.labs[labId] === status || (fresh.labs[labId] === 'passed' && status === 'in-progress')) return
     saved = { ...fresh, labs: { ...fresh.labs, [labId]: status } }
-    await store.saveProgress(saved)
+    // A progress.json that cannot be written (a full disk, a read-only folder) is said, and the watch goes on.
+    await store.saveProgress(saved).catch((e: Error) => err(style.red(`bootlab watch: progress not saved (${terminalSafe(e.message)}); the grade above stands`)))
   }
 
   let lab = loadLabArg(id)
   let grading = Promise.resolve()
   const gradeNow = (reason: string) => {
     const labNow = lab
+    // One grade at a time, in order; one that fails is said and the next save is graded all the same.
     grading = grading.then(async () => {
       const file = join(course, labNow.id, LEARNER_FILE)
       let text: string
@@ -281,26 +288,53 @@ export async function watchCourse(argv: string[], out: Out, err: Out, style: Sty
         out(`Next: ${next} — edit ${next}/${LEARNER_FILE} (bootlab lab ${next} shows the instructions).`)
         retarget()
       }
-    })
+    }).catch((e: Error) => err(style.red(`bootlab watch: ${labNow.id} could not be graded (${terminalSafe(e.message)}); watching on`)))
   }
 
   let watcher: ReturnType<typeof watch> | undefined
   let timer: ReturnType<typeof setTimeout> | undefined
   let finish: (code: number) => void = () => {}
   const done = new Promise<number>((resolve) => (finish = resolve))
+  /** The watched lab folder's inode: a folder made again under the same name is another one. */
+  let watchedIno: number | undefined
   const retarget = () => {
     watcher?.close()
-    // The folder, not the file: editors save by writing a new file and renaming it over the old one.
-    watcher = watch(join(course, lab.id), (_event, name) => {
-      if (name?.toString() !== LEARNER_FILE && name?.toString() !== ANSWERS_FILE) return
-      clearTimeout(timer)
-      timer = setTimeout(() => gradeNow('saved'), 150)
-    })
+    watcher = undefined
+    watchedIno = undefined
+    try {
+      watchedIno = statSync(join(course, lab.id)).ino
+      // The folder, not the file: editors save by writing a new file and renaming it over the old one.
+      watcher = watch(join(course, lab.id), (_event, name) => {
+        if (name?.toString() !== LEARNER_FILE && name?.toString() !== ANSWERS_FILE) return
+        clearTimeout(timer)
+        timer = setTimeout(() => gradeNow('saved'), 150)
+      })
+      watcher.on('error', () => retarget())
+    } catch {
+      // The lab's folder is gone (deleted, or a course made before the lab existed): said once, and
+      // watched for from the course folder, which sees it come back (bootlab init).
+      out(`${lab.id}/ is missing: bootlab init ${terminalSafe(course)} puts it back; watching for it.`)
+      return
+    }
     out(style.dim(`watching ${lab.id}/${LEARNER_FILE}${lab.questions.length ? ` and ${ANSWERS_FILE}` : ''} (Ctrl+C stops)`))
   }
+  // A lab folder deleted and made again is a new folder: the course folder sees it, and the watch moves to it.
+  let folderTimer: ReturnType<typeof setTimeout> | undefined
+  const courseWatcher = watch(course, (_event, name) => {
+    if (name?.toString() !== lab.id) return
+    clearTimeout(folderTimer)
+    folderTimer = setTimeout(() => {
+      const ino = statSync(join(course, lab.id), { throwIfNoEntry: false })?.ino
+      if (ino === undefined || ino === watchedIno) return
+      retarget()
+      gradeNow('saved')
+    }, 150)
+  })
   const stop = () => {
     watcher?.close()
+    courseWatcher.close()
     clearTimeout(timer)
+    clearTimeout(folderTimer)
     void grading.then(() => finish(0))
   }
   signal?.addEventListener('abort', stop)
