@@ -33,6 +33,8 @@ export interface Recording {
   /** Per statement: call depth, and the index of its site in `sites`. */
   depth: Uint16Array
   site: Uint32Array
+  /** Per statement: which call of its function it runs in (a serial; two calls at one depth differ). */
+  call: Uint32Array
   sites: StatementSite[]
   hits: { index: number; breakpoint: number; conditionError?: string }[]
   logs: LogMessage[]
@@ -70,6 +72,11 @@ export class Run implements StoppedBoot {
   /** Filled while recording. */
   depth: number[] | undefined
   site: number[] | undefined
+  call: number[] | undefined
+  /** The locals of the call seen last at each depth, and its serial: a new locals array is a new call. */
+  private readonly callLocals: Locals[] = []
+  private readonly callSerial: number[] = []
+  private calls = 0
   siteIds: Map<StatementSite, number> | undefined
   readonly hits: Recording['hits'] = []
   readonly logs: LogMessage[] = []
@@ -86,6 +93,7 @@ export class Run implements StoppedBoot {
     if (record) {
       this.depth = []
       this.site = []
+      this.call = []
       this.siteIds = new Map()
     }
   }
@@ -111,6 +119,11 @@ export class Run implements StoppedBoot {
       if (bps) for (const bp of bps) this.checkBreakpoint(bp, site, locals)
     }
     if (this.depth) {
+      if (this.callLocals[at] !== locals) {
+        this.callLocals[at] = locals
+        this.callSerial[at] = this.calls++
+      }
+      this.call!.push(this.callSerial[at])
       this.depth.push(depth)
       let id = this.siteIds!.get(site)
       if (id === undefined) this.siteIds!.set(site, (id = this.siteIds!.size))

@@ -15,7 +15,9 @@
  *
  *   step over    the next statement at the same or a shallower depth
  *   step into    the next statement
- *   step out     the next statement at a shallower depth
+ *   step out     the next statement after the current call returns (a shallower depth,
+ *                or another call at the same depth: the kernel calls policy code again)
+ *   (step over and step out stop earlier at a breakpoint hit on the way, as gdb's do)
  *   continue     the next breakpoint hit (or the end of the boot)
  *   step back    the previous statement at the same or a shallower depth
  *   reverse continue  the previous breakpoint hit (or the first statement)
@@ -139,6 +141,7 @@ export class DebugSession implements RunHost {
           total: run.index,
           depth: Uint16Array.from(run.depth!),
           site: Uint32Array.from(run.site!),
+          call: Uint32Array.from(run.call!),
           sites: [...run.siteIds!.keys()],
           hits: run.hits,
           logs: run.logs,
@@ -229,7 +232,7 @@ export class DebugSession implements RunHost {
   }
 
   stepOver(): Stop {
-    return this.stop('step', this.overTarget(this.position))
+    return this.stepTo(this.overTarget(this.position))
   }
 
   stepIn(): Stop {
@@ -237,7 +240,13 @@ export class DebugSession implements RunHost {
   }
 
   stepOut(): Stop {
-    return this.stop('step', this.outTarget(this.position))
+    return this.stepTo(this.outTarget(this.position))
+  }
+
+  /** A step to `target`, or the first breakpoint hit before it. */
+  private stepTo(target: number): Stop {
+    const hit = this.hitAfter(this.position)
+    return hit && hit.index < target ? this.stop('breakpoint', hit.index, hit) : this.stop('step', target)
   }
 
   /** Reverse step: the previous statement at the same or a shallower depth (the reverse of step over). */
@@ -267,8 +276,12 @@ export class DebugSession implements RunHost {
   }
 
   private outTarget(p: number): number {
-    const d = this.depthAt(p)
-    return this.forward(p, (x) => x < d)
+    const rec = this.recording()
+    if (p >= rec.total) return rec.total
+    const d = rec.depth[p]
+    const call = rec.call[p]
+    for (let i = p + 1; i < rec.total; i++) if (rec.depth[i] < d || (rec.depth[i] === d && rec.call[i] !== call)) return i
+    return rec.total
   }
 
   private backTarget(p: number): number {

@@ -221,6 +221,36 @@ describe('stepping and time travel', () => {
     expect(s.reverseContinue()).toMatchObject({ reason: 'entry', index: 0 })
   })
 
+  it('step over and step out stop at a breakpoint hit on the way, as gdb does', () => {
+    // mem_init() calls swiotlb_update_mem_attributes(), which reaches split_kernel_leaf_mapping() (policy code).
+    const memInit = lineOf(v2Text, /^\s+swiotlb_update_mem_attributes\(\);/, lineOf(v2Text, /^void __init mem_init\(/))
+    const inSplit = lineOf(v2Text, /^\s+int ret;/, lineOf(v2Text, /^int split_kernel_leaf_mapping\(/))
+    const s = new DebugSession({ scenario: realm, policy: v2, parser })
+    s.setBreakpoints('patched-v2.c', [{ line: memInit }])
+    const atCall = s.start()
+    expect(atCall.state.frames[0]).toMatchObject({ name: 'mem_init', line: memInit })
+    s.setBreakpoints('patched-v2.c', [{ line: memInit }, { line: inSplit }])
+    const over = s.stepOver()
+    expect(over).toMatchObject({ reason: 'breakpoint' })
+    expect(over.state.frames[0]).toMatchObject({ name: 'split_kernel_leaf_mapping', line: inSplit })
+    // Out of that call of split_kernel_leaf_mapping(): the boot goes on (other calls follow), it does not end.
+    const out = s.stepOut()
+    expect(out.index).toBeGreaterThan(over.index)
+    expect(out.index).toBeLessThan(s.total)
+  })
+
+  it('step out of a function the kernel called stops in the next policy statement after it returns, not at the end of the boot', () => {
+    const s = new DebugSession({ scenario: realm, policy: v2, parser })
+    const entry = s.start(true)
+    const policyFrames = entry.state.frames.filter((f) => f.origin === 'policy')
+    expect(policyFrames).toHaveLength(1)
+    const out = s.stepOut()
+    expect(out.reason).toBe('step')
+    expect(out.index).toBeLessThan(s.total)
+    // A statement of a later call: the first statement's function has returned (or another call of it began).
+    expect(out.index).toBeGreaterThan(entry.index)
+  })
+
   it('prefetching reads the neighbouring states in one replay, equal to those replayed one by one', () => {
     const line = lineOf(v2Text, /^\s+int ret;/, lineOf(v2Text, /^int split_kernel_leaf_mapping\(/))
     const session = () => {
