@@ -2,7 +2,8 @@
  * A lab's README (Markdown) rendered for a terminal, the way `man` or `glow`
  * would: headings bold (a rule under the title), paragraphs wrapped to the
  * width, lists with bullets or numbers, code blocks indented, inline code and
- * emphasis styled, links as "text <url>". Parsed by markdown-it (as the app's
+ * emphasis styled, links as "text <url>", tables as aligned columns (one record
+ * per row when they do not fit the width). Parsed by markdown-it (as the app's
  * lab pane parses it); raw HTML is shown as text; control characters escaped.
  */
 import MarkdownIt from 'markdown-it'
@@ -71,6 +72,20 @@ function inline(tokens: Token[], style: Style): string {
   return out.replace(/\x00b([^\x00]*)\x00B/g, (_, s: string) => style.bold(s)).replace(/\x00[bB]/g, '')
 }
 
+/** A table's rows (the header first), each cell's inline text: aligned columns, or one record per row when too wide. */
+function table(rows: string[][], style: Style, width: number, indent: string): string[] {
+  const [head, ...body] = rows
+  const widths = head.map((_, c) => Math.max(...rows.map((r) => visible(r[c] ?? ''))))
+  const pad = (s: string, w: number) => s + ' '.repeat(Math.max(0, w - visible(s)))
+  const line = (r: string[]) => indent + head.map((_, c) => pad(r[c] ?? '', widths[c])).join(' | ').trimEnd()
+  if (visible(line(head)) <= width && body.every((r) => visible(line(r)) <= width)) {
+    return [style.bold(line(head)), indent + widths.map((w) => '-'.repeat(w)).join('-+-'), ...body.map(line), '']
+  }
+  const out: string[] = []
+  for (const r of body) out.push(...wrap(head.map((h, c) => `${h}: ${r[c] ?? ''}`).join('; '), width, `${indent}  `, `${indent}- `))
+  return [...out, '']
+}
+
 export function renderMarkdown(source: string, style: Style, width = 80): string {
   const tokens = md.parse(source, {})
   const out: string[] = []
@@ -129,6 +144,15 @@ export function renderMarkdown(source: string, style: Style, width = 80): string
       case 'html_block':
         for (const line of t.content.replace(/\n$/, '').split('\n')) out.push(terminalSafe(line))
         break
+      case 'table_open': {
+        const rows: string[][] = []
+        for (i++; i < tokens.length && tokens[i].type !== 'table_close'; i++) {
+          if (tokens[i].type === 'tr_open') rows.push([])
+          else if (tokens[i].type === 'inline') rows.at(-1)?.push(inline(tokens[i].children ?? [], style))
+        }
+        if (rows.length) out.push(...table(rows, style, width, indent))
+        break
+      }
       default:
         break
     }
