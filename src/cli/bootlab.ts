@@ -334,9 +334,16 @@ export async function runBoot(argv: string[], out: (s: string) => void, err: (s:
     err(`bootlab: ${reportProblem}`)
     return EXIT.badInput
   }
-  const ptdumpProblem = values.step !== undefined && !values.ptdump ? '--step goes with --ptdump' : values.ptdump && (values.json || values.lab !== undefined) ? '--ptdump prints a boot\'s map: not with --json or --lab' : null
-  if (ptdumpProblem) {
-    err(`bootlab: ${ptdumpProblem}\n${USAGE}`)
+  const conflict =
+    values.step !== undefined && !values.ptdump
+      ? '--step goes with --ptdump'
+      : values.ptdump && (values.json || values.lab !== undefined)
+        ? '--ptdump prints a boot\'s map: not with --json or --lab'
+        : values.break?.length && values.lab !== undefined
+          ? '--break stops in one boot of --scenario: not with --lab'
+          : null
+  if (conflict) {
+    err(`bootlab: ${conflict}\n${USAGE}`)
     return EXIT.badInput
   }
   const dir = values['policy-dir']
@@ -369,12 +376,14 @@ export async function runBoot(argv: string[], out: (s: string) => void, err: (s:
   const writeReport = async (result: BootResult, compared?: BootResult): Promise<boolean> =>
     report === undefined || (await reports!.writeBootReport({ path: report, learner, policyArg: policy, compareArg: compare, result, compared }, json ? err : out, err))
   try {
+    // Booted first: reading the policy refuses what is not a regular file (a FIFO would hang the debugger's read).
+    const booted = await bootNamed(values.scenario, values.policy)
     if (values.break?.length) {
       const { printBreakpointHits } = await import('./break-option')
-      const problem = await printBreakpointHits(values.scenario, values.policy, { breaks: values.break, print: values.print }, out)
+      // With --json, stdout is the JSON alone: the hits go to stderr.
+      const problem = await printBreakpointHits(values.scenario, values.policy, { breaks: values.break, print: values.print }, json ? err : out)
       if (problem) throw new BadInput(problem)
     }
-    const booted = await bootNamed(values.scenario, values.policy)
     const left = booted.result
     if (values.ptdump) {
       const { ptdumpDiffLines, ptdumpLines } = await import('./ptdump-option')

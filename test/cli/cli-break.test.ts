@@ -2,7 +2,10 @@
  * `bootlab boot --break file.c:line --print 'a,b,f()'`: one line per hit with
  * the printed values, then the boot as usual; bad breakpoints are bad input.
  */
-import { readFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runBoot } from '../../src/cli/bootlab'
 import { splitPrintList } from '../../src/cli/break-option'
@@ -55,6 +58,19 @@ describe('bootlab boot --break', () => {
     expect(hits.filter((h) => h.includes(`:${alignLine} `)).length).toBe(hits.filter((h) => h.includes(`:${returnLine} `)).length)
     expect(r.out).toMatch(/^ {2}ret = <uninitialised>$/m)
     expect(r.out).toMatch(/^ {2}ret = 0 \(0x0\)$/m)
+  })
+
+  it('with --json the hits go to stderr and stdout is the JSON; with --lab, or on a policy that is not a regular file, it is bad input', async () => {
+    const r = await run('--scenario', 'realm', '--policy', 'patched-v2', '--break', `patched-v2.c:${alignLine}`, '--print', 'start', '--json')
+    expect(() => JSON.parse(r.out)).not.toThrow()
+    expect(r.err).toMatch(/^#1 patched-v2\.c:/m)
+    const lab = await run('--lab', '05-move-swiotlb', '--policy', 'series', '--break', `patched-v2.c:${alignLine}`)
+    expect(lab.code).toBe(3)
+    expect(lab.err).toContain('--break stops in one boot of --scenario: not with --lab')
+    const fifo = join(mkdtempSync(join(tmpdir(), 'bootlab-fifo-')), 'fifo.c')
+    execFileSync('mkfifo', [fifo])
+    const r2 = await run('--scenario', 'realm', '--policy', fifo, '--break', 'fifo.c:3')
+    expect(r2.code).toBe(3)
   })
 
   it('exits 3 for a breakpoint that names no code or an expression that does not parse', async () => {
