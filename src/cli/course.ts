@@ -37,6 +37,15 @@ type Out = (s: string) => void
 export const DEFAULT_COURSE_DIR = 'bootlab-course'
 const LEARNER_FILE = 'start.c'
 
+/**
+ * A lab named as the shell completes a course's folder (`03-realm-bug/`): the lab's id. Anything
+ * else (a path to a lab folder of one's own) is left as given.
+ */
+function labName(arg: string): string {
+  const bare = arg.replace(/\/+$/, '')
+  return bare !== arg && courseLabIds().includes(bare) ? bare : arg
+}
+
 /** What the course commands need of the progress store (a test substitutes one whose saves fail). */
 export type ProgressStore = Pick<UserStore, 'loadProgress' | 'saveProgress'>
 
@@ -136,7 +145,7 @@ export function showLab(argv: string[], out: Out, err: Out, style: Style, width:
   }
   let lab: Lab
   try {
-    lab = loadLabArg(argv[0])
+    lab = loadLabArg(labName(argv[0]))
   } catch (e) {
     err(`bootlab: ${(e as Error).message.split('\n').map(terminalSafe).join('\n')}`)
     return 3
@@ -149,7 +158,7 @@ export async function hint(argv: string[], out: Out, err: Out, style: Style, ope
   const course = findCourse(process.cwd())
   const ids = courseLabIds()
   const [first, second] = argv
-  const namedLab = first !== undefined && !/^\d+$/.test(first) ? first : undefined
+  const namedLab = first !== undefined && !/^\d+$/.test(first) ? labName(first) : undefined
   const nText = namedLab ? second : first
   const store = course ? openStore(course) : null
   const saved: Progress = store ? await store.loadProgress() : { labs: {} }
@@ -219,7 +228,7 @@ export async function watchCourse(argv: string[], out: Out, err: Out, style: Sty
   const ids = courseLabIds()
   let saved = await store.loadProgress()
   if (saved.notice) err(saved.notice)
-  const named = argv[0]
+  const named = argv[0] === undefined ? undefined : labName(argv[0])
   if (named !== undefined && !ids.includes(named)) {
     err(`bootlab watch: no lab '${terminalSafe(named)}' in this course (bootlab progress lists them)`)
     return 3

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { hint, init, type ProgressStore, watchCourse } from '../../src/cli/course'
+import { hint, init, type ProgressStore, showLab, watchCourse } from '../../src/cli/course'
 import { PLAIN } from '../../src/cli/style'
 import { UserStore } from '../../src/node/user-store'
 
@@ -64,6 +64,20 @@ describe('bootlab watch on a course folder that misbehaves', () => {
     expect(text().split(`== ${LAB}`).length).toBeGreaterThan(graded)
     abort.abort()
     expect(await watching).toBe(0)
+  }, 120_000)
+
+  it('a lab named as the shell completes its folder (05-move-swiotlb/) is that lab, for watch, lab and hint', async () => {
+    const abort = new AbortController()
+    const watching = watchCourse([`${LAB}/`], out, out, PLAIN, abort.signal)
+    await vi.waitFor(() => expect(text()).toContain(`== ${LAB}: `), { timeout: 60_000, interval: 50 })
+    abort.abort()
+    expect(await watching).toBe(0)
+    lines.length = 0
+    expect(showLab([`${LAB}/`], out, out, PLAIN, 80)).toBe(0)
+    expect(text()).toMatch(/^Lab 5/)
+    lines.length = 0
+    expect(await hint([`${LAB}/`], out, out, PLAIN)).toBe(0)
+    expect(text()).toMatch(new RegExp(`^Hint 1 of \\d+ for ${LAB}:`, 'm'))
   }, 120_000)
 
   it('bootlab hint shows the hint when its count cannot be saved, and says so', async () => {
