@@ -52,6 +52,11 @@ function table(rows: Row[]): string {
 }
 
 async function main(): Promise<number> {
+  if (process.argv.length > 2) {
+    // It used to ignore them and check labs/ instead: a folder of one's own is `bootlab check`'s.
+    console.error(`npm run lab:check checks the bundled course (labs/); for a lab folder of your own: bootlab check ${process.argv[2]}`)
+    return 3
+  }
   const resources = readKernelResources()
   const rows: Row[] = []
   const problems: string[] = []

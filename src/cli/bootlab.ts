@@ -23,7 +23,7 @@ import { formatLabErrors, gradePolicy, type Lab, type PolicyGrade } from '../lab
 import { loadLabCached } from '../node/lab-cache'
 import { readLabFolder } from '../node/lab-folder'
 import { loadKernelPolicy, loadLabCompiler } from '../node/kernel-policy'
-import { LABS_DIR, labDir, listLabDirs, listPolicies, listScenarios, type NamedText, POLICY_DIR, readKernelResources, readNamed, resolveNamed, SCENARIO_DIR } from '../node/resources'
+import { isLabPath, LABS_DIR, labDir, listLabDirs, listPolicies, listScenarios, type NamedText, POLICY_DIR, readKernelResources, readNamed, resolveNamed, SCENARIO_DIR } from '../node/resources'
 import { readScenario } from '../node/scenario-cache'
 import { DEFAULT_TIMEOUT_SECONDS, EMPTY_SUBMISSION, isEmptySubmission, MAX_SUBMISSION_BYTES, MAX_TIMEOUT_SECONDS } from './submission-limits'
 import { GRADE_FORMATS, type GradeFormat, toGradescope, toJUnit } from './grade-formats'
@@ -155,7 +155,7 @@ async function bootNamed(scenarioArg: string, policyArg: string): Promise<{ resu
 /** A --lab argument (an id of labs/ or a path) loaded and validated, or a bad-input error saying what is wrong. */
 export function loadLabArg(labArg: string): Lab {
   // A bare name that is no bundled lab is a lab id mistyped, not a folder path to show.
-  if (!/[/\\]/.test(labArg) && !existsSync(labDir(labArg))) throw new BadInput(`no lab '${labArg}' (bootlab labs lists them; a lab folder of your own is given as a path, e.g. ./${labArg})${labSuggestion(labArg)}`)
+  if (!isLabPath(labArg) && !existsSync(labDir(labArg))) throw new BadInput(`no lab '${labArg}' (bootlab labs lists them; a lab folder of your own is given as a path, e.g. ./${labArg})${labSuggestion(labArg)}`)
   const read = readLabFolder(labDir(labArg))
   if (!read.folder) throw new BadInput(formatLabErrors(read.errors))
   const loaded = loadLabCached(read.folder, readKernelResources())

@@ -17,7 +17,7 @@ export function readmeQuestions(readme: string): string[] | null {
   const next = ANY_HEADING.exec(rest)
   const section = next ? rest.slice(0, next.index) : rest
   const items: string[] = []
-  for (const line of section.split('\n')) {
+  for (const line of section.split(/\r?\n/)) {
     const item = ITEM.exec(line)
     if (item) items.push(item[1])
     else if (line.trim() && items.length) items[items.length - 1] += ` ${line}`

@@ -101,10 +101,13 @@ export function listLabIds(dir = LABS_DIR): string[] {
 /** The bundled labs' folders, in name order. */
 export const listLabDirs = (): string[] => listLabIds().map((id) => join(LABS_DIR, id))
 
-/** A bare id names a folder of labs/; anything with a slash is a path. */
+/** A bare id names a folder of labs/; anything with a slash, and `.` or `..`, is a path. */
 export function labDir(arg: string): string {
-  return /[/\\]/.test(arg) ? resolve(arg) : join(LABS_DIR, arg)
+  return isLabPath(arg) ? resolve(arg) : join(LABS_DIR, arg)
 }
+
+/** Whether a lab argument is a path (`./mine`, `..`, `/x/lab`) rather than the id of a bundled lab. */
+export const isLabPath = (arg: string): boolean => /[/\\]/.test(arg) || arg === '.' || arg === '..'
 
 /** A folder that can be seen; anything else (missing, a file, unreadable) is not a lab here. */
 function isFolder(path: string): boolean {

@@ -77,4 +77,64 @@ describe('bootlab check <lab folder>', () => {
     expect(broken.code).toBe(3)
     expect(broken.err).toMatch(/^bootlab check: 05-draft\/lab\.yaml:\d+: kind: /)
   }, 120_000)
+
+  /** A copy of a bundled lab under a new id, with `edit` applied to its files. */
+  function draft(id: string, edit: (dir: string) => void): string {
+    const dir = join(mkdtempSync(join(tmpdir(), 'bootlab-check-')), `${id}-draft`)
+    cpSync(`labs/${id}`, dir, { recursive: true })
+    const manifest = join(dir, 'lab.yaml')
+    writeFileSync(manifest, readFileSync(manifest, 'utf8').replace(`id: ${id}`, `id: ${id}-draft`))
+    edit(dir)
+    return dir
+  }
+
+  it('a start.c that does not compile fails the check, in a fix lab and an explore lab alike', async () => {
+    for (const id of ['06-secondary-cpu-check', '01-linear-map-tour']) {
+      const r = await check(draft(id, (dir) => writeFileSync(join(dir, 'start.c'), 'this is not C {\n')))
+      expect(r.code, id).toBe(1)
+      expect(r.out, id).toMatch(/FAIL +start\.c: does not run: start\.c:1:\d+: /)
+    }
+  }, 120_000)
+
+  it("an explore lab's start.c must pass its goals (they are facts to find)", async () => {
+    // Lab 1's start with the linear map forced to PTEs everywhere: the host's 1 GiB blocks are gone.
+    const r = await check(draft('01-linear-map-tour', (dir) => {
+      const start = join(dir, 'start.c')
+      writeFileSync(start, readFileSync(start, 'utf8').replace('bool force_pte_mapping(void)\n{\n', 'bool force_pte_mapping(void)\n{\n\treturn true;\n'))
+    }))
+    expect(r.code).toBe(1)
+    expect(r.out).toMatch(/FAIL +start\.c: \d+\/6 goals pass; an explore lab's starting policy must pass every goal/)
+    expect(r.out).toContain('host maps RAM with 1 GiB blocks')
+  }, 120_000)
+
+  it("a solution whose verdict is not the lab's expectedVerdict fails the check", async () => {
+    const r = await check(draft('05-move-swiotlb', (dir) => {
+      const manifest = join(dir, 'lab.yaml')
+      writeFileSync(manifest, readFileSync(manifest, 'utf8').replace(/expectedVerdict:\n  status: failed/, 'expectedVerdict:\n  status: booted'))
+    }))
+    expect(r.code).toBe(1)
+    expect(r.out).toMatch(/FAIL +solution\.c: the goals pass, but lab 5 expects booted \(on realm/)
+  }, 120_000)
+
+  it('a lab whose files have CRLF line endings checks as the same lab with LF', async () => {
+    const r = await check(draft('03-realm-bug', (dir) => {
+      for (const f of ['README.md', 'lab.yaml', 'start.c', 'solution.c']) writeFileSync(join(dir, f), readFileSync(join(dir, f), 'utf8').replace(/\n/g, '\r\n'))
+    }))
+    expect(r.err).toBe('')
+    expect(r.code).toBe(0)
+  }, 120_000)
+
+  it('`bootlab check .` from inside a lab folder checks that folder', async () => {
+    const dir = draft('05-move-swiotlb', () => {})
+    const home = process.cwd()
+    process.chdir(dir)
+    try {
+      const r = await check('.')
+      expect(r.err).toBe('')
+      expect(r.out).toContain('== lab 05-move-swiotlb-draft (fix)')
+      expect(r.code).toBe(0)
+    } finally {
+      process.chdir(home)
+    }
+  }, 120_000)
 })
