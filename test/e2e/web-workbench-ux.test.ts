@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { decodeShare } from '../../src/renderer/share-link'
-import { BOOT_SENTINEL_KEY, textHash, workbenchPolicyKey } from '../../src/renderer/stores/workbench'
+import { BOOT_SENTINEL_KEY, sharedSessionKey, textHash, workbenchPolicyKey } from '../../src/renderer/stores/workbench'
 import { ARTIFACTS, describeInChromium } from './chromium'
 import { axeViolations, openApp, type OpenedApp, settled } from './workbench-page'
 import type { WebPreview } from './web-preview'
@@ -484,10 +484,12 @@ describeInChromium('the workbench as a learner meets it', () => {
     await other.goto(link)
     expect(await settled(other)).toBe(verdict)
     expect(await other.getByTestId('verdict').locator('.headline').textContent()).toBe(await page.getByTestId('verdict').locator('.headline').textContent())
-    // Ctrl+S in the shared session saves under its own key, never over the lab's text.
+    // Ctrl+S in the shared session saves under the link's own key, never over the lab's text.
+    const opened = decodeShare(link.split('#/share/')[1])
+    const key = 'shared' in opened ? `bootlab:policy:${sharedSessionKey(opened.shared.policy, opened.shared.scenario)}` : ''
     await other.locator('.policy-editor .monaco-editor .view-lines').click()
     await other.keyboard.press('Control+s')
-    await expect.poll(() => other.evaluate(() => localStorage.getItem('bootlab:policy:shared')), { timeout: 10_000 }).toMatch(/shared with a friend \*\/$/)
+    await expect.poll(() => other.evaluate((k) => localStorage.getItem(k), key), { timeout: 10_000 }).toMatch(/shared with a friend \*\/$/)
     expect(await other.getByTestId('shared-note').textContent()).toMatch(/start\.c on realm\.yaml/)
 
     await other.close()
