@@ -9,7 +9,7 @@ import { z } from 'zod'
 import { CPU_MODELS } from '../core'
 import { STORAGE_KEY_PATTERN } from '../shared/bootlab-api'
 import { CALL_OUTCOMES, FAULT_KINDS, LEAF_KINDS, VERDICT_STATUSES, WINDOW_IDS } from './boot-vocabulary'
-import { COMPARISONS, COUNTER_NAMES } from './counters'
+import { COMPARISONS, COUNTER_NAMES, counterValueProblem } from './counters'
 
 /** A value or a non-empty list of them, always read as a list. */
 const oneOrMany = <T extends z.ZodType>(item: T) =>
@@ -114,6 +114,10 @@ function buildLabSchemas() {
     })
     .refine((g) => (g.value === undefined) !== (g.relativeTo === undefined), { message: 'give exactly one of value or relativeTo', path: ['value'] })
     .refine((g) => typeof g.value !== 'boolean' || g.op === '==' || g.op === '!=', { message: 'a true/false counter compares only with == or !=', path: ['op'] })
+    .superRefine((g, ctx) => {
+      const problem = g.value === undefined ? null : counterValueProblem(g.counter, g.value)
+      if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['value'] })
+    })
 
   const faultGoal = z.strictObject({
     ...goalCommon,

@@ -100,6 +100,20 @@ describe('manifest errors name the file and the field', () => {
     expect(errorsWith({ 'lab.yaml': text }).map((e) => [e.path, e.message])).toEqual([['goals.4.value', 'give exactly one of value or relativeTo']])
   })
 
+  it.each([
+    ['a true/false counter compared with a number', 'repaint.happened', '"!="', '1'],
+    ['a count compared with true or false', 'ptes', '"=="', 'true'],
+  ])('%s (it would pass, or fail, for every policy)', (_what, counter, op, value) => {
+    const text = manifestWith(
+      '  - name: the GIC ITS tables are still shared\n',
+      `  - name: the counter\n    type: counter\n    counter: ${counter}\n    op: ${op}\n    value: ${value}\n    message: m\n  - name: the GIC ITS tables are still shared\n`,
+    )
+    const errors = errorsWith({ 'lab.yaml': text })
+    expect(errors.map((e) => e.path)).toEqual(['goals.4.value'])
+    expect(errors[0].message).toMatch(counter === 'ptes' ? /is a count: compare it with a number/ : /is true or false: compare it with true or false/)
+    expect(errors[0].line).toBe(lineOf(text, `value: ${value}`))
+  })
+
   it('a YAML syntax error, with its line', () => {
     const errors = errorsWith({ 'lab.yaml': 'id: 05-move-swiotlb\ntitle: [unclosed\n' })
     expect(errors).toHaveLength(1)
