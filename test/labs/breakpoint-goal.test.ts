@@ -43,6 +43,8 @@ describe('breakpoint goals', () => {
       { ...base, name: 'optional', when: 'num_online_cpus() > 64', minHits: 0 },
       { ...base, name: 'nowhere', function: 'no_such_function' },
       { ...base, name: 'bad name', expect: 'no_such_variable == 1' },
+      // A `when` that cannot be evaluated is no condition that holds: the goal fails, saying why.
+      { ...base, name: 'bad when', when: 'no_such_when == 1', expect: '1' },
     ])
     const g = await gradeWith(lab, 'solution')
     const byName = Object.fromEntries(g.goals.map((x) => [x.name, x]))
@@ -52,6 +54,8 @@ describe('breakpoint goals', () => {
     expect(byName.optional.passed).toBe(true)
     expect(byName.nowhere.evidence[0]).toMatch(/no policy function 'no_such_function'/)
     expect(byName['bad name'].evidence[0]).toMatch(/no_such_variable/)
+    expect(byName['bad when'].passed).toBe(false)
+    expect(byName['bad when'].evidence[0]).toMatch(/no_such_when/)
   })
 
   it('the manifest schema requires a function and an expectation', () => {

@@ -140,7 +140,9 @@ export class Run implements StoppedBoot {
       else if (typeof r.value === 'bigint' && r.value === 0n) return
     }
     if (bp.logMessage !== undefined) {
-      const text = this.interpolate(bp.logMessage, site.fn, locals)
+      // A condition that cannot be evaluated is said where the message would be (a breakpoint
+      // goal then fails with it as evidence), never taken as true in silence.
+      const text = conditionError ? `<${conditionError}>` : this.interpolate(bp.logMessage, site.fn, locals)
       if (this.depth) this.logs.push({ index: this.index, breakpoint: bp.id, text })
       return
     }
