@@ -5,6 +5,9 @@
 import type { BootResult, PolicyLookup, PolicySource, Scenario } from '../core'
 import type { Goal, LabManifest, Question } from './schema'
 
+/** The names a lab's manifest may have (exactly one of them per lab folder). */
+export const MANIFEST_NAMES = ['lab.yaml', 'lab.yml', 'lab.json']
+
 /** A problem in a lab folder: the file (`<lab id>/<path>`), the field path in it, and what is wrong. */
 export interface LabError {
   file: string

@@ -6,13 +6,12 @@
 import { type PolicySource, parseScenario, type Scenario } from '../core'
 import type { KernelResources, LabFolder, TextFile } from '../shared/bootlab-api'
 import { isFileReference, labPath } from './lab-paths'
-import type { Lab, LabError, LabLoad, LabScenario } from './lab'
+import { type Lab, type LabError, type LabLoad, type LabScenario, MANIFEST_NAMES } from './lab'
 import { readManifestText } from './manifest-text'
 import { readmeQuestionProblems } from './readme-questions'
 import { type LabManifest, labManifestSchema } from './schema'
 import { generateVariants, variantSpecProblems } from './variants'
 
-const MANIFEST_NAMES = ['lab.yaml', 'lab.yml', 'lab.json']
 const REQUIRED_FILES = { 'README.md': 'the instructions', 'start.c': 'the starting policy', 'solution.c': 'the reference solution' }
 const SCENARIO_EXTENSIONS = /\.(ya?ml|json)$/
 

@@ -6,13 +6,12 @@
  * is tested without Electron; this file only wires them to Electron.
  */
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell, type IpcMainInvokeEvent } from 'electron'
-import { stat } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { writeFileAtomic } from '../node/atomic-write'
 import type { MenuCommand } from '../shared/bootlab-api'
 import { BOOTLAB_CHANNELS, MENU_CHANNEL } from '../shared/bootlab-api'
 import { APP_INDEX_URL, APP_SCHEME, appResponse } from '../node/app-protocol'
-import { LabLibrary, type LabRoot, readKernelResources } from '../node/resources'
+import { LabLibrary, labRootFor, type LabRoot, readKernelResources } from '../node/resources'
 import { createHandlers, guardHandlers } from './ipc-handlers'
 import { isAppRequest } from './security'
 import { takeSingleInstance } from './single-instance'
@@ -88,8 +87,7 @@ async function openLabFolder(): Promise<void> {
   const choice = mainWindow ? await dialog.showOpenDialog(mainWindow, { properties: ['openDirectory'] }) : await dialog.showOpenDialog({ properties: ['openDirectory'] })
   const folder = choice.filePaths[0]
   if (choice.canceled || !folder) return
-  const isOneLab = await stat(join(folder, 'lab.yaml')).then(() => true, () => false)
-  const dir = isOneLab ? dirname(folder) : folder
+  const dir = labRootFor(folder)
   if (!openedLabRoots.some((r) => r.dir === dir)) openedLabRoots.push({ dir, origin: 'opened' })
   sendMenuCommand('reload-labs')
 }

@@ -13,7 +13,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { basename, dirname, extname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { formatLabErrors } from '../labs/lab'
+import { formatLabErrors, MANIFEST_NAMES } from '../labs/lab'
 import type { KernelResources, LabFolder, LabRef, TextFile } from '../shared/bootlab-api'
 import { STORAGE_KEY_PATTERN } from '../shared/bootlab-api'
 import { readLabFolder } from './lab-folder'
@@ -116,6 +116,14 @@ function isFolder(path: string): boolean {
   } catch {
     return false
   }
+}
+
+/**
+ * The folder of labs to read for a folder the learner opened: the folder itself, or, when it is
+ * one lab (it holds a manifest, whichever of its names), its parent, as labs/ is read.
+ */
+export function labRootFor(folder: string): string {
+  return MANIFEST_NAMES.some((name) => statSync(join(folder, name), { throwIfNoEntry: false })?.isFile()) ? dirname(folder) : folder
 }
 
 export interface LabRoot {

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { LabLibrary, readKernelResources } from '../../src/node/resources'
+import { LabLibrary, labRootFor, readKernelResources } from '../../src/node/resources'
 
 let dir: string
 beforeEach(async () => {
@@ -55,6 +55,16 @@ describe('LabLibrary', () => {
       { id: '03-mine', origin: 'opened' },
     ])
     expect((await library.load('02-realm')).files).toEqual([{ path: 'lab.yaml', text: 'bundled' }])
+  })
+
+  it('a folder opened from the menu is one lab when it holds a manifest of any of its names, else a folder of labs', async () => {
+    for (const manifest of ['lab.yaml', 'lab.yml', 'lab.json']) {
+      await put(`one-${manifest}/09-mine/${manifest}`, 'x')
+      await put(`one-${manifest}/09-mine/scenarios/realm.yaml`, 'name: realm')
+      expect(labRootFor(join(dir, `one-${manifest}/09-mine`)), manifest).toBe(join(dir, `one-${manifest}`))
+    }
+    await put('many/09-mine/lab.yaml', 'x')
+    expect(labRootFor(join(dir, 'many'))).toBe(join(dir, 'many'))
   })
 
   it('loads the text files of a lab, nested ones too, skipping other kinds and dotfiles', async () => {
