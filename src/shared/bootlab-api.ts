@@ -100,6 +100,21 @@ export function sanitizeProgress(data: unknown): Progress {
   return Object.keys(hints).length ? { labs, hints } : { labs }
 }
 
+const STATUS_RANK: Record<LabStatus, number> = { 'not-started': 0, 'in-progress': 1, passed: 2 }
+
+/**
+ * Two progress records as one: each lab at the further of its two statuses (a passed lab stays
+ * passed), each hint count the larger. What a tab or window saves is merged with what is stored,
+ * so one that read the record earlier never writes another's progress away.
+ */
+export function mergeProgress(a: Progress, b: Progress): Progress {
+  const labs: Record<string, LabStatus> = { ...a.labs }
+  for (const [id, status] of Object.entries(b.labs)) if (!labs[id] || STATUS_RANK[status] > STATUS_RANK[labs[id]]) labs[id] = status
+  const hints: Record<string, number> = { ...a.hints }
+  for (const [id, n] of Object.entries(b.hints ?? {})) hints[id] = Math.max(hints[id] ?? 0, n)
+  return Object.keys(hints).length ? { labs, hints } : { labs }
+}
+
 /** A file to save: a text, or the bytes of a .zip (the Markdown report's folder: report.md and its pictures). */
 export type ExportRequest = TextExport | ZipExport
 

@@ -233,6 +233,26 @@ describe('labs store', () => {
     expect(labs.justPassed).toBeNull()
   })
 
+  it('a second tab, loaded before the first passed a lab, never writes that pass away: each save merges with what is stored', async () => {
+    const api = fakeApi()
+    // Tab B opens first, on lab 03.
+    const b = (await started(api)).labs
+    await b.open('03-realm-bug')
+    // Tab A (its own page, the same storage) passes lab 04 and reveals a hint of it.
+    setActivePinia(createPinia())
+    const a = (await started(api, () => true)).labs
+    await a.open('04-blackout-windows')
+    await vi.waitFor(() => expect(api.progress.labs['04-blackout-windows']).toBe('passed'))
+    await a.revealHint()
+    // Tab B, still holding the record it read before, reveals a hint and opens another lab.
+    await b.revealHint()
+    await b.open('04-blackout-windows')
+    expect(api.progress.labs).toMatchObject({ '03-realm-bug': 'in-progress', '04-blackout-windows': 'passed' })
+    expect(api.progress.hints).toMatchObject({ '03-realm-bug': 1, '04-blackout-windows': 1 })
+    // And tab B now counts it.
+    expect(b.passedCount).toBe(1)
+  })
+
   it('reloading the labs while a grade runs asks again for the reloaded lab, so the goals do not wait on an answer that is dropped', async () => {
     const { labs, workbench, grader } = await started(fakeApi(), (text) => text.includes('fixed'))
     await labs.open('04-blackout-windows')

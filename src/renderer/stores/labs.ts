@@ -9,7 +9,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch } from 'vue'
 import { type Lab, type LabCompletion, labCompletion, type LabError, type LabGrade, type LabScenario, loadLab } from '../../labs'
-import { type BootlabApi, isHintCount, type LabRef, type LabStatus, type Progress, STORAGE_KEY_PATTERN, type TextFile } from '../../shared/bootlab-api'
+import { type BootlabApi, isHintCount, type LabRef, mergeProgress, type LabStatus, type Progress, STORAGE_KEY_PATTERN, type TextFile } from '../../shared/bootlab-api'
 import type { BootClient } from '../boot-client'
 import { markGradedNextFrame } from '../perf-marks'
 import type { GradeInput, GradeOutcome } from '../workers/boot-protocol'
@@ -171,10 +171,20 @@ export const useLabsStore = defineStore('labs', () => {
     }
   }
 
-  /** Saves the progress record; a failed write is said (the lab navigator shows it), never in the learner's way. */
+  /**
+   * Saves the progress record, merged with what is stored (another tab or window may have passed a
+   * lab or revealed a hint since this one read it); a failed write is said (the lab navigator shows
+   * it), never in the learner's way.
+   */
   async function saveProgress(what: string): Promise<void> {
+    const { api } = needDeps()
     try {
-      await needDeps().api.saveProgress(progress.value)
+      const stored = await api.loadProgress().catch(() => null)
+      if (stored) {
+        progress.value = mergeProgress(stored, progress.value)
+        hintsShown.value = { ...progress.value.hints }
+      }
+      await api.saveProgress(progress.value)
     } catch (e) {
       progressNotice.value = `Your ${what} could not be saved (${e instanceof Error ? e.message : String(e)}); it holds for this session, but a reload may not show it.`
     }
