@@ -282,6 +282,21 @@ describe('labs store', () => {
     expect(labs.gradeStale).toBe(true)
   })
 
+  it('a lab reopened on text that does not compile says the goals wait for it to compile, not that a grade is coming', async () => {
+    const { labs, grader } = await started(fakeApi())
+    grader.run.mockImplementation(async (input: GradeInput) => (grader.runs.push(input), { kind: 'graded' as const, grade: gradeOf(input, false), compiles: false }))
+    await labs.open('04-blackout-windows')
+    await vi.waitFor(() => expect(labs.grading).toBe(false))
+    expect(grader.runs.length).toBeGreaterThan(0)
+    expect(labs.grade).toBeNull()
+    expect(labs.waitingForCompile).toBe(true)
+    // Text that compiles again is graded, and the wait is over.
+    grader.run.mockImplementation(async (input: GradeInput) => (grader.runs.push(input), { kind: 'graded' as const, grade: gradeOf(input, true), compiles: true }))
+    useWorkbenchStore().edit('int fine;')
+    await vi.waitFor(() => expect(labs.grade).not.toBeNull())
+    expect(labs.waitingForCompile).toBe(false)
+  })
+
   it('opening the open lab again grades it again (a new session, the same text)', async () => {
     const { labs, grader } = await started()
     await labs.open('04-blackout-windows')

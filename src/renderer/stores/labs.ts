@@ -91,6 +91,8 @@ export const useLabsStore = defineStore('labs', () => {
   const gradeError = ref<string | null>(null)
   /** Why the shown grade is not the current text's: its policy stops with an error on one of the lab's machines. */
   const gradeHeld = ref<string | null>(null)
+  /** The editor's text was graded and does not compile: there are no goals to show until it does (the editor marks why). */
+  const waitingForCompile = ref(false)
   /** Bumped by open() and close(): a grade asked for before belongs to another session and is dropped. */
   let session = 0
   /** The text whose grade was last asked for, with the session and the lab it was asked for (a reload of the labs gives new ones). */
@@ -206,6 +208,7 @@ export const useLabsStore = defineStore('labs', () => {
     gradedText.value = null
     gradeError.value = null
     gradeHeld.value = null
+    waitingForCompile.value = false
     solutionShown.value = false
     justPassed.value = null
     if (statusOf(id) === 'not-started') await setStatus(id, 'in-progress')
@@ -255,6 +258,7 @@ export const useLabsStore = defineStore('labs', () => {
       // Text that does not compile, or stops with a policy error, keeps the last grade (marked stale),
       // as the views keep the last good boot; a run-time stop says why.
       gradeHeld.value = answer.compiles ? (answer.problem ?? null) : null
+      waitingForCompile.value = !answer.compiles
       if (!answer.compiles || answer.problem) return
       grade.value = answer.grade
       gradedText.value = text
@@ -326,6 +330,7 @@ export const useLabsStore = defineStore('labs', () => {
     grading,
     gradeError,
     gradeHeld,
+    waitingForCompile,
     hintsShown,
     solutionShown,
     current,
