@@ -42,7 +42,11 @@ export function installRouteSync(stores: RouteStores, host: RouteHost): { start(
     if (compare.shown) return { kind: 'compare' }
     const step = inspector.pickedStep ?? undefined
     if (workbench.lab?.shared && sharedPayload) return { kind: 'share', payload: sharedPayload }
-    if (labs.current) return { kind: 'lab', lab: labs.current.id, tab: view.tab, step }
+    if (labs.current) {
+      // The lab's first machine is the one it opens on: named only when another is chosen.
+      const machine = workbench.scenarioPath && workbench.scenarioPath !== workbench.lab?.scenarios?.[0]?.path ? workbench.scenarioPath : undefined
+      return { kind: 'lab', lab: labs.current.id, machine, tab: view.tab, step }
+    }
     if (!workbench.policyPath) return { kind: 'home' }
     return { kind: 'kernel', policy: workbench.policyPath, machine: workbench.scenarioPath ?? undefined, tab: view.tab, step }
   }
@@ -83,6 +87,7 @@ export function installRouteSync(stores: RouteStores, host: RouteHost): { start(
             return await refuse(`There is no lab '${route.lab}' here.${near ? ` Did you mean ${near}?` : ''}`)
           }
           if (labs.current?.id !== route.lab) await labs.open(route.lab)
+          if (route.machine && route.machine !== workbench.scenarioPath) await workbench.selectScenario(route.machine)
           break
         case 'kernel':
           if (labs.current || workbench.lab || workbench.policyPath !== route.policy) await workbench.selectPolicy(route.policy)

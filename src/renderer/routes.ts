@@ -5,7 +5,8 @@
  * applied by route-sync.ts.
  *
  *   #/kernel/unpatched.c/map?machine=realm.yaml&step=12   a bundled kernel state in the free workbench
- *   #/lab/05-move-swiotlb/console?step=20                  a lab
+ *   #/lab/05-move-swiotlb/console?step=20                  a lab (on its first machine;
+ *                                                         another: ?machine=realm-mixed.yaml)
  *   #/compare                                             the compare view (over whatever is open)
  *   #/share/<lz-string>                                   a shared policy and machine (share-link.ts)
  */
@@ -16,7 +17,7 @@ export type ViewTab = (typeof VIEW_TABS)[number]
 
 export type Route =
   | { kind: 'kernel'; policy: string; machine?: string; tab?: ViewTab; step?: number }
-  | { kind: 'lab'; lab: string; tab?: ViewTab; step?: number }
+  | { kind: 'lab'; lab: string; machine?: string; tab?: ViewTab; step?: number }
   | { kind: 'compare' }
   | { kind: 'share'; payload: string }
   | { kind: 'home' }
@@ -46,7 +47,14 @@ export function parseRoute(hash: string): Route {
   switch (head) {
     case 'lab':
       if (!name || !STORAGE_KEY_PATTERN.test(name)) return { kind: 'home' }
-      return { kind: 'lab', lab: name, ...(isTab(tab) && { tab }), ...(stepOf(query) !== undefined && { step: stepOf(query) }) }
+      const machine = query.get('machine') ?? undefined
+      return {
+        kind: 'lab',
+        lab: name,
+        ...(machine && MACHINE_PATH.test(machine) && { machine }),
+        ...(isTab(tab) && { tab }),
+        ...(stepOf(query) !== undefined && { step: stepOf(query) }),
+      }
     case 'kernel': {
       if (!name || !POLICY_PATH.test(name)) return { kind: 'home' }
       const machine = query.get('machine') ?? undefined
@@ -78,6 +86,7 @@ export function formatRoute(route: Route): string {
     case 'share':
       return `#/share/${route.payload}`
     case 'lab': {
+      if (route.machine) query.set('machine', route.machine)
       if (route.step !== undefined) query.set('step', String(route.step))
       const q = query.toString()
       return `#/lab/${encodeURIComponent(route.lab)}${route.tab ? `/${route.tab}` : ''}${q ? `?${q}` : ''}`

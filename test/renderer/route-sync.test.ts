@@ -13,7 +13,7 @@ function deferred(): { promise: Promise<void>; resolve(): void } {
 function fakeStores() {
   const pending: { policy: ReturnType<typeof deferred>; lab: ReturnType<typeof deferred> } = { policy: deferred(), lab: deferred() }
   const workbench = reactive({
-    lab: null as null | { id: string },
+    lab: null as null | { id: string; scenarios?: { path: string }[] },
     policyPath: null as string | null,
     scenarioPath: null as string | null,
     /** When set, start() waits for it (a first boot the learner can act during). */
@@ -38,7 +38,9 @@ function fakeStores() {
     async open(id: string) {
       await pending.lab.promise
       labs.current = { id, revealAnswers: false }
-      workbench.lab = { id }
+      // A lab opens on its first machine.
+      workbench.lab = { id, scenarios: [{ path: 'realm.yaml' }] }
+      workbench.scenarioPath = 'realm.yaml'
       view.tab = 'map'
     },
     showSolution() {},
@@ -54,7 +56,7 @@ function fakeStores() {
   })
   const inspector = reactive({ pickedStep: null as number | null, selectStep(step: number | null) { inspector.pickedStep = step } })
   const view = reactive({ tab: 'console', linkProblem: null as string | null })
-  return { stores: { workbench, labs, compare, inspector, view } as unknown as RouteStores, workbench, labs, view, pending }
+  return { stores: { workbench, labs, compare, inspector, view } as unknown as RouteStores, workbench, labs, view, inspector, pending }
 }
 
 function fakeHost(hash: string): RouteHost & { follow(hash: string): void } {
@@ -96,6 +98,23 @@ describe('route sync', () => {
       expect(labs.current?.id).toBe('01-linear-map-tour')
       expect({ turns, hash: host.location.hash }).toEqual({ turns, hash: '#/lab/01-linear-map-tour/map' })
     }
+  })
+
+  it("a lab's machine other than its first is in the hash, and a reload opens the lab on it (the step then scrubs that boot)", async () => {
+    const { stores, workbench, inspector, pending } = fakeStores()
+    pending.policy.resolve()
+    pending.lab.resolve()
+    const host = fakeHost('#/lab/01-linear-map-tour/map?machine=host.yaml&step=3')
+    await installRouteSync(stores, host).start()
+    await settle()
+    expect(workbench.scenarioPath).toBe('host.yaml')
+    expect(inspector.pickedStep).toBe(3)
+    expect(host.location.hash).toBe('#/lab/01-linear-map-tour/map?machine=host.yaml&step=3')
+    // Back on the lab's first machine: the hash is the lab's plain one again.
+    await workbench.selectScenario('realm.yaml')
+    inspector.selectStep(null)
+    await settle()
+    expect(host.location.hash).toBe('#/lab/01-linear-map-tour/map')
   })
 
   it('writes later moves into the hash, and opens what a reloaded hash names', async () => {

@@ -14,6 +14,7 @@ describe('hash routes', () => {
       { kind: 'compare' },
       { kind: 'lab', lab: '05-move-swiotlb' },
       { kind: 'lab', lab: '05-move-swiotlb', tab: 'map', step: 20 },
+      { kind: 'lab', lab: '05-move-swiotlb', machine: 'realm-seed20260330-2.yaml', tab: 'map', step: 20 },
       { kind: 'kernel', policy: 'unpatched.c', machine: 'realm-mixed.yaml', tab: 'console', step: 0 },
       { kind: 'share', payload: 'N4Ig-abc$' },
     ]
