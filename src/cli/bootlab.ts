@@ -19,7 +19,7 @@ import { basename } from 'node:path'
 import { parseArgs } from 'node:util'
 import { isMainThread } from 'node:worker_threads'
 import { boot, type BootResult, closestName, type Diagnostic, firstDivergence, formatScenarioErrors } from '../core'
-import { formatLabErrors, gradePolicy, type Lab, type PolicyGrade } from '../labs'
+import { closestLabId, formatLabErrors, gradePolicy, type Lab, type PolicyGrade } from '../labs'
 import { loadLabCached } from '../node/lab-cache'
 import { readLabFolder } from '../node/lab-folder'
 import { loadKernelPolicy, loadLabCompiler } from '../node/kernel-policy'
@@ -92,7 +92,7 @@ function readArg(arg: string, kind: 'policy' | 'scenario'): NamedText {
 /** A lab argument that names no folder: the bundled lab id closest to it, if any. */
 function labSuggestion(arg: string): string {
   if (!existsSync(LABS_DIR)) return ''
-  const near = closestName(arg, listLabDirs().map((d) => basename(d)))
+  const near = closestLabId(arg, listLabDirs().map((d) => basename(d)))
   return near ? `\ndid you mean '${near}'?` : ''
 }
 

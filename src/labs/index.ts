@@ -7,6 +7,7 @@
 export { bootLab, gradeLab, evidenceLines, gradeRuns, groupEvidence, onMachines, needsCompareWith, type GoalCheck, type GoalResult, type LabGrade, type LabPolicies, type LabRun } from './grade'
 export { compileCompareWith, gradePolicy, type LabCompiler, type PolicyGrade } from './grade-policy'
 export { formatLabErrors, labPolicyLookup, type Lab, type LabError, type LabLoad, type LabScenario } from './lab'
+export { closestLabId } from './lab-ids'
 export { loadLab } from './load'
 export { type Goal, type GoalType, labManifestSchema, type LabManifest, type Question, type VariantSpec } from './schema'
 export { guideFor, type LabGuide } from './guide'

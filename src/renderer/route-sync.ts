@@ -6,7 +6,7 @@
  * comes back to the same lab, view and step.
  */
 import { ref, watch } from 'vue'
-import { closestName } from '../core'
+import { closestLabId } from '../labs/lab-ids'
 import { type Route, formatRoute, parseRoute, sameExceptStep } from './routes'
 import { decodeShare } from './share-link'
 import type { useBootInspectorStore } from './stores/boot-inspector'
@@ -83,7 +83,7 @@ export function installRouteSync(stores: RouteStores, host: RouteHost): { start(
         }
         case 'lab':
           if (!labs.entries.some((e) => e.ref.id === route.lab && e.lab)) {
-            const near = closestName(route.lab, labs.entries.filter((e) => e.lab).map((e) => e.ref.id))
+            const near = closestLabId(route.lab, labs.entries.filter((e) => e.lab).map((e) => e.ref.id))
             return await refuse(`There is no lab '${route.lab}' here.${near ? ` Did you mean ${near}?` : ''}`)
           }
           if (labs.current?.id !== route.lab) await labs.open(route.lab)
