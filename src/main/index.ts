@@ -16,7 +16,7 @@ import { createHandlers, guardHandlers } from './ipc-handlers'
 import { isAppRequest } from './security'
 import { takeSingleInstance } from './single-instance'
 import { UserStore } from '../node/user-store'
-import { appWindowOptions, denyPermission, denyPermissionCheck, lockDown, PDF_WINDOW_OPTIONS, viewMenuItems } from './window-security'
+import { appWindowOptions, denyPermission, denyPermissionCheck, goMenuItems, lockDown, PDF_WINDOW_OPTIONS, viewMenuItems } from './window-security'
 
 // Packaged builds carry resources/ and labs/ beside the app; in development they are in the repo.
 const appFiles = app.isPackaged ? process.resourcesPath : app.getAppPath()
@@ -108,6 +108,7 @@ function buildMenu(): void {
     fileMenu,
     { role: 'editMenu' },
     { label: 'View', submenu: viewMenuItems(app.isPackaged) },
+    { label: 'Go', submenu: goMenuItems(process.platform) },
     { role: 'windowMenu' },
   ]
   Menu.setApplicationMenu(Menu.buildFromTemplate(template))

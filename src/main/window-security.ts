@@ -59,6 +59,25 @@ export function viewMenuItems(packaged: boolean): MenuItemConstructorOptions[] {
   return [...development, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }]
 }
 
+/** What the Go menu needs of the window a click lands in. */
+export interface HistoryWindow {
+  webContents: { navigationHistory: { canGoBack(): boolean; canGoForward(): boolean; goBack(): void; goForward(): void } }
+}
+
+/**
+ * The Go menu: Back and Forward through the app's history (its hash routes: labs, views, steps),
+ * which a browser gives the web page and Electron does not. macOS uses ⌘[ and ⌘]: Alt+arrow
+ * there moves the editor's cursor by words.
+ */
+export function goMenuItems(platform: NodeJS.Platform): MenuItemConstructorOptions[] {
+  const history = (window: unknown) => (window as HistoryWindow | undefined)?.webContents.navigationHistory
+  const mac = platform === 'darwin'
+  return [
+    { label: 'Back', accelerator: mac ? 'Cmd+[' : 'Alt+Left', click: (_item, window) => void (history(window)?.canGoBack() && history(window)?.goBack()) },
+    { label: 'Forward', accelerator: mac ? 'Cmd+]' : 'Alt+Right', click: (_item, window) => void (history(window)?.canGoForward() && history(window)?.goForward()) },
+  ]
+}
+
 /** What lockDown needs of a WebContents. */
 export type LockableContents = Pick<WebContents, 'setWindowOpenHandler' | 'on'>
 

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { describe, expect, it, vi } from 'vitest'
-import { appWindowOptions, denyPermission, denyPermissionCheck, denyWindowOpen, lockDown, type LockableContents, PDF_WINDOW_OPTIONS, viewMenuItems } from '../../src/main/window-security'
+import { appWindowOptions, denyPermission, denyPermissionCheck, denyWindowOpen, goMenuItems, lockDown, type LockableContents, PDF_WINDOW_OPTIONS, viewMenuItems } from '../../src/main/window-security'
 
 const INDEX = readFileSync(new URL('../../src/main/index.ts', import.meta.url), 'utf8')
 
@@ -43,6 +43,35 @@ describe('BrowserWindow options', () => {
     expect(INDEX).toContain('setPermissionRequestHandler(denyPermission)')
     expect(INDEX).toContain('setPermissionCheckHandler(denyPermissionCheck)')
     expect(INDEX).toContain("appWindowOptions(join(import.meta.dirname, '../preload/index.cjs'), bounds, app.isPackaged)")
+  })
+})
+
+describe('the Go menu: Back and Forward, which the ? dialog lists and Electron does not give a page', () => {
+  function fakeWindow(back: boolean, forward: boolean) {
+    const calls: string[] = []
+    const navigationHistory = { canGoBack: () => back, canGoForward: () => forward, goBack: () => void calls.push('back'), goForward: () => void calls.push('forward') }
+    return { window: { webContents: { navigationHistory } }, calls }
+  }
+  const click = (item: Electron.MenuItemConstructorOptions, window: unknown) => (item.click as (i: unknown, w: unknown) => void)(item, window)
+
+  it('Alt+Left and Alt+Right (Cmd+[ and Cmd+] on macOS, where Alt+arrows move the cursor by words)', () => {
+    expect(goMenuItems('linux').map((i) => [i.label, i.accelerator])).toEqual([['Back', 'Alt+Left'], ['Forward', 'Alt+Right']])
+    expect(goMenuItems('win32').map((i) => i.accelerator)).toEqual(['Alt+Left', 'Alt+Right'])
+    expect(goMenuItems('darwin').map((i) => i.accelerator)).toEqual(['Cmd+[', 'Cmd+]'])
+    expect(INDEX).toContain("{ label: 'Go', submenu: goMenuItems(process.platform) }")
+  })
+
+  it('go back and forward in the window clicked in, only where there is history', () => {
+    const [back, forward] = goMenuItems('linux')
+    const some = fakeWindow(true, true)
+    click(back, some.window)
+    click(forward, some.window)
+    expect(some.calls).toEqual(['back', 'forward'])
+    const none = fakeWindow(false, false)
+    click(back, none.window)
+    click(forward, none.window)
+    click(back, undefined)
+    expect(none.calls).toEqual([])
   })
 })
 
