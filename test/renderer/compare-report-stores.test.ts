@@ -159,6 +159,24 @@ describe('compare store', () => {
     expect(asked[0].right.policy.text).toBe(policy('patched-v1').text)
   })
 
+  it('a side whose policy could not run is said to be one, with its error: there is no boot there to diverge from', async () => {
+    workbenchOnPatchedV1()
+    const compare = useCompareStore()
+    const broken: BootResult = { ...patchedV1, verdict: { status: 'policy-error', headline: "The policy could not run: unknown type 'junk'", causes: [] } }
+    compare.connect({
+      comparer: () => ({
+        run: async () => ({ kind: 'compared' as const, left: { kind: 'booted' as const, diagnostics: [], result: unpatched }, right: { kind: 'booted' as const, diagnostics: [], result: broken }, summary: compareBoots(unpatched, broken) }),
+      }),
+    })
+    compare.open()
+    await vi.waitFor(() => expect(compare.summary).not.toBeNull())
+    expect(compare.unrun).toEqual([{ side: 'right', why: "unknown type 'junk'" }])
+    // Both sides booting: nothing unrun.
+    compare.connect(fakeComparer([]))
+    compare.swap()
+    await vi.waitFor(() => expect(compare.unrun).toEqual([]))
+  })
+
   it('"compare with previous boot" never offers another lab\'s file, nor a policy that could not run', async () => {
     const workbench = workbenchOnPatchedV1()
     const compare = useCompareStore()

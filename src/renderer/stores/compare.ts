@@ -187,6 +187,14 @@ export const useCompareStore = defineStore('compare', () => {
   }
   const leftResult = computed(() => resultOf('left'))
   const rightResult = computed(() => resultOf('right'))
+  /** Sides whose policy could not run (a compile or run-time policy error): no boot there, nothing to compare. */
+  const unrun = computed(() =>
+    (['left', 'right'] as const).flatMap((side) => {
+      const r = resultOf(side)
+      // The verdict's headline already says "The policy could not run:"; the view says which side, then why.
+      return r?.verdict.status === 'policy-error' ? [{ side, why: r.verdict.headline.replace(/^The policy could not run: /, '') }] : []
+    }),
+  )
 
   const rows = computed(() => summary.value?.steps ?? [])
   const selectedRow = computed(() => (rows.value.length ? Math.min(pickedRow.value ?? rows.value.length - 1, rows.value.length - 1) : null))
@@ -253,6 +261,7 @@ export const useCompareStore = defineStore('compare', () => {
     policies,
     summary,
     leftResult,
+    unrun,
     rightResult,
     selectedRow,
     leftStep,
