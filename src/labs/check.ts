@@ -8,7 +8,8 @@
  * nearest known name.
  */
 import { closestName, type KernelPolicy, NATIVE_SIGNATURES } from '../core'
-import type { LabRun } from './grade'
+import type { LabGrade, LabRun } from './grade'
+import { reportedExpectation } from './completion'
 import { gradePolicy, type LabCompiler, type PolicyGrade } from './grade-policy'
 import type { Lab, LabError } from './lab'
 
@@ -66,4 +67,44 @@ export function checkLab(lab: Lab, compiler: LabCompiler): LabCheck {
   const start = gradePolicy(lab, lab.start, compiler)
   const solution = gradePolicy(lab, lab.solution, compiler)
   return { start, solution, names: labNameProblems(lab, [start, solution]) }
+}
+
+/** What the checks say of one of the lab's two files: it holds (and how), or why it does not, with the goals that failed when those are why. */
+export interface FileFinding {
+  file: 'solution.c' | 'start.c'
+  ok: boolean
+  says: string
+  failing?: LabGrade
+}
+
+const goalCount = (g: LabGrade) => `${g.goals.filter((x) => x.passed).length}/${g.goals.length} goals pass`
+
+/**
+ * The rules a lab's two files are held to (`bootlab check`, `npm run lab:check`): both compile and
+ * run; the solution passes every goal with the verdict the lab expects; a fix lab's start fails a
+ * goal, an explore lab's passes them all (they are facts to find).
+ */
+export function fileFindings(lab: Lab, checked: LabCheck): [FileFinding, FileFinding] {
+  const stopped = (file: FileFinding['file'], p: NonNullable<PolicyGrade['problem']>): FileFinding => ({ file, ok: false, says: `does not run: ${p.file}:${p.line}:${p.column}: ${p.message}` })
+  const [solution, start] = [checked.solution.grade, checked.start.grade]
+  let sol: FileFinding
+  if (checked.solution.problem) sol = stopped('solution.c', checked.solution.problem)
+  else if (!solution.passed) sol = { file: 'solution.c', ok: false, says: `${goalCount(solution)}; the reference solution must pass every goal:`, failing: solution }
+  else {
+    // Passing the goals, its verdict must be the one the lab expects (what a learner who passes sees).
+    const unexpected = solution.boots.map((b) => ({ b, said: reportedExpectation(lab, b.status, solution) })).filter(({ said }) => said && !said.expected)
+    sol = unexpected.length
+      ? { file: 'solution.c', ok: false, says: `${unexpected[0].said!.text} (on ${unexpected.map(({ b }) => b.scenario).join(', ')}); fix expectedVerdict or the solution` }
+      : { file: 'solution.c', ok: true, says: goalCount(solution) }
+  }
+  let sta: FileFinding
+  if (checked.start.problem) sta = stopped('start.c', checked.start.problem)
+  else if (lab.kind === 'explore') {
+    sta = start.passed
+      ? { file: 'start.c', ok: true, says: `${goalCount(start)} (explore: the goals are facts to find)` }
+      : { file: 'start.c', ok: false, says: `${goalCount(start)}; an explore lab's starting policy must pass every goal (they are facts to find):`, failing: start }
+  } else {
+    sta = start.passed ? { file: 'start.c', ok: false, says: `${goalCount(start)}; a fix lab's starting policy must fail a goal` } : { file: 'start.c', ok: true, says: `${goalCount(start)} (a fix lab's start fails a goal)` }
+  }
+  return [sol, sta]
 }

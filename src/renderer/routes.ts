@@ -44,28 +44,18 @@ export function parseRoute(hash: string): Route {
     return { kind: 'home' }
   }
   const [head, name, tab] = decoded
+  // What a lab and a kernel state's routes both carry: the machine, the view, the scrubbed step.
+  const machine = query.get('machine') ?? undefined
+  const view = {
+    ...(machine && MACHINE_PATH.test(machine) && { machine }),
+    ...(isTab(tab) && { tab }),
+    ...(stepOf(query) !== undefined && { step: stepOf(query) }),
+  }
   switch (head) {
     case 'lab':
-      if (!name || !STORAGE_KEY_PATTERN.test(name)) return { kind: 'home' }
-      const machine = query.get('machine') ?? undefined
-      return {
-        kind: 'lab',
-        lab: name,
-        ...(machine && MACHINE_PATH.test(machine) && { machine }),
-        ...(isTab(tab) && { tab }),
-        ...(stepOf(query) !== undefined && { step: stepOf(query) }),
-      }
-    case 'kernel': {
-      if (!name || !POLICY_PATH.test(name)) return { kind: 'home' }
-      const machine = query.get('machine') ?? undefined
-      return {
-        kind: 'kernel',
-        policy: name,
-        ...(machine && MACHINE_PATH.test(machine) && { machine }),
-        ...(isTab(tab) && { tab }),
-        ...(stepOf(query) !== undefined && { step: stepOf(query) }),
-      }
-    }
+      return name && STORAGE_KEY_PATTERN.test(name) ? { kind: 'lab', lab: name, ...view } : { kind: 'home' }
+    case 'kernel':
+      return name && POLICY_PATH.test(name) ? { kind: 'kernel', policy: name, ...view } : { kind: 'home' }
     case 'compare':
       return { kind: 'compare' }
     case 'share':
@@ -77,7 +67,6 @@ export function parseRoute(hash: string): Route {
 }
 
 export function formatRoute(route: Route): string {
-  const query = new URLSearchParams()
   switch (route.kind) {
     case 'home':
       return '#/'
@@ -85,19 +74,20 @@ export function formatRoute(route: Route): string {
       return '#/compare'
     case 'share':
       return `#/share/${route.payload}`
-    case 'lab': {
-      if (route.machine) query.set('machine', route.machine)
-      if (route.step !== undefined) query.set('step', String(route.step))
-      const q = query.toString()
-      return `#/lab/${encodeURIComponent(route.lab)}${route.tab ? `/${route.tab}` : ''}${q ? `?${q}` : ''}`
-    }
-    case 'kernel': {
-      if (route.machine) query.set('machine', route.machine)
-      if (route.step !== undefined) query.set('step', String(route.step))
-      const q = query.toString()
-      return `#/kernel/${encodeURIComponent(route.policy)}${route.tab ? `/${route.tab}` : ''}${q ? `?${q}` : ''}`
-    }
+    case 'lab':
+      return viewHash('lab', route.lab, route)
+    case 'kernel':
+      return viewHash('kernel', route.policy, route)
   }
+}
+
+/** `#/<head>/<name>[/<tab>][?machine=…&step=…]`: a lab's or a kernel state's route. */
+function viewHash(head: string, name: string, route: { machine?: string; tab?: ViewTab; step?: number }): string {
+  const query = new URLSearchParams()
+  if (route.machine) query.set('machine', route.machine)
+  if (route.step !== undefined) query.set('step', String(route.step))
+  const q = query.toString()
+  return `#/${head}/${encodeURIComponent(name)}${route.tab ? `/${route.tab}` : ''}${q ? `?${q}` : ''}`
 }
 
 /** Two routes differ by more than the scrubbed step: a new history entry, not a replacement. */

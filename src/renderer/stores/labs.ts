@@ -109,8 +109,11 @@ export const useLabsStore = defineStore('labs', () => {
   const statusOf = (id: string): LabStatus => progress.value.labs[id] ?? 'not-started'
   const passedCount = computed(() => entries.value.filter((e) => statusOf(e.ref.id) === 'passed').length)
   const hints = computed(() => (current.value ? current.value.hints.slice(0, hintsShown.value[current.value.id] ?? 0) : []))
+  /** The grade shown is of a lab other than the open one. */
+  const showsAnotherLab = () => !!grade.value && grade.value.labId !== current.value?.id
+
   const completion = computed<LabCompletion | null>(() =>
-    current.value ? labCompletion(current.value, grade.value?.labId === current.value.id ? grade.value : null, deps?.answers?.(current.value.id) ?? []) : null,
+    current.value ? labCompletion(current.value, showsAnotherLab() ? null : grade.value, deps?.answers?.(current.value.id) ?? []) : null,
   )
   /** The lab passed in this session (its "lab passed" moment); cleared when another lab opens. */
   const justPassed = ref<string | null>(null)
@@ -196,9 +199,6 @@ export const useLabsStore = defineStore('labs', () => {
     progress.value = { ...progress.value, labs: { ...progress.value.labs, [id]: status } }
     await saveProgress('lab progress')
   }
-
-  /** The grade shown is of a lab other than the open one. */
-  const showsAnotherLab = () => !!grade.value && grade.value.labId !== current.value?.id
 
   async function open(id: string): Promise<void> {
     const lab = entries.value.find((e) => e.ref.id === id)?.lab

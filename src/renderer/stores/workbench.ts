@@ -35,9 +35,7 @@ export interface WorkbenchDeps {
  */
 export function sharedSessionKey(policy: TextFile, scenario: TextFile): string {
   const text = [policy.path, policy.text, scenario.path, scenario.text].join('\0')
-  let h = 0x811c9dc5
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0
-  return `shared-${h.toString(16).padStart(8, '0')}-${text.length.toString(36)}`
+  return `shared-${fnv1a(text).toString(16).padStart(8, '0')}-${text.length.toString(36)}`
 }
 
 /**
@@ -48,11 +46,16 @@ export function sharedSessionKey(policy: TextFile, scenario: TextFile): string {
  */
 export const BOOT_SENTINEL_KEY = 'bootlab:boot-in-flight'
 
-/** FNV-1a over the UTF-16 code units, with the length: enough to recognise the same text again. */
-export function textHash(text: string): string {
+/** FNV-1a over the UTF-16 code units. */
+function fnv1a(text: string): number {
   let h = 0x811c9dc5
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0
-  return `${text.length}:${h.toString(16)}`
+  return h
+}
+
+/** FNV-1a with the length: enough to recognise the same text again. */
+export function textHash(text: string): string {
+  return `${text.length}:${fnv1a(text).toString(16)}`
 }
 
 /** Where the learner's text of a bundled policy edited outside a lab is saved: `workbench-patched-v1`. */
