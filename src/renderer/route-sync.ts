@@ -87,12 +87,13 @@ export function installRouteSync(stores: RouteStores, host: RouteHost): { start(
             return await refuse(`There is no lab '${route.lab}' here.${near ? ` Did you mean ${near}?` : ''}`)
           }
           if (labs.current?.id !== route.lab) await labs.open(route.lab)
-          if (route.machine && route.machine !== workbench.scenarioPath) await workbench.selectScenario(route.machine)
+          // Only on what the route opened: the learner may have opened something else meanwhile.
+          if (route.machine && labs.current?.id === route.lab && route.machine !== workbench.scenarioPath) await workbench.selectScenario(route.machine)
           break
         case 'kernel':
           if (labs.current || workbench.lab || workbench.policyPath !== route.policy) await workbench.selectPolicy(route.policy)
           if (!workbench.policyPath) await workbench.start()
-          if (route.machine && route.machine !== workbench.scenarioPath) await workbench.selectScenario(route.machine)
+          if (route.machine && !workbench.lab && workbench.policyPath === route.policy && route.machine !== workbench.scenarioPath) await workbench.selectScenario(route.machine)
           break
         case 'home':
           if (!workbench.policyPath) await workbench.start()

@@ -23,7 +23,10 @@ function fakeStores() {
       this.policyPath = 'unpatched.c'
     },
     async selectPolicy(path: string) {
+      const labBefore = labs.current
       await pending.policy.promise
+      // As the store's openWaiting(): an open begun meanwhile (a lab) wins, this one gives way.
+      if (labs.current !== labBefore) return
       workbench.policyPath = path
       workbench.lab = null
       labs.current = null
@@ -114,6 +117,20 @@ describe('route sync', () => {
     await workbench.selectScenario('realm.yaml')
     inspector.selectStep(null)
     await settle()
+    expect(host.location.hash).toBe('#/lab/01-linear-map-tour/map')
+  })
+
+  it("a reloaded kernel route's machine is not put on a lab the learner opened while the route was opening", async () => {
+    const { stores, labs, workbench, pending } = fakeStores()
+    const host = fakeHost('#/kernel/unpatched.c/console?machine=host.yaml')
+    const started = installRouteSync(stores, host).start()
+    const opened = labs.open('01-linear-map-tour')
+    pending.lab.resolve()
+    await opened
+    pending.policy.resolve()
+    await started
+    await settle()
+    expect(workbench.scenarioPath).toBe('realm.yaml')
     expect(host.location.hash).toBe('#/lab/01-linear-map-tour/map')
   })
 
