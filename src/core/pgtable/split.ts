@@ -9,8 +9,9 @@
  * still one run, its 512 split_pmd()s happen at once (one 512-page allocation, one event
  * with count 512); if that allocation fails the entries are split one by one, so the walk
  * stops with -ENOMEM exactly where the kernel's would. In a table that is not one run, a
- * stretch of blocks is split with the kernel's one-page allocations but written, and
- * reported, as one event with its count (after its first block, reported alone).
+ * stretch of blocks (up to the next CONT group) gets its one-page allocations in one request
+ * (page by page when that fails, so -ENOMEM again falls where the kernel's would) and is
+ * written, and reported, as one event with its count (after its first block, reported alone).
  */
 import { CONT_PMD_SIZE, CONT_PMDS, CONT_PTE_SIZE, CONT_PTES, PAGE_SIZE, PGDIR_SIZE, PMD_SIZE, PTRS_PER_TABLE, PUD_SIZE, type VirtAddr } from '../memory/addr'
 import { EINVAL, ENOMEM } from './errno'
@@ -65,11 +66,11 @@ function splitPmd(pt: PageTable, pmd: PgTable, i: number, toCont: boolean, alloc
 
 /**
  * The repaint's split_contpmd() + split_pmd(to_cont=false) of the present PMD leaves [from, to),
- * in the kernel's order and with its one-page allocations, but with the table written once per
- * stretch between CONT groups and each stretch reported as one event with its count (its first
- * block alone, so a split listener that stops the boot stops it where the kernel's first
- * split_pmd() would). -ENOMEM leaves the entries before the failed allocation split, as the
- * kernel's walk does.
+ * in the kernel's order, with the table written once per stretch between CONT groups and each
+ * stretch reported as one event with its count (its first block alone, so a split listener that
+ * stops the boot stops it where the kernel's first split_pmd() would). The stretch's one-page
+ * allocations are asked for at once (PgtableAlloc's count); when that fails they are made one by
+ * one, so -ENOMEM leaves the entries before the failed allocation split, as the kernel's walk does.
  */
 function splitPmds(r: Repaint, pmd: PgTable, from: number, to: number): number {
   /** The table page of entry i, at i - from. */
@@ -82,24 +83,41 @@ function splitPmds(r: Repaint, pmd: PgTable, from: number, to: number): number {
     r.ptesWritten += (upTo - pending) * PTRS_PER_TABLE
     pending = upTo
   }
-  for (let i = from; i < to; i++) {
+  for (let i = from; i < to; ) {
     if (pmd.leafAttrs(i) & Attr.CONT) {
       // The group's entries before i are split already, as they are in the kernel when it gets here.
       flush(i)
       splitContpmd(r.pt, pmd, i)
     }
-    const pa = pgtableAlloc(r.pt, r.alloc, 'TABLE_PTE', 1)
-    if (pa === null) {
-      flush(i)
+    // The first block alone (a live split on a CPU without BBML2_NOABORT stops the boot after
+    // one block, as in the kernel), then the blocks up to the next CONT group.
+    let end = i + 1
+    if (i !== from) while (end < to && !(pmd.leafAttrs(end) & Attr.CONT)) end++
+    const got = tablePages(r, pas, i - from, end - i)
+    if (got < end - i) {
+      flush(i + got)
       return -ENOMEM
     }
-    pas[i - from] = pa
-    // The stretch's first split is reported alone: a listener that stops the boot at a split
-    // (a live split on a CPU without BBML2_NOABORT) stops it after one block, as in the kernel.
     if (i === from) flush(i + 1)
+    i = end
   }
   flush(to)
   return 0
+}
+
+/** `count` one-page table allocations into pas[at..]: at once when the allocator has the run, else one by one; how many it got. */
+function tablePages(r: Repaint, pas: Float64Array, at: number, count: number): number {
+  const run = count > 1 ? pgtableAlloc(r.pt, r.alloc, 'TABLE_PTE', count) : null
+  if (run !== null) {
+    for (let k = 0; k < count; k++) pas[at + k] = run + k * PAGE_SIZE
+    return count
+  }
+  for (let k = 0; k < count; k++) {
+    const pa = pgtableAlloc(r.pt, r.alloc, 'TABLE_PTE', 1)
+    if (pa === null) return k
+    pas[at + k] = pa
+  }
+  return count
 }
 
 /** split_contpte(): clear CONT on the 16 PTEs of i's group. */

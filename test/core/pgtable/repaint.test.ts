@@ -151,14 +151,17 @@ describe('rangeSplitToPtes', () => {
   it('returns -ENOMEM where the kernel would, after a failed bulk allocation', () => {
     const pt = new PageTable()
     createMapping(pt, virt(0), phys(PHYS_OFFSET), SZ_1G, PAGE_KERNEL, 0, bump(0x9ff00000).alloc)
-    // One PMD table, then the 512-page request fails; 100 single pages succeed, the 101st fails.
+    // One PMD table, then the 512-page request fails; entry by entry, 100 pages succeed, the 101st fails:
+    // block 0 alone, then the stretch 1..511 at once, which does not fit either, so one by one.
     const atomic = bump(0x70000000, 101)
     const r = rangeSplitToPtes(pt, virt(0), virt(SZ_1G), atomic.alloc)
     expect(r).toEqual({ ret: -ENOMEM, tablesAllocated: 101, ptesWritten: 100 * 512 })
     expect(atomic.calls.filter((c) => !c.ok)).toEqual([
       { type: 'TABLE_PTE', count: 512, ok: false },
+      { type: 'TABLE_PTE', count: 511, ok: false },
       { type: 'TABLE_PTE', count: 1, ok: false },
     ])
+    expect(atomic.calls.filter((c) => c.ok).reduce((n, c) => n + c.count, 0)).toBe(101)
     expect(counters(pt)).toMatchObject({ pudBlocks: 0, pmdBlocks: 412, ptes: 51200, pmdTables: 1, pteTables: 100 })
     expect(extents(pt, virt(0), virt(SZ_1G)).map((e) => [e.va, e.leaf])).toEqual([
       [0, 'PTE'],
@@ -170,16 +173,18 @@ describe('rangeSplitToPtes', () => {
     const { pt } = mixedMap()
     const ramB = 2 * SZ_1G
     // RAM B's PMDs: 0..15 and 16..31 CONT, 32 plain. Twenty pages: PMDs 0..19 split, the 21st request fails.
+    // PMD 0 alone, 1..15 at once, then 16..32 (CONT cleared on 16..31 first) do not fit: one by one.
     const atomic = bump(0x70000000, 20, 'buddy')
     const r = rangeSplitToPtes(pt, virt(ramB), virt(ramB + 66 * MiB + 136 * KiB), atomic.alloc)
     expect(r).toEqual({ ret: -ENOMEM, tablesAllocated: 20, ptesWritten: 20 * 512 })
-    expect(atomic.calls).toEqual([...Array(20).fill({ type: 'TABLE_PTE', count: 1, ok: true }), { type: 'TABLE_PTE', count: 1, ok: false }])
+    const page = (count: number, ok = true) => ({ type: 'TABLE_PTE', count, ok })
+    expect(atomic.calls).toEqual([page(1), page(15), page(17, false), ...Array(4).fill(page(1)), page(1, false)])
     expect(counters(pt)).toMatchObject({ pmdBlocks: 13, contPmdRuns: 0, pteTables: 21, splits: { contPmd: 2, pmd: 20 } })
     expect(extents(pt, virt(ramB), virt(ramB + 66 * MiB)).map((e) => [e.va - ramB, e.leaf])).toEqual([
       [0, 'PTE'],
       [20 * SZ_2M, 'PMD'],
     ])
-    // Each new PTE table is the page its own one-page call gave, in order.
+    // Each new PTE table is the next page the allocator gave, in entry order (a stretch at once or page by page).
     const pteTablePa = (n: number) => lookup(pt, virt(ramB + n * SZ_2M)).find((s) => s.level === 3)?.tablePa
     expect([0, 1, 15, 16, 19].map(pteTablePa)).toEqual([0, 1, 15, 16, 19].map((n) => 0x70000000 + n * 0x1000))
   })
