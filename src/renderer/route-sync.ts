@@ -7,7 +7,7 @@
  */
 import { ref, watch } from 'vue'
 import { closestLabId } from '../labs/lab-ids'
-import { type Route, formatRoute, parseRoute, sameExceptStep } from './routes'
+import { type Route, formatRoute, parseRoute, samePlace } from './routes'
 import { decodeShare } from './share-link'
 import type { useBootInspectorStore } from './stores/boot-inspector'
 import type { useCompareStore } from './stores/compare'
@@ -38,17 +38,27 @@ export function installRouteSync(stores: RouteStores, host: RouteHost): { start(
   /** The share payload the shared session came from: its route while it is open. */
   let sharedPayload: string | null = null
 
+  /** The machine a lab's or a kernel state's route names: a lab's only when it is not the one it opens on. */
+  function routeMachine(): string | undefined {
+    if (labs.current) return workbench.scenarioPath && workbench.scenarioPath !== workbench.lab?.scenarios?.[0]?.path ? workbench.scenarioPath : undefined
+    return workbench.scenarioPath ?? undefined
+  }
+
   function current(): Route {
-    if (compare.shown) return { kind: 'compare' }
+    if (compare.shown) return compareRoute()
     const step = inspector.pickedStep ?? undefined
     if (workbench.lab?.shared && sharedPayload) return { kind: 'share', payload: sharedPayload }
-    if (labs.current) {
-      // The lab's first machine is the one it opens on: named only when another is chosen.
-      const machine = workbench.scenarioPath && workbench.scenarioPath !== workbench.lab?.scenarios?.[0]?.path ? workbench.scenarioPath : undefined
-      return { kind: 'lab', lab: labs.current.id, machine, tab: view.tab, step }
-    }
+    if (labs.current) return { kind: 'lab', lab: labs.current.id, machine: routeMachine(), tab: view.tab, step }
     if (!workbench.policyPath) return { kind: 'home' }
-    return { kind: 'kernel', policy: workbench.policyPath, machine: workbench.scenarioPath ?? undefined, tab: view.tab, step }
+    return { kind: 'kernel', policy: workbench.policyPath, machine: routeMachine(), tab: view.tab, step }
+  }
+
+  /** The compare view over the lab or kernel state it opened on, with its two sides (a shared session's: over whatever is open). */
+  function compareRoute(): Route {
+    const over = labs.current ? { kind: 'lab' as const, lab: labs.current.id } : workbench.policyPath && !workbench.lab ? { kind: 'kernel' as const, policy: workbench.policyPath } : undefined
+    if (!over) return { kind: 'compare' }
+    const side = (c: { policy: string; scenario: string | null }) => ({ policy: c.policy, ...(c.scenario && c.scenario !== workbench.scenarioPath && { machine: c.scenario }) })
+    return { kind: 'compare', over, machine: routeMachine(), left: side(compare.left), right: side(compare.right) }
   }
 
   /** Where the last route left the workbench: a move of the learner's own away from it ends what a bad link said. */
@@ -70,10 +80,15 @@ export function installRouteSync(stores: RouteStores, host: RouteHost): { start(
     try {
       if (route.kind !== 'compare' && compare.shown) compare.close()
       switch (route.kind) {
-        case 'compare':
-          if (!workbench.policyPath) await workbench.start()
-          compare.open()
+        case 'compare': {
+          const over = route.over
+          if (over?.kind === 'lab') await openLab(over.lab, route.machine)
+          else if (over?.kind === 'kernel') await openKernel(over.policy, route.machine)
+          else if (!workbench.policyPath) await workbench.start()
+          if (over && !isOpen(over)) return
+          compare.open(route.left && route.right ? { left: route.left, right: route.right } : undefined)
           return
+        }
         case 'share': {
           const decoded = decodeShare(route.payload)
           if ('error' in decoded) return await refuse(`This share link could not be opened: ${decoded.error}. Your own work is untouched.`)
@@ -82,26 +97,17 @@ export function installRouteSync(stores: RouteStores, host: RouteHost): { start(
           return
         }
         case 'lab':
-          if (!labs.entries.some((e) => e.ref.id === route.lab && e.lab)) {
-            const near = closestLabId(route.lab, labs.entries.filter((e) => e.lab).map((e) => e.ref.id))
-            return await refuse(`There is no lab '${route.lab}' here.${near ? ` Did you mean ${near}?` : ''}`)
-          }
-          if (labs.current?.id !== route.lab) await labs.open(route.lab)
-          // Only on what the route opened: the learner may have opened something else meanwhile.
-          if (route.machine && labs.current?.id === route.lab && route.machine !== workbench.scenarioPath) await workbench.selectScenario(route.machine)
+          await openLab(route.lab, route.machine)
           break
         case 'kernel':
-          if (labs.current || workbench.lab || workbench.policyPath !== route.policy) await workbench.selectPolicy(route.policy)
-          if (!workbench.policyPath) await workbench.start()
-          if (route.machine && !workbench.lab && workbench.policyPath === route.policy && route.machine !== workbench.scenarioPath) await workbench.selectScenario(route.machine)
+          await openKernel(route.policy, route.machine)
           break
         case 'home':
           if (!workbench.policyPath) await workbench.start()
           return
       }
       // The learner may have moved on while it opened (a lab picked during the first boot): then it is theirs.
-      const stillThere = route.kind === 'lab' ? labs.current?.id === route.lab : !workbench.lab && workbench.policyPath === route.policy
-      if (!stillThere) return
+      if (!isOpen(route)) return
       if (route.tab && (route.tab !== 'solution' || labs.current?.revealAnswers)) {
         if (route.tab === 'solution') labs.showSolution()
         view.tab = route.tab
@@ -116,9 +122,32 @@ export function installRouteSync(stores: RouteStores, host: RouteHost): { start(
     }
   }
 
+  /** Is the lab or kernel state a route names what the workbench has open? (Checked with nothing awaited before acting on it.) */
+  function isOpen(at: { kind: 'lab'; lab: string } | { kind: 'kernel'; policy: string }): boolean {
+    return at.kind === 'lab' ? labs.current?.id === at.lab : !workbench.lab && workbench.policyPath === at.policy
+  }
+
+  /** Open a lab, on `machine` when the route names one; a lab that is not here is refused with the nearest id. */
+  async function openLab(id: string, machine: string | undefined): Promise<void> {
+    if (!labs.entries.some((e) => e.ref.id === id && e.lab)) {
+      const near = closestLabId(id, labs.entries.filter((e) => e.lab).map((e) => e.ref.id))
+      return await refuse(`There is no lab '${id}' here.${near ? ` Did you mean ${near}?` : ''}`)
+    }
+    if (labs.current?.id !== id) await labs.open(id)
+    // Only on what the route opened: the learner may have opened something else meanwhile.
+    if (machine && labs.current?.id === id && machine !== workbench.scenarioPath) await workbench.selectScenario(machine)
+  }
+
+  /** Open a kernel state in the free workbench, on `machine` when the route names one. */
+  async function openKernel(policy: string, machine: string | undefined): Promise<void> {
+    if (labs.current || workbench.lab || workbench.policyPath !== policy) await workbench.selectPolicy(policy)
+    if (!workbench.policyPath) await workbench.start()
+    if (machine && isOpen({ kind: 'kernel', policy }) && machine !== workbench.scenarioPath) await workbench.selectScenario(machine)
+  }
+
   function write(hash: string, replace: boolean): void {
     if (hash === host.location.hash) return
-    if (replace || sameExceptStep(parseRoute(host.location.hash), parseRoute(hash))) host.history.replaceState(null, '', hash)
+    if (replace || samePlace(parseRoute(host.location.hash), parseRoute(hash))) host.history.replaceState(null, '', hash)
     else host.history.pushState(null, '', hash)
     lastHash = hash
   }

@@ -7,7 +7,11 @@
  *   #/kernel/unpatched.c/map?machine=realm.yaml&step=12   a bundled kernel state in the free workbench
  *   #/lab/05-move-swiotlb/console?step=20                  a lab (on its first machine;
  *                                                         another: ?machine=realm-mixed.yaml)
- *   #/compare                                             the compare view (over whatever is open)
+ *   #/compare/lab/05-move-swiotlb?left=start.c&right=editor
+ *                                                         the compare view over a lab (or a kernel state:
+ *                                                         #/compare/kernel/unpatched.c), with its two sides;
+ *                                                         a side on another machine: &leftMachine=realm-mixed.yaml
+ *   #/compare                                             the compare view over whatever is open
  *   #/share/<lz-string>                                   a shared policy and machine (share-link.ts)
  */
 import { STORAGE_KEY_PATTERN } from '../shared/bootlab-api'
@@ -15,14 +19,29 @@ import { STORAGE_KEY_PATTERN } from '../shared/bootlab-api'
 export const VIEW_TABS = ['console', 'map', 'ptdump', 'scenario', 'kernel-states', 'debug', 'solution'] as const
 export type ViewTab = (typeof VIEW_TABS)[number]
 
+/** A side of the compare view: 'editor', 'previous' or a kernel state's file; its machine when not the workbench's. */
+export interface CompareSideRoute {
+  policy: string
+  machine?: string
+}
+
 export type Route =
   | { kind: 'kernel'; policy: string; machine?: string; tab?: ViewTab; step?: number }
   | { kind: 'lab'; lab: string; machine?: string; tab?: ViewTab; step?: number }
-  | { kind: 'compare' }
+  | {
+      kind: 'compare'
+      /** What the compare view opened over; none: whatever is open. */
+      over?: { kind: 'lab'; lab: string } | { kind: 'kernel'; policy: string }
+      machine?: string
+      left?: CompareSideRoute
+      right?: CompareSideRoute
+    }
   | { kind: 'share'; payload: string }
   | { kind: 'home' }
 
 const POLICY_PATH = /^[A-Za-z0-9._-]{1,80}\.c$/
+/** A compare side's policy: the editor's text, the previous boot, or a kernel state's file. */
+const SIDE_POLICY = /^(editor|previous|[A-Za-z0-9._-]{1,80}\.c)$/
 const MACHINE_PATH = /^[A-Za-z0-9._-]{1,120}\.(ya?ml|json)$/
 
 const isTab = (t: string | undefined): t is ViewTab => (VIEW_TABS as readonly string[]).includes(t ?? '')
@@ -56,8 +75,24 @@ export function parseRoute(hash: string): Route {
       return name && STORAGE_KEY_PATTERN.test(name) ? { kind: 'lab', lab: name, ...view } : { kind: 'home' }
     case 'kernel':
       return name && POLICY_PATH.test(name) ? { kind: 'kernel', policy: name, ...view } : { kind: 'home' }
-    case 'compare':
-      return { kind: 'compare' }
+    case 'compare': {
+      const side = (key: 'left' | 'right'): CompareSideRoute | undefined => {
+        const policy = query.get(key)
+        if (!policy || !SIDE_POLICY.test(policy)) return undefined
+        const on = query.get(`${key}Machine`)
+        return { policy, ...(on && MACHINE_PATH.test(on) && { machine: on }) }
+      }
+      const [, overKind, overName] = decoded
+      const over =
+        overKind === 'lab' && overName && STORAGE_KEY_PATTERN.test(overName)
+          ? { kind: 'lab' as const, lab: overName }
+          : overKind === 'kernel' && overName && POLICY_PATH.test(overName)
+            ? { kind: 'kernel' as const, policy: overName }
+            : undefined
+      const [left, right] = [side('left'), side('right')]
+      // Sides are named only over a lab or kernel state (what they are files of); without one, whatever is open decides.
+      return over ? { kind: 'compare', over, ...(view.machine && { machine: view.machine }), ...(left && right && { left, right }) } : { kind: 'compare' }
+    }
     case 'share':
       // The payload is lz-string's URI-safe alphabet; share-link.ts decodes and checks it.
       return { kind: 'share', payload: parts.slice(1).join('/') }
@@ -71,7 +106,7 @@ export function formatRoute(route: Route): string {
     case 'home':
       return '#/'
     case 'compare':
-      return '#/compare'
+      return compareHash(route)
     case 'share':
       return `#/share/${route.payload}`
     case 'lab':
@@ -90,8 +125,26 @@ function viewHash(head: string, name: string, route: { machine?: string; tab?: V
   return `#/${head}/${encodeURIComponent(name)}${route.tab ? `/${route.tab}` : ''}${q ? `?${q}` : ''}`
 }
 
-/** Two routes differ by more than the scrubbed step: a new history entry, not a replacement. */
-export function sameExceptStep(a: Route, b: Route): boolean {
-  const strip = (r: Route) => formatRoute({ ...r, ...('step' in r && { step: undefined }) } as Route)
+/** `#/compare[/lab/<id>|/kernel/<file>][?machine=…&left=…&right=…]`. */
+function compareHash(route: Extract<Route, { kind: 'compare' }>): string {
+  if (!route.over) return '#/compare'
+  const query = new URLSearchParams()
+  if (route.machine) query.set('machine', route.machine)
+  for (const [key, side] of [['left', route.left], ['right', route.right]] as const) {
+    if (!side || !route.left || !route.right) continue
+    query.set(key, side.policy)
+    if (side.machine) query.set(`${key}Machine`, side.machine)
+  }
+  const name = route.over.kind === 'lab' ? route.over.lab : route.over.policy
+  const q = query.toString()
+  return `#/compare/${route.over.kind}/${encodeURIComponent(name)}${q ? `?${q}` : ''}`
+}
+
+/**
+ * Two routes name the same place, differing at most in the scrubbed step or the compare view's
+ * sides: the history entry is replaced, not added to (Back leaves the view, not the last scrub or pick).
+ */
+export function samePlace(a: Route, b: Route): boolean {
+  const strip = (r: Route) => formatRoute(r.kind === 'compare' ? { ...r, left: undefined, right: undefined } : ({ ...r, ...('step' in r && { step: undefined }) } as Route))
   return strip(a) === strip(b)
 }

@@ -159,6 +159,15 @@ describeInChromium('compare and export in Chromium', () => {
     await expect.poll(() => page.getByLabel('left policy').inputValue()).toBe('series.c')
     await expect.poll(() => page.getByTestId('compare-divergence').textContent(), { timeout: 20_000 }).toMatch(/diverge/)
 
+    // A reload comes back to the compare view with the same two sides (it used to reopen the defaults).
+    await expect.poll(() => new URL(page.url()).hash).toMatch(/^#\/compare\/kernel\/[^?]+\?.*left=series\.c/)
+    await page.reload()
+    await page.getByTestId('compare-view').waitFor({ timeout: 20_000 })
+    await expect.poll(() => page.getByLabel('left policy').inputValue()).toBe('series.c')
+    expect(await page.getByLabel('right policy').inputValue()).toBe('patched-v2.c')
+    expect([await page.getByLabel('left machine').inputValue(), await page.getByLabel('right machine').inputValue()]).toEqual(['realm.yaml', 'realm.yaml'])
+    await expect.poll(() => page.getByTestId('compare-divergence').textContent(), { timeout: 20_000 }).toMatch(/diverge/)
+
     for (const [width, height] of [[1024, 700], [1280, 720], [1440, 900], [1920, 1080]]) {
       await page.setViewportSize({ width, height })
       for (const theme of ['light', 'dark']) {
@@ -233,8 +242,18 @@ describeInChromium('compare and export in Chromium', () => {
       await expect.poll(() => diff.locator(`.editor.${side} .view-line`).count()).toBeGreaterThan(5)
       expect((await diff.locator(`.editor.${side} .view-line`).allTextContents()).join('\n')).toContain('SPDX-License-Identifier')
     }
+    // In a lab, a reload comes back to that lab's compare view with the sides as they were.
+    const states = await page.getByLabel('left policy').locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))
+    expect(states).toContain('unpatched.c')
+    await page.getByLabel('left policy').selectOption('unpatched.c')
+    await expect.poll(() => new URL(page.url()).hash).toBe(`#/compare/lab/${LAB}?left=unpatched.c&right=editor`)
+    await page.reload()
+    await page.getByTestId('compare-view').waitFor({ timeout: 20_000 })
+    await expect.poll(() => page.getByLabel('left policy').inputValue()).toBe('unpatched.c')
+    expect(await page.getByLabel('right policy').inputValue()).toBe('editor')
+    await page.getByTestId('compare-close').click()
+    await expect.poll(() => new URL(page.url()).hash).toMatch(new RegExp(`^#/lab/${LAB}(/|$)`))
     expect(consoleErrors).toEqual([])
     expect(pageErrors).toEqual([])
-    await page.getByTestId('compare-close').click()
   })
 })

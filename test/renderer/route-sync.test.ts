@@ -50,7 +50,13 @@ function fakeStores() {
   })
   const compare = reactive({
     shown: false,
-    open() {
+    left: { policy: 'unpatched.c', scenario: null as string | null },
+    right: { policy: 'editor', scenario: null as string | null },
+    /** As the store: the sides a link names, else the defaults on the workbench's machine. */
+    open(named?: { left: { policy: string; machine?: string }; right: { policy: string; machine?: string } }) {
+      const side = (n: { policy: string; machine?: string } | undefined, fallback: string) => ({ policy: n?.policy ?? fallback, scenario: n?.machine ?? workbench.scenarioPath })
+      compare.left = side(named?.left, workbench.lab ? 'start.c' : 'unpatched.c')
+      compare.right = side(named?.right, 'editor')
       compare.shown = true
     },
     close() {
@@ -177,6 +183,57 @@ describe('route sync', () => {
     await settle()
     expect(view.linkProblem).toBe("There is no lab '99-no-such-lab' here.")
     expect(host.location.hash).toBe('#/kernel/unpatched.c/console?machine=realm.yaml')
+  })
+
+  it('a reload of the compare view reopens the lab it compared in, on its machine, with the same two sides', async () => {
+    const { stores, labs, workbench, pending } = fakeStores()
+    pending.policy.resolve()
+    pending.lab.resolve()
+    await labs.open('01-linear-map-tour')
+    const host = fakeHost('#/lab/01-linear-map-tour/map')
+    await installRouteSync(stores, host).start()
+    await workbench.selectScenario('host.yaml')
+    stores.compare.open()
+    stores.compare.left = { policy: 'series.c', scenario: 'realm.yaml' }
+    await settle()
+    const hash = host.location.hash
+    expect(hash).toBe('#/compare/lab/01-linear-map-tour?machine=host.yaml&left=series.c&leftMachine=realm.yaml&right=editor')
+
+    const reloaded = fakeStores()
+    reloaded.pending.policy.resolve()
+    reloaded.pending.lab.resolve()
+    const again = fakeHost(hash)
+    await installRouteSync(reloaded.stores, again).start()
+    await settle()
+    expect({ lab: reloaded.labs.current?.id, machine: reloaded.workbench.scenarioPath, shown: reloaded.stores.compare.shown }).toEqual({ lab: '01-linear-map-tour', machine: 'host.yaml', shown: true })
+    expect([reloaded.stores.compare.left, reloaded.stores.compare.right]).toEqual([
+      { policy: 'series.c', scenario: 'realm.yaml' },
+      { policy: 'editor', scenario: 'host.yaml' },
+    ])
+    expect(again.location.hash).toBe(hash)
+  })
+
+  it('picking a side replaces the compare entry; Back from the compare view goes to the lab, not to the last pick', async () => {
+    const { stores, labs, pending } = fakeStores()
+    pending.policy.resolve()
+    pending.lab.resolve()
+    await labs.open('01-linear-map-tour')
+    const host = fakeHost('#/lab/01-linear-map-tour/map')
+    const pushed: string[] = []
+    const push = host.history.pushState
+    host.history.pushState = (state, title, url) => {
+      pushed.push(String(url))
+      push(state, title, url)
+    }
+    await installRouteSync(stores, host).start()
+    stores.compare.open()
+    await settle()
+    stores.compare.left = { policy: 'series.c', scenario: 'realm.yaml' }
+    await settle()
+    stores.compare.right = { policy: 'unpatched.c', scenario: 'realm.yaml' }
+    await settle()
+    expect(pushed).toEqual(['#/compare/lab/01-linear-map-tour?left=start.c&right=editor'])
+    expect(host.location.hash).toBe('#/compare/lab/01-linear-map-tour?left=series.c&right=unpatched.c')
   })
 
   it("a bad link followed from the compare view says so: closing the compare view is the link's doing, not a move", async () => {

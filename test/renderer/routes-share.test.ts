@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import LZString from 'lz-string'
 import { describe, expect, it, vi } from 'vitest'
-import { formatRoute, parseRoute, type Route, sameExceptStep } from '../../src/renderer/routes'
+import { formatRoute, parseRoute, type Route, samePlace } from '../../src/renderer/routes'
 import { decodeShare, encodeShare, MAX_SHARE_PAYLOAD } from '../../src/renderer/share-link'
 
 const ROOT = join(import.meta.dirname, '../..')
@@ -17,6 +17,9 @@ describe('hash routes', () => {
       { kind: 'lab', lab: '05-move-swiotlb', machine: 'realm-seed20260330-2.yaml', tab: 'map', step: 20 },
       { kind: 'kernel', policy: 'unpatched.c', machine: 'realm-mixed.yaml', tab: 'console', step: 0 },
       { kind: 'share', payload: 'N4Ig-abc$' },
+      { kind: 'compare', over: { kind: 'lab', lab: '05-move-swiotlb' } },
+      { kind: 'compare', over: { kind: 'lab', lab: '05-move-swiotlb' }, machine: 'realm-mixed.yaml', left: { policy: 'start.c', machine: 'realm.yaml' }, right: { policy: 'editor' } },
+      { kind: 'compare', over: { kind: 'kernel', policy: 'unpatched.c' }, machine: 'realm.yaml', left: { policy: 'previous' }, right: { policy: 'series.c' } },
     ]
     for (const route of routes) expect(parseRoute(formatRoute(route))).toEqual(route)
     expect(formatRoute({ kind: 'lab', lab: '05-move-swiotlb', tab: 'map', step: 20 })).toBe('#/lab/05-move-swiotlb/map?step=20')
@@ -28,13 +31,26 @@ describe('hash routes', () => {
     }
     expect(parseRoute('#/lab/01-linear-map-tour/bogus?step=abc')).toEqual({ kind: 'lab', lab: '01-linear-map-tour' })
     expect(parseRoute('#/kernel/unpatched.c?machine=../../x')).toEqual({ kind: 'kernel', policy: 'unpatched.c' })
+    // A compare link keeps what is sound: a side it cannot name drops both (the view's defaults are a pair).
+    expect(parseRoute('#/compare/lab/05-move-swiotlb?left=../x.c&right=editor')).toEqual({ kind: 'compare', over: { kind: 'lab', lab: '05-move-swiotlb' } })
+    expect(parseRoute('#/compare/lab/05-move-swiotlb?left=series.c&leftMachine=..%2Fx.yaml&right=editor')).toEqual({
+      kind: 'compare',
+      over: { kind: 'lab', lab: '05-move-swiotlb' },
+      left: { policy: 'series.c' },
+      right: { policy: 'editor' },
+    })
+    expect(parseRoute('#/compare/nowhere/x?left=series.c&right=editor')).toEqual({ kind: 'compare' })
   })
 
   it('a step change alone replaces the history entry; a lab or tab change makes a new one', () => {
     const a: Route = { kind: 'lab', lab: '05-move-swiotlb', tab: 'map', step: 1 }
-    expect(sameExceptStep(a, { ...a, step: 9 })).toBe(true)
-    expect(sameExceptStep(a, { ...a, tab: 'console' })).toBe(false)
-    expect(sameExceptStep(a, { kind: 'lab', lab: '04-blackout-windows', tab: 'map', step: 1 })).toBe(false)
+    expect(samePlace(a, { ...a, step: 9 })).toBe(true)
+    expect(samePlace(a, { ...a, tab: 'console' })).toBe(false)
+    expect(samePlace(a, { kind: 'lab', lab: '04-blackout-windows', tab: 'map', step: 1 })).toBe(false)
+    const c: Route = { kind: 'compare', over: { kind: 'lab', lab: '05-move-swiotlb' }, left: { policy: 'start.c' }, right: { policy: 'editor' } }
+    expect(samePlace(c, { ...c, left: { policy: 'series.c', machine: 'realm-mixed.yaml' } })).toBe(true)
+    expect(samePlace(c, { ...c, machine: 'realm-mixed.yaml' })).toBe(false)
+    expect(samePlace(c, a)).toBe(false)
   })
 })
 

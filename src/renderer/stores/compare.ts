@@ -42,6 +42,12 @@ export interface SideChoice {
 
 export type Side = 'left' | 'right'
 
+/** A side as a link names it: its policy, and its machine when not the workbench's. */
+export interface NamedSide {
+  policy: string
+  machine?: string
+}
+
 export const useCompareStore = defineStore('compare', () => {
   const workbench = useWorkbenchStore()
   const resources = useKernelResourcesStore()
@@ -67,19 +73,30 @@ export const useCompareStore = defineStore('compare', () => {
   }
 
   /**
-   * Opens the view with the default sides: in a lab, its compareWith state (else its start.c)
-   * against the learner's text; outside one, the base kernel against the merged series (the
-   * editor's text when there is no series), both on the workbench's machine.
+   * Opens the view with the sides a link names (a reload's), where this workbench can boot them,
+   * else the default sides: in a lab, its compareWith state (else its start.c) against the
+   * learner's text; outside one, the base kernel against the merged series (the editor's text
+   * when there is no series), both on the workbench's machine.
    */
-  function open(): void {
+  function open(named?: { left: NamedSide; right: NamedSide }): void {
     const scenario = workbench.scenarioPath
     const series = policies.value.some((p) => p.path === SERIES_POLICY_PATH)
     const lab = workbench.lab
-    left.value = { policy: lab ? (lab.compareWith ?? lab.start.path) : BASE_POLICY_PATH, scenario }
-    right.value = { policy: lab || !series ? EDITOR_POLICY : SERIES_POLICY_PATH, scenario }
+    left.value = bootable(named?.left) ?? { policy: lab ? (lab.compareWith ?? lab.start.path) : BASE_POLICY_PATH, scenario }
+    right.value = bootable(named?.right) ?? { policy: lab || !series ? EDITOR_POLICY : SERIES_POLICY_PATH, scenario }
     pickedRow.value = null
     shown.value = true
     void compareNow()
+  }
+
+  /** A side a link names, if it can boot here: a known policy (a previous boot does not outlive a reload) on a known machine. */
+  function bootable(named: NamedSide | undefined): SideChoice | null {
+    if (!named) return null
+    const { policy } = named
+    const known = policy === EDITOR_POLICY || (policy === PREVIOUS_POLICY ? !!previousBoot.value : policies.value.some((p) => p.path === policy))
+    const scenario = named.machine ?? workbench.scenarioPath
+    const machine = scenario === workbench.scenarioPath || workbench.scenarios.some((s) => s.path === scenario)
+    return known && machine ? { policy, scenario } : null
   }
 
   /** Left becomes right and right left. */
