@@ -15,6 +15,8 @@ export interface LabError {
   path: string
   message: string
   line?: number
+  /** Where a scenario file's problem is on its line (manifest problems name the line alone). */
+  column?: number
 }
 
 export interface LabScenario {
@@ -64,5 +66,5 @@ export function labPolicyLookup(lab: Lab): PolicyLookup {
 }
 
 export function formatLabErrors(errors: LabError[]): string {
-  return errors.map((e) => `${e.file}${e.line ? `:${e.line}` : ''}: ${e.path ? `${e.path}: ` : ''}${e.message}`).join('\n')
+  return errors.map((e) => `${e.file}${e.line ? `:${e.line}${e.column ? `:${e.column}` : ''}` : ''}: ${e.path ? `${e.path}: ` : ''}${e.message}`).join('\n')
 }

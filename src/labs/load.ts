@@ -3,11 +3,10 @@
  * the app's bundle) and the bundled kernel resources in, a Lab or the list of
  * problems out, each naming its file and field. Never throws on bad input.
  */
-import { type PolicySource, parseScenario, type Scenario } from '../core'
+import { type PolicySource, parseScenario, readYamlText, type Scenario } from '../core'
 import type { KernelResources, LabFolder, TextFile } from '../shared/bootlab-api'
 import { isFileReference, labPath } from './lab-paths'
 import { type Lab, type LabError, type LabLoad, type LabScenario, MANIFEST_NAMES } from './lab'
-import { readManifestText } from './manifest-text'
 import { readmeQuestionProblems } from './readme-questions'
 import { type LabManifest, labManifestSchema } from './schema'
 import { generateVariants, variantSpecProblems } from './variants'
@@ -98,8 +97,8 @@ export function loadLab(folder: LabFolder, resources: KernelResources): LabLoad 
     return { errors: [{ file: folder.id, path: '', message }] }
   }
   r.manifestPath = manifests[0].path
-  const text = readManifestText(manifests[0].text)
-  r.lineOf = (path) => text.lineOf(path.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p)))
+  const text = readYamlText(manifests[0].text)
+  r.lineOf = (path) => text.positionOf(path.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p)))?.line
   if (text.syntaxError) {
     r.fieldError('', `not valid YAML/JSON: ${text.syntaxError.message}`, text.syntaxError.line)
     return { errors: r.errors }
@@ -110,7 +109,7 @@ export function loadLab(folder: LabFolder, resources: KernelResources): LabLoad 
       const unknown = issue.code === 'unrecognized_keys' ? issue.keys : [undefined]
       for (const key of unknown) {
         const path = [...issue.path, ...(key === undefined ? [] : [key])].join('.')
-        r.fieldError(path, key === undefined ? issue.message : 'unknown field', text.lineOf(issue.path, key))
+        r.fieldError(path, key === undefined ? issue.message : 'unknown field', text.positionOf(issue.path, key)?.line)
       }
     }
     return { errors: r.errors }

@@ -54,11 +54,12 @@ describe('bootlab boot', () => {
     expect(r.err).toContain('patched-v2')
   })
 
-  it('exits 3 for a malformed scenario, naming the file and the field', async () => {
+  it('exits 3 for a malformed scenario, naming the file, the line and column, and the field', async () => {
     const bad = file('bad.yaml', 'name: bad\nmachine:\n  ram: [{ base: 0x40000000, size: 4Q }]\n  cpus: [{ model: neoverse-v3 }]\n')
     const r = await run('--scenario', bad, '--policy', 'series')
     expect(r.code).toBe(3)
-    expect(r.err).toContain(`${bad}: machine.ram.0.size: '4Q' is not a size`)
+    // Located at the value, as a compiler would: line 3, the column of 4Q.
+    expect(r.err).toContain(`${bad}:3:35: machine.ram.0.size: '4Q' is not a size`)
   })
 
   it('exits 3 for a policy that does not parse, with file:line:column', async () => {

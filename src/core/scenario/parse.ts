@@ -1,16 +1,20 @@
 /*
  * Reading a scenario from text: YAML (a superset of JSON) then the schema.
- * Every problem comes back as {path, message} naming the field, never as a throw.
+ * Every problem comes back as {path, message} naming the field, with the line
+ * and column of its value in the text (of the map that should hold it, when
+ * the field is missing), never as a throw.
  */
-import { parse as parseYaml, YAMLParseError } from 'yaml'
 import { scenarioSchema, type Scenario } from './schema'
+import { readYamlText } from './yaml-text'
 
 export interface ScenarioError {
   file: string
   /** Dotted path of the field, e.g. `machine.cpus.1.model`; empty for a syntax error. */
   path: string
   message: string
+  /** 1-based, where the text has it (a scenario built in code has none). */
   line?: number
+  column?: number
 }
 
 export interface ScenarioParse {
@@ -19,14 +23,14 @@ export interface ScenarioParse {
 }
 
 export function parseScenario(text: string, file: string): ScenarioParse {
-  let data: unknown
-  try {
-    data = parseYaml(text)
-  } catch (e) {
-    const line = e instanceof YAMLParseError ? e.linePos?.[0]?.line : undefined
-    return { errors: [{ file, path: '', message: `not valid YAML: ${(e as Error).message.split('\n')[0]}`, line }] }
+  const yaml = readYamlText(text)
+  if (yaml.syntaxError) {
+    const { message, line, column } = yaml.syntaxError
+    return { errors: [{ file, path: '', message: `not valid YAML: ${message}`, line, column }] }
   }
-  return validateScenario(data, file)
+  const parsed = validateScenario(yaml.data, file)
+  for (const e of parsed.errors) Object.assign(e, yaml.positionOf(e.path ? e.path.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k)) : []))
+  return parsed
 }
 
 export function validateScenario(data: unknown, file: string): ScenarioParse {
@@ -42,5 +46,5 @@ export function validateScenario(data: unknown, file: string): ScenarioParse {
 }
 
 export function formatScenarioErrors(errors: ScenarioError[]): string {
-  return errors.map((e) => `${e.file}${e.line ? `:${e.line}` : ''}: ${e.path ? `${e.path}: ` : ''}${e.message}`).join('\n')
+  return errors.map((e) => `${e.file}${e.line ? `:${e.line}${e.column ? `:${e.column}` : ''}` : ''}: ${e.path ? `${e.path}: ` : ''}${e.message}`).join('\n')
 }
