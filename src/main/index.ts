@@ -11,7 +11,7 @@ import { writeFileAtomic } from '../node/atomic-write'
 import type { MenuCommand } from '../shared/bootlab-api'
 import { BOOTLAB_CHANNELS, MENU_CHANNEL } from '../shared/bootlab-api'
 import { APP_INDEX_URL, APP_SCHEME, appResponse } from '../node/app-protocol'
-import { LabLibrary, labRootFor, type LabRoot, readKernelResources } from '../node/resources'
+import { hiddenLabsNotice, LabLibrary, labRootFor, type LabRoot, readKernelResources } from '../node/resources'
 import { createHandlers, guardHandlers } from './ipc-handlers'
 import { isAppRequest } from './security'
 import { takeSingleInstance } from './single-instance'
@@ -90,6 +90,11 @@ async function openLabFolder(): Promise<void> {
   const dir = labRootFor(folder)
   if (!openedLabRoots.some((r) => r.dir === dir)) openedLabRoots.push({ dir, origin: 'opened' })
   sendMenuCommand('reload-labs')
+  const notice = hiddenLabsNotice(labLibrary(), dir)
+  if (notice) {
+    const box = { type: 'warning' as const, ...notice }
+    await (mainWindow ? dialog.showMessageBox(mainWindow, box) : dialog.showMessageBox(box))
+  }
 }
 
 function buildMenu(): void {

@@ -131,7 +131,11 @@ export interface LabRoot {
   origin: LabRef['origin']
 }
 
-/** Labs are the sub-folders of each root; an id found in an earlier root hides the same id in a later one. */
+/**
+ * Labs are the sub-folders of each root; an id found in an earlier root hides the same id in a
+ * later one (an id names a lab's progress and saved policy), and hidden() says which, so the
+ * learner who opened the later folder is told rather than left looking for a lab that is not listed.
+ */
 export class LabLibrary {
   constructor(private readonly roots: readonly LabRoot[]) {}
 
@@ -141,6 +145,21 @@ export class LabLibrary {
       for (const id of listLabIds(root.dir)) if (!seen.has(id)) seen.set(id, { id, origin: root.origin })
     }
     return [...seen.values()].sort((a, b) => byName(a.id, b.id))
+  }
+
+  /** The labs a later root holds that an earlier root's lab of the same id hides, each with the folder it hides behind. */
+  hidden(): { id: string; dir: string; hiddenBy: string }[] {
+    const first = new Map<string, string>()
+    const out: { id: string; dir: string; hiddenBy: string }[] = []
+    for (const root of this.roots) {
+      for (const id of listLabIds(root.dir)) {
+        const dir = join(root.dir, id)
+        const by = first.get(id)
+        if (by === undefined) first.set(id, dir)
+        else if (by !== dir) out.push({ id, dir, hiddenBy: by })
+      }
+    }
+    return out
   }
 
   async load(id: string): Promise<LabFolder> {
@@ -153,5 +172,17 @@ export class LabLibrary {
       return read.folder
     }
     throw new Error(`no lab '${id}'`)
+  }
+}
+
+/** What to tell a learner who opened the lab folder `dir` about its labs another folder hides; null when none is hidden. */
+export function hiddenLabsNotice(library: LabLibrary, dir: string): { message: string; detail: string } | null {
+  const hidden = library.hidden().filter((h) => dirname(h.dir) === dir)
+  if (!hidden.length) return null
+  const message = hidden.length === 1 ? `The lab ${hidden[0].id} in this folder is not listed` : `${hidden.length} labs in this folder are not listed`
+  const lines = hidden.map((h) => `${h.id}: ${h.dir} is hidden by ${h.hiddenBy}`)
+  return {
+    message,
+    detail: `A lab of the same id is already listed, and an id names one lab's saved work and progress.\n\n${lines.join('\n')}\n\nTo open it beside the other, rename its folder and the id in its manifest.`,
   }
 }

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runBoot } from '../../src/cli/bootlab'
-import { LabLibrary } from '../../src/node/resources'
+import { hiddenLabsNotice, LabLibrary } from '../../src/node/resources'
 import { type LabFs, readLabFolder } from '../../src/node/lab-folder'
 import { LABS_DIR } from '../../src/node/resources'
 
@@ -78,5 +78,27 @@ describe('a lab folder entry that cannot be named or read', () => {
     writeFileSync(Buffer.concat([Buffer.from(`${dir}/`), Buffer.from([0xc3, 0x28]), Buffer.from('.c')]), 'int x;')
     const library = new LabLibrary([{ dir: join(dir, '..'), origin: 'opened' }])
     await expect(library.load('01-linear-map-tour')).rejects.toThrow("01-linear-map-tour/\\xc3(.c: has a file name that is not UTF-8")
+  })
+})
+
+describe('a lab folder opened beside another with a lab of the same id', () => {
+  it('the first folder wins, and the learner who opened the second is told which lab is hidden and by what', async () => {
+    const mine = copyLab()
+    const opened = join(mine, '..')
+    cpSync(join(LABS_DIR, '02-bbml2-repaint'), join(opened, 'my-own-lab'), { recursive: true })
+    const library = new LabLibrary([
+      { dir: LABS_DIR, origin: 'bundled' },
+      { dir: opened, origin: 'opened' },
+    ])
+    const listed = await library.list()
+    expect(listed.filter((r) => r.id === '01-linear-map-tour')).toEqual([{ id: '01-linear-map-tour', origin: 'bundled' }])
+    expect(listed).toContainEqual({ id: 'my-own-lab', origin: 'opened' })
+    expect(library.hidden()).toEqual([{ id: '01-linear-map-tour', dir: mine, hiddenBy: join(LABS_DIR, '01-linear-map-tour') }])
+    const notice = hiddenLabsNotice(library, opened)
+    expect(notice?.message).toBe('The lab 01-linear-map-tour in this folder is not listed')
+    expect(notice?.detail).toContain(`01-linear-map-tour: ${mine} is hidden by ${join(LABS_DIR, '01-linear-map-tour')}`)
+    // Opening the bundled folder itself again hides nothing; another folder without a clash says nothing.
+    expect(hiddenLabsNotice(new LabLibrary([{ dir: LABS_DIR, origin: 'bundled' }, { dir: LABS_DIR, origin: 'opened' }]), LABS_DIR)).toBeNull()
+    expect(hiddenLabsNotice(library, LABS_DIR)).toBeNull()
   })
 })
