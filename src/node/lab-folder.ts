@@ -31,7 +31,7 @@ export interface LabFs {
   lstatSync: typeof lstatSync
   statSync: typeof statSync
   realpathSync(path: string): string
-  readFileSync(path: string, encoding: 'utf8'): string
+  readFileSync(path: string): Buffer
 }
 
 const nodeFs: LabFs = { readdirSync, lstatSync, statSync, realpathSync, readFileSync }
@@ -46,6 +46,31 @@ function fileName(bytes: Buffer): { name: string; utf8: boolean } {
     const name = [...bytes].map((b) => (b >= 0x20 && b < 0x7f && b !== 0x5c ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`)).join('')
     return { name, utf8: false }
   }
+}
+
+/** The offset of the first byte that is not part of well-formed UTF-8 (RFC 3629: no overlongs, no surrogates), or -1. */
+export function firstNonUtf8(bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i]
+    if (b < 0x80) {
+      i++
+      continue
+    }
+    const [length, min, max] = b >= 0xc2 && b <= 0xdf ? [2, 0x80, 0xbf] : b === 0xe0 ? [3, 0xa0, 0xbf] : b === 0xed ? [3, 0x80, 0x9f] : b >= 0xe1 && b <= 0xef ? [3, 0x80, 0xbf] : b === 0xf0 ? [4, 0x90, 0xbf] : b === 0xf4 ? [4, 0x80, 0x8f] : b >= 0xf1 && b <= 0xf3 ? [4, 0x80, 0xbf] : [0, 0, 0]
+    if (!length || !(bytes[i + 1] >= min && bytes[i + 1] <= max)) return i
+    for (let k = 2; k < length; k++) if (!(bytes[i + k] >= 0x80 && bytes[i + k] <= 0xbf)) return i
+    i += length
+  }
+  return -1
+}
+
+/** A lab file's text, or where it stops being UTF-8 (1-based line and column, the column in characters of the line before it). */
+function fileText(bytes: Buffer): { text: string } | { line: number; column: number; byte: number } {
+  const bad = firstNonUtf8(bytes)
+  if (bad < 0) return { text: bytes.toString('utf8') }
+  const lineStart = bytes.lastIndexOf(0x0a, bad - 1) + 1
+  const line = bytes.subarray(0, lineStart).reduce((n, b) => n + (b === 0x0a ? 1 : 0), 1)
+  return { line, column: bytes.subarray(lineStart, bad).toString('utf8').length + 1, byte: bytes[bad] }
 }
 
 /** Why the file system refused: its error code, or the message. */
@@ -135,7 +160,10 @@ class TreeReader {
         this.fail('', `has more than ${MAX_LAB_BYTES / 2 ** 20} MiB of lab files; a lab is a handful of small files`)
         return false
       }
-      this.files.push({ path: rel, text: this.fs.readFileSync(target, 'utf8') })
+      // Decoded strictly: a Latin-1 é would otherwise reach the learner as U+FFFD, with nothing said.
+      const read = fileText(this.fs.readFileSync(target))
+      if ('text' in read) this.files.push({ path: rel, text: read.text })
+      else this.errors.push({ file: `${this.id}/${rel}`, path: '', line: read.line, column: read.column, message: `is not UTF-8 text (byte 0x${read.byte.toString(16).padStart(2, '0')}); save it as UTF-8` })
     }
     return true
   }

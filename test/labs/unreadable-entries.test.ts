@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runBoot } from '../../src/cli/bootlab'
 import { hiddenLabsNotice, LabLibrary } from '../../src/node/resources'
-import { type LabFs, readLabFolder } from '../../src/node/lab-folder'
+import { firstNonUtf8, type LabFs, readLabFolder } from '../../src/node/lab-folder'
 import { LABS_DIR } from '../../src/node/resources'
 
 const root = mkdtempSync(join(tmpdir(), 'bootlab-unreadable-'))
@@ -25,7 +25,7 @@ function copyLab(): string {
 }
 
 const refuse = (code: string) => Object.assign(new Error(`${code}: permission denied`), { code })
-const realFs: LabFs = { readdirSync: (d, o) => readdirSync(d, o), lstatSync, statSync, realpathSync, readFileSync: (p, e) => readFileSync(p, e) }
+const realFs: LabFs = { readdirSync: (d, o) => readdirSync(d, o), lstatSync, statSync, realpathSync, readFileSync: (p) => readFileSync(p) }
 
 async function cli(...args: string[]) {
   const out: string[] = []
@@ -59,7 +59,7 @@ describe('a lab folder entry that cannot be named or read', () => {
     const fs: LabFs = {
       ...realFs,
       statSync: ((p: string, o?: object) => (p.endsWith('README.md') ? (() => { throw refuse('EACCES') })() : statSync(p, o))) as typeof statSync,
-      readFileSync: (p, e) => (p.endsWith('start.c') ? (() => { throw refuse('EIO') })() : readFileSync(p, e)),
+      readFileSync: (p) => (p.endsWith('start.c') ? (() => { throw refuse('EIO') })() : readFileSync(p)),
     }
     expect(readLabFolder(dir, fs).errors.map((e) => `${e.file}: ${e.message}`).sort()).toEqual([
       '01-linear-map-tour/README.md: cannot be read (EACCES)',
@@ -100,5 +100,53 @@ describe('a lab folder opened beside another with a lab of the same id', () => {
     // Opening the bundled folder itself again hides nothing; another folder without a clash says nothing.
     expect(hiddenLabsNotice(new LabLibrary([{ dir: LABS_DIR, origin: 'bundled' }, { dir: LABS_DIR, origin: 'opened' }]), LABS_DIR)).toBeNull()
     expect(hiddenLabsNotice(library, LABS_DIR)).toBeNull()
+  })
+})
+
+describe('a lab file that is not UTF-8 text', () => {
+  it('is an error naming the file, the line and column of the first bad byte, not a lab shown with replacement characters', async () => {
+    const dir = copyLab()
+    const start = readFileSync(join(dir, 'start.c'))
+    const lines = start.toString('utf8').split('\n')
+    // A Latin-1 é (0xe9) in a comment on line 3, as an editor set to ISO-8859-1 saves it.
+    const before = Buffer.from(lines.slice(0, 2).join('\n') + '\n/* caf')
+    writeFileSync(join(dir, 'start.c'), Buffer.concat([before, Buffer.from([0xe9]), Buffer.from(' */\n' + lines.slice(2).join('\n'))]))
+    const read = readLabFolder(dir, realFs)
+    expect(read.folder).toBeUndefined()
+    expect(read.errors).toEqual([{ file: '01-linear-map-tour/start.c', path: '', line: 3, column: 7, message: 'is not UTF-8 text (byte 0xe9); save it as UTF-8' }])
+    const r = await cli('--lab', dir, '--policy', join(LABS_DIR, '01-linear-map-tour', 'solution.c'))
+    expect(r.code).toBe(3)
+    expect(r.err).toContain('01-linear-map-tour/start.c:3:7: is not UTF-8 text (byte 0xe9)')
+  })
+})
+
+describe('firstNonUtf8', () => {
+  const strict = new TextDecoder('utf-8', { fatal: true })
+  const decodes = (b: Uint8Array) => {
+    try {
+      strict.decode(b)
+      return true
+    } catch {
+      return false
+    }
+  }
+
+  it('agrees with the platform\'s strict UTF-8 decoder, and the bytes before the offset it gives decode', () => {
+    let seed = 7
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31)
+    const pick = [0x41, 0x0a, 0x80, 0xbf, 0xc0, 0xc2, 0xdf, 0xe0, 0xa0, 0xed, 0x9f, 0xa0, 0xef, 0xf0, 0x90, 0xf4, 0x8f, 0xf5, 0xff]
+    for (let n = 0; n < 5000; n++) {
+      const bytes = Uint8Array.from({ length: 1 + (next() % 8) }, () => pick[next() % pick.length])
+      const bad = firstNonUtf8(bytes)
+      expect({ bytes: [...bytes], ok: bad < 0 }).toEqual({ bytes: [...bytes], ok: decodes(bytes) })
+      if (bad >= 0) expect(decodes(bytes.subarray(0, bad))).toBe(true)
+    }
+  })
+
+  it('finds a Latin-1 byte, a surrogate and a truncated sequence at their offsets', () => {
+    expect(firstNonUtf8(Buffer.from('café', 'latin1'))).toBe(3)
+    expect(firstNonUtf8(Buffer.from([0x61, 0xed, 0xa0, 0x80]))).toBe(1)
+    expect(firstNonUtf8(Buffer.concat([Buffer.from('ok ✓ '), Buffer.from([0xe2, 0x9c])]))).toBe(7)
+    expect(firstNonUtf8(Buffer.from('ünïcode ✓ 🙂'))).toBe(-1)
   })
 })
