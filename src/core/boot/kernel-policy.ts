@@ -42,7 +42,8 @@ function nativeRedefinitions(compiled: CompiledPolicy): Diagnostic[] {
   return out
 }
 
-const BUILDS_ON = /^[ \t/*]*Builds on:[ \t]*([A-Za-z0-9._-]+?)(?:\.c)?[ \t]*(?:\*\/[ \t]*)?$/m
+// A file's leading byte-order mark is not text (compilePolicy skips it too): the line still names the parent.
+const BUILDS_ON = /^\uFEFF?[ \t/*]*Builds on:[ \t]*([A-Za-z0-9._-]+?)(?:\.c)?[ \t]*(?:\*\/[ \t]*)?$/m
 
 /** The kernel state a policy builds on (`Builds on: patched-v2` in a comment), if it names one. */
 export function policyParent(text: string): { name: string; line: number } | null {

@@ -47,7 +47,8 @@ const byPosition = (a: Diagnostic, b: Diagnostic) => a.line - b.line || a.column
 export function compilePolicy(parser: Parser, source: string, file: string, natives: NativeTable, options: CompileOptions = {}): CompiledPolicy {
   try {
     // tree-sitter counts lines at LF only; a lone CR ends a line too (in Monaco and in the learner's editor).
-    const syntax = parseSyntax(parser, source.replace(/\r\n?/g, '\n'), file)
+    // A leading byte-order mark is not text: GCC and Monaco skip it, so line 1's columns do not count it.
+    const syntax = parseSyntax(parser, source.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n'), file)
     const lowered = lowerProgram(syntax, file)
     const own = lowered.program
     const linked = options.base ? linkPolicy(options.base, own) : own

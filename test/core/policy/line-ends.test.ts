@@ -23,6 +23,14 @@ describe('line ends', () => {
     ])
   })
 
+  it('a UTF-8 byte-order mark (as some Windows editors save) does not move line 1\'s columns, as GCC and Monaco skip it', () => {
+    const first = ['int x = ;', '']
+    expect(brief(compile('\uFEFF' + first.join('\n')).diagnostics)).toEqual(brief(compile(first.join('\n')).diagnostics))
+    expect(compile('\uFEFF' + LINES.join('\r\n')).diagnostics.map((d) => [d.line, d.column])).toEqual([[4, 6]])
+    // 'Builds on:' on a first line behind the mark is still found (it was not: the file built on the base kernel).
+    expect(policyParent('\uFEFF/* Builds on: patched-v2 */')).toEqual({ name: 'patched-v2', line: 1 })
+  })
+
   it('a runtime error in a CR-only policy is located at its line', async () => {
     const r = await bootWith('host', 'void __init mem_init(void)\r{\r\tint i = 0;\r\r\tfor (;;)\r\t\ti++;\r}\r', 'cr.c')
     expect(r.diagnostics.find((d) => d.severity === 'error')).toMatchObject({ file: 'cr.c', code: 'budget', line: expect.toSatisfy((l: number) => l === 5 || l === 6) })
