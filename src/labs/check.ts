@@ -24,7 +24,7 @@ const suggestion = (name: string, known: Iterable<string>) => {
   return near ? `; did you mean '${near}'?` : ''
 }
 
-export function labNameProblems(lab: Lab, checked: CheckedPolicy[], manifest = 'lab.yaml'): LabError[] {
+export function labNameProblems(lab: Lab, checked: CheckedPolicy[]): LabError[] {
   const functions = new Set<string>(NATIVE_SIGNATURES.functions.keys())
   const policyFunctions = new Set<string>()
   const steps = new Set<string>()
@@ -39,7 +39,7 @@ export function labNameProblems(lab: Lab, checked: CheckedPolicy[], manifest = '
   }
   for (const f of policyFunctions) functions.add(f)
   const problems: LabError[] = []
-  const problem = (i: number, field: string, message: string) => problems.push({ file: `${lab.id}/${manifest}`, path: field ? `goals.${i}.${field}` : `goals.${i}`, message })
+  const problem = (i: number, field: string, message: string) => problems.push({ file: `${lab.id}/${lab.manifest}`, path: field ? `goals.${i}.${field}` : `goals.${i}`, message })
   lab.goals.forEach((g, i) => {
     if (g.type === 'warn' && !functions.has(g.site)) problem(i, 'site', `no function '${g.site}' in this lab's kernel or policies, so no WARN can fire there${suggestion(g.site, functions)}`)
     if (g.type === 'reached' && !steps.has(g.step) && !policyFunctions.has(g.step)) problem(i, 'step', `no boot step '${g.step}' in the boots of start.c and solution.c${suggestion(g.step, steps)}`)

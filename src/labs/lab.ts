@@ -30,6 +30,8 @@ export interface LabScenario {
 
 export interface Lab {
   id: string
+  /** The manifest's file name in the folder: lab.yaml, lab.yml or lab.json (problems found later name it). */
+  manifest: string
   title: string
   order: number
   kind: LabManifest['kind']

@@ -183,6 +183,7 @@ function resolve(r: FolderReader, m: LabManifest): Lab | undefined {
   const bundledStates = r.resources.policies.map((p) => ({ name: stripC(p.path), file: p.path, text: p.text }))
   return {
     id: m.id,
+    manifest: r.manifestPath,
     title: m.title,
     order: m.order,
     kind: m.kind,

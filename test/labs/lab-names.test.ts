@@ -27,6 +27,14 @@ describe("a lab's goal names", () => {
     expect(checkLab(loadBundled(id), await loadLabCompiler()).names).toEqual([])
   }, 60_000)
 
+  it('a lab whose manifest is lab.yml (or lab.json) has its name problems at that file, not at a lab.yaml it does not have', async () => {
+    const text = manifestOf('05-move-swiotlb').replace('site: split_kernel_leaf_mapping', 'site: split_kernel_leaf_maping')
+    const loaded = load(editedFolder('05-move-swiotlb', { 'lab.yaml': null, 'lab.yml': text }))
+    expect(loaded.errors).toEqual([])
+    const names = checkLab(loaded.lab!, await loadLabCompiler()).names
+    expect(names.map((n) => [n.file, n.path])).toEqual([['05-move-swiotlb/lab.yml', 'goals.1.site']])
+  })
+
   it('a misspelt WARN site, with the nearest function', async () => {
     expect(await namesOf('05-move-swiotlb', 'site: split_kernel_leaf_mapping', 'site: split_kernel_leaf_maping')).toEqual([
       { file: '05-move-swiotlb/lab.yaml', path: 'goals.1.site', message: "no function 'split_kernel_leaf_maping' in this lab's kernel or policies, so no WARN can fire there; did you mean 'split_kernel_leaf_mapping'?" },
