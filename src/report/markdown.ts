@@ -253,15 +253,18 @@ function answers(input: ReportInput): string[] {
 
 /**
  * A learner's answer as a block quote, escaped, its lines kept as lines (a hard break ends each
- * one; a blank line starts a paragraph), so a list typed as an answer reads as typed.
+ * one; a blank line starts a paragraph) and their indentation kept as no-break spaces (a tab as
+ * four; Markdown drops a line's leading blanks), so a list or a call chain typed as an answer
+ * reads as typed.
  */
 function quoted(answer: string): string[] {
   if (!answer.trim()) return ['> *(no answer)*']
-  const lines = answer.trim().split(LINE_END)
+  const lines = answer.replace(/^(?:[ \t]*(?:\r\n|\r|\n))+/, '').trimEnd().split(LINE_END)
   return lines.map((l, i) => {
     if (!l.trim()) return '>'
     const next = lines[i + 1]
-    return `> ${line(l)}${next !== undefined && next.trim() ? '\\' : ''}`
+    const indent = /^[ \t]*/.exec(l)![0].replace(/\t/g, '    ').length
+    return `> ${'&nbsp;'.repeat(indent)}${line(l)}${next !== undefined && next.trim() ? '\\' : ''}`
   })
 }
 

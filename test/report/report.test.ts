@@ -113,6 +113,16 @@ describe('lab report', () => {
     expect(policyPatch({ ...edited, policy: edited.startPolicy })).toBe('')
   })
 
+  it('Markdown: an answer typed with indentation (a call chain, a nested list) keeps it when rendered, as the HTML report does', () => {
+    const answer = '  start_kernel\n    mm_core_init\n\t\tmem_init\n- not a list'
+    const markdown = renderMarkdown({ ...input, lab: { ...input.lab!, questions: [{ question: 'Where?', answer }] } })
+    const html = new MarkdownIt().render(markdown)
+    const quote = /<blockquote>\n<p>([^]*?)<\/p>\n<\/blockquote>/.exec(html)![1]
+    // Each line's leading blanks as no-break spaces (a tab as four), so the rendered lines start where the typed ones did.
+    expect(quote.split('<br>\n').map((l) => l.replace(/^(\u00a0*).*/, (_, lead: string) => String(lead.length)))).toEqual(['2', '4', '8', '0'])
+    expect(quote.split('<br>\n').map((l) => l.replace(/^\u00a0*/, ''))).toEqual(['start_kernel', 'mm_core_init', 'mem_init', '- not a list'])
+  })
+
   it('Markdown: every section, in order, with the content escaped', () => {
     const markdown = renderMarkdown(input)
     const headings = markdown.split('\n').filter((l) => l.startsWith('## '))
