@@ -7,7 +7,7 @@
  */
 import { ref, watch } from 'vue'
 import { closestLabId } from '../labs/lab-ids'
-import { type Route, formatRoute, parseRoute, samePlace } from './routes'
+import { type CompareOver, type Route, formatRoute, parseRoute, samePlace } from './routes'
 import { decodeShare } from './share-link'
 import type { useBootInspectorStore } from './stores/boot-inspector'
 import type { useCompareStore } from './stores/compare'
@@ -55,10 +55,17 @@ export function installRouteSync(stores: RouteStores, host: RouteHost): { start(
 
   /** The compare view over the lab or kernel state it opened on, with its two sides (a shared session's: over whatever is open). */
   function compareRoute(): Route {
-    const over = labs.current ? { kind: 'lab' as const, lab: labs.current.id } : workbench.policyPath && !workbench.lab ? { kind: 'kernel' as const, policy: workbench.policyPath } : undefined
+    const over: CompareOver | undefined = labs.current
+      ? { kind: 'lab', lab: labs.current.id }
+      : workbench.lab?.shared && sharedPayload
+        ? { kind: 'share', payload: sharedPayload }
+        : workbench.policyPath && !workbench.lab
+          ? { kind: 'kernel', policy: workbench.policyPath }
+          : undefined
     if (!over) return { kind: 'compare' }
     const side = (c: { policy: string; scenario: string | null }) => ({ policy: c.policy, ...(c.scenario && c.scenario !== workbench.scenarioPath && { machine: c.scenario }) })
-    return { kind: 'compare', over, machine: routeMachine(), left: side(compare.left), right: side(compare.right) }
+    // A shared session's machine is the one the link carries.
+    return { kind: 'compare', over, machine: over.kind === 'share' ? undefined : routeMachine(), left: side(compare.left), right: side(compare.right) }
   }
 
   /** Where the last route left the workbench: a move of the learner's own away from it ends what a bad link said. */
@@ -84,18 +91,16 @@ export function installRouteSync(stores: RouteStores, host: RouteHost): { start(
           const over = route.over
           if (over?.kind === 'lab') await openLab(over.lab, route.machine)
           else if (over?.kind === 'kernel') await openKernel(over.policy, route.machine)
-          else if (!workbench.policyPath) await workbench.start()
-          if (over && !isOpen(over)) return
+          else if (over?.kind === 'share') {
+            if (!(await openShare(over.payload))) return
+          } else if (!workbench.policyPath) await workbench.start()
+          if (over && over.kind !== 'share' && !isOpen(over)) return
           compare.open(route.left && route.right ? { left: route.left, right: route.right } : undefined)
           return
         }
-        case 'share': {
-          const decoded = decodeShare(route.payload)
-          if ('error' in decoded) return await refuse(`This share link could not be opened: ${decoded.error}. Your own work is untouched.`)
-          sharedPayload = route.payload
-          await workbench.openShared(decoded.shared.policy, decoded.shared.scenario)
+        case 'share':
+          await openShare(route.payload)
           return
-        }
         case 'lab':
           await openLab(route.lab, route.machine)
           break
@@ -136,6 +141,20 @@ export function installRouteSync(stores: RouteStores, host: RouteHost): { start(
     if (labs.current?.id !== id) await labs.open(id)
     // Only on what the route opened: the learner may have opened something else meanwhile.
     if (machine && labs.current?.id === id && machine !== workbench.scenarioPath) await workbench.selectScenario(machine)
+  }
+
+  /** Open a shared session from its payload; false (the link says why) when it does not decode. */
+  async function openShare(payload: string): Promise<boolean> {
+    // Already open (its compare view's link, followed from it): the learner's edits stay as they are.
+    if (workbench.lab?.shared && sharedPayload === payload) return true
+    const decoded = decodeShare(payload)
+    if ('error' in decoded) {
+      await refuse(`This share link could not be opened: ${decoded.error}. Your own work is untouched.`)
+      return false
+    }
+    sharedPayload = payload
+    await workbench.openShared(decoded.shared.policy, decoded.shared.scenario)
+    return true
   }
 
   /** Open a kernel state in the free workbench, on `machine` when the route names one. */

@@ -9,7 +9,8 @@
  *                                                         another: ?machine=realm-mixed.yaml)
  *   #/compare/lab/05-move-swiotlb?left=start.c&right=editor
  *                                                         the compare view over a lab (or a kernel state:
- *                                                         #/compare/kernel/unpatched.c), with its two sides;
+ *                                                         #/compare/kernel/unpatched.c; a shared session:
+ *                                                         #/compare/share/<lz-string>), with its two sides;
  *                                                         a side on another machine: &leftMachine=realm-mixed.yaml
  *   #/compare                                             the compare view over whatever is open
  *   #/share/<lz-string>                                   a shared policy and machine (share-link.ts)
@@ -25,13 +26,16 @@ export interface CompareSideRoute {
   machine?: string
 }
 
+/** What a compare view compares in: a lab, a kernel state in the free workbench, or a shared session. */
+export type CompareOver = { kind: 'lab'; lab: string } | { kind: 'kernel'; policy: string } | { kind: 'share'; payload: string }
+
 export type Route =
   | { kind: 'kernel'; policy: string; machine?: string; tab?: ViewTab; step?: number }
   | { kind: 'lab'; lab: string; machine?: string; tab?: ViewTab; step?: number }
   | {
       kind: 'compare'
       /** What the compare view opened over; none: whatever is open. */
-      over?: { kind: 'lab'; lab: string } | { kind: 'kernel'; policy: string }
+      over?: CompareOver
       machine?: string
       left?: CompareSideRoute
       right?: CompareSideRoute
@@ -83,12 +87,14 @@ export function parseRoute(hash: string): Route {
         return { policy, ...(on && MACHINE_PATH.test(on) && { machine: on }) }
       }
       const [, overKind, overName] = decoded
-      const over =
+      const over: CompareOver | undefined =
         overKind === 'lab' && overName && STORAGE_KEY_PATTERN.test(overName)
-          ? { kind: 'lab' as const, lab: overName }
+          ? { kind: 'lab', lab: overName }
           : overKind === 'kernel' && overName && POLICY_PATH.test(overName)
-            ? { kind: 'kernel' as const, policy: overName }
-            : undefined
+            ? { kind: 'kernel', policy: overName }
+            : overKind === 'share' && parts[2]
+              ? { kind: 'share', payload: parts.slice(2).join('/') }
+              : undefined
       const [left, right] = [side('left'), side('right')]
       // Sides are named only over a lab or kernel state (what they are files of); without one, whatever is open decides.
       return over ? { kind: 'compare', over, ...(view.machine && { machine: view.machine }), ...(left && right && { left, right }) } : { kind: 'compare' }
@@ -135,9 +141,11 @@ function compareHash(route: Extract<Route, { kind: 'compare' }>): string {
     query.set(key, side.policy)
     if (side.machine) query.set(`${key}Machine`, side.machine)
   }
-  const name = route.over.kind === 'lab' ? route.over.lab : route.over.policy
+  const over = route.over
+  // A share payload is URI-safe already (lz-string's alphabet), as in the share route.
+  const name = over.kind === 'lab' ? encodeURIComponent(over.lab) : over.kind === 'kernel' ? encodeURIComponent(over.policy) : over.payload
   const q = query.toString()
-  return `#/compare/${route.over.kind}/${encodeURIComponent(name)}${q ? `?${q}` : ''}`
+  return `#/compare/${over.kind}/${name}${q ? `?${q}` : ''}`
 }
 
 /**

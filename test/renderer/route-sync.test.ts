@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { reactive } from 'vue'
 import { installRouteSync, type RouteHost, type RouteStores } from '../../src/renderer/route-sync'
+import { encodeShare } from '../../src/renderer/share-link'
 
 /** A promise the test settles by hand, to order the route's opening against the learner's click. */
 function deferred(): { promise: Promise<void>; resolve(): void } {
@@ -13,7 +14,7 @@ function deferred(): { promise: Promise<void>; resolve(): void } {
 function fakeStores() {
   const pending: { policy: ReturnType<typeof deferred>; lab: ReturnType<typeof deferred> } = { policy: deferred(), lab: deferred() }
   const workbench = reactive({
-    lab: null as null | { id: string; scenarios?: { path: string }[] },
+    lab: null as null | { id: string; shared?: boolean; scenarios?: { path: string }[] },
     policyPath: null as string | null,
     scenarioPath: null as string | null,
     /** When set, start() waits for it (a first boot the learner can act during). */
@@ -33,6 +34,15 @@ function fakeStores() {
     },
     async selectScenario(path: string) {
       workbench.scenarioPath = path
+    },
+    /** As the store: a shared policy and machine in a session of their own. */
+    opened: 0,
+    async openShared(policy: { path: string }, scenario: { path: string }) {
+      workbench.opened++
+      labs.current = null
+      workbench.lab = { id: 'shared', shared: true, scenarios: [{ path: scenario.path }] }
+      workbench.policyPath = policy.path
+      workbench.scenarioPath = scenario.path
     },
   })
   const labs = reactive({
@@ -211,6 +221,34 @@ describe('route sync', () => {
       { policy: 'editor', scenario: 'host.yaml' },
     ])
     expect(again.location.hash).toBe(hash)
+  })
+
+  it("a reload of a shared session's compare view comes back to the shared policy and the sides, not to the base kernel", async () => {
+    const payload = encodeShare({ policy: { path: 'start.c', text: 'void __init mem_init(void)\n{\n}\n' }, scenario: { path: 'realm.yaml', text: 'name: realm\n' } })
+    const { stores, workbench } = fakeStores()
+    const host = fakeHost(`#/share/${payload}`)
+    await installRouteSync(stores, host).start()
+    stores.compare.open()
+    stores.compare.left = { policy: 'series.c', scenario: 'realm.yaml' }
+    await settle()
+    const hash = host.location.hash
+    expect(hash).toBe(`#/compare/share/${payload}?left=series.c&right=editor`)
+    expect(workbench.opened).toBe(1)
+
+    const reloaded = fakeStores()
+    const again = fakeHost(hash)
+    await installRouteSync(reloaded.stores, again).start()
+    await settle()
+    expect({ lab: reloaded.workbench.lab?.id, policy: reloaded.workbench.policyPath, shown: reloaded.stores.compare.shown, left: reloaded.stores.compare.left.policy }).toEqual({
+      lab: 'shared',
+      policy: 'start.c',
+      shown: true,
+      left: 'series.c',
+    })
+    // Closing it goes back to the shared session's own route.
+    reloaded.stores.compare.close()
+    await settle()
+    expect(again.location.hash).toBe(`#/share/${payload}`)
   })
 
   it('picking a side replaces the compare entry; Back from the compare view goes to the lab, not to the last pick', async () => {

@@ -20,6 +20,7 @@ describe('hash routes', () => {
       { kind: 'compare', over: { kind: 'lab', lab: '05-move-swiotlb' } },
       { kind: 'compare', over: { kind: 'lab', lab: '05-move-swiotlb' }, machine: 'realm-mixed.yaml', left: { policy: 'start.c', machine: 'realm.yaml' }, right: { policy: 'editor' } },
       { kind: 'compare', over: { kind: 'kernel', policy: 'unpatched.c' }, machine: 'realm.yaml', left: { policy: 'previous' }, right: { policy: 'series.c' } },
+      { kind: 'compare', over: { kind: 'share', payload: 'N4Ig-abc$' }, left: { policy: 'start.c' }, right: { policy: 'editor' } },
     ]
     for (const route of routes) expect(parseRoute(formatRoute(route))).toEqual(route)
     expect(formatRoute({ kind: 'lab', lab: '05-move-swiotlb', tab: 'map', step: 20 })).toBe('#/lab/05-move-swiotlb/map?step=20')
