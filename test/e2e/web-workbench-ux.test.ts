@@ -456,10 +456,16 @@ describeInChromium('the workbench as a learner meets it', () => {
     }
     await expect.poll(inView).toBe(true)
     expect(await scroller.evaluate((el) => el.scrollTop)).toBeGreaterThan(0)
-    // Another lab in the same pane (a link, Back, or "Next") starts at its top.
+    // The editor's cursor somewhere down the file…
+    await page.locator('.policy-editor .monaco-editor .view-lines').click()
+    await page.keyboard.press('Control+End')
+    await expect.poll(() => page.getByTestId('cursor-position').textContent()).not.toBe('Ln 1, Col 1')
+    // Another lab in the same pane (a link, Back, or "Next") starts at its top…
     await page.evaluate(() => (location.hash = '#/lab/01-linear-map-tour/map'))
     await page.locator('[data-testid="lab-pane"][data-lab="01-linear-map-tour"]').waitFor()
     await expect.poll(() => scroller.evaluate((el) => el.scrollTop)).toBe(0)
+    // …and its file's cursor is its own (the status bar kept the last lab's line and column).
+    await expect.poll(() => page.getByTestId('cursor-position').textContent()).toBe('Ln 1, Col 1')
     // Lab 1's first question names the `host` machine in code.
     expect(await page.getByTestId('lab-answers').locator('label').first().locator('code').first().textContent()).toBe('host')
     expect(await page.getByTestId('lab-answers').locator('label').first().textContent()).not.toContain('`')
