@@ -310,6 +310,40 @@ describeInChromium('the workbench as a learner meets it', () => {
     await page.setViewportSize({ width: 1400, height: 900 })
   }, 90_000)
 
+  it("a step's details that do not fit say how many lines are below; the keys move the header's step even under the pointer", async () => {
+    await page.setViewportSize({ width: 1280, height: 720 })
+    await visit(page, '#/lab/03-realm-bug/console')
+    await page.evaluate(() => localStorage.setItem('bootlab:welcomed', '1'))
+    await page.reload()
+    await settled(page)
+    const plot = page.getByTestId('timeline-plot')
+    await plot.focus()
+    await page.keyboard.press('Home')
+    // arch_mm_preinit(): two WARNs, the pool's failed share and the black-out's why, more than a 720-pixel window's pane holds.
+    for (let i = 0; i < 40 && (await plot.getAttribute('aria-valuetext')) !== 'arch_mm_preinit'; i++) await page.keyboard.press('ArrowRight')
+    expect(await plot.getAttribute('aria-valuetext')).toBe('arch_mm_preinit')
+    const info = page.getByTestId('step-info')
+    const hidden = await info.evaluate((el) => Math.ceil((el.scrollHeight - el.clientHeight - 1) / parseFloat(getComputedStyle(el).lineHeight)))
+    expect(hidden).toBeGreaterThan(0)
+    const more = page.getByTestId('step-info-more')
+    expect(await more.textContent()).toContain(`${hidden} more line`)
+    await more.click()
+    await expect.poll(() => info.evaluate((el) => el.scrollTop)).toBeGreaterThan(0)
+    await shoot(page, 'ux-step-info-more.png')
+
+    // The pointer rests on the plot; the arrow keys move the selection, and the header names the selected step.
+    const box = (await plot.boundingBox())!
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2)
+    const hoveredName = await page.getByTestId('timeline-step-name').textContent()
+    await plot.focus()
+    await page.keyboard.press('ArrowRight')
+    await page.keyboard.press('ArrowRight')
+    const selected = await plot.getAttribute('aria-valuetext')
+    await expect.poll(() => page.getByTestId('timeline-step-name').textContent()).toMatch(new RegExp(` ${selected}$`))
+    expect(await page.getByTestId('timeline-step-name').textContent()).not.toBe(hoveredName)
+    expect(pageErrors).toEqual([])
+  }, 60_000)
+
   it('a line that does not parse keeps the last good timeline, console and map, marked stale; fixing it updates them', async () => {
     await visit(page, `#/kernel/unpatched.c/map?machine=realm-mixed.yaml`)
     expect(await settled(page)).toBe('failed')
