@@ -224,7 +224,7 @@ describeInChromium('web mode in Chromium', () => {
     await hoverMap(page, 0.5)
     await page.mouse.wheel(0, -500)
     await expect.poll(() => page.getByTestId('map-view-size').first().textContent()).not.toBe('2 GiB shown')
-    await page.getByRole('button', { name: 'Whole' }).first().click()
+    await page.getByRole('button', { name: 'Whole', exact: true }).first().click()
 
     // At the end of boot, drag over the top of RAM, where the DMA pools were shared: the zoom shows them.
     await page.getByRole('button', { name: 'Follow end of boot' }).click()
@@ -236,7 +236,7 @@ describeInChromium('web mode in Chromium', () => {
     expect(await page.getByTestId('map-view-size').first().textContent()).toMatch(/MiB shown$/)
     await hoverMap(page, 0.5)
     await shoot(page, 'web-memory-map.png')
-    await page.getByRole('button', { name: 'Whole' }).first().click()
+    await page.getByRole('button', { name: 'Whole', exact: true }).first().click()
 
     // A drag across the plot scrubs through the steps the pointer passes.
     const plot = (await page.getByTestId('timeline-plot').boundingBox())!
