@@ -181,7 +181,10 @@ async function gradeNamed(
   const policyText = readArg(policyArg, 'policy')
   const started = performance.now()
   const graded = await gradeSource(loaded.lab, policyText)
-  const { policy, grade } = graded
+  const { policy } = graded
+  // An empty hand-in earns nothing in every format (it would score what the base kernel scores), each goal saying why.
+  const empty = isEmptySubmission(policyText.text)
+  const grade = empty ? { ...graded.grade, passed: false, score: 0, goals: graded.grade.goals.map((g) => ({ ...g, passed: false, evidence: [EMPTY_SUBMISSION.message] })) } : graded.grade
   let passed = grade.passed
   if (format === 'json') out(JSON.stringify(grade, null, 1))
   else if (format === 'human') {
@@ -192,7 +195,7 @@ async function gradeNamed(
     const { resultOf } = await import('./batch-grade')
     const { answerOf } = await import('./grade-worker')
     const seconds = (performance.now() - started) / 1000
-    const result = resultOf(basename(policyText.file), grade.total, seconds, isEmptySubmission(policyText.text) ? { error: EMPTY_SUBMISSION } : answerOf(graded))
+    const result = resultOf(basename(policyText.file), grade.total, seconds, empty ? { error: EMPTY_SUBMISSION } : answerOf(graded))
     passed = result.status === 'passed'
     out(format === 'junit' ? toJUnit([result], loaded.lab, result.seconds) : JSON.stringify(toGradescope(result, loaded.lab), null, 1))
   }

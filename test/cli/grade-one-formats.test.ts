@@ -47,7 +47,15 @@ describe('one hand-in graded in a grader format says what the class grader says'
     const junit = bootlab('--lab', lab, '--policy', join(klass.folder, 'empty.c'), '--format', 'junit')
     expect(junit.out).toMatch(/<error message="is empty/)
     expect(junit.code).toBe(1)
-  }, 180_000)
+    // --json and the terminal grade it the same: nothing earned (it scored what the base kernel scores), each goal saying why.
+    const json = bootlab('--lab', lab, '--policy', join(klass.folder, 'empty.c'), '--json')
+    const grade = JSON.parse(json.out) as { passed: boolean; score: number; goals: { passed: boolean; evidence: string[] }[] }
+    expect({ passed: grade.passed, score: grade.score, code: json.code }).toEqual({ passed: false, score: 0, code: 1 })
+    for (const g of grade.goals) expect(g).toMatchObject({ passed: false, evidence: [expect.stringMatching(/^is empty/)] })
+    const human = bootlab('--lab', lab, '--policy', join(klass.folder, 'empty.c'), '--no-color')
+    expect(human.code).toBe(1)
+    expect(human.out).toMatch(/is empty/)
+  }, 240_000)
 
   it('a policy stopped at run time names its line, and one that does not compile reads the same as in the class', () => {
     const lab = '05-move-swiotlb'
