@@ -32,6 +32,8 @@ export interface GradescopeResults {
   max_score: number
   output: string
   visibility: Visibility
+  /** Gradescope keeps it with the results and shows it nowhere: the submission's file, as the other formats name it. */
+  extra_data: { file: string }
   tests: GradescopeTest[]
 }
 
@@ -60,7 +62,8 @@ export function toGradescope(r: SubmissionResult, lab: Lab): GradescopeResults {
   const tests = goalsOf(r, lab).map(
     (g): GradescopeTest => ({ name: g.name, score: g.passed ? g.weight : 0, max_score: g.weight, status: g.passed ? 'passed' : 'failed', output: goalReport(g), visibility: 'visible' }),
   )
-  return { score: r.score, max_score: r.total, output: summaryLine(r, lab), visibility: 'visible', tests }
+  // The file in Gradescope's own field for extra data: a class's lines are told apart without parsing `output`.
+  return { score: r.score, max_score: r.total, output: summaryLine(r, lab), visibility: 'visible', extra_data: { file: r.file }, tests }
 }
 
 // XML 1.0 forbids most C0 controls even as character references: they are shown as \xNN instead.
@@ -68,6 +71,9 @@ const xmlText = (s: string) =>
   s
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
     .replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!)
+// In an attribute a parser turns a raw tab or line end into a space (XML 1.0 §3.3.3): a file named
+// "new⏎line.c" read back as "new line.c". As character references they survive.
+const xmlAttr = (s: string) => xmlText(s).replace(/[\t\n\r]/g, (c) => `&#${c.charCodeAt(0)};`)
 
 /**
  * A testcase's classname, `<lab>.<file>` with no other dot: CI reports (Jenkins, GitLab) split it
@@ -88,20 +94,20 @@ export function toJUnit(results: SubmissionResult[], lab: Lab, seconds: number):
     failures += suiteFailures
     errors += suiteErrors
     const cases = goals.map((g) => {
-      const open = `    <testcase classname="${xmlText(junitClass(lab.id, r.file))}" name="${xmlText(g.name)}" time="0">\n      <properties><property name="weight" value="${g.weight}"/></properties>`
-      if (r.status === 'error') return `${open}\n      <error message="${xmlText(r.error!.message)}" type="${xmlText(r.error!.kind)}">${xmlText(r.error!.message)}</error>\n    </testcase>`
+      const open = `    <testcase classname="${xmlAttr(junitClass(lab.id, r.file))}" name="${xmlAttr(g.name)}" time="0">\n      <properties><property name="weight" value="${g.weight}"/></properties>`
+      if (r.status === 'error') return `${open}\n      <error message="${xmlAttr(r.error!.message)}" type="${xmlAttr(r.error!.kind)}">${xmlText(r.error!.message)}</error>\n    </testcase>`
       if (g.passed) return `${open}\n    </testcase>`
       const report = goalReport(g)
       // CI pages often show only the message: the submission's own evidence, not the goal's why (the same for every student).
       const evidence = groupEvidence(g.evidence)[0]
-      return `${open}\n      <failure message="${xmlText(evidence ? evidence.detail : g.message)}" type="goal failed">${xmlText(report)}</failure>\n    </testcase>`
+      return `${open}\n      <failure message="${xmlAttr(evidence ? evidence.detail : g.message)}" type="goal failed">${xmlText(report)}</failure>\n    </testcase>`
     })
     const props = `    <properties><property name="score" value="${r.score}"/><property name="max_score" value="${r.total}"/></properties>`
-    return `  <testsuite name="${xmlText(r.file)}" tests="${goals.length}" failures="${suiteFailures}" errors="${suiteErrors}" skipped="0" time="${r.seconds.toFixed(3)}">\n${props}\n${cases.join('\n')}\n  </testsuite>`
+    return `  <testsuite name="${xmlAttr(r.file)}" tests="${goals.length}" failures="${suiteFailures}" errors="${suiteErrors}" skipped="0" time="${r.seconds.toFixed(3)}">\n${props}\n${cases.join('\n')}\n  </testsuite>`
   })
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="${xmlText(`bootlab lab ${lab.id}`)}" tests="${tests}" failures="${failures}" errors="${errors}" time="${seconds.toFixed(3)}">`,
+    `<testsuites name="${xmlAttr(`bootlab lab ${lab.id}`)}" tests="${tests}" failures="${failures}" errors="${errors}" time="${seconds.toFixed(3)}">`,
     ...suites,
     '</testsuites>',
   ].join('\n')

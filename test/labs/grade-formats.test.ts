@@ -20,6 +20,8 @@ import type { SubmissionResult } from '../../src/cli/grade-worker'
 import { runAutograder } from '../../src/cli/autograder'
 import { runBoot } from '../../src/cli/bootlab'
 import { classOf200, LAB, writeClass } from './class-of-200'
+import { toGradescope, toJUnit } from '../../src/cli/grade-formats'
+import { loadBundled } from './lab-fixtures'
 
 /**
  * Gradescope's documented results.json fields (Autograder Specifications,
@@ -73,6 +75,19 @@ function parseXml(xml: string): Document {
   }
   return new DOMParser({ errorHandler: { warning: () => {}, error: fail, fatalError: fail } }).parseFromString(xml, 'text/xml') as unknown as Document
 }
+
+describe('names no format can lose', () => {
+  it("a file name with a tab or a line end keeps it in JUnit's attributes (a raw one reads back as a space), and Gradescope names the file", () => {
+    const lab = loadBundled(LAB)
+    const file = 'new\nline\tand tab.c'
+    const result: SubmissionResult = { file, status: 'error', score: 0, total: MAX, failedGoals: [], error: { kind: 'empty', message: 'is empty (nothing but white space); a submission is a policy file' }, seconds: 0.01 }
+    const doc = parseXml(toJUnit([result], lab, 0.01))
+    expect(doc.getElementsByTagName('testsuite')[0].getAttribute('name')).toBe(file)
+    expect(doc.getElementsByTagName('testcase')[0].getAttribute('classname')).toBe(`${LAB}.new\nline\tand tab_c`)
+    const gs = gradescopeResults.parse(toGradescope(result, lab))
+    expect(gs.extra_data).toEqual({ file })
+  })
+})
 
 describe('the 200-submission class in the autograder formats', () => {
   const submissions = classOf200()
