@@ -12,8 +12,12 @@ import { CALL_OUTCOMES, FAULT_KINDS, LEAF_KINDS, VERDICT_STATUSES, WINDOW_IDS } 
 import { COMPARISONS, COUNTER_NAMES, counterValueProblem } from './counters'
 
 /** A value or a non-empty list of them, always read as a list. */
-const oneOrMany = <T extends z.ZodType>(item: T) =>
-  z.union([item, z.array(item).min(1)]).transform((v): z.output<T>[] => (Array.isArray(v) ? v : [v]))
+/** One value or a list of them; for a set of names, a wrong one lists the names (a bare union said only "Invalid input"). */
+const oneOrMany = <T extends z.ZodType>(item: T) => {
+  const options = item instanceof z.ZodEnum ? (item.options as string[]) : null
+  const error = options ? `Invalid option: expected one of ${options.map((o) => JSON.stringify(o)).join('|')}, or a list of them` : undefined
+  return z.union([item, z.array(item).min(1)], error ? { error } : undefined).transform((v): z.output<T>[] => (Array.isArray(v) ? v : [v]))
+}
 
 const SIZE_UNITS: Record<string, number> = { M: 2 ** 20, G: 2 ** 30 }
 const SZ_2M = 2 ** 21

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { formatLabErrors, type LabError } from '../../src/labs'
+import { WINDOW_IDS } from '../../src/labs/boot-vocabulary'
 import { editedFolder, load, manifestOf } from './lab-fixtures'
 
 const LAB = '05-move-swiotlb'
@@ -77,9 +78,12 @@ describe('manifest errors name the file and the field', () => {
     expect(e.message).toContain('caller')
   })
 
-  it('a window the BootResult does not have', () => {
-    const [e] = errorsWith({ 'lab.yaml': manifestWith('    window: W1', '    window: W5') })
-    expect(e.path).toBe('goals.0.window')
+  it('a window the BootResult does not have, with the windows it has (one or a list: the union said only "Invalid input")', () => {
+    for (const wrong of ['W5', '[W1, W5]']) {
+      const [e] = errorsWith({ 'lab.yaml': manifestWith('    window: W1', `    window: ${wrong}`) })
+      expect(e.path).toBe('goals.0.window')
+      expect(e.message).toBe(`Invalid option: expected one of ${WINDOW_IDS.map((w) => `"${w}"`).join('|')}, or a list of them`)
+    }
   })
 
   it('a counter the BootResult does not have', () => {
