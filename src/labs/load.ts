@@ -3,7 +3,7 @@
  * the app's bundle) and the bundled kernel resources in, a Lab or the list of
  * problems out, each naming its file and field. Never throws on bad input.
  */
-import { type PolicySource, parseScenario, readYamlText, type Scenario } from '../core'
+import { closestName, type PolicySource, parseScenario, readYamlText, type Scenario } from '../core'
 import type { KernelResources, LabFolder, TextFile } from '../shared/bootlab-api'
 import { isFileReference, labPath } from './lab-paths'
 import { type Lab, type LabError, type LabLoad, type LabScenario, MANIFEST_NAMES } from './lab'
@@ -66,8 +66,9 @@ class FolderReader {
     }
     const bundled = this.resources.scenarios.find((s) => s.path === `${ref}.yaml`)
     if (bundled) return this.parsedScenario(bundled.text, `resources/scenarios/${bundled.path}`, 'bundled')
-    const known = this.resources.scenarios.map((s) => s.path.replace(SCENARIO_EXTENSIONS, '')).join(', ')
-    this.fieldError(field, `no bundled scenario '${ref}' (bundled: ${known}); a file of the lab needs its extension`)
+    const names = this.resources.scenarios.map((s) => s.path.replace(SCENARIO_EXTENSIONS, ''))
+    const near = closestName(ref, names)
+    this.fieldError(field, `no bundled scenario '${ref}'${near ? `; did you mean '${near}'?` : ''} (bundled: ${names.join(', ')}); a file of the lab needs its extension`)
     return undefined
   }
 
@@ -84,7 +85,9 @@ class FolderReader {
     }
     const bundled = this.resources.policies.find((p) => p.path === `${ref}.c`)
     if (bundled) return { name: ref, file: bundled.path, text: bundled.text }
-    this.fieldError(field, `no bundled kernel state '${ref}' (bundled: ${this.resources.policies.map((p) => stripC(p.path)).join(', ')})`)
+    const states = this.resources.policies.map((p) => stripC(p.path))
+    const near = closestName(ref, states)
+    this.fieldError(field, `no bundled kernel state '${ref}'${near ? `; did you mean '${near}'?` : ''} (bundled: ${states.join(', ')})`)
     return undefined
   }
 }

@@ -142,8 +142,14 @@ describe('manifest errors name the file and the field', () => {
   it('an unknown bundled scenario, listing the bundled ones', () => {
     const [e] = errorsWith({ 'lab.yaml': manifestWith('scenarios: [realm, realm-mixed]', 'scenarios: [realm, realm-mixd]') })
     expect(e.path).toBe('scenarios.1')
-    expect(e.message).toContain("no bundled scenario 'realm-mixd'")
-    expect(e.message).toContain('realm-mixed')
+    expect(e.message).toContain("no bundled scenario 'realm-mixd'; did you mean 'realm-mixed'?")
+    expect(e.message).toContain('(bundled: ')
+  })
+
+  it('an unknown bundled kernel state, with the one it was probably meant to be', () => {
+    const [e] = errorsWith({ 'lab.yaml': manifestWith('id: 05-move-swiotlb\n', 'id: 05-move-swiotlb\ncompareWith: pached-v2\n') })
+    expect(e.path).toBe('compareWith')
+    expect(e.message).toMatch(/^no bundled kernel state 'pached-v2'; did you mean 'patched-v2'\? \(bundled: /)
   })
 
   it('a goal filtered to a scenario the lab does not boot', () => {
