@@ -11,7 +11,7 @@
  * sockets, devices) are never opened.
  */
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs'
-import { basename, extname, join, relative, resolve, sep } from 'node:path'
+import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path'
 import type { LabFolder, TextFile } from '../shared/bootlab-api'
 import { STORAGE_KEY_PATTERN } from '../shared/bootlab-api'
 import type { LabError } from '../labs'
@@ -174,7 +174,10 @@ export function readLabFolder(dir: string, fs: LabFs = nodeFs): LabFolderRead {
   const id = basename(root)
   let realRoot: string
   try {
-    if (!fs.statSync(root, { throwIfNoEntry: false })?.isDirectory()) return { errors: [{ file: dir, path: '', message: 'is not a lab folder (no such directory)' }] }
+    const stat = fs.statSync(root, { throwIfNoEntry: false })
+    // A manifest given for its folder (bootlab check ./lab/lab.yaml) is a file: say which folder is meant.
+    if (stat && !stat.isDirectory()) return { errors: [{ file: dir, path: '', message: `is a file, not a lab folder; give the folder that holds it (${dirname(root)})` }] }
+    if (!stat) return { errors: [{ file: dir, path: '', message: 'is not a lab folder (no such directory)' }] }
     realRoot = fs.realpathSync(root)
   } catch (e) {
     return { errors: [{ file: dir, path: '', message: `is a lab folder that cannot be read (${refusal(e)})` }] }

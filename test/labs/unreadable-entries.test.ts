@@ -150,3 +150,12 @@ describe('firstNonUtf8', () => {
     expect(firstNonUtf8(Buffer.from('ünïcode ✓ 🙂'))).toBe(-1)
   })
 })
+
+describe('a lab given by its manifest instead of its folder', () => {
+  it('says it is a file and names the folder meant, not "no such directory"', () => {
+    const dir = copyLab()
+    const read = readLabFolder(join(dir, 'lab.yaml'), realFs)
+    expect(read.errors).toEqual([{ file: join(dir, 'lab.yaml'), path: '', message: `is a file, not a lab folder; give the folder that holds it (${dir})` }])
+    expect(readLabFolder(join(dir, 'nowhere'), realFs).errors[0].message).toBe('is not a lab folder (no such directory)')
+  })
+})
