@@ -148,6 +148,12 @@ export function writeAutograder(lab: Lab, labArg: string, dir: string, tarball?:
     for (const f of read.folder?.files ?? []) write(join(dir, '.github', 'bootlab', lab.id, f.path), f.text)
     gradescopeLab = `"$ROOT/source/${lab.id}"`
     classroomLab = `.github/bootlab/${lab.id}`
+    // Classroom grades in the student's own repository, so the lab travels in the template every student gets.
+    if (!lab.revealAnswers) {
+      notes.push(
+        `the GitHub Classroom files put the lab folder in .github/bootlab/${lab.id}/, which every student's repository receives: its solution.c and the manifest's answers too, though this lab does not reveal them. To keep them hidden, grade with the Gradescope bundle (it runs on Gradescope's side). A symlink to those files is refused by the grader, a copy of their text is not.`,
+      )
+    }
   }
   const tarName = tarball ? basename(tarball) : undefined
   write(join(gradescope, 'setup.sh'), setupScript(tarName), 0o755)

@@ -114,6 +114,10 @@ function examine(fs: SubmissionFs, root: Buffer, name: string, path: Buffer): Su
         return refuse('unreadable', `is a symlink that cannot be followed (${code}); not read`)
       }
       if (!inside(root, real)) return refuse('symlink out of the folder', `is a symlink to ${nameFromBytes(real)}, outside the submission folder; not read`)
+      // Inside, but in a hidden folder: the grader's own files (a Classroom repository's .github/bootlab/<lab>/,
+      // the lab's solution.c among them), or git's. A link there is not the student's work.
+      const within = nameFromBytes(real.subarray(root.length + 1))
+      if (within.split(sep).some((part) => part.startsWith('.'))) return refuse('not graded', `is a symlink to ${within}, in a hidden folder of the submission folder (the grader's files); not read`)
       target = real
     }
     const why = notARegularFile(fs.statSync(target))

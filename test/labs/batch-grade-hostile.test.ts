@@ -210,3 +210,23 @@ describe('the command line refuses what would hang or overflow', () => {
     expect(child.stderr).toContain(message)
   }, 40_000)
 })
+
+describe('a GitHub Classroom repository graded in place (bootlab boot --policy-dir .)', () => {
+  it("a link to the grader's copy of the lab in .github/ earns nothing; a link to the student's own file in a folder is graded", async () => {
+    const repo = mkdtempSync(join(tmpdir(), 'bootlab-classroom-'))
+    mkdirSync(join(repo, '.github', 'bootlab', LAB), { recursive: true })
+    writeFileSync(join(repo, '.github', 'bootlab', LAB, 'solution.c'), solution)
+    mkdirSync(join(repo, 'src'))
+    writeFileSync(join(repo, 'src', 'mine.c'), solution)
+    symlinkSync(join('.github', 'bootlab', LAB, 'solution.c'), join(repo, 'fix.c'))
+    symlinkSync(join('src', 'mine.c'), join(repo, 'mine.c'))
+    const r = await run('--lab', LAB, '--policy-dir', repo, '--jobs', '1', '--json')
+    const by = new Map(r.out.slice(0, -1).map((l) => JSON.parse(l) as SubmissionResult).map((x) => [x.file, x]))
+    expect(by.get('fix.c')).toMatchObject({
+      status: 'error',
+      score: 0,
+      error: { kind: 'not graded', message: `is a symlink to ${join('.github', 'bootlab', LAB, 'solution.c')}, in a hidden folder of the submission folder (the grader's files); not read` },
+    })
+    expect(by.get('mine.c')).toMatchObject({ status: 'passed' })
+  }, 120_000)
+})

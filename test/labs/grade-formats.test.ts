@@ -9,7 +9,7 @@
  */
 import { DOMParser } from '@xmldom/xmldom'
 import { spawnSync } from 'node:child_process'
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -188,6 +188,23 @@ describe('the 200-submission class in the autograder formats', () => {
     const r = await run('--lab', LAB, '--policy-dir', dir, '--shard', shard)
     expect(r.code).toBe(3)
     expect(r.err.join('\n')).toContain('--shard must be i/n')
+  })
+})
+
+describe('bootlab autograder on a lab that keeps its answers hidden', () => {
+  it('says the Classroom files hand every student the lab folder, solution.c included; the Gradescope bundle is the way to keep it', () => {
+    const out = mkdtempSync(join(tmpdir(), 'bootlab-autograder-hidden-'))
+    const lab = join(out, 'hidden-lab')
+    cpSync(join('labs', LAB), lab, { recursive: true })
+    writeFileSync(join(lab, 'lab.yaml'), readFileSync(join(lab, 'lab.yaml'), 'utf8').replace(/^id: .*$/m, 'id: hidden-lab') + 'revealAnswers: false\n')
+    const lines: string[] = []
+    expect(runAutograder([lab, join(out, 'bundle'), '--tarball', join('labs', LAB, 'start.c')], (s) => lines.push(s), (s) => lines.push(s))).toBe(0)
+    expect(existsSync(join(out, 'bundle', '.github', 'bootlab', 'hidden-lab', 'solution.c'))).toBe(true)
+    expect(lines).toContainEqual(expect.stringMatching(/^note: the GitHub Classroom files put the lab folder in \.github\/bootlab\/hidden-lab\/, .*solution\.c.*Gradescope bundle/))
+    // A lab that reveals its answers (every bundled one) has nothing to keep: no such note.
+    const open: string[] = []
+    runAutograder([LAB, join(out, 'open'), '--tarball', join('labs', LAB, 'start.c')], (s) => open.push(s), (s) => open.push(s))
+    expect(open.filter((l) => l.includes('GitHub Classroom files put'))).toEqual([])
   })
 })
 
