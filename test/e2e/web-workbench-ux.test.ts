@@ -156,7 +156,7 @@ describeInChromium('the workbench as a learner meets it', () => {
     await page.locator('[data-testid="lab-pane"][data-lab="01-linear-map-tour"]').waitFor()
     await gradeSettled(page)
     expect(await page.getByTestId('lab-goals').getAttribute('data-passed')).toBe('true')
-    expect(await page.getByTestId('lab-status').textContent()).toBe('in-progress')
+    expect(await page.getByTestId('lab-status').textContent()).toBe('in progress')
     expect(await page.getByTestId('lab-to-finish').textContent()).toMatch(/0 of 4 answered/)
     // The hash follows the workbench a turn later (route-sync.ts writes it once the reload's route has opened).
     await expect.poll(() => page.url()).toMatch(/#\/lab\/01-linear-map-tour\/map$/)

@@ -329,7 +329,7 @@ describeInChromium('web mode in Chromium', () => {
     expect(await page.getByTestId('lab-goals').getAttribute('data-passed')).toBe('false')
     expect(await page.getByTestId('lab-instructions').locator('h1').textContent()).toMatch(/^Lab 6/)
     expect(await page.getByTestId('lab-instructions').locator('script, img, iframe').count()).toBe(0)
-    expect(await page.getByTestId('lab-status').textContent()).toBe('in-progress')
+    expect(await page.getByTestId('lab-status').textContent()).toBe('in progress')
     await page.getByTestId('reveal-hint').click()
     expect(await page.getByTestId('lab-hints').locator('li').count()).toBe(1)
 

@@ -31,6 +31,9 @@ export interface LabsDeps {
 /** Earlier versions' hint counts in localStorage (see LabsDeps.storage). */
 export const HINTS_KEY = 'bootlab:hints'
 
+/** A lab's status in words, the same in the course list and the open lab's header. */
+export const LAB_STATUS_TEXT: Record<LabStatus, string> = { 'not-started': 'not started', 'in-progress': 'in progress', passed: 'passed' }
+
 /** The stored hint counts that make sense (lab ids, whole numbers); an unreadable entry reads as none. */
 export function readHints(text: string | null): Record<string, number> {
   try {
