@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
+import { bootWith } from '../helpers/boot'
 import { ARTIFACTS, describeInChromium } from './chromium'
 import type { WebPreview } from './web-preview'
 import { type OpenedApp, openApp } from './workbench-page'
@@ -189,6 +190,19 @@ describeInChromium('web mode in Chromium', () => {
     expect(await page.getByLabel('Kernel policy', { exact: true }).inputValue()).toBe(BASE_KERNEL)
     await expect.poll(() => page.locator('.policy-editor .monaco-editor .view-lines').textContent()).toContain('WARN_ON(1);')
     expect(await page.locator('.policy-editor .file').textContent()).toBe(`${BASE_KERNEL} (edited)`)
+  })
+
+  it("the memory map says what the linear map costs in table pages, the boot's own counters (lab 1 asks)", async () => {
+    // The base kernel on host, as the command line's --json counters have it (the WARN_ON(1) above changes no table).
+    const { counters } = await bootWith('host', readFileSync(join(import.meta.dirname, '../../resources/policies', BASE_KERNEL), 'utf8'), BASE_KERNEL)
+    const total = counters.pudTables + counters.pmdTables + counters.pteTables
+    await page.getByTestId('tab-map').click()
+    const line = page.getByTestId('map-table-pages')
+    await expect.poll(() => line.textContent()).toContain(`at the end of boot: ${total} (`)
+    expect((await line.textContent())!.replace(/\s+/g, ' ')).toContain(
+      `PUD ${counters.pudTables} · PMD ${counters.pmdTables} · PTE ${counters.pteTables}; from memblock ${counters.tablePagesByAllocator.memblock}, buddy ${counters.tablePagesByAllocator.buddy}`,
+    )
+    await page.getByTestId('tab-console').click()
   })
 
   it('timeline: scrubbing across the repaint turns the memory map from blocks to PTEs; hovering shows the walk', async () => {
