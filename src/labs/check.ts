@@ -7,7 +7,7 @@
  * every frame, step and caller those boots saw. Each problem names the manifest field, with the
  * nearest known name.
  */
-import { closestName, type KernelPolicy, NATIVE_SIGNATURES } from '../core'
+import { closestName, type KernelPolicy, NATIVE_SIGNATURES, readYamlText } from '../core'
 import type { LabGrade, LabRun } from './grade'
 import { reportedExpectation } from './completion'
 import { gradePolicy, type LabCompiler, type PolicyGrade } from './grade-policy'
@@ -39,7 +39,11 @@ export function labNameProblems(lab: Lab, checked: CheckedPolicy[]): LabError[] 
   }
   for (const f of policyFunctions) functions.add(f)
   const problems: LabError[] = []
-  const problem = (i: number, field: string, message: string) => problems.push({ file: `${lab.id}/${lab.manifest}`, path: field ? `goals.${i}.${field}` : `goals.${i}`, message })
+  const manifest = readYamlText(lab.manifestText)
+  const problem = (i: number, field: string, message: string) => {
+    const line = manifest.positionOf(field ? ['goals', i, field] : ['goals', i])?.line
+    problems.push({ file: `${lab.id}/${lab.manifest}`, path: field ? `goals.${i}.${field}` : `goals.${i}`, message, ...(line && { line }) })
+  }
   lab.goals.forEach((g, i) => {
     if (g.type === 'warn' && !functions.has(g.site)) problem(i, 'site', `no function '${g.site}' in this lab's kernel or policies, so no WARN can fire there${suggestion(g.site, functions)}`)
     if (g.type === 'reached' && !steps.has(g.step) && !policyFunctions.has(g.step)) problem(i, 'step', `no boot step '${g.step}' in the boots of start.c and solution.c${suggestion(g.step, steps)}`)

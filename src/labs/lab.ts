@@ -32,6 +32,8 @@ export interface Lab {
   id: string
   /** The manifest's file name in the folder: lab.yaml, lab.yml or lab.json (problems found later name it). */
   manifest: string
+  /** Its text, so a problem found later (a goal's name no boot knows) is located at its line. */
+  manifestText: string
   title: string
   order: number
   kind: LabManifest['kind']

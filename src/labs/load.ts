@@ -19,8 +19,9 @@ const stripC = (path: string) => path.replace(/\.c$/, '')
 /** Lab-relative file lookups and the problems they find, for one folder. */
 class FolderReader {
   readonly errors: LabError[] = []
-  /** The manifest's own name (lab.yaml, lab.yml or lab.json), once found. */
+  /** The manifest's own name (lab.yaml, lab.yml or lab.json), once found, and its text. */
   manifestPath = 'lab.yaml'
+  manifestText = ''
   /** The manifest line of a dotted field path, once the manifest is read. */
   lineOf: (path: string) => number | undefined = () => undefined
 
@@ -100,6 +101,7 @@ export function loadLab(folder: LabFolder, resources: KernelResources): LabLoad 
     return { errors: [{ file: folder.id, path: '', message }] }
   }
   r.manifestPath = manifests[0].path
+  r.manifestText = manifests[0].text
   const text = readYamlText(manifests[0].text)
   r.lineOf = (path) => text.positionOf(path.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p)))?.line
   if (text.syntaxError) {
@@ -187,6 +189,7 @@ function resolve(r: FolderReader, m: LabManifest): Lab | undefined {
   return {
     id: m.id,
     manifest: r.manifestPath,
+    manifestText: r.manifestText,
     title: m.title,
     order: m.order,
     kind: m.kind,

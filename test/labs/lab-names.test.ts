@@ -14,6 +14,9 @@ import { checkLab, type LabError } from '../../src/labs'
 import { loadLabCompiler } from '../../src/node/kernel-policy'
 import { editedFolder, load, loadBundled, manifestOf } from './lab-fixtures'
 
+/** The 1-based line of `needle` in `text`. */
+const lineOf = (text: string, needle: string) => text.slice(0, text.indexOf(needle)).split('\n').length
+
 async function namesOf(id: string, from: string, to: string): Promise<LabError[]> {
   const text = manifestOf(id)
   expect(text).toContain(from)
@@ -35,9 +38,14 @@ describe("a lab's goal names", () => {
     expect(names.map((n) => [n.file, n.path])).toEqual([['05-move-swiotlb/lab.yml', 'goals.1.site']])
   })
 
-  it('a misspelt WARN site, with the nearest function', async () => {
+  it('a misspelt WARN site, with the nearest function, at its line', async () => {
     expect(await namesOf('05-move-swiotlb', 'site: split_kernel_leaf_mapping', 'site: split_kernel_leaf_maping')).toEqual([
-      { file: '05-move-swiotlb/lab.yaml', path: 'goals.1.site', message: "no function 'split_kernel_leaf_maping' in this lab's kernel or policies, so no WARN can fire there; did you mean 'split_kernel_leaf_mapping'?" },
+      {
+        file: '05-move-swiotlb/lab.yaml',
+        path: 'goals.1.site',
+        line: lineOf(manifestOf('05-move-swiotlb'), 'site: split_kernel_leaf_mapping'),
+        message: "no function 'split_kernel_leaf_maping' in this lab's kernel or policies, so no WARN can fire there; did you mean 'split_kernel_leaf_mapping'?",
+      },
     ])
   }, 60_000)
 
@@ -48,7 +56,12 @@ describe("a lab's goal names", () => {
     const text = manifestOf('09-v1-vs-merged').replace('goals:\n', 'goals:\n  - name: reaches init\n    type: reached\n    step: run_init_proces\n    message: typo\n')
     const loaded = load(editedFolder('09-v1-vs-merged', { 'lab.yaml': text }))
     expect(checkLab(loaded.lab!, await loadLabCompiler()).names).toEqual([
-      { file: '09-v1-vs-merged/lab.yaml', path: 'goals.0.step', message: "no boot step 'run_init_proces' in the boots of start.c and solution.c; did you mean 'run_init_process'?" },
+      {
+        file: '09-v1-vs-merged/lab.yaml',
+        path: 'goals.0.step',
+        line: lineOf(text, 'step: run_init_proces'),
+        message: "no boot step 'run_init_proces' in the boots of start.c and solution.c; did you mean 'run_init_process'?",
+      },
     ])
   }, 60_000)
 
@@ -78,7 +91,7 @@ describe('bootlab check <lab folder>', () => {
     writeFileSync(manifest, readFileSync(manifest, 'utf8').replace('id: 05-move-swiotlb', 'id: 05-draft').replace('site: split_kernel_leaf_mapping', 'site: split_kernel_leaf_maping'))
     const draft = await check(dir)
     expect(draft.code).toBe(1)
-    expect(draft.out).toContain("05-draft/lab.yaml: goals.1.site: no function 'split_kernel_leaf_maping'")
+    expect(draft.out).toContain(`05-draft/lab.yaml:${lineOf(readFileSync(manifest, 'utf8'), 'site: split_kernel_leaf_maping')}: goals.1.site: no function 'split_kernel_leaf_maping'`)
     // A folder that does not load is bad input, with the file and field.
     writeFileSync(manifest, readFileSync(manifest, 'utf8').replace('kind: fix', 'kind: fixx'))
     const broken = await check(dir)
