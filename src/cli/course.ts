@@ -99,8 +99,15 @@ export async function init(argv: string[], out: Out, err: Out): Promise<number> 
   const where = relative(process.cwd(), dir) || '.'
   out(`${isCourse ? 'Updated' : 'Made'} the course folder ${terminalSafe(where)}: ${ids.length} labs${isCourse ? ` (${added.length} added)` : ''}, progress in ${PROGRESS}.`)
   out('')
+  // An existing course goes on where its progress says (as bootlab progress and watch do), not at lab 1.
+  const saved = isCourse ? await store.loadProgress() : { labs: {} }
+  const next = ids.find((id) => saved.labs[id] !== 'passed')
+  if (!next) {
+    out('Every lab is passed. Well done.')
+    return 0
+  }
   out(`Next: cd ${terminalSafe(where)} && bootlab watch`)
-  out(`      then edit ${ids[0]}/${LEARNER_FILE}; \`bootlab lab ${ids[0]}\` shows the instructions, \`bootlab hint\` a hint.`)
+  out(`      then edit ${next}/${LEARNER_FILE}; \`bootlab lab ${next}\` shows the instructions, \`bootlab hint\` a hint.`)
   return 0
 }
 

@@ -88,3 +88,18 @@ describe('bootlab watch on a course folder that misbehaves', () => {
     expect(err.join('\n')).toContain('the hint count was not saved (EROFS')
   })
 })
+
+describe('bootlab init on a course folder that has progress', () => {
+  it('names the next lab not passed, as bootlab progress does, not lab 1 again', async () => {
+    const store = new UserStore(course)
+    await store.saveProgress({ labs: { '01-linear-map-tour': 'passed', '02-bbml2-repaint': 'passed' } })
+    const said: string[] = []
+    expect(await init([course], (s) => void said.push(s), () => {})).toBe(0)
+    expect(said.join('\n')).toContain('then edit 03-realm-bug/start.c')
+    expect(said.join('\n')).not.toContain('01-linear-map-tour/start.c')
+    // A new course starts at lab 1.
+    const fresh: string[] = []
+    expect(await init([join(mkdtempSync(join(tmpdir(), 'bootlab-init-')), 'c')], (s) => void fresh.push(s), () => {})).toBe(0)
+    expect(fresh.join('\n')).toContain('then edit 01-linear-map-tour/start.c')
+  })
+})
