@@ -366,6 +366,12 @@ describeInChromium('the workbench as a learner meets it', () => {
     expect(await page.getByTestId('console').locator('li').count()).toBeGreaterThan(10)
     await shoot(page, 'ux-stale.png')
 
+    // Reloaded on that line, there is no last good boot to keep: the empty timeline says why, not just "No boot yet".
+    await expect.poll(() => page.evaluate(() => Object.keys(localStorage).some((k) => (localStorage.getItem(k) ?? '').includes('int broken = ;')))).toBe(true)
+    await page.reload()
+    expect(await settled(page)).toBe('policy-error')
+    await expect.poll(() => page.getByTestId('timeline-empty').textContent()).toMatch(/^\s*No boot yet: line \d+ does not parse yet\. The timeline, console and map fill in once your text boots\.\s*$/)
+
     // Delete the broken line again: the views follow the new boot.
     await page.locator('.policy-editor .monaco-editor .view-lines').click()
     await page.keyboard.press('Control+End')

@@ -176,6 +176,9 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     return null
   })
 
+  /** Why nothing has booted yet when the text has been tried (a reload on a line that does not parse): the views' empty state says it. */
+  const noBootWhy = computed<string | null>(() => (!goodBoot.value && outcome.value ? behindReason(outcome.value, policyPath.value) : null))
+
   /** Compile and run-time diagnostics located in the edited file, one per position and message. */
   const diagnostics = computed<Diagnostic[]>(() => {
     const o = outcome.value
@@ -499,6 +502,7 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     bootedText,
     goodBoot,
     viewsBehind,
+    noBootWhy,
     running,
     slowBoot,
     reveal,
