@@ -51,8 +51,6 @@ export interface BootReportRequest {
   compared?: BootResult
 }
 
-const UNNAMED = 'unnamed learner'
-
 /** Today in the local time zone, as YYYY-MM-DD. */
 function today(): string {
   const d = new Date()
@@ -99,7 +97,7 @@ export async function writeBootReport(request: BootReportRequest, info: (s: stri
   return writeReport(
     request.path,
     {
-      learner: request.learner ?? UNNAMED,
+      learner: request.learner ?? '',
       date: today(),
       scenarioName: request.result.scenarioName,
       policyFile: basename(policy.file),
@@ -141,7 +139,7 @@ export async function writeLabReport(request: LabReportRequest, info: (s: string
   return writeReport(
     request.path,
     {
-      learner: request.learner ?? UNNAMED,
+      learner: request.learner ?? '',
       date: today(),
       lab: { id: lab.id, title: lab.title, goals: request.grade.goals.map((g) => ({ ...g, evidence: evidenceLines(g.evidence) })), hintsUsed: await hintsRevealed(request.policy.file, lab.id), questions: lab.questions.map((q, i) => ({ question: q.prompt, answer: answers[i] ?? '' })), expectation: reportedExpectation(lab, result.verdict.status, request.grade) },
       scenarioName: machine.name,

@@ -41,6 +41,7 @@ export interface ReportLab {
 }
 
 export interface ReportInput {
+  /** The learner's name as given; the report shows UNNAMED_LEARNER for none (shownLearner). */
   learner: string
   /** The date as it should print; the host reads the clock, so the same input gives the same report. */
   date: string
@@ -120,3 +121,9 @@ export function reportPtdump(input: Pick<ReportInput, 'result' | 'compare'>): { 
 export function unifiedLines(rows: readonly ConsoleDiffRow[]): string[] {
   return rows.map((r) => `${r.side === 'both' ? ' ' : r.side === 'left' ? '-' : '+'}${r.text}`)
 }
+
+/** What a report says for a learner who gave no name (the app's export, the command line without --learner). */
+export const UNNAMED_LEARNER = 'unnamed learner'
+
+/** The learner's name as the report shows it: never a blank line. */
+export const shownLearner = (input: Pick<ReportInput, 'learner'>): string => input.learner.trim() || UNNAMED_LEARNER

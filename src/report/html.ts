@@ -6,7 +6,7 @@
  */
 import { type BootResult, formatSize, formatVirt, virt } from '../core'
 import { type CompareSummary, consoleHunks, type ConsoleDiffRow } from './compare'
-import { describeMapState, formatCounter, goalScore, policyPatch, type ReportInput, reportPtdump, reportTitle, SECTIONS, type SectionId, verdictLabel } from './content'
+import { describeMapState, formatCounter, goalScore, policyPatch, type ReportInput, reportPtdump, reportTitle, SECTIONS, type SectionId, shownLearner, verdictLabel } from './content'
 import { escapeXml as esc } from './escape'
 import { kernelImageAlias, memoryMapSvg } from './svg-memory-map'
 import { timelineSvg } from './svg-timeline'
@@ -271,7 +271,7 @@ export function renderHtml(input: ReportInput): string {
   const r = input.result
   const title = reportTitle(input)
   const meta: [string, string][] = [
-    ['Learner', input.learner],
+    ['Learner', shownLearner(input)],
     ['Date', input.date],
     ...(input.lab ? [['Lab', input.lab.id] as [string, string]] : []),
     ['Scenario', input.scenarioName],

@@ -18,7 +18,7 @@
 import { strToU8, zipSync } from 'fflate'
 import { type BootResult, formatSize, formatVirt, virt } from '../core'
 import { type CompareSummary, consoleHunks } from './compare'
-import { describeMapState, formatCounter, goalScore, policyPatch, type ReportInput, reportPtdump, reportTitle, SECTIONS, type SectionId, unifiedLines, verdictLabel } from './content'
+import { describeMapState, formatCounter, goalScore, policyPatch, type ReportInput, reportPtdump, reportTitle, SECTIONS, type SectionId, shownLearner, unifiedLines, verdictLabel } from './content'
 import { kernelImageAlias, memoryMapSvg } from './svg-memory-map'
 import { timelineSvg } from './svg-timeline'
 
@@ -303,7 +303,7 @@ function markdown(input: ReportInput, out: Output): string {
   const lines = [
     `# ${cell(reportTitle(input))}`,
     '',
-    `- Learner: ${cell(input.learner)}`,
+    `- Learner: ${cell(shownLearner(input))}`,
     `- Date: ${cell(input.date)}`,
     ...(lab ? [`- Lab: ${cell(lab.id)}`] : []),
     `- Scenario: ${cell(input.scenarioName)}`,

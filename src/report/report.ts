@@ -5,7 +5,7 @@
  */
 export { renderHtml } from './html'
 export { renderMarkdownFolder, renderMarkdownZip, type ReportFile } from './markdown'
-export { formatCounter, policyPatch, reportPtdump, reportTitle, SECTIONS, type ReportGoal, type ReportInput, type ReportLab, type ReportQuestion, type SectionId } from './content'
+export { formatCounter, policyPatch, reportPtdump, reportTitle, SECTIONS, UNNAMED_LEARNER, type ReportGoal, type ReportInput, type ReportLab, type ReportQuestion, type SectionId } from './content'
 export { compareBoots, consoleHunks, mapDifferences, type CompareSummary, type ConsoleDiffRow, type CounterRow, type MapDifference, type MapState, type StepRow } from './compare'
 export { timelineSvg, type TimelineOptions } from './svg-timeline'
 export { kernelImageAlias, memoryMapSvg, type MemoryMapOptions } from './svg-memory-map'

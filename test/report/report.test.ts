@@ -123,6 +123,13 @@ describe('lab report', () => {
     expect(quote.split('<br>\n').map((l) => l.replace(/^\u00a0*/, ''))).toEqual(['start_kernel', 'mm_core_init', 'mem_init', '- not a list'])
   })
 
+  it('a report exported without a name says "unnamed learner" (as the command line without --learner), never a blank line', () => {
+    for (const learner of ['', '   ']) {
+      expect(renderMarkdown({ ...input, learner })).toContain('- Learner: unnamed learner')
+      expect(renderHtml({ ...input, learner })).toContain('<dt>Learner</dt><dd>unnamed learner</dd>')
+    }
+  })
+
   it('Markdown: every section, in order, with the content escaped', () => {
     const markdown = renderMarkdown(input)
     const headings = markdown.split('\n').filter((l) => l.startsWith('## '))
