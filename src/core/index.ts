@@ -10,7 +10,7 @@ export { DebugSession, type Breakpoint, type DebugState, type DebugTarget, type 
 export { firstDivergence, observations, type Divergence, type Observation } from './compare/divergence'
 export { formatScenarioErrors, parseScenario, validateScenario, type ScenarioError, type ScenarioParse } from './scenario/parse'
 export { scenarioSchema, type Scenario, type ScenarioInput } from './scenario/schema'
-export { readYamlText, type TextPosition, type YamlText } from './scenario/yaml-text'
+export { fieldPath, readYamlText, type TextPosition, type YamlText } from './scenario/yaml-text'
 export { CPU_MODELS, modelHasBbml2Noabort, type CpuModel } from './cpufeature/cputable'
 export { alignDown, alignUp, CONT_PMD_SIZE, CONT_PTE_SIZE, formatPhys, formatSize, formatVirt, PAGE_SIZE, phys, PMD_SIZE, PUD_SIZE, virt } from './memory/addr'
 export { LEAF_KIND, LEAF_KINDS, leafKind, walkIndices, type LeafKindInfo, type WalkIndex } from './pgtable/leaf'

@@ -3,7 +3,7 @@
  * the app's bundle) and the bundled kernel resources in, a Lab or the list of
  * problems out, each naming its file and field. Never throws on bad input.
  */
-import { closestName, type PolicySource, parseScenario, readYamlText, type Scenario } from '../core'
+import { closestName, fieldPath, type PolicySource, parseScenario, readYamlText, type Scenario } from '../core'
 import type { KernelResources, LabFolder, TextFile } from '../shared/bootlab-api'
 import { isFileReference, labPath } from './lab-paths'
 import { type Lab, type LabError, type LabLoad, type LabScenario, MANIFEST_NAMES } from './lab'
@@ -103,7 +103,7 @@ export function loadLab(folder: LabFolder, resources: KernelResources): LabLoad 
   r.manifestPath = manifests[0].path
   r.manifestText = manifests[0].text
   const text = readYamlText(manifests[0].text)
-  r.lineOf = (path) => text.positionOf(path.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p)))?.line
+  r.lineOf = (path) => text.positionOf(fieldPath(path))?.line
   if (text.syntaxError) {
     r.fieldError('', `not valid YAML/JSON: ${text.syntaxError.message}`, text.syntaxError.line)
     return { errors: r.errors }

@@ -36,7 +36,8 @@ export interface LabFs {
 
 const nodeFs: LabFs = { readdirSync, lstatSync, statSync, realpathSync, readFileSync }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true })
+// ignoreBOM keeps a leading byte-order mark as text, as Buffer.toString() does: the policy compiler decides about it.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
 /** A file name as text: the name itself when it is UTF-8, else its bytes with \xNN escapes for all but printable ASCII. */
 function fileName(bytes: Buffer): { name: string; utf8: boolean } {
@@ -66,8 +67,12 @@ export function firstNonUtf8(bytes: Uint8Array): number {
 
 /** A lab file's text, or where it stops being UTF-8 (1-based line and column, the column in characters of the line before it). */
 function fileText(bytes: Buffer): { text: string } | { line: number; column: number; byte: number } {
+  try {
+    return { text: utf8.decode(bytes) }
+  } catch {
+    // Not UTF-8: where, for the message.
+  }
   const bad = firstNonUtf8(bytes)
-  if (bad < 0) return { text: bytes.toString('utf8') }
   const lineStart = bytes.lastIndexOf(0x0a, bad - 1) + 1
   const line = bytes.subarray(0, lineStart).reduce((n, b) => n + (b === 0x0a ? 1 : 0), 1)
   return { line, column: bytes.subarray(lineStart, bad).toString('utf8').length + 1, byte: bytes[bad] }

@@ -139,27 +139,30 @@ export interface LabRoot {
 export class LabLibrary {
   constructor(private readonly roots: readonly LabRoot[]) {}
 
+  /** Every lab folder of every root, in root order: the first of an id is listed, a later one of it hidden. */
+  private found(): { id: string; dir: string; origin: LabRef['origin']; hiddenBy?: string }[] {
+    const first = new Map<string, string>()
+    return this.roots.flatMap((root) =>
+      listLabIds(root.dir).map((id) => {
+        const dir = join(root.dir, id)
+        const by = first.get(id)
+        if (by === undefined) first.set(id, dir)
+        return { id, dir, origin: root.origin, ...(by !== undefined && { hiddenBy: by }) }
+      }),
+    )
+  }
+
   async list(): Promise<LabRef[]> {
-    const seen = new Map<string, LabRef>()
-    for (const root of this.roots) {
-      for (const id of listLabIds(root.dir)) if (!seen.has(id)) seen.set(id, { id, origin: root.origin })
-    }
-    return [...seen.values()].sort((a, b) => byName(a.id, b.id))
+    return this.found()
+      .filter((f) => f.hiddenBy === undefined)
+      .map(({ id, origin }) => ({ id, origin }))
+      .sort((a, b) => byName(a.id, b.id))
   }
 
   /** The labs a later root holds that an earlier root's lab of the same id hides, each with the folder it hides behind. */
   hidden(): { id: string; dir: string; hiddenBy: string }[] {
-    const first = new Map<string, string>()
-    const out: { id: string; dir: string; hiddenBy: string }[] = []
-    for (const root of this.roots) {
-      for (const id of listLabIds(root.dir)) {
-        const dir = join(root.dir, id)
-        const by = first.get(id)
-        if (by === undefined) first.set(id, dir)
-        else if (by !== dir) out.push({ id, dir, hiddenBy: by })
-      }
-    }
-    return out
+    // The same folder read twice (labs/ opened again) hides nothing.
+    return this.found().flatMap(({ id, dir, hiddenBy }) => (hiddenBy !== undefined && hiddenBy !== dir ? [{ id, dir, hiddenBy }] : []))
   }
 
   async load(id: string): Promise<LabFolder> {

@@ -136,10 +136,12 @@ function compareHash(route: Extract<Route, { kind: 'compare' }>): string {
   if (!route.over) return '#/compare'
   const query = new URLSearchParams()
   if (route.machine) query.set('machine', route.machine)
-  for (const [key, side] of [['left', route.left], ['right', route.right]] as const) {
-    if (!side || !route.left || !route.right) continue
-    query.set(key, side.policy)
-    if (side.machine) query.set(`${key}Machine`, side.machine)
+  // Both sides or none: the view's defaults are a pair.
+  if (route.left && route.right) {
+    for (const [key, side] of [['left', route.left], ['right', route.right]] as const) {
+      query.set(key, side.policy)
+      if (side.machine) query.set(`${key}Machine`, side.machine)
+    }
   }
   const over = route.over
   // A share payload is URI-safe already (lz-string's alphabet), as in the share route.

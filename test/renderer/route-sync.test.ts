@@ -78,6 +78,14 @@ function fakeStores() {
   return { stores: { workbench, labs, compare, inspector, view } as unknown as RouteStores, workbench, labs, view, inspector, pending }
 }
 
+/** Stores whose openings land at once (no race to stage). */
+function openStores() {
+  const s = fakeStores()
+  s.pending.policy.resolve()
+  s.pending.lab.resolve()
+  return s
+}
+
 function fakeHost(hash: string): RouteHost & { follow(hash: string): void } {
   const listeners: (() => void)[] = []
   const host = {
@@ -120,9 +128,7 @@ describe('route sync', () => {
   })
 
   it("a lab's machine other than its first is in the hash, and a reload opens the lab on it (the step then scrubs that boot)", async () => {
-    const { stores, workbench, inspector, pending } = fakeStores()
-    pending.policy.resolve()
-    pending.lab.resolve()
+    const { stores, workbench, inspector } = openStores()
     const host = fakeHost('#/lab/01-linear-map-tour/map?machine=host.yaml&step=3')
     await installRouteSync(stores, host).start()
     await settle()
@@ -151,9 +157,7 @@ describe('route sync', () => {
   })
 
   it('writes later moves into the hash, and opens what a reloaded hash names', async () => {
-    const { stores, labs, pending } = fakeStores()
-    pending.policy.resolve()
-    pending.lab.resolve()
+    const { stores, labs } = openStores()
     const host = fakeHost('#/kernel/unpatched.c/console?machine=realm.yaml')
     await installRouteSync(stores, host).start()
     expect(host.location.hash).toBe('#/kernel/unpatched.c/console?machine=realm.yaml')
@@ -164,9 +168,7 @@ describe('route sync', () => {
 
   it('a link to a lab that is not here says so until the learner moves on: opens a lab, or follows another link', async () => {
     for (const moveOn of ['open', 'follow'] as const) {
-      const { stores, labs, view, pending } = fakeStores()
-      pending.policy.resolve()
-      pending.lab.resolve()
+      const { stores, labs, view } = openStores()
       const host = fakeHost('#/lab/99-no-such-lab/console')
       await installRouteSync(stores, host).start()
       await settle()
@@ -196,9 +198,7 @@ describe('route sync', () => {
   })
 
   it('a reload of the compare view reopens the lab it compared in, on its machine, with the same two sides', async () => {
-    const { stores, labs, workbench, pending } = fakeStores()
-    pending.policy.resolve()
-    pending.lab.resolve()
+    const { stores, labs, workbench } = openStores()
     await labs.open('01-linear-map-tour')
     const host = fakeHost('#/lab/01-linear-map-tour/map')
     await installRouteSync(stores, host).start()
@@ -209,9 +209,7 @@ describe('route sync', () => {
     const hash = host.location.hash
     expect(hash).toBe('#/compare/lab/01-linear-map-tour?machine=host.yaml&left=series.c&leftMachine=realm.yaml&right=editor')
 
-    const reloaded = fakeStores()
-    reloaded.pending.policy.resolve()
-    reloaded.pending.lab.resolve()
+    const reloaded = openStores()
     const again = fakeHost(hash)
     await installRouteSync(reloaded.stores, again).start()
     await settle()
@@ -252,9 +250,7 @@ describe('route sync', () => {
   })
 
   it('picking a side replaces the compare entry; Back from the compare view goes to the lab, not to the last pick', async () => {
-    const { stores, labs, pending } = fakeStores()
-    pending.policy.resolve()
-    pending.lab.resolve()
+    const { stores, labs } = openStores()
     await labs.open('01-linear-map-tour')
     const host = fakeHost('#/lab/01-linear-map-tour/map')
     const pushed: string[] = []

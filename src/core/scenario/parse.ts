@@ -5,7 +5,7 @@
  * the field is missing), never as a throw.
  */
 import { scenarioSchema, type Scenario } from './schema'
-import { readYamlText } from './yaml-text'
+import { fieldPath, readYamlText } from './yaml-text'
 
 export interface ScenarioError {
   file: string
@@ -29,7 +29,7 @@ export function parseScenario(text: string, file: string): ScenarioParse {
     return { errors: [{ file, path: '', message: `not valid YAML: ${message}`, line, column }] }
   }
   const parsed = validateScenario(yaml.data, file)
-  for (const e of parsed.errors) Object.assign(e, yaml.positionOf(e.path ? e.path.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k)) : []))
+  for (const e of parsed.errors) Object.assign(e, yaml.positionOf(fieldPath(e.path)))
   return parsed
 }
 

@@ -18,6 +18,9 @@ export interface YamlText {
   positionOf(path: readonly PropertyKey[], unknownKey?: string): TextPosition | undefined
 }
 
+/** A dotted field path as a schema names it (`machine.cpus.1.model`) as the document's keys and indices. */
+export const fieldPath = (dotted: string): PropertyKey[] => (dotted ? dotted.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k)) : [])
+
 export function readYamlText(text: string): YamlText {
   const lines = new LineCounter()
   const doc = parseDocument(text, { lineCounter: lines })

@@ -19,6 +19,7 @@ import { picturePlacements, snapshotAt } from '../../report/timeline-model'
 import type { CompareInput, CompareOutcome } from '../workers/boot-protocol'
 import { BASE_POLICY_PATH, useKernelResourcesStore } from './kernel-resources'
 import { useWorkbenchStore } from './workbench'
+import type { CompareSideRoute } from '../routes'
 
 /** The policy choice that follows the editor's text as the learner types. */
 export const EDITOR_POLICY = 'editor'
@@ -41,12 +42,6 @@ export interface SideChoice {
 }
 
 export type Side = 'left' | 'right'
-
-/** A side as a link names it: its policy, and its machine when not the workbench's. */
-export interface NamedSide {
-  policy: string
-  machine?: string
-}
 
 export const useCompareStore = defineStore('compare', () => {
   const workbench = useWorkbenchStore()
@@ -78,7 +73,7 @@ export const useCompareStore = defineStore('compare', () => {
    * learner's text; outside one, the base kernel against the merged series (the editor's text
    * when there is no series), both on the workbench's machine.
    */
-  function open(named?: { left: NamedSide; right: NamedSide }): void {
+  function open(named?: { left: CompareSideRoute; right: CompareSideRoute }): void {
     const scenario = workbench.scenarioPath
     const series = policies.value.some((p) => p.path === SERIES_POLICY_PATH)
     const lab = workbench.lab
@@ -90,7 +85,7 @@ export const useCompareStore = defineStore('compare', () => {
   }
 
   /** A side a link names, if it can boot here: a known policy (a previous boot does not outlive a reload) on a known machine. */
-  function bootable(named: NamedSide | undefined): SideChoice | null {
+  function bootable(named: CompareSideRoute | undefined): SideChoice | null {
     if (!named) return null
     const { policy } = named
     const known = policy === EDITOR_POLICY || (policy === PREVIOUS_POLICY ? !!previousBoot.value : policies.value.some((p) => p.path === policy))
